@@ -262,3 +262,46 @@ export interface EmulatorConfigInput {
   /** Maximum request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
 }
+
+/** `T` with the keys `K` made required (validation fills their defaults). */
+export type WithDefaults<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P], undefined> };
+
+/**
+ * The validated configuration: every default filled in, frozen. Produced by `validateEmulatorConfig`.
+ * Handlers read this, never {@link EmulatorConfigInput}.
+ */
+export interface EmulatorConfig {
+  readonly region: string;
+  readonly accountId: string;
+  readonly port: number;
+  readonly idp: WithDefaults<IdpConfig, 'port' | 'audience' | 'accessTokenTtlSeconds' | 'clients'> | false;
+  readonly identityCenter: {
+    readonly instanceArn: string;
+    readonly identityStoreId: string;
+    readonly users: readonly WithDefaults<UserConfig, 'userId' | 'displayName' | 'groups'>[];
+    readonly groups: readonly WithDefaults<GroupConfig, 'groupId'>[];
+    readonly trustedTokenIssuers: readonly WithDefaults<
+      TrustedTokenIssuerConfig,
+      'arn' | 'claimAttributePath' | 'identityStoreAttributePath'
+    >[];
+    readonly applications: readonly WithDefaults<
+      ApplicationConfig,
+      | 'name'
+      | 'refreshToken'
+      | 'scopes'
+      | 'assignmentRequired'
+      | 'assignments'
+      | 'tokenLifetimeSeconds'
+      | 'refreshTokenLifetimeSeconds'
+      | 'tags'
+    >[];
+  };
+  readonly roles: readonly WithDefaults<RoleConfig, 'permissions' | 'maxSessionDuration' | 'tags'>[];
+  readonly callers: readonly WithDefaults<CallerConfig, 'permissions'>[];
+  readonly identityContextAllowList: readonly string[];
+  readonly athena: WithDefaults<AthenaConfig, 'maxPageSize' | 'queuedMs' | 'runningMs'>;
+  readonly redshift: WithDefaults<RedshiftConfig, 'allowIdentityEnhanced' | 'authTokenLifetimeSeconds'>;
+  readonly s3: S3Config;
+  readonly maxClockSkewSeconds: number;
+  readonly maxBodyBytes: number;
+}

@@ -128,3 +128,64 @@ export interface OperationContext<S = unknown> {
 export type OperationHandler<S = unknown> = (
   ctx: OperationContext<S>,
 ) => Promise<object | RawReply> | object | RawReply;
+
+/** Credentials the emulator issued (STS sessions, S3 Access Grants). */
+export interface IssuedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** Expiry, epoch ms. */
+  readonly expiresAt: number;
+}
+
+/** Registry of every key the emulator accepts: configured long-term keys and issued session keys. */
+export interface CredentialRegistry {
+  /** Issues session credentials for `caller` (without `accessKeyId`), valid until `expiresAt` (epoch ms). */
+  issue(caller: Omit<Caller, 'accessKeyId' | 'expiresAt'>, expiresAt: number): IssuedCredentials;
+  /** The secret, session token and caller of a key; undefined when unknown. */
+  lookup(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; caller: Caller } | undefined;
+}
+
+/** Result of an authorization decision. */
+export interface AuthorizationDecision {
+  readonly allowed: boolean;
+  /** Why (policy, allow-list, trust), for the audit log and error messages. */
+  readonly reason: string;
+}
+
+/**
+ * Shared runtime given to every service as `ctx.state`. Services keep their own state in closures created
+ * by their module factory; what is shared lives here.
+ */
+export interface EmulatorRuntime {
+  readonly config: import('../config/types.js').EmulatorConfig;
+  /** The emulator's clock, epoch ms. Tests may move it. */
+  now(): number;
+  readonly credentials: CredentialRegistry;
+  /** Secret key that integrity-protects identity contexts and opaque tokens (random per start). */
+  readonly secretKey: Buffer;
+  /** The embedded IdP's issuer URL, when one runs (TTIs with `issuerUrl: "idp"` resolve to it). */
+  readonly idpIssuer: string | undefined;
+  /** Fetch used to reach issuers (discovery, JWKS). */
+  readonly fetch: typeof fetch;
+  /**
+   * IAM permission check for `action` (`service:Action`) on `resource` by `caller`: the caller's or role's
+   * permission policies, and for identity-enhanced sessions the identity-context allow-list. The HTTP
+   * front already calls this with resource `*` before each handler; handlers call it again for
+   * resource-level checks.
+   */
+  authorize(caller: Caller, action: string, resource: string): AuthorizationDecision;
+}
+
+/** What each service module gives the HTTP front. */
+export interface ServiceModule {
+  readonly service: ServiceName;
+  readonly protocol: WireProtocol;
+  /** Operation name (as AWS names it, e.g. `CreateTokenWithIAM`) -> handler. */
+  readonly handlers: Readonly<Record<string, OperationHandler<EmulatorRuntime>>>;
+  /** Called once when the emulator stops (close databases). */
+  close?(): Promise<void>;
+}
+
+/** Factory each service exports: `createXxxService(runtime) -> ServiceModule` (async for PGlite boot). */
+export type ServiceFactory = (runtime: EmulatorRuntime) => ServiceModule | Promise<ServiceModule>;
