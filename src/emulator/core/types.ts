@@ -183,6 +183,14 @@ export interface ServiceModule {
   readonly protocol: WireProtocol;
   /** Operation name (as AWS names it, e.g. `CreateTokenWithIAM`) -> handler. */
   readonly handlers: Readonly<Record<string, OperationHandler<EmulatorRuntime>>>;
+  /**
+   * For REST protocols (restJson1, restXml): the operation a request is for, from method, path and query;
+   * undefined when none matches (the front answers the service's unknown-operation error). awsJson and
+   * awsQuery services are routed by `x-amz-target` / `Action` and need not define it.
+   */
+  resolveOperation?(raw: RawRequest): string | undefined;
+  /** XML namespace of awsQuery / restXml responses, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
+  readonly xmlNamespace?: string;
   /** Called once when the emulator stops (close databases). */
   close?(): Promise<void>;
 }
