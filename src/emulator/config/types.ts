@@ -193,6 +193,12 @@ export interface RedshiftConfig {
   allowIdentityEnhanced?: boolean;
   /** Lifetime of GetIdentityCenterAuthToken tokens, seconds. Default 900. */
   authTokenLifetimeSeconds?: number;
+  /** Rows per GetStatementResult(V2) page (max). Default 1000. */
+  maxPageSize?: number;
+  /** Time a Data API statement stays SUBMITTED, then PICKED, then STARTED, milliseconds. Default 0, 0, 0. */
+  submittedMs?: number;
+  pickedMs?: number;
+  runningMs?: number;
 }
 
 /** An S3 bucket with objects. */
