@@ -66,6 +66,11 @@ export interface ApplicationConfig {
   tokenLifetimeSeconds?: number;
   /** Lifetime of issued refresh tokens, seconds. Default 86400. */
   refreshTokenLifetimeSeconds?: number;
+  /**
+   * Whether a refresh_token grant answer carries a new `idToken` and `awsAdditionalDetails.identityContext`
+   * (open on AWS: the model's example has neither). Default false.
+   */
+  refreshReturnsIdentityContext?: boolean;
   /** Resource tags (used by the Athena driver convention `AthenaDriverOidcAppArn`). */
   tags?: Record<string, string>;
 }
