@@ -1,0 +1,71 @@
+/**
+ * Lookup of the configured Redshift targets: Serverless workgroups and provisioned clusters, each with
+ * its databases and the IdC namespace of its identity provider.
+ */
+import type { RedshiftTargetConfig } from '../config/types.js';
+import type { EmulatorRuntime } from '../core/types.js';
+
+/** Default IdC namespace of a target's identity provider (`CREATE IDENTITY PROVIDER … NAMESPACE 'AWSIDC'`). */
+export const DEFAULT_IDC_NAMESPACE = 'AWSIDC';
+
+/** A configured target, named the way the Data API names it. */
+export interface RedshiftTarget {
+  /** `workgroup` for Redshift Serverless, `cluster` for a provisioned cluster. */
+  readonly kind: 'workgroup' | 'cluster';
+  /** Workgroup name or cluster identifier. */
+  readonly name: string;
+  /** IdC namespace, default {@link DEFAULT_IDC_NAMESPACE}. */
+  readonly namespace: string;
+  readonly config: RedshiftTargetConfig;
+}
+
+/** Key naming a target in maps and tokens: `workgroup/<name>` or `cluster/<name>`. */
+export function targetKey(target: Pick<RedshiftTarget, 'kind' | 'name'>): string {
+  return `${target.kind}/${target.name}`;
+}
+
+function toTarget(config: RedshiftTargetConfig): RedshiftTarget | undefined {
+  const namespace = config.idcNamespace ?? DEFAULT_IDC_NAMESPACE;
+  if (config.workgroupName !== undefined) {
+    return { kind: 'workgroup', name: config.workgroupName, namespace, config };
+  }
+  if (config.clusterIdentifier !== undefined) {
+    return { kind: 'cluster', name: config.clusterIdentifier, namespace, config };
+  }
+  return undefined;
+}
+
+/** Every configured target, in configuration order. */
+export function listTargets(runtime: EmulatorRuntime): RedshiftTarget[] {
+  const out: RedshiftTarget[] = [];
+  for (const config of runtime.config.redshift.targets) {
+    const target = toTarget(config);
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+/** The target of that kind and name; undefined when none is configured. Names compare exactly. */
+export function findTarget(
+  runtime: EmulatorRuntime,
+  kind: RedshiftTarget['kind'],
+  name: string,
+): RedshiftTarget | undefined {
+  return listTargets(runtime).find((t) => t.kind === kind && t.name === name);
+}
+
+/** Whether `database` exists on `target`. */
+export function hasDatabase(target: RedshiftTarget, database: string): boolean {
+  return target.config.databases.some((d) => d.name === database);
+}
+
+/**
+ * The ARN of a target, for audit records: `arn:aws:redshift-serverless:<region>:<acct>:workgroup/<name>`
+ * or `arn:aws:redshift:<region>:<acct>:cluster:<name>`.
+ */
+export function targetArn(runtime: EmulatorRuntime, target: Pick<RedshiftTarget, 'kind' | 'name'>): string {
+  const { region, accountId } = runtime.config;
+  return target.kind === 'workgroup'
+    ? `arn:aws:redshift-serverless:${region}:${accountId}:workgroup/${target.name}`
+    : `arn:aws:redshift:${region}:${accountId}:cluster:${target.name}`;
+}
