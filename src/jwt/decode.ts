@@ -1,0 +1,120 @@
+import { isUtf8 } from 'node:buffer';
+import { TipError, type TipErrorCode } from '../errors.js';
+import { isForbiddenAlgorithm, isJwtAlgorithm } from './algorithms.js';
+import { isCanonicalShape } from './base64url.js';
+import type { JwtAlgorithm } from './types.js';
+
+/** A compact JWS split and decoded, not yet verified. */
+export interface DecodedJws {
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+  readonly alg: JwtAlgorithm;
+  readonly kid: string | undefined;
+  /** `BASE64URL(header) || '.' || BASE64URL(payload)` as bytes. */
+  readonly signingInput: Buffer;
+  readonly signature: Buffer;
+}
+
+// Three segments of base64url characters; the signature may be empty so `alg: none` is named as such.
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** A token failure. Messages never include the token or any part of it. */
+export function tokenError(code: TipErrorCode, reason: string, message: string, claim?: string): TipError {
+  return new TipError(code, message, { details: claim === undefined ? { reason } : { claim, reason } });
+}
+
+const malformed = (reason: string) =>
+  tokenError(
+    'ERR_JWT_INVALID',
+    reason,
+    `The token is not a well-formed compact JWS (${reason}). Send the raw JWT: three base64url segments ` +
+      'separated by dots, without padding or whitespace.',
+  );
+
+function decodeJson(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  if (!isCanonicalShape(segment)) throw malformed(`${part}_base64url`);
+  const bytes = Buffer.from(segment, 'base64url');
+  if (!isUtf8(bytes)) throw malformed(`${part}_utf8`);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw malformed(`${part}_json`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw malformed(`${part}_not_object`);
+  return value as Record<string, unknown>;
+}
+
+function checkHeader(header: Record<string, unknown>): JwtAlgorithm {
+  const { alg } = header;
+  if (typeof alg !== 'string') throw malformed('alg_missing');
+  if (isForbiddenAlgorithm(alg)) {
+    throw tokenError(
+      'ERR_JWT_ALGORITHM',
+      'forbidden',
+      'The token uses a symmetric or "none" algorithm, which is never accepted. Have the issuer sign with ' +
+        'RS256, PS256, ES256 or EdDSA.',
+      'alg',
+    );
+  }
+  if (!isJwtAlgorithm(alg)) {
+    throw tokenError(
+      'ERR_JWT_ALGORITHM',
+      'unsupported',
+      'The token algorithm is not supported. Have the issuer sign with RS*, PS*, ES* or EdDSA.',
+      'alg',
+    );
+  }
+  if (header.b64 !== undefined && header.b64 !== true) throw malformed('b64');
+  if (header.crit !== undefined) {
+    const crit = header.crit;
+    if (!Array.isArray(crit) || crit.length === 0 || !crit.every((c) => typeof c === 'string')) {
+      throw malformed('crit');
+    }
+    throw tokenError(
+      'ERR_JWT_CRIT',
+      'unsupported',
+      'The token marks header parameters as critical ("crit") that this verifier does not implement. ' +
+        'Issue the token without JWS extensions.',
+      'crit',
+    );
+  }
+  if (header.kid !== undefined && typeof header.kid !== 'string') throw malformed('kid');
+  if (header.typ !== undefined && typeof header.typ !== 'string') throw malformed('typ');
+  return alg;
+}
+
+/**
+ * Splits and decodes a compact JWS. Checks, in order: type, size (before any decoding), shape and
+ * alphabet, strict base64url, JSON objects, and the header's `alg`, `b64`, `crit`, `kid` and `typ`.
+ */
+export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
+  if (typeof token !== 'string') throw malformed('not_string');
+  if (token.length > maxBytes) {
+    throw tokenError(
+      'ERR_JWT_TOO_LARGE',
+      'too_large',
+      `The token is longer than ${maxBytes} bytes. Raise maxTokenBytes if your issuer really issues such tokens.`,
+    );
+  }
+  if (!COMPACT.test(token)) throw malformed(token.split('.').length !== 3 ? 'segments' : 'charset');
+  const dot1 = token.indexOf('.');
+  const dot2 = token.indexOf('.', dot1 + 1);
+  const header = decodeJson(token.slice(0, dot1), 'header');
+  const alg = checkHeader(header);
+  const payload = decodeJson(token.slice(dot1 + 1, dot2), 'payload');
+  const sig = token.slice(dot2 + 1);
+  if (sig.length === 0) {
+    throw tokenError('ERR_JWT_SIGNATURE', 'missing', 'The token has no signature. Send a signed JWT.');
+  }
+  if (!isCanonicalShape(sig)) throw malformed('signature_base64url');
+  return {
+    header,
+    payload,
+    alg,
+    kid: header.kid as string | undefined,
+    signingInput: Buffer.from(token.slice(0, dot2), 'latin1'),
+    signature: Buffer.from(sig, 'base64url'),
+  };
+}
