@@ -3,7 +3,8 @@
  *
  * One store outlives the provider instances that key rotation swaps in, so sessions, grants and
  * half-finished logins survive a rotation. Entries expire lazily (checked on read, swept now and then on
- * write): no timers, so nothing keeps the process alive.
+ * write): no timers, so nothing keeps the process alive. At most {@link MAX_STORE_ENTRIES} entries are
+ * kept; the oldest writes go first.
  */
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 
@@ -16,6 +17,9 @@ interface Entry {
 /** How many writes between sweeps of expired entries. */
 const SWEEP_EVERY = 256;
 
+/** The most entries kept; beyond it the oldest writes are dropped (a long-running demo stays bounded). */
+export const MAX_STORE_ENTRIES = 50_000;
+
 /** A process-local store shared by every provider instance of one embedded IdP. */
 export class IdpMemoryStore {
   private readonly entries = new Map<string, Entry>();
@@ -23,6 +27,11 @@ export class IdpMemoryStore {
 
   /** The oidc-provider `adapter` option: one adapter per model name, all backed by this store. */
   readonly adapterFactory: AdapterFactory = (name: string) => this.adapterFor(name);
+
+  /** The number of entries held (expired ones included until swept). */
+  get size(): number {
+    return this.entries.size;
+  }
 
   /** Drops every entry. */
   clear(): void {
@@ -62,7 +71,14 @@ export class IdpMemoryStore {
         this.writes += 1;
         if (this.writes % SWEEP_EVERY === 0) this.sweep();
         const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : undefined;
+        // Re-inserting moves the entry to the end, so eviction drops the least recently written.
+        this.entries.delete(key(id));
         this.entries.set(key(id), { payload: structuredClone(payload), expiresAt });
+        if (this.entries.size > MAX_STORE_ENTRIES) this.sweep();
+        for (const oldest of this.entries.keys()) {
+          if (this.entries.size <= MAX_STORE_ENTRIES) break;
+          this.entries.delete(oldest);
+        }
       },
       find: async (id) => {
         const entry = this.live(key(id));

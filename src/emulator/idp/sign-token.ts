@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type JWTHeaderParameters, SignJWT } from 'jose';
+import { optionError } from '../../errors.js';
 import type { IdpKeyGeneration } from './keys.js';
 import type { IdpSignOptions } from './types.js';
 
@@ -18,10 +19,16 @@ export async function signWithKeys(
   opts: IdpSignOptions = {},
 ): Promise<string> {
   const alg = opts.alg ?? 'RS256';
+  if (alg !== 'RS256' && alg !== 'ES256') throw optionError('alg', "must be 'RS256' or 'ES256'");
   const key = keys[alg];
-  if (key === undefined) throw new TypeError(`tip-sdk: option \`alg\` must be 'RS256' or 'ES256'`);
   if (opts.header !== undefined && 'alg' in opts.header && opts.header.alg !== alg) {
-    throw new TypeError('tip-sdk: option `header.alg` cannot differ from `alg`; pass `alg` instead');
+    throw optionError('header.alg', 'cannot differ from `alg`; pass `alg` instead');
+  }
+  if (opts.expiresInSeconds !== undefined && !Number.isSafeInteger(opts.expiresInSeconds)) {
+    throw optionError(
+      'expiresInSeconds',
+      'must be an integer number of seconds (negative for an expired token)',
+    );
   }
   const now = Math.floor(Date.now() / 1000);
   const ttl = opts.expiresInSeconds ?? defaultTtlSeconds;
@@ -33,7 +40,14 @@ export async function signWithKeys(
   for (const [name, value] of Object.entries(claims)) {
     if (value !== undefined) payload[name] = value;
   }
+  // `header: { kid: undefined }` asks for a token without `kid`.
+  const omitKid =
+    opts.kid === undefined &&
+    opts.header !== undefined &&
+    'kid' in opts.header &&
+    opts.header.kid === undefined;
   const kid = opts.kid ?? (typeof opts.header?.kid === 'string' ? opts.header.kid : key.kid);
-  const header = { ...opts.header, alg, kid } as JWTHeaderParameters;
-  return new SignJWT(payload).setProtectedHeader(header).sign(key.privateKey);
+  const header: Record<string, unknown> = { ...opts.header, alg, kid };
+  if (omitKid) delete header.kid;
+  return new SignJWT(payload).setProtectedHeader(header as JWTHeaderParameters).sign(key.privateKey);
 }

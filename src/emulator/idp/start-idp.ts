@@ -69,6 +69,7 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
   let jwksAvailable = true;
   let current: Current | undefined;
   let stopped = false;
+  let rotation: Promise<void> = Promise.resolve();
 
   const server = createServer((req, res) => {
     dispatch(req, res).catch(() => {
@@ -152,6 +153,11 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
     if (path === '/token') counts.token += 1;
     if (path === '/jwks') {
       counts.jwks += 1;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Method not allowed');
+        return;
+      }
       serveJwks(res, active);
       return;
     }
@@ -234,15 +240,19 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
       if (active === undefined) throw new Error('not started');
       return signWithKeys(active.keys, issuer, resolved.accessTokenTtlSeconds, claims, opts);
     },
-    async rotateKeys(opts: { dropOld?: boolean } = {}) {
-      const old = current;
-      const keys = await generateKeyGeneration();
-      const next = install(keys);
-      previousPublicKeys =
-        opts.dropOld === true || old === undefined
-          ? []
-          : [old.keys.RS256.publicJwk, old.keys.ES256.publicJwk, ...previousPublicKeys];
-      current = next;
+    rotateKeys(opts: { dropOld?: boolean } = {}) {
+      // Rotations run one after another, so none loses the keys another one retired.
+      const run = rotation.then(async () => {
+        const old = current;
+        const next = install(await generateKeyGeneration());
+        previousPublicKeys =
+          opts.dropOld === true || old === undefined
+            ? []
+            : [old.keys.RS256.publicJwk, old.keys.ES256.publicJwk, ...previousPublicKeys];
+        current = next;
+      });
+      rotation = run.catch(() => {});
+      return run;
     },
     setJwksAvailable(up: boolean) {
       jwksAvailable = up;

@@ -68,9 +68,15 @@ export interface IdpSignOptions {
   alg?: 'RS256' | 'ES256';
   /** The `kid` header to write (it need not name a real key). Default: the signing key's id. */
   kid?: string;
-  /** Extra protected header parameters (e.g. `typ: 'at+jwt'`). `alg` cannot be overridden. */
+  /**
+   * Extra protected header parameters, e.g. `typ: 'at+jwt'` (no `typ` is written unless given).
+   * `alg` cannot be overridden; `kid: undefined` writes no `kid` at all.
+   */
   header?: Record<string, unknown>;
-  /** Lifetime used for a missing `exp`, in seconds. Default: `accessTokenTtlSeconds`. */
+  /**
+   * Lifetime used for a missing `exp`, in seconds; negative gives an already expired token.
+   * Default: `accessTokenTtlSeconds`.
+   */
   expiresInSeconds?: number;
 }
 

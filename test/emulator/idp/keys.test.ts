@@ -59,14 +59,23 @@ describe('signToken', () => {
     await expect(verifyNow(token)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
 
-  it('refuses a header alg that disagrees with the key', async () => {
-    await expect(idp.signToken({}, { alg: 'RS256', header: { alg: 'none' } })).rejects.toThrow(TypeError);
+  it('writes no kid when the header asks for kid: undefined', async () => {
+    const token = await idp.signToken({ sub: 'x' }, { header: { kid: undefined, typ: 'JWT' } });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'JWT' });
+  });
+
+  it('refuses a header alg that disagrees with the key, an unknown alg and a fractional lifetime', async () => {
+    await expect(idp.signToken({}, { alg: 'RS256', header: { alg: 'none' } })).rejects.toThrow(/header\.alg/);
+    await expect(idp.signToken({}, { alg: 'HS256' as 'RS256' })).rejects.toThrow(TypeError);
+    await expect(idp.signToken({}, { expiresInSeconds: 1.5 })).rejects.toThrow(/expiresInSeconds/);
   });
 
   it('an expired minted token fails verification', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await idp.signToken({ iat: now - 100, exp: now - 50 });
     await expect(verifyNow(token)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
+    const negative = await idp.signToken({}, { expiresInSeconds: -60 });
+    await expect(verifyNow(negative)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
   });
 });
 
@@ -124,6 +133,18 @@ describe('key rotation', () => {
   });
 });
 
+describe('concurrent rotations', () => {
+  it('run one after another and retire no key silently', async () => {
+    await idp.rotateKeys({ dropOld: true });
+    const start = (await fetchJwks()).keys.map((k) => k.kid);
+    await Promise.all([idp.rotateKeys(), idp.rotateKeys()]);
+    const after = (await fetchJwks()).keys.map((k) => k.kid);
+    expect(after).toHaveLength(6);
+    expect(new Set(after).size).toBe(6);
+    expect(after).toEqual(expect.arrayContaining(start));
+  });
+});
+
 describe('JWKS outage simulation', () => {
   it('answers 503 while down, counts those requests, and recovers', async () => {
     const before = idp.requests.jwks;
@@ -136,5 +157,11 @@ describe('JWKS outage simulation', () => {
     idp.setJwksAvailable(true);
     expect((await verifyNow(token)).payload.sub).toBe('carol');
     expect(idp.requests.jwks - before).toBe(2);
+  });
+
+  it('answers only GET and HEAD', async () => {
+    const res = await fetch(idp.jwksUri, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, loginPage } from '../../../src/emulator/idp/login-page.js';
-import { IdpMemoryStore } from '../../../src/emulator/idp/memory-store.js';
+import { IdpMemoryStore, MAX_STORE_ENTRIES } from '../../../src/emulator/idp/memory-store.js';
 import { resolveIdpOptions } from '../../../src/emulator/idp/options.js';
 import { audienceFor, resourceIndicatorFor, resourceScopesIn } from '../../../src/emulator/idp/resources.js';
 import type { IdpOptions } from '../../../src/emulator/idp/types.js';
@@ -135,5 +135,17 @@ describe('IdpMemoryStore', () => {
     expect(await sessions.find('s1')).toBeDefined();
     await sessions.destroy('s1');
     expect(await sessions.find('s1')).toBeUndefined();
+  });
+});
+
+describe('IdpMemoryStore bound', () => {
+  it('keeps at most MAX_STORE_ENTRIES entries, dropping the oldest writes first', async () => {
+    const store = new IdpMemoryStore();
+    const grants = store.adapterFactory('Grant');
+    for (let i = 0; i <= MAX_STORE_ENTRIES; i += 1) await grants.upsert(`g${i}`, { accountId: 'a' }, 60);
+    expect(store.size).toBe(MAX_STORE_ENTRIES);
+    expect(await grants.find('g0')).toBeUndefined();
+    expect(await grants.find('g1')).toBeDefined();
+    expect(await grants.find(`g${MAX_STORE_ENTRIES}`)).toBeDefined();
   });
 });
