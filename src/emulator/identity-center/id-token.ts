@@ -1,7 +1,7 @@
 /**
  * The IdC ID token returned by `CreateTokenWithIAM`: a JWT whose claims follow PROTOCOL.md §1. AWS
  * publishes no JWKS for it and consumers read it without a signature check; the emulator still signs it
- * (RS256, a key generated per run) so that it is a well-formed JWS.
+ * (ES256, a key generated per run) so that it is a well-formed JWS.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
@@ -15,7 +15,7 @@ export interface IdTokenSigner {
 
 /** Generates the per-run ID token signing key. */
 export async function createIdTokenSigner(): Promise<IdTokenSigner> {
-  const { privateKey } = await generateKeyPair('RS256');
+  const { privateKey } = await generateKeyPair('ES256');
   return { privateKey, kid: `idc-${randomBytes(8).toString('hex')}` };
 }
 
@@ -66,7 +66,7 @@ export async function signIdToken(
     'aws:credential_id': credentialId,
     auth_time: new Date(input.authTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   })
-    .setProtectedHeader({ alg: 'RS256', kid: signer.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'ES256', kid: signer.kid, typ: 'JWT' })
     .setSubject(input.userId)
     .setAudience(input.applicationArn)
     .setIssuer(idTokenIssuer(instanceArn))

@@ -74,7 +74,7 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       expect(verified.claims.expiresAt).toBe(h.runtime.now() + 3600_000);
     }
     const idToken = decodeJwt(out.idToken as string);
-    expect(decodeProtectedHeader(out.idToken as string).alg).toBe('RS256');
+    expect(decodeProtectedHeader(out.idToken as string).alg).toBe('ES256');
     expect(idToken).toMatchObject({
       sub: 'u-alice',
       aud: APP_ARN,
