@@ -94,7 +94,11 @@ export async function handleInteraction(
 
   if (req.method === 'POST' && action === 'login') {
     const form = await readForm(req);
-    const userName = form?.get('userName')?.trim() ?? '';
+    if (form === undefined) {
+      sendPage(res, 413, errorPage('The sign-in form was too large.'));
+      return;
+    }
+    const userName = form.get('userName')?.trim() ?? '';
     if (!knownUser(userName)) {
       const error = userName === '' ? 'Enter a user name.' : 'Unknown user name.';
       sendPage(res, 401, loginPage({ uid: interaction.uid, clientId, userName, error }));

@@ -157,6 +157,29 @@ describe('the sign-in page', () => {
     expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('refuses an oversized or empty form without signing anyone in', async () => {
+    const browser = new Browser();
+    const flow = await openLoginPage(browser, {
+      client_id: 'bi-connector',
+      redirect_uri: 'http://127.0.0.1/oauth/callback',
+    });
+    const action = formAction(flow.html);
+    const post = (body: string) =>
+      browser.request(action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const huge = await post(`userName=dave&pad=${'x'.repeat(20_000)}`);
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('location')).toBeNull();
+    const empty = await post('userName=');
+    expect(empty.status).toBe(401);
+    expect(await empty.text()).toContain('Enter a user name.');
+    const wrongMethod = await browser.request(action);
+    expect(wrongMethod.status).toBe(405);
+  });
+
   it('sends the user back with access_denied on cancel', async () => {
     const browser = new Browser();
     const redirectUri = 'http://127.0.0.1/oauth/callback';
