@@ -14,5 +14,7 @@ export const DEV_KEY_WARNING = [
 export function warnDevelopmentKeysOnce(): void {
   if (warned) return;
   warned = true;
-  process.stderr.write(`${DEV_KEY_WARNING}\n`);
+  // Bold red on a terminal, plain text in logs and pipes.
+  const text = process.stderr.isTTY ? `\x1b[31;1m${DEV_KEY_WARNING}\x1b[0m` : DEV_KEY_WARNING;
+  process.stderr.write(`${text}\n`);
 }

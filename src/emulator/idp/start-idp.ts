@@ -71,8 +71,15 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
   let stopped = false;
   let rotation: Promise<void> = Promise.resolve();
 
+  const reportInternalError = (error: unknown): void => {
+    if (resolved.quiet) return;
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+    process.stderr.write(`tip-sdk embedded IdP: internal error: ${text}\n`);
+  };
+
   const server = createServer((req, res) => {
-    dispatch(req, res).catch(() => {
+    dispatch(req, res).catch((error: unknown) => {
+      reportInternalError(error);
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('Internal error of the embedded IdP');
@@ -115,8 +122,8 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
 
   const install = (keys: IdpKeyGeneration): Current => {
     const provider = new ProviderClass(issuer, providerConfiguration(setupFor(keys)));
-    // Server errors are answered to the client; the provider must not print them.
-    provider.on('server_error', () => {});
+    // The client gets a 500; the name and message (never a request or token) go to stderr unless quiet.
+    provider.on('server_error', (_ctx, error) => reportInternalError(error));
     return { keys, provider, callback: provider.callback() };
   };
 
