@@ -1,0 +1,305 @@
+/**
+ * The one place where AWS SDK errors become {@link TipError}s. Every sso-oidc and STS error of
+ * PROTOCOL.md §1–§2 maps to a stable code with a message that says what to do; the SDK error stays as
+ * `cause` and its `$metadata.requestId` as `requestId`.
+ *
+ * @module
+ */
+import { TipError, isTipError } from '../errors.js';
+import type { TipErrorCode, TipErrorDetails } from '../errors.js';
+
+/** The AWS call an error came from. */
+export interface AwsCallSite {
+  /** `sso-oidc` or `sts` (or another service name for later layers). */
+  readonly service: string;
+  /** The operation, e.g. `CreateTokenWithIAM`, `AssumeRole`, `AssumeRoleWithWebIdentity`. */
+  readonly operation: string;
+  /** The role ARN involved, for STS messages. Not secret. */
+  readonly roleArn?: string;
+  /** The IdC application ARN involved, for sso-oidc messages. Not secret. */
+  readonly applicationArn?: string;
+}
+
+/** What tip-sdk reads from an SDK error; everything optional because the error is untrusted. */
+interface SdkErrorLike {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly code?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown; readonly requestId?: unknown };
+  readonly $response?: unknown;
+  readonly error?: unknown;
+  readonly error_description?: unknown;
+  readonly reason?: unknown;
+  readonly endpoint?: unknown;
+  readonly region?: unknown;
+}
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDownException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+]);
+
+const SERVER = new Set(['InternalServerException', 'InternalFailure', 'InternalError', 'ServiceUnavailable']);
+
+const BAD_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'CredentialsProviderError',
+  'AuthFailure',
+]);
+
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/** Runs of 24+ token-like characters are removed from AWS messages: they may echo request parameters. */
+const TOKENISH = /[A-Za-z0-9+/=_.:-]{24,}/g;
+
+/** An AWS message with anything that could be a token, assertion or key replaced by `[redacted]`. */
+export function redactAwsMessage(message: unknown): string {
+  if (typeof message !== 'string' || message.length === 0) return '';
+  return message.slice(0, 300).replace(TOKENISH, '[redacted]');
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** True for errors worth retrying: throttling, 5xx and network failures. */
+export function isRetryableTipError(error: unknown): boolean {
+  return isTipError(error, 'ERR_AWS_THROTTLED', 'ERR_AWS_UNAVAILABLE');
+}
+
+/** The AWS error code (`name`) of an SDK error, or `undefined`. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as SdkErrorLike;
+  return str(e.name) ?? str(e.code);
+}
+
+interface Mapping {
+  readonly code: TipErrorCode;
+  readonly message: string;
+}
+
+function idcMapping(name: string, site: AwsCallSite): Mapping | undefined {
+  const app = site.applicationArn ?? 'the application';
+  switch (name) {
+    case 'InvalidGrantException':
+      return {
+        code: 'ERR_IDC_INVALID_GRANT',
+        message:
+          'IAM Identity Center rejected the grant. Check that the trusted token issuer matches the JWT issuer, that the audience is authorized on the application, that the mapped claim matches exactly one user, and that the token is unexpired.',
+      };
+    case 'AccessDeniedException':
+      return {
+        code: 'ERR_IDC_ACCESS_DENIED',
+        message: `IAM Identity Center denied the exchange. Is the user assigned to the application ${app} (AssignmentRequired), and does the application's ActorPolicy allow the calling principal?`,
+      };
+    case 'InvalidClientException':
+      return {
+        code: 'ERR_IDC_INVALID_CLIENT',
+        message: `IAM Identity Center does not know the application ${app}: check \`applicationArn\` and the region.`,
+      };
+    case 'UnauthorizedClientException':
+      return {
+        code: 'ERR_IDC_UNAUTHORIZED_CLIENT',
+        message: `The application ${app} is not authorized for this grant: enable the grant on the application.`,
+      };
+    case 'UnsupportedGrantTypeException':
+      return {
+        code: 'ERR_IDC_UNSUPPORTED_GRANT_TYPE',
+        message: `The application ${app} does not support this grant type: add the grant to the application.`,
+      };
+    case 'InvalidScopeException':
+      return {
+        code: 'ERR_IDC_INVALID_SCOPE',
+        message: `A requested scope is not configured on the application ${app}: fix \`scopes\` or the application.`,
+      };
+    case 'InvalidRequestException':
+      return {
+        code: 'ERR_IDC_INVALID_REQUEST',
+        message:
+          'IAM Identity Center found the request malformed (see details.reason; KMS_* reasons concern the instance key).',
+      };
+    case 'InvalidRequestRegionException':
+      return {
+        code: 'ERR_IDC_WRONG_REGION',
+        message:
+          'IAM Identity Center must be called in another region: set `region` to details.region (or use details.endpoint).',
+      };
+    case 'ExpiredTokenException':
+      return {
+        code: 'ERR_IDC_EXPIRED_TOKEN',
+        message: 'The IAM Identity Center refresh or subject token has expired: exchange a fresh JWT.',
+      };
+    case 'AuthorizationPendingException':
+      return {
+        code: 'ERR_IDC_INVALID_GRANT',
+        message:
+          'IAM Identity Center reports the authorization as still pending: complete the sign-in first.',
+      };
+    default:
+      return undefined;
+  }
+}
+
+function stsMapping(name: string, site: AwsCallSite): Mapping | undefined {
+  const role = site.roleArn ?? 'the role';
+  const webIdentity = site.operation === 'AssumeRoleWithWebIdentity';
+  switch (name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return {
+        code: 'ERR_STS_ACCESS_DENIED',
+        message: webIdentity
+          ? `STS denied AssumeRoleWithWebIdentity on ${role}: its trust policy must trust the JWT issuer (IAM OIDC provider) and audience.`
+          : `STS denied AssumeRole on ${role}: its trust policy must allow both sts:AssumeRole and sts:SetContext for the calling principal.`,
+      };
+    case 'InvalidIdentityToken':
+    case 'IDPRejectedClaim':
+    case 'IDPCommunicationError':
+      return {
+        code: 'ERR_STS_ACCESS_DENIED',
+        message: `STS refused the JWT for ${role}: register the issuer as an IAM OIDC provider with this audience.`,
+      };
+    case 'ExpiredTokenException':
+      return webIdentity
+        ? {
+            code: 'ERR_STS_ACCESS_DENIED',
+            message: 'STS refused an expired JWT for AssumeRoleWithWebIdentity: present a fresh token.',
+          }
+        : {
+            code: 'ERR_STS_CONTEXT_REJECTED',
+            message:
+              'STS rejected the identity context as expired: the IAM Identity Center token must be exchanged again.',
+          };
+    case 'InvalidParameterValue':
+    case 'ValidationError':
+    case 'MalformedPolicyDocument':
+    case 'PackedPolicyTooLarge':
+      return {
+        code: 'ERR_STS_CONTEXT_REJECTED',
+        message:
+          'STS rejected a parameter of AssumeRole (identity context, session name, duration or tags): check the role settings.',
+      };
+    case 'RegionDisabledException':
+      return {
+        code: 'ERR_STS_ACCESS_DENIED',
+        message: 'STS is not activated in this region for the account: activate it or use another region.',
+      };
+    default:
+      return undefined;
+  }
+}
+
+function isMalformedResponse(e: SdkErrorLike, name: string): boolean {
+  if (name === 'SyntaxError') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /deseriali[sz]|Unexpected token|not valid JSON|Invalid (XML|JSON)/i.test(message);
+}
+
+/**
+ * Maps any error thrown by an AWS SDK call to a {@link TipError}. TipErrors pass through unchanged.
+ *
+ * @param error - What the SDK threw (untrusted shape).
+ * @param site - Which call it came from, for the code family and the message.
+ */
+export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
+  if (isTipError(error)) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
+  const name = str(e.name) ?? 'Error';
+  const code = str(e.code);
+  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
+  const requestId = str(e.$metadata?.requestId);
+  const awsMessage = redactAwsMessage(str(e.error_description) ?? e.message);
+  const details: Record<string, string | number | undefined> = {
+    service: site.service,
+    operation: site.operation,
+    awsErrorCode: name,
+    httpStatusCode: status,
+  };
+  const idc = site.service === 'sso-oidc';
+
+  let mapping: Mapping | undefined;
+  if (name === 'AbortError' || code === 'ABORT_ERR') {
+    mapping = { code: 'ERR_ABORTED', message: 'The AWS call was aborted through its AbortSignal.' };
+  } else if (THROTTLING.has(name) || status === 429) {
+    mapping = {
+      code: 'ERR_AWS_THROTTLED',
+      message: `AWS throttled ${site.operation} and retries ran out: reduce the call rate or raise the service quota.`,
+    };
+  } else if (BAD_CREDENTIALS.has(name)) {
+    mapping = {
+      code: 'ERR_AWS_CREDENTIALS',
+      message: `The service's own AWS credentials were refused for ${site.operation}: check the credential chain or \`clientConfig.credentials\`.`,
+    };
+  } else {
+    mapping = idc ? idcMapping(name, site) : site.service === 'sts' ? stsMapping(name, site) : undefined;
+  }
+  if (mapping === undefined) {
+    if (
+      SERVER.has(name) ||
+      (status !== undefined && status >= 500) ||
+      NETWORK.has(name) ||
+      (code !== undefined && NETWORK.has(code))
+    ) {
+      mapping = {
+        code: 'ERR_AWS_UNAVAILABLE',
+        message: `AWS ${site.service} failed or could not be reached for ${site.operation} and retries ran out: try again later.`,
+      };
+    } else if (isMalformedResponse(e, name)) {
+      mapping = {
+        code: idc
+          ? 'ERR_IDC_RESPONSE_INVALID'
+          : site.service === 'sts'
+            ? 'ERR_STS_RESPONSE_INVALID'
+            : 'ERR_SERVICE_RESPONSE_INVALID',
+        message: `AWS ${site.service} answered ${site.operation} with a body tip-sdk cannot parse; check the endpoint.`,
+      };
+    } else {
+      mapping = {
+        code: 'ERR_AWS_UNKNOWN',
+        message: `AWS ${site.service} refused ${site.operation} with ${name}${awsMessage ? `: ${awsMessage}` : ''}.`,
+      };
+    }
+  }
+  if (mapping.code === 'ERR_IDC_WRONG_REGION') {
+    details.region = str(e.region);
+    details.endpoint = str(e.endpoint);
+  }
+  if (mapping.code === 'ERR_IDC_INVALID_REQUEST') details.reason = str(e.reason);
+  const message =
+    awsMessage && mapping.code !== 'ERR_AWS_UNKNOWN'
+      ? `${mapping.message} (AWS: ${awsMessage})`
+      : mapping.message;
+  return new TipError(mapping.code, message, {
+    cause: error,
+    details: details as TipErrorDetails,
+    ...(requestId === undefined ? {} : { requestId }),
+  });
+}

@@ -1,0 +1,241 @@
+/**
+ * The one memo primitive: per-key single flight, refresh ahead of expiry, never caching failures, a
+ * sequence guard, serve-until-real-expiry, `forceRefresh`, an LRU bound, an injectable clock and an
+ * optional shared {@link CacheStore}.
+ *
+ * @module
+ */
+import { raceAbort } from '../aws/abort.js';
+import { optionError } from '../errors.js';
+import { DEFAULT_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_FRACTION, refreshAt } from './refresh-window.js';
+import type { Expiring, LoadReason, Loader, Memo, MemoEvent, MemoGetOptions, MemoOptions } from './types.js';
+
+interface Flight<V> {
+  readonly promise: Promise<Expiring<V>>;
+  readonly controller: AbortController;
+  readonly background: boolean;
+  waiters: number;
+}
+
+interface Entry<V> {
+  value: Expiring<V> | undefined;
+  refreshAt: number;
+  flight: Flight<V> | undefined;
+  /** Sequence number of the last load started. */
+  started: number;
+  /** Sequence number of the load whose value is held; an older load never overwrites it. */
+  applied: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw optionError(name, `must be a ${allowZero ? 'non-negative' : 'positive'} finite number`);
+  }
+  return value;
+}
+
+function validExpiring(result: unknown): result is Expiring<unknown> {
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    'expiresAt' in result &&
+    typeof (result as { expiresAt: unknown }).expiresAt === 'number' &&
+    Number.isFinite((result as { expiresAt: number }).expiresAt)
+  );
+}
+
+/**
+ * Creates a memo. Semantics, per key:
+ * - concurrent callers share one in-flight load (single flight);
+ * - a hit within the refresh window (see `refreshAt`) returns the cached value at once and starts one
+ *   background refresh; if that refresh fails the cached value is served until its real expiry;
+ * - a failed load is never cached: the next caller tries again;
+ * - loads are numbered; a result is applied only when no newer load has been applied (sequence guard);
+ * - `forceRefresh` starts a new load even while one is in flight;
+ * - at most `maxEntries` keys are kept (least recently used evicted first).
+ *
+ * @typeParam V - The cached value.
+ */
+export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
+  const maxEntries = positive('cache.maxEntries', options.maxEntries, 10_000);
+  const beforeMs = positive(
+    'cache.refreshBeforeExpiryMs',
+    options.refreshBeforeExpiryMs,
+    DEFAULT_REFRESH_BEFORE_EXPIRY_MS,
+    true,
+  );
+  const fraction = positive('cache.refreshFraction', options.refreshFraction, DEFAULT_REFRESH_FRACTION, true);
+  if (fraction > 1) throw optionError('cache.refreshFraction', 'must be at most 1');
+  const margin = positive('cache.expiryMarginMs', options.expiryMarginMs, 0, true);
+  const clock = options.clock ?? Date.now;
+  const { store, codec, onEvent } = options;
+  if (store !== undefined && codec === undefined)
+    throw optionError('cache.codec', 'is required with a store');
+  const entries = new Map<string, Entry<V>>();
+
+  const emit = onEvent === undefined ? undefined : (event: MemoEvent): void => onEvent(event);
+
+  function usable(value: Expiring<V> | undefined, now: number, minRemaining: number): boolean {
+    return value !== undefined && value.expiresAt - margin - now > minRemaining;
+  }
+
+  async function readStore(key: string, previous: Expiring<V> | undefined): Promise<Expiring<V> | undefined> {
+    if (store === undefined || codec === undefined) return undefined;
+    try {
+      const text = await store.get(key);
+      if (text === undefined) return undefined;
+      const found = codec.decode(text);
+      if (!usable(found, clock(), 0)) return undefined;
+      if (previous !== undefined && found.expiresAt <= previous.expiresAt) return undefined;
+      return found;
+    } catch (error) {
+      emit?.({ type: 'store-error', key, error });
+      return undefined;
+    }
+  }
+
+  function writeStore(key: string, value: Expiring<V>): void {
+    if (store === undefined || codec === undefined) return;
+    const ttl = value.expiresAt - clock();
+    if (ttl <= 0) return;
+    let text: string;
+    try {
+      text = codec.encode(value);
+    } catch (error) {
+      emit?.({ type: 'store-error', key, error });
+      return;
+    }
+    store.set(key, text, ttl).catch((error: unknown) => emit?.({ type: 'store-error', key, error }));
+  }
+
+  function start(
+    key: string,
+    entry: Entry<V>,
+    load: Loader<V>,
+    reason: LoadReason,
+    background: boolean,
+  ): Flight<V> {
+    entry.started += 1;
+    const seq = entry.started;
+    const controller = new AbortController();
+    const previous = entry.value;
+    const startedAt = clock();
+    const run = async (): Promise<Expiring<V>> => {
+      const shared = reason === 'force' ? undefined : await readStore(key, previous);
+      const result = shared ?? (await load({ key, signal: controller.signal, previous, reason }));
+      if (!validExpiring(result)) throw new TypeError('tip-sdk: a cache loader returned no finite expiresAt');
+      if (seq > entry.applied) {
+        entry.applied = seq;
+        entry.value = result;
+        entry.refreshAt = refreshAt(clock(), result.expiresAt, beforeMs, fraction);
+        if (shared === undefined) writeStore(key, result);
+      }
+      return result;
+    };
+    const flight: Flight<V> = { promise: run(), controller, background, waiters: 0 };
+    entry.flight = flight;
+    flight.promise.then(
+      () => {
+        if (entry.flight === flight) entry.flight = undefined;
+        emit?.({ type: 'loaded', key, reason, durationMs: clock() - startedAt });
+      },
+      (error: unknown) => {
+        if (entry.flight === flight) entry.flight = undefined;
+        emit?.({
+          type: 'load-failed',
+          key,
+          reason,
+          durationMs: clock() - startedAt,
+          error,
+          servingStale: usable(entry.value, clock(), 0),
+        });
+      },
+    );
+    return flight;
+  }
+
+  async function wait(flight: Flight<V>, signal: AbortSignal | undefined): Promise<Expiring<V>> {
+    flight.waiters += 1;
+    try {
+      return await raceAbort(flight.promise, signal);
+    } finally {
+      flight.waiters -= 1;
+      if (flight.waiters === 0 && !flight.background && signal?.aborted)
+        flight.controller.abort(signal.reason);
+    }
+  }
+
+  function insert(key: string): Entry<V> {
+    const entry: Entry<V> = { value: undefined, refreshAt: 0, flight: undefined, started: 0, applied: 0 };
+    entries.set(key, entry);
+    if (entries.size > maxEntries) {
+      const oldest = entries.keys().next().value as string;
+      entries.delete(oldest);
+      emit?.({ type: 'evicted', key: oldest });
+    }
+    return entry;
+  }
+
+  async function get(key: string, load: Loader<V>, opts?: MemoGetOptions): Promise<V> {
+    const now = clock();
+    let entry = entries.get(key);
+    const minRemaining = opts?.minRemainingMs ?? 0;
+    const force = opts?.forceRefresh === true;
+    if (entry !== undefined) {
+      // Recency: re-insert at the end of the Map's order.
+      entries.delete(key);
+      entries.set(key, entry);
+      const value = entry.value;
+      if (!force && value !== undefined && value.expiresAt - margin - now > minRemaining) {
+        if (now >= entry.refreshAt && entry.flight === undefined) {
+          start(key, entry, load, 'refresh', true).promise.catch(() => undefined);
+        }
+        emit?.({ type: 'hit', key });
+        return value.value;
+      }
+    } else {
+      entry = insert(key);
+    }
+    const stillValid = usable(entry.value, now, 0);
+    const reason: LoadReason = force
+      ? 'force'
+      : entry.value === undefined
+        ? 'miss'
+        : stillValid
+          ? 'refresh'
+          : 'expired';
+    emit?.({ type: 'miss', key, reason });
+    const flight =
+      entry.flight !== undefined && !force ? entry.flight : start(key, entry, load, reason, false);
+    try {
+      const result = await wait(flight, opts?.signal);
+      // The sequence guard may have kept a newer value than this flight's result: return the newest.
+      return (entry.applied > 0 && entry.value !== undefined ? entry.value : result).value;
+    } catch (error) {
+      // Serve until real expiry: an early refresh that fails still returns the valid cached value.
+      if (!force && reason === 'refresh' && usable(entry.value, clock(), 0) && !opts?.signal?.aborted) {
+        return entry.value!.value;
+      }
+      throw error;
+    }
+  }
+
+  return {
+    get,
+    peek(key) {
+      const entry = entries.get(key);
+      return entry !== undefined && usable(entry.value, clock(), 0) ? entry.value : undefined;
+    },
+    async delete(key) {
+      entries.delete(key);
+      await store?.delete(key);
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

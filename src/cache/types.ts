@@ -1,0 +1,129 @@
+/**
+ * Types of the one memo primitive tip-sdk uses for every cached thing (IdC tokens, role credentials, JWKS,
+ * S3 Access Grants credentials).
+ *
+ * @module
+ */
+
+/** A clock in epoch milliseconds. Default `Date.now`; inject one in tests. */
+export type Clock = () => number;
+
+/** A cached value with its real expiry. */
+export interface Expiring<V> {
+  /** The value. */
+  readonly value: V;
+  /** When the value stops being usable, in epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * A shared key-value store behind the in-process memo (e.g. Redis for several replicas). Keys are
+ * digests; values are opaque strings produced by a {@link CacheCodec} (a store for secrets must encrypt
+ * them). Every method may reject; the memo then falls back to its in-process entries.
+ */
+export interface CacheStore {
+  /** The value under `key`, or `undefined` when absent or expired. */
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` under `key` for `ttlMs` milliseconds. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Removes `key`. */
+  delete(key: string): Promise<void>;
+}
+
+/** Turns cached values into store strings and back. `decode` must validate and throw on bad data. */
+export interface CacheCodec<V> {
+  /** Serializes an entry. */
+  encode(entry: Expiring<V>): string;
+  /** Parses and validates an entry; throws on anything malformed. */
+  decode(text: string): Expiring<V>;
+}
+
+/** Why a load runs. */
+export type LoadReason = 'miss' | 'expired' | 'refresh' | 'force';
+
+/** What a loader receives. */
+export interface LoadContext<V> {
+  /** The memo key (a digest). */
+  readonly key: string;
+  /** Fires when every waiting caller gave up, or never for a background refresh. Pass it to AWS calls. */
+  readonly signal: AbortSignal;
+  /** The value held before this load, if any (e.g. to use its refresh token). */
+  readonly previous: Expiring<V> | undefined;
+  /** Why the load runs. */
+  readonly reason: LoadReason;
+}
+
+/** A function that produces a fresh value for a key. Its failures are never cached. */
+export type Loader<V> = (context: LoadContext<V>) => Promise<Expiring<V>>;
+
+/** What the memo reports (to events and metrics). Never carries a value's secrets, only the key digest. */
+export type MemoEvent =
+  | { readonly type: 'hit'; readonly key: string }
+  | { readonly type: 'miss'; readonly key: string; readonly reason: LoadReason }
+  | {
+      readonly type: 'loaded';
+      readonly key: string;
+      readonly reason: LoadReason;
+      readonly durationMs: number;
+    }
+  | {
+      readonly type: 'load-failed';
+      readonly key: string;
+      readonly reason: LoadReason;
+      readonly durationMs: number;
+      readonly error: unknown;
+      /** True when a still-valid cached value keeps being served. */
+      readonly servingStale: boolean;
+    }
+  | { readonly type: 'evicted'; readonly key: string }
+  | { readonly type: 'store-error'; readonly key: string; readonly error: unknown };
+
+/** Options of {@link createMemo}. Every field is optional. */
+export interface MemoOptions<V> {
+  /** Most entries kept in process (LRU). Default `10_000`. */
+  readonly maxEntries?: number;
+  /**
+   * Refresh this many milliseconds before expiry at most. The window is the smaller of this and
+   * `refreshFraction` × lifetime. Default `300_000` (5 min).
+   */
+  readonly refreshBeforeExpiryMs?: number;
+  /** Refresh window as a fraction of the value's lifetime. Default `0.1` (10 %). */
+  readonly refreshFraction?: number;
+  /** A value counts as expired this many milliseconds before its `expiresAt`. Default `0`. */
+  readonly expiryMarginMs?: number;
+  /** The clock. Default `Date.now`. */
+  readonly clock?: Clock;
+  /** A shared store consulted on a miss and written after a load. Default none (in-process only). */
+  readonly store?: CacheStore;
+  /** Required with `store`: serializes values. */
+  readonly codec?: CacheCodec<V>;
+  /** Receives cache events; called synchronously, must not throw. Default none. */
+  readonly onEvent?: (event: MemoEvent) => void;
+}
+
+/** Options of one {@link Memo.get} call. */
+export interface MemoGetOptions {
+  /** Abandons waiting; rejects with `ERR_ABORTED`. A shared load keeps running while others wait. */
+  readonly signal?: AbortSignal;
+  /** Loads anew even when a valid value is cached. */
+  readonly forceRefresh?: boolean;
+  /**
+   * A cached value is used only when it stays valid at least this many milliseconds more; otherwise the
+   * caller waits for a refresh (and gets the still-valid value if that refresh fails). Default `0`.
+   */
+  readonly minRemainingMs?: number;
+}
+
+/** A keyed single-flight memo with early refresh; see {@link createMemo}. */
+export interface Memo<V> {
+  /** The cached value for `key`, loading it with `load` when missing, expired or due. */
+  get(key: string, load: Loader<V>, options?: MemoGetOptions): Promise<V>;
+  /** The cached entry for `key` when present and unexpired, without loading or touching recency. */
+  peek(key: string): Expiring<V> | undefined;
+  /** Forgets `key` here and in the store. */
+  delete(key: string): Promise<void>;
+  /** Forgets every in-process entry. */
+  clear(): void;
+  /** Number of in-process entries. */
+  readonly size: number;
+}
