@@ -15,8 +15,9 @@ export interface DecodedJws {
   readonly signature: Buffer;
 }
 
-// Three segments of base64url characters; the signature may be empty so `alg: none` is named as such.
-const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** Header segments seen recently, decoded and checked once: issuers reuse a handful of headers. */
+const HEADER_CACHE_MAX = 256;
+const headerCache = new Map<string, { header: Record<string, unknown>; alg: JwtAlgorithm }>();
 
 /** A token failure. Messages never include the token or any part of it. */
 export function tokenError(code: TipErrorCode, reason: string, message: string, claim?: string): TipError {
@@ -31,9 +32,20 @@ const malformed = (reason: string) =>
       'separated by dots, without padding or whitespace.',
   );
 
-function decodeJson(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
-  if (!isCanonicalShape(segment)) throw malformed(`${part}_base64url`);
+/**
+ * Strict base64url decoding of one segment. Node's decoder skips characters outside the alphabet, so a
+ * decoded length short of the exact expected length reveals them; `+`, `/` and `=` were refused for the
+ * whole token before, and the trailing bits must be zero (canonical form).
+ */
+function decodeSegment(segment: string, reason: string): Buffer {
+  if (!isCanonicalShape(segment)) throw malformed(reason);
   const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.length !== (segment.length * 3) >>> 2) throw malformed(reason);
+  return bytes;
+}
+
+function decodeJson(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
+  const bytes = decodeSegment(segment, `${part}_base64url`);
   if (!isUtf8(bytes)) throw malformed(`${part}_utf8`);
   let value: unknown;
   try {
@@ -98,23 +110,33 @@ export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
       `The token is longer than ${maxBytes} bytes. Raise maxTokenBytes if your issuer really issues such tokens.`,
     );
   }
-  if (!COMPACT.test(token)) throw malformed(token.split('.').length !== 3 ? 'segments' : 'charset');
+  // Three non-empty segments (the signature may be empty so that `alg: none` is reported as such).
   const dot1 = token.indexOf('.');
-  const dot2 = token.indexOf('.', dot1 + 1);
-  const header = decodeJson(token.slice(0, dot1), 'header');
-  const alg = checkHeader(header);
+  const dot2 = dot1 < 1 ? -1 : token.indexOf('.', dot1 + 1);
+  if (dot2 < 0 || dot2 === dot1 + 1 || token.indexOf('.', dot2 + 1) !== -1) throw malformed('segments');
+  if (token.includes('+') || token.includes('/') || token.includes('=')) throw malformed('charset');
+  const headerSegment = token.slice(0, dot1);
+  let known = headerCache.get(headerSegment);
+  if (known === undefined) {
+    const header = decodeJson(headerSegment, 'header');
+    known = { header, alg: checkHeader(header) };
+    // Only headers that pass every check are remembered; they are frozen because results share them.
+    Object.freeze(header);
+    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+    headerCache.set(headerSegment, known);
+  }
   const payload = decodeJson(token.slice(dot1 + 1, dot2), 'payload');
   const sig = token.slice(dot2 + 1);
   if (sig.length === 0) {
     throw tokenError('ERR_JWT_SIGNATURE', 'missing', 'The token has no signature. Send a signed JWT.');
   }
-  if (!isCanonicalShape(sig)) throw malformed('signature_base64url');
+  const signature = decodeSegment(sig, 'signature_base64url');
   return {
-    header,
+    header: known.header,
     payload,
-    alg,
-    kid: header.kid as string | undefined,
+    alg: known.alg,
+    kid: known.header.kid as string | undefined,
     signingInput: Buffer.from(token.slice(0, dot2), 'latin1'),
-    signature: Buffer.from(sig, 'base64url'),
+    signature,
   };
 }

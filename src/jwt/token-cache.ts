@@ -9,10 +9,12 @@ export interface CachedToken {
   readonly nbfMs: number | undefined;
   readonly key: KeyEntry;
   readonly issuer: IssuerState;
+  /** Set on every hit; eviction gives used entries a second chance (CLOCK, an LRU approximation). */
+  used: boolean;
 }
 
 /**
- * A bounded least-recently-used map of verified tokens. The key is a digest of the whole token, so a
+ * A bounded, approximately least-recently-used map of verified tokens. The key is a digest of the whole token, so a
  * different token can never hit an entry; the token itself is never stored.
  */
 export class TokenCache {
@@ -26,22 +28,27 @@ export class TokenCache {
 
   get(digest: string): CachedToken | undefined {
     const hit = this.map.get(digest);
-    if (hit !== undefined) {
-      // Re-insert to mark as most recently used (Map keeps insertion order).
-      this.map.delete(digest);
-      this.map.set(digest, hit);
-    }
+    // A flag instead of re-inserting keeps hits free of Map writes.
+    if (hit !== undefined) hit.used = true;
     return hit;
   }
 
   set(digest: string, entry: CachedToken): void {
     if (this.max === 0) return;
     this.map.delete(digest);
-    if (this.map.size >= this.max) {
-      const oldest = this.map.keys().next();
-      if (oldest.done !== true) this.map.delete(oldest.value);
-    }
+    if (this.map.size >= this.max) this.evictOne();
     this.map.set(digest, entry);
+  }
+
+  /** Evicts the oldest entry not used since it was last passed over; at most 8 second chances per call. */
+  private evictOne(): void {
+    let chances = 8;
+    for (const [digest, e] of this.map) {
+      this.map.delete(digest);
+      if (!e.used || chances-- === 0) return;
+      e.used = false;
+      this.map.set(digest, e);
+    }
   }
 
   delete(digest: string): void {

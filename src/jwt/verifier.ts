@@ -36,7 +36,7 @@ import type {
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    for (const k in value) deepFreeze(value[k]);
   }
   return value;
 }
@@ -121,12 +121,13 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   function remember(
     digest: string | undefined,
     result: VerifiedJwt,
+    nbfMs: number | undefined,
     key: KeyEntry,
     state: IssuerState,
   ): void {
     // Tokens without `exp` are never cached: nothing would bound the entry's life.
     if (digest !== undefined && result.expiresAt !== undefined) {
-      cache.set(digest, { result, expMs: result.expiresAt, nbfMs: nbfOf(result), key, issuer: state });
+      cache.set(digest, { result, expMs: result.expiresAt, nbfMs, key, issuer: state, used: false });
     }
   }
 
@@ -147,11 +148,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       expiresAt: c.expMs,
       issuedAt: c.iatMs,
       claims: deepFreeze(d.payload) as JSONObject,
-      header: deepFreeze(d.header) as JwtHeader,
+      header: d.header as JwtHeader,
     });
     const check = policy.check;
     if (check === undefined) {
-      remember(digest, result, key, state);
+      remember(digest, result, c.nbfMs, key, state);
       return Promise.resolve(result);
     }
     let outcome: ReturnType<typeof check>;
@@ -163,7 +164,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     return Promise.resolve(outcome).then(
       (value) => {
         if (value === false) throw checkFailedError(policy.issuer);
-        remember(digest, result, key, state);
+        remember(digest, result, c.nbfMs, key, state);
         return result;
       },
       (error: unknown) => {
@@ -241,9 +242,4 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     exportCache: () => exportSnapshot(issuers),
     importCache: (snapshot: unknown) => importSnapshot(issuers, snapshot, o.now()),
   });
-}
-
-function nbfOf(result: VerifiedJwt): number | undefined {
-  const nbf = result.claims.nbf;
-  return typeof nbf === 'number' ? nbf * 1000 : undefined;
 }
