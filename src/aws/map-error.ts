@@ -7,6 +7,7 @@
  */
 import { TipError, isTipError } from '../errors.js';
 import type { TipErrorCode, TipErrorDetails } from '../errors.js';
+import { serviceMapping } from './service-errors.js';
 
 /** The AWS call an error came from. */
 export interface AwsCallSite {
@@ -259,7 +260,11 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
       message: `The service's own AWS credentials were refused for ${site.operation}: check the credential chain or \`clientConfig.credentials\`.`,
     };
   } else {
-    mapping = idc ? idcMapping(name, site) : site.service === 'sts' ? stsMapping(name, site) : undefined;
+    mapping = idc
+      ? idcMapping(name, site)
+      : site.service === 'sts'
+        ? stsMapping(name, site)
+        : serviceMapping(name, site);
   }
   if (mapping === undefined) {
     if (
