@@ -170,8 +170,11 @@ function putObject(ctx: OperationContext<EmulatorRuntime>, store: ObjectStore): 
   const headers = ctx.raw.headers;
   let body = ctx.raw.body;
   const fields: Record<string, string> = { ...headers };
-  if (isAwsChunked(headers)) {
-    const decoded = decodeAwsChunked(body, headers['x-amz-decoded-content-length']);
+  // The HTTP front may already have decoded an aws-chunked body (keeping the headers); an encoded
+  // body is always longer than its decoded length, so equal lengths mean it was decoded.
+  const decodedLength = headers['x-amz-decoded-content-length'];
+  if (isAwsChunked(headers) && !(decodedLength !== undefined && decodedLength === String(body.length))) {
+    const decoded = decodeAwsChunked(body, decodedLength);
     body = decoded.data;
     Object.assign(fields, decoded.trailers);
   }
