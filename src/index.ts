@@ -25,3 +25,51 @@ export type {
   VerifiedJwt,
   VerifyOptions,
 } from './jwt/types.js';
+export { createTrustedIdentity } from './tip.js';
+export type {
+  ForTokenOptions,
+  TrustedIdentity,
+  UserClientConfig,
+  UserIdentity,
+  UserSession,
+} from './tip.js';
+export type {
+  TrustedIdentityCacheOptions,
+  TrustedIdentityOptions,
+  TrustedIdentityTimeouts,
+} from './session/config.js';
+export type { ExchangeGrant, TipEvent, TipEventSink, TipEventType, TipLogger } from './session/events.js';
+export { fromTrustedIdentity } from './credentials/from-trusted-identity.js';
+export type { FromTrustedIdentityInit } from './credentials/from-trusted-identity.js';
+export { defaultSessionName, sanitizeSessionName } from './credentials/session-name.js';
+export type { SessionNameInput } from './credentials/session-name.js';
+export type { RoleCredentials, SessionTag } from './credentials/types.js';
+export { createTokenWithIam } from './identity-center/exchange.js';
+export type { IdcExchangeContext, IdcExchangeOptions } from './identity-center/exchange.js';
+export type {
+  AuthorizationCodeGrant,
+  IdcGrant,
+  IdcIdentity,
+  IdcTokenSet,
+  JwtBearerGrant,
+  RefreshTokenGrant,
+  TokenExchangeGrant,
+} from './identity-center/types.js';
+export { createMemo } from './cache/memo.js';
+export { createMemoryCacheStore } from './cache/memory-store.js';
+export type { MemoryCacheStoreOptions } from './cache/memory-store.js';
+export type {
+  CacheCodec,
+  CacheStore,
+  Clock,
+  Expiring,
+  LoadContext,
+  LoadReason,
+  Loader,
+  Memo,
+  MemoEvent,
+  MemoGetOptions,
+  MemoOptions,
+} from './cache/types.js';
+export type { AwsClientConfig } from './aws/clients.js';
+export type { RetryOptions } from './aws/retry.js';

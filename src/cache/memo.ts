@@ -192,6 +192,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           start(key, entry, load, 'refresh', true).promise.catch(() => undefined);
         }
         emit?.({ type: 'hit', key });
+        opts?.onHit?.();
         return value.value;
       }
     } else {

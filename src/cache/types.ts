@@ -112,6 +112,8 @@ export interface MemoGetOptions {
    * caller waits for a refresh (and gets the still-valid value if that refresh fails). Default `0`.
    */
   readonly minRemainingMs?: number;
+  /** Called when the value came from the cache without waiting (for hit metrics). */
+  readonly onHit?: () => void;
 }
 
 /** A keyed single-flight memo with early refresh; see {@link createMemo}. */

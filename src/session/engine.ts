@@ -1,0 +1,321 @@
+/**
+ * The per-user engine behind `createTrustedIdentity` and `fromTrustedIdentity`: for a (verified) issuer
+ * and subject it returns identity-enhanced role credentials, caching IdC tokens and role credentials in
+ * two memos of the one cache primitive, single-flight per user.
+ *
+ * Keys are digests of (issuer, subject, application ARN, [role ARN], scopes); a value can only be reached
+ * through the key of the user it was loaded for, so a session's credentials always belong to its token's
+ * user.
+ *
+ * @module
+ */
+import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClientConfig } from '@aws-sdk/client-sso-oidc';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { ResolvedRetry } from '../aws/retry.js';
+import type { AwsClientConfig } from '../aws/clients.js';
+import { cacheKey } from '../cache/key.js';
+import { createMemo } from '../cache/memo.js';
+import type { CacheStore, Clock, LoadContext, Memo } from '../cache/types.js';
+import { assumeRoleWithContext } from '../credentials/assume-role.js';
+import { sanitizeSessionName } from '../credentials/session-name.js';
+import type { SessionNameInput } from '../credentials/session-name.js';
+import type { RoleCredentials, SessionTag } from '../credentials/types.js';
+import { assumeRoleWithWebIdentity } from '../credentials/web-identity.js';
+import { TipError, isTipError } from '../errors.js';
+import { createExchangeLedger, jwtLedgerId } from '../identity-center/exchange-ledger.js';
+import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
+import { obtainIdcToken } from '../identity-center/obtain-token.js';
+import type { ExchangeObserver } from '../identity-center/obtain-token.js';
+import type { IdcTokenSet } from '../identity-center/types.js';
+import { idcTokenCodec, roleSessionCodec } from './codecs.js';
+import type { RoleSession } from './codecs.js';
+import type { Emit } from './events.js';
+
+/** The user facts and JWT a resolution works from. */
+export interface SubjectToken {
+  /** Verified `iss`. */
+  readonly issuer: string;
+  /** Verified `sub`. */
+  readonly subject: string;
+  /** The compact JWT (used only for an exchange). Secret. */
+  readonly token: string;
+  /** The `jti` claim, if any. */
+  readonly jti: unknown;
+  /** The JWT `exp`, epoch milliseconds. */
+  readonly expiresAt: number | undefined;
+}
+
+/** Resolved engine settings (validated by the caller). */
+export interface EngineSettings {
+  readonly region: string;
+  readonly applicationArn: string;
+  readonly accessRoleArn: string;
+  readonly applicationRoleArn: string | undefined;
+  readonly scopes: readonly string[] | undefined;
+  readonly durationSeconds: number;
+  readonly sessionName: (input: SessionNameInput) => string;
+  readonly sourceIdentity: ((input: SessionNameInput) => string | undefined) | undefined;
+  readonly sessionTags: ((input: SessionNameInput) => readonly SessionTag[]) | undefined;
+  readonly useRefreshTokens: boolean;
+  readonly clientConfig: AwsClientConfig;
+  readonly ssoOidc: Pick<SSOOIDCClient, 'send'>;
+  readonly sts: Pick<STSClient, 'send'>;
+  readonly clock: Clock;
+  readonly retry: ResolvedRetry;
+  readonly maxUsers: number;
+  readonly refreshBeforeExpiryMs: number;
+  readonly store: CacheStore | undefined;
+  readonly emit: Emit;
+}
+
+/** Options of one resolution. */
+export interface ResolveOptions {
+  readonly signal?: AbortSignal;
+  readonly forceRefresh?: boolean;
+}
+
+/** The engine; see {@link createEngine}. */
+export interface Engine {
+  /** Identity-enhanced credentials (and the IdC identity) for the user of `subject`. */
+  resolve(subject: SubjectToken, options?: ResolveOptions): Promise<RoleSession>;
+  /** Cached users (role sessions) held in process. */
+  readonly size: number;
+  /** Forgets every cached value. */
+  clear(): void;
+}
+
+/** Creates an engine. */
+export function createEngine(settings: EngineSettings): Engine {
+  const { clock, emit, retry, applicationArn, accessRoleArn } = settings;
+  const scopeText = settings.scopes === undefined ? undefined : [...settings.scopes].sort().join(' ');
+  const common = {
+    maxEntries: settings.maxUsers,
+    refreshBeforeExpiryMs: settings.refreshBeforeExpiryMs,
+    clock,
+    ...(settings.store === undefined ? {} : { store: settings.store }),
+  };
+  const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
+  const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
+  // Bootstrap credentials are in-process only: they are short-lived and sign for one user.
+  const bootstrap: Memo<RoleCredentials> = createMemo<RoleCredentials>({
+    maxEntries: settings.maxUsers,
+    clock,
+  });
+  const ledger: ExchangeLedger = createExchangeLedger(Math.max(1000, settings.maxUsers * 4), clock);
+
+  function observer(subject: SubjectToken): ExchangeObserver | undefined {
+    if (emit === undefined) return undefined;
+    const { issuer } = subject;
+    const who = subject.subject;
+    return {
+      started: (grant) => emit({ type: 'exchange.started', issuer, subject: who, grant }),
+      succeeded: (grant, result, durationMs, attempts) =>
+        emit({
+          type: 'exchange.succeeded',
+          issuer,
+          subject: who,
+          grant,
+          idcUserId: result.identity.idcUserId,
+          durationMs,
+          attempts,
+        }),
+      failed: (grant, error, durationMs) =>
+        emit({ type: 'exchange.failed', issuer, subject: who, grant, code: error.code, durationMs }),
+    };
+  }
+
+  async function signingClient(
+    subject: SubjectToken,
+    signal: AbortSignal,
+  ): Promise<{
+    client: Pick<SSOOIDCClient, 'send'>;
+    dispose: () => void;
+  }> {
+    const roleArn = settings.applicationRoleArn;
+    if (roleArn === undefined) return { client: settings.ssoOidc, dispose: () => undefined };
+    const key = cacheKey('bootstrap', [subject.issuer, subject.subject, roleArn]);
+    const credentials = await bootstrap.get(
+      key,
+      async (ctx) => {
+        const name = sanitizeSessionName(`tip-bootstrap-${key.slice(0, 16)}`);
+        const creds = await assumeRoleWithWebIdentity(
+          settings.sts,
+          roleArn,
+          subject.token,
+          name,
+          retry,
+          clock,
+          ctx.signal,
+        );
+        return { value: creds, expiresAt: creds.expiration.getTime() };
+      },
+      { signal, minRemainingMs: 60_000 },
+    );
+    const client = new SSOOIDCClient({
+      ...settings.clientConfig,
+      region: settings.region,
+      maxAttempts: 1,
+      credentials,
+    } as SSOOIDCClientConfig);
+    return { client, dispose: () => client.destroy() };
+  }
+
+  async function loadTokens(
+    ctx: LoadContext<IdcTokenSet>,
+    subject: SubjectToken,
+  ): Promise<{ value: IdcTokenSet; expiresAt: number }> {
+    const { client, dispose } = await signingClient(subject, ctx.signal);
+    try {
+      const value = await obtainIdcToken({
+        context: { client, applicationArn, scopes: settings.scopes, retry, clock },
+        ledger,
+        jwt: {
+          token: subject.token,
+          ledgerId: jwtLedgerId(subject.issuer, subject.jti, subject.token),
+          expiresAt: subject.expiresAt,
+        },
+        previous: ctx.previous?.value,
+        useRefreshToken: settings.useRefreshTokens,
+        signal: ctx.signal,
+        ...(emit === undefined ? {} : { observer: observer(subject) }),
+      });
+      return { value, expiresAt: value.expiresAt };
+    } finally {
+      dispose();
+    }
+  }
+
+  async function loadRole(
+    ctx: LoadContext<RoleSession>,
+    subject: SubjectToken,
+  ): Promise<{ value: RoleSession; expiresAt: number }> {
+    const startedAt = clock();
+    emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
+    try {
+      const tokenKey = cacheKey('idc', [subject.issuer, subject.subject, applicationArn, scopeText]);
+      const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject), {
+        signal: ctx.signal,
+        minRemainingMs: settings.refreshBeforeExpiryMs,
+        forceRefresh: ctx.reason === 'force',
+      });
+      if (idc.identityContext === undefined) {
+        throw new TipError(
+          'ERR_IDC_RESPONSE_INVALID',
+          'IAM Identity Center issued no identity context: request the `sts:identity_context` scope.',
+        );
+      }
+      const naming: SessionNameInput = {
+        idcUserId: idc.identity.idcUserId,
+        identityStoreId: idc.identity.identityStoreId,
+        issuer: subject.issuer,
+        subject: subject.subject,
+      };
+      const assumeStarted = clock();
+      let credentials: RoleCredentials;
+      try {
+        const sourceIdentity = settings.sourceIdentity?.(naming);
+        const tags = settings.sessionTags?.(naming);
+        credentials = await assumeRoleWithContext(
+          settings.sts,
+          {
+            roleArn: accessRoleArn,
+            identityContext: idc.identityContext,
+            sessionName: sanitizeSessionName(settings.sessionName(naming)),
+            durationSeconds: settings.durationSeconds,
+            ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+            ...(tags === undefined ? {} : { tags }),
+          },
+          retry,
+          clock,
+          ctx.signal,
+        );
+      } catch (error) {
+        if (isTipError(error)) {
+          emit?.({
+            type: 'assume-role.failed',
+            issuer: subject.issuer,
+            subject: subject.subject,
+            idcUserId: idc.identity.idcUserId,
+            roleArn: accessRoleArn,
+            code: error.code,
+            durationMs: clock() - assumeStarted,
+          });
+        }
+        throw error;
+      }
+      emit?.({
+        type: 'assume-role.succeeded',
+        issuer: subject.issuer,
+        subject: subject.subject,
+        idcUserId: idc.identity.idcUserId,
+        roleArn: accessRoleArn,
+        durationMs: clock() - assumeStarted,
+      });
+      const value: RoleSession = Object.freeze({ credentials, identity: idc.identity });
+      if (emit !== undefined && ctx.reason !== 'miss') {
+        emit({
+          type: 'cache.refresh',
+          issuer: subject.issuer,
+          subject: subject.subject,
+          outcome: 'succeeded',
+          durationMs: clock() - startedAt,
+        });
+      }
+      return { value, expiresAt: credentials.expiration.getTime() };
+    } catch (error) {
+      if (emit !== undefined && ctx.reason !== 'miss') {
+        emit({
+          type: 'cache.refresh',
+          issuer: subject.issuer,
+          subject: subject.subject,
+          outcome: 'failed',
+          durationMs: clock() - startedAt,
+          ...(isTipError(error) ? { code: error.code } : {}),
+        });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    resolve(subject, options) {
+      const key = cacheKey('role', [
+        subject.issuer,
+        subject.subject,
+        applicationArn,
+        accessRoleArn,
+        scopeText,
+      ]);
+      const onHit =
+        emit === undefined
+          ? undefined
+          : () => {
+              const held = roles.peek(key);
+              emit({
+                type: 'cache.hit',
+                issuer: subject.issuer,
+                subject: subject.subject,
+                idcUserId: held?.value.identity.idcUserId ?? '',
+              });
+            };
+      const getOptions =
+        options === undefined && onHit === undefined
+          ? undefined
+          : {
+              ...(options?.signal === undefined ? {} : { signal: options.signal }),
+              ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
+              ...(onHit === undefined ? {} : { onHit }),
+            };
+      return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+    },
+    get size() {
+      return roles.size;
+    },
+    clear() {
+      roles.clear();
+      tokens.clear();
+      bootstrap.clear();
+    },
+  };
+}

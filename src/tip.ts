@@ -1,0 +1,167 @@
+/**
+ * `createTrustedIdentity()`: the façade that wires the layers. `forToken(jwt)` verifies the JWT locally,
+ * then returns the user's identity-enhanced credentials from the per-user cache, exchanging with IAM
+ * Identity Center and assuming the access role only when needed (single flight per user).
+ *
+ * @module
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { createSsoOidcClient, createStsClient } from './aws/clients.js';
+import type { AwsClientConfig } from './aws/clients.js';
+import { resolveRetry } from './aws/retry.js';
+import { defaultSessionName } from './credentials/session-name.js';
+import { TipError } from './errors.js';
+import { createJwtVerifier } from './jwt/verifier.js';
+import type { JSONObject, JwtVerifier } from './jwt/types.js';
+import { validateOptions } from './session/config.js';
+import type { TrustedIdentityOptions } from './session/config.js';
+import { createEngine } from './session/engine.js';
+import type { SubjectToken } from './session/engine.js';
+import { createEmit } from './session/events.js';
+
+/** Who a {@link UserSession} is for. Not secret. */
+export interface UserIdentity {
+  /** The verified JWT issuer. */
+  readonly issuer: string;
+  /** The verified JWT subject. */
+  readonly subject: string;
+  /** The IAM Identity Center user id the JWT resolved to. */
+  readonly idcUserId: string;
+  /** The identity store id. */
+  readonly identityStoreId: string;
+  /** The verified JWT's claims (frozen). */
+  readonly claims: Readonly<JSONObject>;
+  /** The JWT's expiry, epoch milliseconds (`undefined` when it has no `exp`). */
+  readonly expiresAt: number | undefined;
+}
+
+/** Settings for any AWS SDK v3 client acting as the user. */
+export interface UserClientConfig extends Omit<AwsClientConfig, 'credentials'> {
+  readonly region: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+}
+
+/** One user's view: identity and identity-enhanced credentials. */
+export interface UserSession {
+  /** Who the session is for. */
+  readonly identity: UserIdentity;
+  /** Identity-enhanced credentials for any SDK client; refreshed from the cache, with `expiration`. */
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** `{ region, credentials, ...clientConfig }` for `new AthenaClient(session.clientConfig())` and co. */
+  clientConfig(): UserClientConfig;
+}
+
+/** Options of {@link TrustedIdentity.forToken}. */
+export interface ForTokenOptions {
+  /** Abort signal; rejects with `ERR_ABORTED`. */
+  readonly signal?: AbortSignal;
+}
+
+/** The object returned by {@link createTrustedIdentity}. */
+export interface TrustedIdentity {
+  /**
+   * Verifies `jwt` and returns the user's session. Rejects with a `TipError` (`ERR_JWT_*`, `ERR_IDC_*`,
+   * `ERR_STS_*`, `ERR_AWS_*`, `ERR_TIMEOUT`, `ERR_ABORTED`).
+   */
+  forToken(jwt: string, options?: ForTokenOptions): Promise<UserSession>;
+  /** Number of users with cached credentials in process. */
+  readonly cachedUsers: number;
+  /** Forgets every cached credential and token (in process). */
+  clearCache(): void;
+}
+
+/**
+ * Creates the trusted-identity façade. Options are validated now (`TypeError` naming the option) and
+ * frozen; see {@link TrustedIdentityOptions}.
+ *
+ * @example
+ * ```ts
+ * const tip = createTrustedIdentity({ region: 'us-east-1', issuers: [...], applicationArn, accessRoleArn });
+ * const user = await tip.forToken(bearerJwt);
+ * const athena = new AthenaClient(user.clientConfig());
+ * ```
+ */
+export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedIdentity {
+  validateOptions(options);
+  const config = Object.freeze({ ...options });
+  const clock = config.clock ?? Date.now;
+  const verifier: Pick<JwtVerifier, 'verify'> =
+    config.verifier ??
+    createJwtVerifier({ now: clock, ...(config.verifierOptions ?? {}), issuers: config.issuers! });
+  const clientConfig: AwsClientConfig = Object.freeze({ ...(config.clientConfig ?? {}) });
+  const { credentials: _ownCredentials, ...userClientSettings } = clientConfig;
+  const engine = createEngine({
+    region: config.region,
+    applicationArn: config.applicationArn,
+    accessRoleArn: config.accessRoleArn,
+    applicationRoleArn: config.applicationRoleArn,
+    scopes: config.scopes === undefined ? undefined : Object.freeze([...config.scopes]),
+    durationSeconds: config.durationSeconds ?? 3600,
+    sessionName: config.sessionName ?? defaultSessionName,
+    sourceIdentity: config.sourceIdentity,
+    sessionTags: config.sessionTags,
+    useRefreshTokens: config.useRefreshTokens ?? true,
+    clientConfig,
+    ssoOidc: config.ssoOidcClient ?? createSsoOidcClient(config.region, clientConfig),
+    sts: config.stsClient ?? createStsClient(config.region, clientConfig),
+    clock,
+    retry: resolveRetry(config.timeouts),
+    maxUsers: config.cache?.maxUsers ?? 10_000,
+    refreshBeforeExpiryMs: config.cache?.refreshBeforeExpiry ?? 300_000,
+    store: config.cache?.store,
+    emit: createEmit(config.events, config.logger),
+  });
+
+  async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
+    const signal = opts?.signal;
+    const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
+    if (typeof verified.subject !== 'string' || verified.subject.length === 0) {
+      throw new TipError(
+        'ERR_JWT_CLAIM',
+        'The token has no `sub` claim: tip-sdk needs a subject to act as a user.',
+        {
+          details: { claim: 'sub', reason: 'missing', issuer: verified.issuer },
+        },
+      );
+    }
+    const subject: SubjectToken = {
+      issuer: verified.issuer,
+      subject: verified.subject,
+      token: jwt,
+      jti: verified.claims.jti,
+      expiresAt: verified.expiresAt,
+    };
+    const held = await engine.resolve(subject, signal === undefined ? undefined : { signal });
+    const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) =>
+      engine
+        .resolve(subject, properties?.forceRefresh === true ? { forceRefresh: true } : undefined)
+        .then(pickCredentials);
+    const identity: UserIdentity = Object.freeze({
+      issuer: verified.issuer,
+      subject: verified.subject,
+      idcUserId: held.identity.idcUserId,
+      identityStoreId: held.identity.identityStoreId,
+      claims: verified.claims,
+      expiresAt: verified.expiresAt,
+    });
+    return Object.freeze({
+      identity,
+      credentials,
+      clientConfig: (): UserClientConfig => ({ ...userClientSettings, region: config.region, credentials }),
+    });
+  }
+
+  return Object.freeze({
+    forToken,
+    get cachedUsers() {
+      return engine.size;
+    },
+    clearCache() {
+      engine.clear();
+    },
+  });
+}
+
+function pickCredentials(session: { readonly credentials: AwsCredentialIdentity }): AwsCredentialIdentity {
+  return session.credentials;
+}
