@@ -2,6 +2,7 @@
  * Lookup of the configured Redshift targets: Serverless workgroups and provisioned clusters, each with
  * its databases and the IdC namespace of its identity provider.
  */
+import { createHash } from 'node:crypto';
 import type { RedshiftTargetConfig } from '../config/types.js';
 import type { EmulatorRuntime } from '../core/types.js';
 
@@ -68,4 +69,20 @@ export function targetArn(runtime: EmulatorRuntime, target: Pick<RedshiftTarget,
   return target.kind === 'workgroup'
     ? `arn:aws:redshift-serverless:${region}:${accountId}:workgroup/${target.name}`
     : `arn:aws:redshift:${region}:${accountId}:cluster:${target.name}`;
+}
+
+/**
+ * The internal SQL schema of `database` on `target`: `rs_<kind>_<name>_<database>` squeezed to letters,
+ * digits and underscores, plus a short digest so distinct pairs never share a schema. At most 63 bytes.
+ */
+export function schemaFor(target: Pick<RedshiftTarget, 'kind' | 'name'>, database: string): string {
+  const digest = createHash('sha256')
+    .update(`${target.kind}\0${target.name}\0${database}`)
+    .digest('hex')
+    .slice(0, 8);
+  const readable = `rs_${target.kind === 'workgroup' ? 'wg' : 'cl'}_${target.name}_${database}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 50);
+  return `${readable}_${digest}`;
 }
