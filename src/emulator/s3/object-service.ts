@@ -120,7 +120,6 @@ function objectHeaders(object: StoredObject): Record<string, string> {
     etag: object.etag,
     'last-modified': new Date(object.lastModified).toUTCString(),
     'accept-ranges': 'bytes',
-    ...object.checksums,
   };
 }
 
@@ -161,6 +160,9 @@ function readObject(ctx: OperationContext<EmulatorRuntime>, store: ObjectStore, 
   const body = range ? object.body.subarray(range.start, range.end + 1) : object.body;
   headers['content-length'] = String(body.length);
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+  // As S3: stored checksums only when asked for, and only for the whole object (the SDK validates them).
+  else if (ctx.raw.headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED')
+    Object.assign(headers, object.checksums);
   return { raw: true, status: range ? 206 : 200, headers, body: head ? '' : body };
 }
 

@@ -179,6 +179,17 @@ describe('PutObject', () => {
     const get = await s3(RW_A, { path: '/lake/team-a/new%20file.txt' });
     expect(String(get.reply?.body)).toBe('fresh');
     expect(get.reply?.headers['content-type']).toBe('text/csv');
+    expect(get.reply?.headers['x-amz-checksum-crc32']).toBeUndefined();
+    const checked = await s3(RW_A, {
+      path: '/lake/team-a/new%20file.txt',
+      headers: { 'x-amz-checksum-mode': 'ENABLED' },
+    });
+    expect(checked.reply?.headers['x-amz-checksum-crc32']).toBe(crc('fresh'));
+    const ranged = await s3(RW_A, {
+      path: '/lake/team-a/new%20file.txt',
+      headers: { 'x-amz-checksum-mode': 'ENABLED', range: 'bytes=0-1' },
+    });
+    expect(ranged.reply?.headers['x-amz-checksum-crc32']).toBeUndefined();
   });
 
   it('refuses a READ scope and keys outside the scope, leaving the store unchanged', async () => {
