@@ -272,6 +272,17 @@ export interface EmulatorConfigInput {
   maxClockSkewSeconds?: number;
   /** Maximum request body, bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** STS choices where AWS leaves the behaviour open. */
+  sts?: StsConfig;
+}
+
+/** STS settings for points PROTOCOL.md leaves open. */
+export interface StsConfig {
+  /**
+   * Error code AssumeRole answers for an expired `ProvidedContexts` assertion. Default
+   * `InvalidContextAssertion` (the STS model documents it for malformed, expired or untrusted contexts).
+   */
+  expiredContextError?: 'InvalidContextAssertion' | 'ExpiredTokenException';
 }
 
 /** `T` with the keys `K` made required (validation fills their defaults). */
@@ -315,4 +326,6 @@ export interface EmulatorConfig {
   readonly s3: S3Config;
   readonly maxClockSkewSeconds: number;
   readonly maxBodyBytes: number;
+  /** STS choices; validation always fills it (optional only for hand-built configs). */
+  readonly sts?: { readonly expiredContextError: 'InvalidContextAssertion' | 'ExpiredTokenException' };
 }
