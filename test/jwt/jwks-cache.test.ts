@@ -1,0 +1,303 @@
+import { describe, expect, it } from 'vitest';
+import { createJwtVerifier, allowInsecureRequests } from '../../src/index.js';
+import type { JwtVerifierOptions } from '../../src/index.js';
+import { isTipError } from '../../src/errors.js';
+import { type Route, deferred, fakeFetch, flush, hang, json } from './fake-fetch.js';
+import { AUDIENCE, ISSUER, JWKS_URI, KEYS, NOW_MS, claims, signJwt } from './kit.js';
+
+const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`;
+const jwksOf = (...names: Array<keyof typeof KEYS>) => ({ keys: names.map((n) => KEYS[n].jwk) });
+
+function setup(routes: Record<string, Route>, extra: Partial<JwtVerifierOptions> = {}) {
+  const clock = { now: NOW_MS };
+  const f = fakeFetch(routes);
+  const verifier = createJwtVerifier({
+    issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256', 'ES256'] }],
+    fetch: f.fetch,
+    now: () => clock.now,
+    jwksCache: { maxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 50 },
+    ...extra,
+  });
+  return { verifier, f, clock };
+}
+
+const discovery = json({ issuer: ISSUER, jwks_uri: JWKS_URI });
+const token = (sub = 'user-1', exp = NOW_MS / 1000 + 3600) => signJwt(claims({ sub, exp }));
+const ecToken = () => signJwt(claims({ exp: NOW_MS / 1000 + 3600 }), 'ES256');
+
+async function code(p: Promise<unknown>): Promise<string> {
+  return p.then(
+    () => 'ok',
+    (e: unknown) => (isTipError(e) ? e.code : `not a TipError: ${String(e)}`),
+  );
+}
+
+describe('JWKS cache', () => {
+  it('fetches discovery and JWKS once, then serves from memory until the max age', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    await verifier.verify(token('a'));
+    await verifier.verify(token('b'));
+    expect(f.calls).toEqual([DISCOVERY, JWKS_URI]);
+    clock.now += 599_999;
+    await verifier.verify(token('c'));
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 1;
+    await verifier.verify(token('d')); // stale: served now, refreshed in the background
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(2);
+    expect(f.count(DISCOVERY)).toBe(1);
+  });
+
+  it('refetches on an unknown kid at most once per cooldown (penalty box)', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    await verifier.verify(token());
+    const unknown = ecToken(); // kid ec-1 is not published yet
+    for (let i = 0; i < 20; i++)
+      expect(await code(verifier.verify(unknown))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 30_000;
+    const results = await Promise.all(Array.from({ length: 20 }, () => code(verifier.verify(unknown))));
+    expect(new Set(results)).toEqual(new Set(['ERR_JWKS_NO_MATCHING_KEY']));
+    expect(f.count(JWKS_URI)).toBe(2);
+    // The issuer publishes the key; after the cooldown the same token verifies.
+    f.routes.set(JWKS_URI, json(jwksOf('rsa', 'ec')));
+    clock.now += 10_000;
+    expect(await code(verifier.verify(unknown))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    clock.now += 20_000;
+    expect(await code(verifier.verify(unknown))).toBe('ok');
+    expect(f.count(JWKS_URI)).toBe(3);
+  });
+
+  it('shares one fetch among 100 concurrent verifications (single flight)', async () => {
+    const { verifier, f } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    const tokens = Array.from({ length: 100 }, (_, i) => token(`user-${i}`));
+    const results = await Promise.all(tokens.map((t) => verifier.verify(t)));
+    expect(results.map((r) => r.subject)).toEqual(tokens.map((_, i) => `user-${i}`));
+    expect(f.calls).toEqual([DISCOVERY, JWKS_URI]);
+  });
+
+  it('keeps known keys working while the endpoint is down, retrying once per cooldown', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    await verifier.verify(token('a'));
+    f.routes.set(JWKS_URI, json({ error: 'down' }, 503));
+    clock.now += 700_000;
+    expect((await verifier.verify(token('b'))).subject).toBe('b');
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(2);
+    for (let i = 0; i < 10; i++) expect((await verifier.verify(token(`c${i}`))).subject).toBe(`c${i}`);
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(2);
+    clock.now += 30_000;
+    await verifier.verify(token('d'));
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(3);
+  });
+
+  it('rejects with ERR_JWKS_UNAVAILABLE when the first fetch times out, and recovers later', async () => {
+    const { verifier, f } = setup(
+      { [JWKS_URI]: hang },
+      { issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: JWKS_URI }] },
+    );
+    const error = await verifier.verify(token()).catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_JWKS_UNAVAILABLE')).toBe(true);
+    expect((error as { details: { reason: string } }).details.reason).toBe('timeout');
+    f.routes.set(JWKS_URI, json(jwksOf('rsa')));
+    expect(await code(verifier.verify(token()))).toBe('ok');
+  });
+
+  it.each([
+    ['HTTP 500', json({}, 500), 'ERR_JWKS_UNAVAILABLE'],
+    [
+      'a redirect',
+      () => new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } }),
+      'ERR_JWKS_UNAVAILABLE',
+    ],
+    ['a network error', () => Promise.reject(new TypeError('fetch failed')), 'ERR_JWKS_UNAVAILABLE'],
+    ['invalid JSON', () => new Response('{"keys": [', { status: 200 }), 'ERR_JWKS_INVALID'],
+    ['invalid UTF-8', () => new Response(new Uint8Array([0x7b, 0xff, 0x7d])), 'ERR_JWKS_INVALID'],
+    [
+      'a body over the size limit',
+      () => new Response(`{"keys":[],"pad":"${'x'.repeat(600_000)}"}`),
+      'ERR_JWKS_INVALID',
+    ],
+    [
+      'a declared length over the limit',
+      () => new Response('{"keys":[]}', { headers: { 'content-length': '9999999' } }),
+      'ERR_JWKS_INVALID',
+    ],
+    ['keys not an array', json({ keys: {} }), 'ERR_JWKS_INVALID'],
+    ['no usable key', json({ keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'rsa-1' }] }), 'ERR_JWK_INVALID'],
+  ] as const)('maps a JWKS answer with %s to %s', async (_name, route, expected) => {
+    const { verifier } = setup(
+      { [JWKS_URI]: route },
+      { issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: JWKS_URI }] },
+    );
+    expect(await code(verifier.verify(token()))).toBe(expected);
+  });
+
+  it('drops cached verified tokens when their key leaves the JWKS', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa', 'ec')) });
+    const t = token();
+    expect(await code(verifier.verify(t))).toBe('ok');
+    expect(await code(verifier.verify(t))).toBe('ok'); // cached
+    f.routes.set(JWKS_URI, json(jwksOf('ec'))); // rsa-1 revoked
+    clock.now += 600_000;
+    await verifier.verify(t).catch(() => undefined); // triggers the background refresh
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(2);
+    expect(await code(verifier.verify(t))).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(await code(verifier.verify(ecToken()))).toBe('ok');
+  });
+
+  it('keeps cached tokens whose key survives a refresh', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    const t = token();
+    await verifier.verify(t);
+    f.routes.set(JWKS_URI, json(jwksOf('rsa', 'ec')));
+    clock.now += 600_000;
+    await verifier.verify(t);
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(2);
+    expect(await code(verifier.verify(t))).toBe('ok');
+  });
+
+  it('re-checks exp on every cache hit', async () => {
+    const { verifier, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')) });
+    const t = token('a', NOW_MS / 1000 + 10);
+    expect(await code(verifier.verify(t))).toBe('ok');
+    clock.now += 10_000;
+    expect(await code(verifier.verify(t))).toBe('ERR_JWT_EXPIRED');
+  });
+
+  it('hydrate() pre-warms every remote issuer', async () => {
+    const other = 'https://other.example.com';
+    const { verifier, f } = setup(
+      { [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa')), [`${other}/jwks`]: json(jwksOf('ec')) },
+      {
+        issuers: [
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] },
+          { issuer: other, audience: AUDIENCE, algorithms: ['ES256'], jwksUri: `${other}/jwks` },
+          {
+            issuer: 'https://local.example.com',
+            audience: AUDIENCE,
+            algorithms: ['RS256'],
+            jwks: jwksOf('rsa'),
+          },
+        ],
+      },
+    );
+    await verifier.hydrate();
+    expect([...f.calls].sort()).toEqual([DISCOVERY, JWKS_URI, `${other}/jwks`].sort());
+    await verifier.verify(token());
+    expect(f.calls.length).toBe(3);
+  });
+
+  it('exports and imports the cache for cold starts, validating what it imports', async () => {
+    const warm = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa', 'ec')) });
+    await warm.verifier.hydrate();
+    const snapshot = JSON.parse(JSON.stringify(warm.verifier.exportCache()));
+    expect(snapshot.issuers[ISSUER].fetchedAt).toBe(NOW_MS);
+    expect(JSON.stringify(snapshot)).not.toMatch(/"d"|"p"|"q"/);
+    const cold = setup({}); // every fetch fails
+    cold.verifier.importCache(snapshot);
+    expect(await code(cold.verifier.verify(token()))).toBe('ok');
+    expect(await code(cold.verifier.verify(ecToken()))).toBe('ok');
+    expect(cold.f.calls).toEqual([]);
+    for (const bad of [
+      null,
+      'x',
+      { version: 2, issuers: {} },
+      { version: 1 },
+      { version: 1, issuers: { [ISSUER]: { fetchedAt: 'now', keys: [] } } },
+      { version: 1, issuers: { [ISSUER]: { fetchedAt: 1, keys: 'no' } } },
+    ]) {
+      let thrown: unknown;
+      try {
+        cold.verifier.importCache(bad);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isTipError(thrown, 'ERR_JWKS_INVALID')).toBe(true);
+    }
+  });
+
+  it('never lets an older result overwrite a newer one (sequence guard)', async () => {
+    const slow = deferred();
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: slow.route });
+    const pending = code(verifier.verify(token()));
+    await flush();
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 1_000;
+    // A newer snapshot arrives while the slow fetch is still out.
+    verifier.importCache({
+      version: 1,
+      issuers: { [ISSUER]: { fetchedAt: clock.now, keys: [KEYS.ec.jwk] } },
+    });
+    slow.release(Response.json(jwksOf('rsa')));
+    expect(await pending).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect(verifier.exportCache().issuers[ISSUER]?.keys.map((k) => k.kid)).toEqual(['ec-1']);
+    // An older snapshot is ignored too.
+    verifier.importCache({ version: 1, issuers: { [ISSUER]: { fetchedAt: 1, keys: [KEYS.rsa.jwk] } } });
+    expect(verifier.exportCache().issuers[ISSUER]?.keys.map((k) => k.kid)).toEqual(['ec-1']);
+  });
+
+  it('stops waiting when the caller aborts, while the shared fetch completes for others', async () => {
+    const slow = deferred();
+    const { verifier, f } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: slow.route });
+    const controller = new AbortController();
+    const aborted = code(verifier.verify(token('a'), { signal: controller.signal }));
+    const patient = code(verifier.verify(token('b')));
+    await flush();
+    controller.abort();
+    expect(await aborted).toBe('ERR_ABORTED');
+    slow.release(Response.json(jwksOf('rsa')));
+    expect(await patient).toBe('ok');
+    expect(f.count(JWKS_URI)).toBe(1);
+    expect(await code(verifier.verify(token('c'), { signal: AbortSignal.abort() }))).toBe('ERR_ABORTED');
+  });
+});
+
+describe('OpenID discovery', () => {
+  it.each([
+    [
+      'an issuer with a trailing slash',
+      { issuer: `${ISSUER}/`, jwks_uri: JWKS_URI },
+      'ERR_DISCOVERY_INVALID',
+    ],
+    ['another issuer', { issuer: 'https://evil.example', jwks_uri: JWKS_URI }, 'ERR_DISCOVERY_INVALID'],
+    ['no jwks_uri', { issuer: ISSUER }, 'ERR_DISCOVERY_INVALID'],
+    [
+      'an http jwks_uri',
+      { issuer: ISSUER, jwks_uri: 'http://idp.example.com/jwks.json' },
+      'ERR_DISCOVERY_INVALID',
+    ],
+    ['a relative jwks_uri', { issuer: ISSUER, jwks_uri: '/jwks.json' }, 'ERR_DISCOVERY_INVALID'],
+    [
+      'a jwks_uri with credentials',
+      { issuer: ISSUER, jwks_uri: 'https://u:p@idp.example.com/jwks' },
+      'ERR_DISCOVERY_INVALID',
+    ],
+    ['an array', [], 'ERR_DISCOVERY_INVALID'],
+  ] as const)('refuses a document with %s', async (_name, doc, expected) => {
+    const { verifier, f } = setup({ [DISCOVERY]: json(doc), [JWKS_URI]: json(jwksOf('rsa')) });
+    expect(await code(verifier.verify(token()))).toBe(expected);
+    expect(f.count(JWKS_URI)).toBe(0);
+  });
+
+  it('accepts an http issuer and jwks_uri only through allowInsecureRequests()', async () => {
+    const local = 'http://127.0.0.1:4000';
+    const f = fakeFetch({
+      [`${local}/.well-known/openid-configuration`]: json({ issuer: local, jwks_uri: `${local}/jwks` }),
+      [`${local}/jwks`]: json(jwksOf('rsa')),
+    });
+    const base = { issuer: local, audience: AUDIENCE, algorithms: ['RS256' as const] };
+    expect(() => createJwtVerifier({ issuers: [base], fetch: f.fetch })).toThrow(/allowInsecureRequests/);
+    const verifier = createJwtVerifier({
+      issuers: [allowInsecureRequests(base)],
+      fetch: f.fetch,
+      now: () => NOW_MS,
+    });
+    const t = signJwt(claims({ iss: local, exp: NOW_MS / 1000 + 60 }));
+    expect((await verifier.verify(t)).issuer).toBe(local);
+  });
+});
