@@ -162,6 +162,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   });
 }
 
+/** A copy per resolution: SDK clients annotate the object they get, and the cached one is frozen. */
 function pickCredentials(session: { readonly credentials: AwsCredentialIdentity }): AwsCredentialIdentity {
-  return session.credentials;
+  return { ...session.credentials };
 }

@@ -85,6 +85,7 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
       },
       properties?.forceRefresh === true ? { forceRefresh: true } : undefined,
     );
-    return session.credentials;
+    // A copy: SDK clients annotate the object they get, and the cached one is frozen.
+    return { ...session.credentials };
   };
 }

@@ -156,7 +156,8 @@ export function createEngine(settings: EngineSettings): Engine {
       ...settings.clientConfig,
       region: settings.region,
       maxAttempts: 1,
-      credentials,
+      // A copy: the SDK annotates credential objects, and the cached one is frozen.
+      credentials: { ...credentials },
     } as SSOOIDCClientConfig);
     return { client, dispose: () => client.destroy() };
   }

@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isTipError } from '../../src/errors.js';
+import {
+  APP_ROLE_ARN,
+  createFakeAws,
+  fakeJwt,
+  idcUserIdOf,
+  manualClock,
+  userOfSessionToken,
+} from './helpers/fake-aws.js';
+import { fakeTip } from './helpers/tip.js';
+
+const clock = manualClock();
+const aws = createFakeAws({ now: clock });
+
+beforeAll(() => aws.server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => aws.server.close());
+beforeEach(() => aws.reset());
+afterEach(() => aws.server.resetHandlers());
+
+describe('forToken', () => {
+  it('exchanges, assumes the role and returns the user identity and credentials', async () => {
+    const { tip, events } = fakeTip(clock);
+    const session = await tip.forToken(fakeJwt('alice', 'j-a1'));
+    const flowEvents = events.map((e) => e.type);
+    expect(session.identity).toMatchObject({
+      issuer: 'https://idp.example.com',
+      subject: 'alice',
+      idcUserId: idcUserIdOf('alice'),
+      identityStoreId: 'd-1234567890',
+    });
+    const creds = await session.credentials();
+    expect(userOfSessionToken(creds.sessionToken)).toBe(idcUserIdOf('alice'));
+    expect(creds.expiration?.getTime()).toBe(clock() + 3_600_000);
+    expect(aws.counts).toMatchObject({ jwtBearer: 1, assumeRole: 1 });
+    const sts = aws.requests.sts.at(-1)!;
+    expect(sts.get('RoleSessionName')).toBe(`tip-${idcUserIdOf('alice')}`);
+    expect(sts.get('DurationSeconds')).toBe('3600');
+    expect(flowEvents).toEqual([
+      'cache.miss',
+      'exchange.started',
+      'exchange.succeeded',
+      'assume-role.succeeded',
+    ]);
+    const config = session.clientConfig();
+    expect(config.region).toBe('us-east-1');
+    expect(await config.credentials()).toEqual(creds);
+    expect(events.at(-1)).toEqual({
+      type: 'cache.hit',
+      issuer: 'https://idp.example.com',
+      subject: 'alice',
+      idcUserId: idcUserIdOf('alice'),
+    });
+  });
+
+  it('reuses cached credentials for a new JWT of the same user (no second exchange)', async () => {
+    const { tip } = fakeTip(clock);
+    const a = await tip.forToken(fakeJwt('bob', 'j-b1'));
+    const b = await tip.forToken(fakeJwt('bob', 'j-b2'));
+    expect(await b.credentials()).toEqual(await a.credentials());
+    expect(aws.counts).toMatchObject({ exchange: 1, assumeRole: 1 });
+  });
+
+  it('single-flights 200 concurrent calls for one user', async () => {
+    const { tip } = fakeTip(clock);
+    const sessions = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => tip.forToken(fakeJwt('carol', `j-c${i}`))),
+    );
+    expect(aws.counts).toMatchObject({ exchange: 1, assumeRole: 1 });
+    expect(new Set(sessions.map((s) => s.identity.idcUserId))).toEqual(new Set([idcUserIdOf('carol')]));
+  });
+
+  it('uses the session name function, source identity and tags', async () => {
+    const { tip } = fakeTip(clock, {
+      sessionName: (i) => `app:${i.subject} with spaces/and/slashes`,
+      sourceIdentity: (i) => `src-${i.idcUserId.slice(0, 10)}`,
+      sessionTags: () => [{ Key: 'team', Value: 'blue' }],
+      durationSeconds: 900,
+    });
+    await tip.forToken(fakeJwt('dave', 'j-d1'));
+    const sts = aws.requests.sts.at(-1)!;
+    expect(sts.get('RoleSessionName')).toBe('app-dave-with-spaces-and-slashes');
+    expect(sts.get('SourceIdentity')).toBe(`src-${idcUserIdOf('dave').slice(0, 10)}`);
+    expect(sts.get('Tags.member.1.Key')).toBe('team');
+    expect(sts.get('DurationSeconds')).toBe('900');
+  });
+
+  it('signs the exchange with bootstrap credentials from AssumeRoleWithWebIdentity', async () => {
+    const { tip } = fakeTip(clock, { applicationRoleArn: APP_ROLE_ARN });
+    const session = await tip.forToken(fakeJwt('erin', 'j-e1'));
+    expect(aws.counts).toMatchObject({ webIdentity: 1, jwtBearer: 1, assumeRole: 1 });
+    expect(aws.requests.sts[0]!.get('WebIdentityToken')).toBe(fakeJwt('erin', 'j-e1'));
+    expect(aws.requests.sts[0]!.get('RoleArn')).toBe(APP_ROLE_ARN);
+    // The exchange was signed with the bootstrap key (issued for `web-erin`), not the service key.
+    expect(aws.requests.oidcAuth[0]).toMatch(/Credential=ASIA[0-9A-F]+\//);
+    expect(aws.requests.oidcAuth[0]).not.toContain('AKIASERVICE');
+    expect(session.identity.idcUserId).toBe(idcUserIdOf('erin'));
+    await tip.forToken(fakeJwt('erin', 'j-e2'));
+    expect(aws.counts.webIdentity).toBe(1);
+  });
+
+  it('rejects a token without the expected shape with the verifier error', async () => {
+    const { tip } = fakeTip(clock);
+    const error = await tip.forToken('garbage').catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_JWT_INVALID')).toBe(true);
+    expect(aws.counts.exchange).toBe(0);
+  });
+
+  it('validates options with TypeErrors naming the option', () => {
+    expect(() => fakeTip(clock, { region: 'nowhere' })).toThrow(/`region`/);
+    expect(() => fakeTip(clock, { applicationArn: 'arn:aws:sso::1:application/x' })).toThrow(
+      /`applicationArn`/,
+    );
+    expect(() => fakeTip(clock, { accessRoleArn: 'role' })).toThrow(/`accessRoleArn`/);
+    expect(() => fakeTip(clock, { durationSeconds: 7200 })).toThrow(/`durationSeconds`/);
+    expect(() => fakeTip(clock, { cache: { maxUsers: 0 } })).toThrow(/`cache.maxUsers`/);
+    expect(() => fakeTip(clock, { issuers: [] })).toThrow(/`issuers`/);
+    expect(() => fakeTip(clock, { logger: {} as never })).toThrow(/`logger`/);
+  });
+});
