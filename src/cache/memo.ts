@@ -68,6 +68,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   const fraction = positive('cache.refreshFraction', options.refreshFraction, DEFAULT_REFRESH_FRACTION, true);
   if (fraction > 1) throw optionError('cache.refreshFraction', 'must be at most 1');
   const margin = positive('cache.expiryMarginMs', options.expiryMarginMs, 0, true);
+  const retryMs = positive('cache.refreshRetryMs', options.refreshRetryMs, 10_000, true);
   const clock = options.clock ?? Date.now;
   const { store, codec, onEvent } = options;
   if (store !== undefined && codec === undefined)
@@ -142,6 +143,8 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       },
       (error: unknown) => {
         if (entry.flight === flight) entry.flight = undefined;
+        // A failed early refresh is retried after a pause, not on every hit.
+        if (background) entry.refreshAt = Math.max(entry.refreshAt, clock() + retryMs);
         emit?.({
           type: 'load-failed',
           key,

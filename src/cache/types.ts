@@ -89,6 +89,8 @@ export interface MemoOptions<V> {
   readonly refreshBeforeExpiryMs?: number;
   /** Refresh window as a fraction of the value's lifetime. Default `0.1` (10 %). */
   readonly refreshFraction?: number;
+  /** After a failed background refresh, wait this many milliseconds before the next one. Default `10_000`. */
+  readonly refreshRetryMs?: number;
   /** A value counts as expired this many milliseconds before its `expiresAt`. Default `0`. */
   readonly expiryMarginMs?: number;
   /** The clock. Default `Date.now`. */

@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { createMemo } from '../../src/cache/memo.js';
+import { createMemoryCacheStore } from '../../src/cache/memory-store.js';
+import type { Expiring, LoadContext, MemoEvent } from '../../src/cache/types.js';
+import { isTipError } from '../../src/errors.js';
+
+function clock(start = 1_000_000) {
+  let t = start;
+  const now = () => t;
+  now.advance = (ms: number) => {
+    t += ms;
+  };
+  return now;
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const HOUR = 3_600_000;
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('createMemo', () => {
+  it('shares one in-flight load between concurrent callers', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let loads = 0;
+    const gate = deferred<Expiring<string>>();
+    const load = () => {
+      loads += 1;
+      return gate.promise;
+    };
+    const all = Promise.all(Array.from({ length: 50 }, () => memo.get('k', load)));
+    gate.resolve({ value: 'v1', expiresAt: now() + HOUR });
+    expect(await all).toEqual(Array(50).fill('v1'));
+    expect(loads).toBe(1);
+    expect(await memo.get('k', load)).toBe('v1');
+    expect(loads).toBe(1);
+  });
+
+  it('refreshes in the background inside the window and keeps serving the old value meanwhile', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let n = 0;
+    const gate = deferred<void>();
+    const load = async () => {
+      n += 1;
+      if (n > 1) await gate.promise;
+      return { value: `v${n}`, expiresAt: now() + HOUR };
+    };
+    expect(await memo.get('k', load)).toBe('v1');
+    // Window for a 1 h value: min(5 min, 6 min) = 5 min.
+    now.advance(HOUR - 300_001);
+    expect(await memo.get('k', load)).toBe('v1');
+    expect(n).toBe(1);
+    now.advance(2);
+    expect(await memo.get('k', load)).toBe('v1');
+    expect(await memo.get('k', load)).toBe('v1');
+    expect(n).toBe(2);
+    gate.resolve();
+    await flush();
+    expect(await memo.get('k', load)).toBe('v2');
+  });
+
+  it('uses 10 % of the lifetime when that is smaller than refreshBeforeExpiryMs', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let n = 0;
+    const load = async () => ({ value: `v${++n}`, expiresAt: now() + 900_000 });
+    await memo.get('k', load);
+    now.advance(900_000 - 90_001);
+    await memo.get('k', load);
+    expect(n).toBe(1);
+    now.advance(2);
+    await memo.get('k', load);
+    await flush();
+    expect(n).toBe(2);
+  });
+
+  it('serves the cached value until real expiry when the refresh fails, and never caches the failure', async () => {
+    const now = clock();
+    const events: MemoEvent[] = [];
+    const memo = createMemo<string>({ clock: now, onEvent: (e) => events.push(e) });
+    let n = 0;
+    let fail = false;
+    const load = async () => {
+      n += 1;
+      if (fail) throw new Error('down');
+      return { value: `v${n}`, expiresAt: now() + HOUR };
+    };
+    await memo.get('k', load);
+    fail = true;
+    now.advance(HOUR - 60_000);
+    expect(await memo.get('k', load)).toBe('v1');
+    await flush();
+    expect(events.some((e) => e.type === 'load-failed' && e.servingStale)).toBe(true);
+    expect(await memo.get('k', load)).toBe('v1');
+    await flush();
+    expect(n).toBe(2); // no new attempt within refreshRetryMs (10 s)
+    now.advance(10_000);
+    expect(await memo.get('k', load)).toBe('v1');
+    await flush();
+    expect(n).toBe(3);
+    now.advance(50_000);
+    await expect(memo.get('k', load)).rejects.toThrow('down');
+    fail = false;
+    const next = n + 1;
+    expect(await memo.get('k', load)).toBe(`v${next}`);
+  });
+
+  it('returns the still-valid value when a minRemainingMs refresh fails', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let fail = false;
+    const load = async () => {
+      if (fail) throw new Error('down');
+      return { value: 'v', expiresAt: now() + HOUR };
+    };
+    await memo.get('k', load);
+    fail = true;
+    now.advance(HOUR - 120_000);
+    expect(await memo.get('k', load, { minRemainingMs: 300_000 })).toBe('v');
+    now.advance(120_000);
+    await expect(memo.get('k', load, { minRemainingMs: 300_000 })).rejects.toThrow('down');
+  });
+
+  it('never lets an older load overwrite a newer result (sequence guard)', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    const slow = deferred<Expiring<string>>();
+    const first = memo.get('k', () => slow.promise);
+    const second = memo.get('k', async () => ({ value: 'new', expiresAt: now() + HOUR }), {
+      forceRefresh: true,
+    });
+    expect(await second).toBe('new');
+    slow.resolve({ value: 'old', expiresAt: now() + 2 * HOUR });
+    // The first caller receives the newest applied value, and the cache keeps it.
+    expect(await first).toBe('new');
+    expect(await memo.get('k', async () => ({ value: 'x', expiresAt: now() + HOUR }))).toBe('new');
+  });
+
+  it('forceRefresh loads anew even when the value is valid and passes the previous value', async () => {
+    const now = clock();
+    const memo = createMemo<number>({ clock: now });
+    const seen: (number | undefined)[] = [];
+    const load = async (ctx: LoadContext<number>) => {
+      seen.push(ctx.previous?.value);
+      return { value: (ctx.previous?.value ?? 0) + 1, expiresAt: now() + HOUR };
+    };
+    expect(await memo.get('k', load)).toBe(1);
+    expect(await memo.get('k', load, { forceRefresh: true })).toBe(2);
+    expect(seen).toEqual([undefined, 1]);
+  });
+
+  it('evicts the least recently used key beyond maxEntries', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now, maxEntries: 2 });
+    let loads = 0;
+    const load = (v: string) => async () => {
+      loads += 1;
+      return { value: v, expiresAt: now() + HOUR };
+    };
+    await memo.get('a', load('a'));
+    await memo.get('b', load('b'));
+    await memo.get('a', load('a')); // a is now most recent
+    await memo.get('c', load('c')); // evicts b
+    expect(memo.size).toBe(2);
+    expect(memo.peek('b')).toBeUndefined();
+    expect(memo.peek('a')?.value).toBe('a');
+    await memo.get('b', load('b'));
+    expect(loads).toBe(4);
+  });
+
+  it('aborts the waiting caller with ERR_ABORTED and the shared load when nobody waits any more', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let loadSignal: AbortSignal | undefined;
+    const gate = deferred<Expiring<string>>();
+    const controller = new AbortController();
+    const pending = memo.get(
+      'k',
+      (ctx) => {
+        loadSignal = ctx.signal;
+        return gate.promise;
+      },
+      { signal: controller.signal },
+    );
+    controller.abort();
+    const error = await pending.catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_ABORTED')).toBe(true);
+    expect(loadSignal?.aborted).toBe(true);
+    gate.reject(new Error('aborted'));
+  });
+
+  it('keeps a shared load running while another caller still waits', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let loadSignal: AbortSignal | undefined;
+    const gate = deferred<Expiring<string>>();
+    const load = (ctx: LoadContext<string>) => {
+      loadSignal = ctx.signal;
+      return gate.promise;
+    };
+    const controller = new AbortController();
+    const a = memo.get('k', load, { signal: controller.signal });
+    const b = memo.get('k', load);
+    controller.abort();
+    await expect(a).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(loadSignal?.aborted).toBe(false);
+    gate.resolve({ value: 'v', expiresAt: now() + HOUR });
+    expect(await b).toBe('v');
+  });
+
+  it('refuses a loader result without a finite expiry and caches nothing', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    await expect(memo.get('k', async () => ({ value: 'v', expiresAt: Number.NaN }))).rejects.toThrow(
+      TypeError,
+    );
+    expect(memo.peek('k')).toBeUndefined();
+  });
+
+  it('reads a shared store on a miss and writes it after a load', async () => {
+    const now = clock();
+    const store = createMemoryCacheStore({ clock: now });
+    const codec = {
+      encode: (e: Expiring<string>) => JSON.stringify(e),
+      decode: (t: string) => JSON.parse(t) as Expiring<string>,
+    };
+    const a = createMemo<string>({ clock: now, store, codec });
+    const b = createMemo<string>({ clock: now, store, codec });
+    let loads = 0;
+    const load = async () => ({ value: `v${++loads}`, expiresAt: now() + HOUR });
+    expect(await a.get('k', load)).toBe('v1');
+    await flush();
+    expect(await b.get('k', load)).toBe('v1');
+    expect(loads).toBe(1);
+  });
+
+  it('falls back to loading when the store fails or holds garbage', async () => {
+    const now = clock();
+    const events: MemoEvent[] = [];
+    const memo = createMemo<string>({
+      clock: now,
+      store: {
+        get: async () => '{not json',
+        set: async () => {
+          throw new Error('redis down');
+        },
+        delete: async () => undefined,
+      },
+      codec: { encode: (e) => JSON.stringify(e), decode: (t) => JSON.parse(t) as Expiring<string> },
+      onEvent: (e) => events.push(e),
+    });
+    expect(await memo.get('k', async () => ({ value: 'v', expiresAt: now() + HOUR }))).toBe('v');
+    await flush();
+    expect(events.filter((e) => e.type === 'store-error')).toHaveLength(2);
+  });
+
+  it('validates its options', () => {
+    expect(() => createMemo({ maxEntries: 0 })).toThrow(/cache.maxEntries/);
+    expect(() => createMemo({ refreshFraction: 2 })).toThrow(/cache.refreshFraction/);
+    expect(() => createMemo({ store: createMemoryCacheStore() })).toThrow(/cache.codec/);
+  });
+});
