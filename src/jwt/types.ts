@@ -152,10 +152,14 @@ export interface JwtVerifierLogger {
   debug(message: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
 }
 
-/** Options of {@link createJwtVerifier}. */
-export interface JwtVerifierOptions {
+/**
+ * Options of {@link createJwtVerifier}.
+ *
+ * @typeParam C - The caller's own claim type, seen by custom checks and results.
+ */
+export interface JwtVerifierOptions<C extends JSONObject = JSONObject> {
   /** The trusted issuers; at least one, each `issuer` once. */
-  readonly issuers: readonly IssuerOptions[];
+  readonly issuers: readonly IssuerOptions<C>[];
   /** JWKS cache tuning, see {@link JwksCacheOptions}. */
   readonly jwksCache?: JwksCacheOptions;
   /** Largest accepted compact token, in bytes, checked before any decoding. Default `16_384`. */
@@ -184,13 +188,17 @@ export interface JwksCacheSnapshot {
   >;
 }
 
-/** A multi-issuer JWT verifier; see {@link createJwtVerifier}. */
-export interface JwtVerifier {
+/**
+ * A multi-issuer JWT verifier; see {@link createJwtVerifier}.
+ *
+ * @typeParam C - The caller's own claim type of `claims` in results.
+ */
+export interface JwtVerifier<C extends JSONObject = JSONObject> {
   /**
    * Verifies a compact JWS JWT. Resolves with the verified token or rejects with a `TipError`
    * (`ERR_JWT_*`, `ERR_JWKS_*`, `ERR_JWK_INVALID`, `ERR_DISCOVERY_INVALID`, `ERR_ABORTED`).
    */
-  verify<C extends JSONObject = JSONObject>(token: string, options?: VerifyOptions): Promise<VerifiedJwt<C>>;
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedJwt<C>>;
   /** Fetches discovery and JWKS for every remote issuer now; rejects with the first failure. */
   hydrate(options?: VerifyOptions): Promise<void>;
   /** The fetched public keys of every remote issuer, as JSON-safe data. */

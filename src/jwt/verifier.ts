@@ -83,8 +83,10 @@ function buildSources(o: ResolvedOptions, settings: RemoteSettings): Map<string,
  * const { subject, claims } = await verifier.verify(bearerToken);
  * ```
  */
-export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
-  const o = resolveOptions(options);
+export function createJwtVerifier<C extends JSONObject = JSONObject>(
+  options: JwtVerifierOptions<C>,
+): JwtVerifier<C> {
+  const o = resolveOptions(options as JwtVerifierOptions);
   const cache = new TokenCache(o.maxCachedTokens);
   const caching = o.maxCachedTokens > 0;
   const settings: RemoteSettings = {
@@ -234,7 +236,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   }
 
   return Object.freeze({
-    verify: verify as JwtVerifier['verify'],
+    verify: verify as JwtVerifier<C>['verify'],
     async hydrate(opts?: VerifyOptions): Promise<void> {
       const remote = [...issuers.values()].filter((s) => s.source instanceof RemoteKeySource);
       await untilAborted(Promise.all(remote.map((s) => s.source.refresh())), opts?.signal);

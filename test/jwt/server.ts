@@ -2,12 +2,12 @@
  * An msw server for the test issuer's discovery and JWKS endpoints. Unhandled requests fail the request;
  * every request URL is logged so tests can prove no request went anywhere else.
  */
-import { http, HttpResponse } from 'msw';
-import { type SetupServerApi, setupServer } from 'msw/node';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import { setupServer } from 'msw/node';
 import { ISSUER, JWKS_URI, TOLERANT_ISSUER, publishedJwks } from './kit.js';
 
 export interface IssuerServer {
-  readonly server: SetupServerApi;
+  readonly server: ReturnType<typeof setupServer>;
   readonly requests: string[];
 }
 
@@ -19,7 +19,7 @@ export function discoveryHandlers(jwks: () => unknown = publishedJwks) {
     http.get(`${TOLERANT_ISSUER}/.well-known/openid-configuration`, () =>
       HttpResponse.json({ issuer: TOLERANT_ISSUER, jwks_uri: JWKS_URI }),
     ),
-    http.get(JWKS_URI, () => HttpResponse.json(jwks())),
+    http.get(JWKS_URI, () => HttpResponse.json(jwks() as JsonBodyType)),
   ];
 }
 
