@@ -1,0 +1,303 @@
+/** Validation of the data-service sections: athena, redshift, s3. */
+import type { EmulatorConfig, TableConfig } from './types.js';
+import {
+  ACCOUNT_ID,
+  BUCKET,
+  INSTANCE_ARN,
+  PLAIN_ID,
+  ROLE_ARN,
+  S3_SCOPE,
+  S3_TARGET,
+  TABLE_NAME,
+} from './arns.js';
+import {
+  arr,
+  configError,
+  obj,
+  optArr,
+  optBool,
+  optInt,
+  optObj,
+  optStr,
+  str,
+  strList,
+  strMap,
+  unique,
+} from './check.js';
+
+/** Users and groups known to the config, for grant references. */
+export interface Directory {
+  readonly users: ReadonlySet<string>;
+  readonly groups: ReadonlySet<string>;
+}
+
+const COLUMN = /^[a-z_][a-z0-9_]{0,127}$/;
+const TYPE = /^[a-z][a-z0-9_ (),<>:]{0,127}$/i;
+const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'ALL'];
+
+function tables(path: string, value: unknown): TableConfig[] {
+  const list = optArr(path, value, (tp, tv) => {
+    const t = obj(tp, tv, ['name', 'columns', 'rows']);
+    const columns = arr(
+      `${tp}.columns`,
+      t.columns,
+      (cp, cv) => {
+        const c = obj(cp, cv, ['name', 'type']);
+        return {
+          name: str(`${cp}.name`, c.name, { pattern: COLUMN, hint: 'a lower-case SQL identifier' }),
+          type: str(`${cp}.type`, c.type, { pattern: TYPE, hint: 'a SQL type like varchar or integer' }),
+        };
+      },
+      500,
+    );
+    if (columns.length === 0) configError(`${tp}.columns`, 'must list at least one column.');
+    unique(`${tp}.columns`, columns, (c) => c.name, 'column name');
+    const rows = optArr(
+      `${tp}.rows`,
+      t.rows,
+      (rp, rv) => {
+        if (!Array.isArray(rv) || rv.length !== columns.length)
+          configError(rp, `must be an array of ${columns.length} values.`);
+        rv.forEach((cell, i) => {
+          if (cell !== null && !['string', 'number', 'boolean'].includes(typeof cell)) {
+            configError(`${rp}[${i}]`, 'must be a string, number, boolean or null.');
+          }
+        });
+        return [...rv];
+      },
+      100_000,
+    );
+    return {
+      name: str(`${tp}.name`, t.name, { pattern: TABLE_NAME, hint: 'schema.table in lower case' }),
+      columns,
+      rows,
+    };
+  });
+  unique(path, list, (t) => t.name, 'table name');
+  return list;
+}
+
+function principalRef(
+  path: string,
+  value: unknown,
+  dir: Directory,
+  allowPlain: boolean,
+  allowIam = false,
+): string {
+  const text = str(path, value, { max: 2048 });
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? '' : text.slice(0, colon);
+  const name = text.slice(colon + 1);
+  if (kind === 'user') {
+    if (!dir.users.has(name))
+      configError(path, `names the user ${JSON.stringify(name)}, which is not in identityCenter.users.`);
+  } else if (kind === 'group') {
+    if (!dir.groups.has(name))
+      configError(path, `names the group ${JSON.stringify(name)}, which is not in identityCenter.groups.`);
+  } else if (kind === 'iam' && allowIam) {
+    if (!/^arn:aws:iam::\d{12}:(root|(user|role)\/.+)$/.test(name))
+      configError(path, 'must be iam:<principal ARN>.');
+  } else if (!(allowPlain && /^[a-z_][a-z0-9_$]{0,126}$/.test(text))) {
+    configError(
+      path,
+      `must be user:<userName> or group:<name>${allowIam ? ' or iam:<principal ARN>' : ''}${allowPlain ? ' or a database user name' : ''}.`,
+    );
+  }
+  return text;
+}
+
+function tableOf(path: string, name: string, known: readonly TableConfig[]): TableConfig {
+  const table = known.find((t) => t.name === name);
+  if (!table) configError(path, `names the table ${JSON.stringify(name)}, which is not configured.`);
+  return table;
+}
+
+/** Validates `athena` (absent = empty). */
+export function validateAthena(value: unknown, dir: Directory): EmulatorConfig['athena'] {
+  const a =
+    optObj('athena', value, ['workGroups', 'tables', 'grants', 'maxPageSize', 'queuedMs', 'runningMs']) ?? {};
+  const workGroups = optArr('athena.workGroups', a.workGroups, (wp, wv) => {
+    const w = obj(wp, wv, [
+      'name',
+      'identityCenter',
+      'identityCenterInstanceArn',
+      'outputLocation',
+      'engineVersion',
+      'tags',
+    ]);
+    const identityCenterInstanceArn = optStr(`${wp}.identityCenterInstanceArn`, w.identityCenterInstanceArn, {
+      pattern: INSTANCE_ARN,
+      hint: 'an IdC instance ARN',
+    });
+    const outputLocation = optStr(`${wp}.outputLocation`, w.outputLocation, {
+      pattern: S3_TARGET,
+      hint: 's3://bucket/prefix/',
+    });
+    const engineVersion = optStr(`${wp}.engineVersion`, w.engineVersion, { max: 128 });
+    return {
+      name: str(`${wp}.name`, w.name, { pattern: /^[a-zA-Z0-9._-]{1,128}$/, hint: 'letters, digits, . _ -' }),
+      identityCenter: optBool(`${wp}.identityCenter`, w.identityCenter, false),
+      ...(identityCenterInstanceArn ? { identityCenterInstanceArn } : {}),
+      ...(outputLocation ? { outputLocation } : {}),
+      ...(engineVersion ? { engineVersion } : {}),
+      tags: strMap(`${wp}.tags`, w.tags),
+    };
+  });
+  unique('athena.workGroups', workGroups, (w) => w.name, 'name');
+  const athenaTables = tables('athena.tables', a.tables);
+  const grants = optArr('athena.grants', a.grants, (gp, gv) => {
+    const g = obj(gp, gv, ['principal', 'table', 'columns', 'rowFilter']);
+    const table = tableOf(`${gp}.table`, str(`${gp}.table`, g.table), athenaTables);
+    const columns = g.columns === undefined ? undefined : strList(`${gp}.columns`, g.columns);
+    columns?.forEach((c, i) => {
+      if (!table.columns.some((tc) => tc.name === c))
+        configError(`${gp}.columns[${i}]`, `is not a column of ${table.name}.`);
+    });
+    const rowFilter = optStr(`${gp}.rowFilter`, g.rowFilter, { max: 4096 });
+    return {
+      principal: principalRef(`${gp}.principal`, g.principal, dir, false),
+      table: table.name,
+      ...(columns ? { columns } : {}),
+      ...(rowFilter ? { rowFilter } : {}),
+    };
+  });
+  return {
+    workGroups,
+    tables: athenaTables,
+    grants,
+    maxPageSize: optInt('athena.maxPageSize', a.maxPageSize, 1, 1000, 1000),
+    queuedMs: optInt('athena.queuedMs', a.queuedMs, 0, 600_000, 0),
+    runningMs: optInt('athena.runningMs', a.runningMs, 0, 600_000, 20),
+  };
+}
+
+/** Validates `redshift` (absent = no targets). */
+export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig['redshift'] {
+  const r = optObj('redshift', value, ['targets', 'allowIdentityEnhanced', 'authTokenLifetimeSeconds']) ?? {};
+  const targets = optArr('redshift.targets', r.targets, (tp, tv) => {
+    const t = obj(tp, tv, ['workgroupName', 'clusterIdentifier', 'idcNamespace', 'databases']);
+    const workgroupName = optStr(`${tp}.workgroupName`, t.workgroupName, {
+      pattern: /^[a-z0-9-]{3,64}$/,
+      hint: '3..64 lower-case letters, digits and -',
+    });
+    const clusterIdentifier = optStr(`${tp}.clusterIdentifier`, t.clusterIdentifier, {
+      pattern: /^[a-z][a-z0-9-]{0,62}$/,
+      hint: 'a lower-case cluster identifier',
+    });
+    if ((workgroupName === undefined) === (clusterIdentifier === undefined)) {
+      configError(tp, 'must set exactly one of workgroupName and clusterIdentifier.');
+    }
+    const idcNamespace = optStr(`${tp}.idcNamespace`, t.idcNamespace, {
+      pattern: /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
+      hint: 'an identifier like AWSIDC',
+    });
+    const databases = arr(`${tp}.databases`, t.databases, (dp, dv) => {
+      const d = obj(dp, dv, ['name', 'tables', 'grants']);
+      const dbTables = tables(`${dp}.tables`, d.tables);
+      const grants = optArr(`${dp}.grants`, d.grants, (gp, gv) => {
+        const g = obj(gp, gv, ['principal', 'table', 'privileges', 'rowFilter']);
+        const table = tableOf(`${gp}.table`, str(`${gp}.table`, g.table), dbTables);
+        const privileges =
+          g.privileges === undefined ? ['SELECT'] : strList(`${gp}.privileges`, g.privileges);
+        privileges.forEach((pv, i) => {
+          if (!PRIVILEGES.includes(pv))
+            configError(`${gp}.privileges[${i}]`, `must be one of ${PRIVILEGES.join(', ')}.`);
+        });
+        const rowFilter = optStr(`${gp}.rowFilter`, g.rowFilter, { max: 4096 });
+        return {
+          principal: principalRef(`${gp}.principal`, g.principal, dir, true),
+          table: table.name,
+          privileges,
+          ...(rowFilter ? { rowFilter } : {}),
+        };
+      });
+      return {
+        name: str(`${dp}.name`, d.name, {
+          pattern: /^[a-z_][a-z0-9_]{0,63}$/,
+          hint: 'a lower-case database name',
+        }),
+        tables: dbTables,
+        grants,
+      };
+    });
+    unique(`${tp}.databases`, databases, (d) => d.name, 'database name');
+    return {
+      ...(workgroupName ? { workgroupName } : {}),
+      ...(clusterIdentifier ? { clusterIdentifier } : {}),
+      idcNamespace: idcNamespace ?? 'AWSIDC',
+      databases,
+    };
+  });
+  unique('redshift.targets', targets, (t) => t.workgroupName ?? `cluster:${t.clusterIdentifier}`, 'target');
+  return {
+    targets,
+    allowIdentityEnhanced: optBool('redshift.allowIdentityEnhanced', r.allowIdentityEnhanced, true),
+    authTokenLifetimeSeconds: optInt(
+      'redshift.authTokenLifetimeSeconds',
+      r.authTokenLifetimeSeconds,
+      60,
+      3600,
+      900,
+    ),
+  };
+}
+
+/** Validates `s3` (absent = no buckets, no Access Grants). */
+export function validateS3(value: unknown, dir: Directory, accountId: string): EmulatorConfig['s3'] {
+  const s = optObj('s3', value, ['buckets', 'accessGrants']) ?? {};
+  const buckets = optArr('s3.buckets', s.buckets, (bp, bv) => {
+    const b = obj(bp, bv, ['name', 'objects']);
+    const objects = strMap(`${bp}.objects`, b.objects);
+    Object.keys(objects).forEach((key) => {
+      if (key.length === 0 || Buffer.byteLength(key) > 1024)
+        configError(`${bp}.objects`, 'has a key that is empty or longer than 1024 bytes.');
+    });
+    return {
+      name: str(`${bp}.name`, b.name, {
+        pattern: BUCKET,
+        hint: 'an S3 bucket name (3..63 lower-case letters, digits, . -)',
+      }),
+      objects,
+    };
+  });
+  unique('s3.buckets', buckets, (b) => b.name, 'name');
+  const ag = optObj('s3.accessGrants', s.accessGrants, ['accountId', 'locations', 'grants']);
+  if (!ag) return { buckets };
+  const locations = arr('s3.accessGrants.locations', ag.locations, (lp, lv) => {
+    const l = obj(lp, lv, ['id', 'scope', 'iamRoleArn']);
+    const id = optStr(`${lp}.id`, l.id, { pattern: PLAIN_ID, hint: 'letters, digits, - and _' });
+    const iamRoleArn = optStr(`${lp}.iamRoleArn`, l.iamRoleArn, { pattern: ROLE_ARN, hint: 'a role ARN' });
+    return {
+      ...(id ? { id } : {}),
+      scope: str(`${lp}.scope`, l.scope, { pattern: S3_SCOPE, hint: 's3:// or s3://bucket/prefix/' }),
+      ...(iamRoleArn ? { iamRoleArn } : {}),
+    };
+  });
+  unique('s3.accessGrants.locations', locations, (l) => l.scope, 'scope');
+  const grants = optArr('s3.accessGrants.grants', ag.grants, (gp, gv) => {
+    const g = obj(gp, gv, ['grantee', 'target', 'permission']);
+    const target = str(`${gp}.target`, g.target, {
+      pattern: S3_TARGET,
+      hint: 's3://bucket/prefix/* or s3://bucket/key',
+    });
+    const base = target.endsWith('*') ? target.slice(0, -1) : target;
+    if (!locations.some((l) => base.startsWith(l.scope === 's3://' ? 's3://' : l.scope.replace(/\*$/, '')))) {
+      configError(`${gp}.target`, 'is not under any s3.accessGrants.locations scope.');
+    }
+    const permission = g.permission as 'READ' | 'WRITE' | 'READWRITE';
+    if (!['READ', 'WRITE', 'READWRITE'].includes(permission)) {
+      configError(`${gp}.permission`, 'must be READ, WRITE or READWRITE.');
+    }
+    return { grantee: principalRef(`${gp}.grantee`, g.grantee, dir, false, true), target, permission };
+  });
+  return {
+    buckets,
+    accessGrants: {
+      accountId:
+        optStr('s3.accessGrants.accountId', ag.accountId, { pattern: ACCOUNT_ID, hint: '12 digits' }) ??
+        accountId,
+      locations,
+      grants,
+    },
+  };
+}

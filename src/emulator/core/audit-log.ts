@@ -1,0 +1,97 @@
+/**
+ * The emulator's audit log: one entry per authorization decision (front-level checks, trust policies,
+ * grants). Bounded; entries name principals and resources, never tokens or secrets.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServiceName } from './types.js';
+
+/** One decision. */
+export interface AuditEntry {
+  /** Emulator clock, epoch ms. */
+  readonly time: number;
+  readonly requestId: string;
+  readonly service: ServiceName | undefined;
+  readonly operation: string | undefined;
+  /** Principal ARN of the caller (`…:assumed-role/Role/session` for sessions); undefined when unsigned. */
+  readonly callerArn: string | undefined;
+  /** IdC userName for identity-enhanced sessions. */
+  readonly idcUser: string | undefined;
+  /** IAM action evaluated, when the decision was an IAM check. */
+  readonly action: string | undefined;
+  /** ARN or S3 URI, `*` for the front-level check. */
+  readonly resource: string;
+  readonly outcome: 'allowed' | 'denied';
+  readonly reason: string | undefined;
+}
+
+/** What is known of the request being served, carried across awaits. */
+export interface RequestScope {
+  readonly requestId: string;
+  service: ServiceName | undefined;
+  operation: string | undefined;
+  callerArn: string | undefined;
+  idcUser: string | undefined;
+}
+
+/** The scope of the request the current async chain serves. */
+export const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** The audit log API given to users. */
+export interface AuditLog {
+  /** Entries, oldest first (at most `capacity`). */
+  entries(): readonly AuditEntry[];
+  /** Entries matching every given field. */
+  find(
+    filter: Partial<
+      Pick<AuditEntry, 'service' | 'operation' | 'outcome' | 'callerArn' | 'idcUser' | 'requestId'>
+    >,
+  ): AuditEntry[];
+  /** Removes every entry. */
+  clear(): void;
+}
+
+/** The audit log with its writer. */
+export interface AuditLogWriter extends AuditLog {
+  record(
+    entry: Omit<AuditEntry, 'time' | 'requestId' | 'service' | 'operation' | 'callerArn' | 'idcUser'> &
+      Partial<AuditEntry>,
+  ): void;
+}
+
+/**
+ * Creates an audit log holding the last `capacity` entries (default 10 000).
+ *
+ * @param now - Emulator clock, epoch ms.
+ */
+export function createAuditLog(now: () => number, capacity = 10_000): AuditLogWriter {
+  let list: AuditEntry[] = [];
+  return {
+    entries: () => list.slice(),
+    find(filter) {
+      return list.filter((e) =>
+        Object.entries(filter).every(([k, v]) => v === undefined || e[k as keyof AuditEntry] === v),
+      );
+    },
+    clear() {
+      list = [];
+    },
+    record(entry) {
+      const scope = requestScope.getStore();
+      list.push(
+        Object.freeze({
+          time: now(),
+          requestId: entry.requestId ?? scope?.requestId ?? '',
+          service: entry.service ?? scope?.service,
+          operation: entry.operation ?? scope?.operation,
+          callerArn: entry.callerArn ?? scope?.callerArn,
+          idcUser: entry.idcUser ?? scope?.idcUser,
+          action: entry.action,
+          resource: entry.resource,
+          outcome: entry.outcome,
+          reason: entry.reason,
+        }),
+      );
+      if (list.length > capacity) list = list.slice(list.length - capacity);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The runtime's `authorize`: IAM permission policies of callers and roles, the identity-context
+ * allow-list for identity-enhanced sessions, and S3 Access Grants credentials limited to object calls.
+ */
+import type { EmulatorConfig, PolicyStatementConfig } from '../config/types.js';
+import { evaluatePermissions, wildcardMatch } from './policy.js';
+import type { AuthorizationDecision, Caller } from './types.js';
+
+/** S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
+const ACCESS_GRANTS_ACTIONS = [
+  's3:GetObject*',
+  's3:HeadObject',
+  's3:PutObject*',
+  's3:DeleteObject*',
+  's3:CopyObject',
+  's3:ListObjects*',
+  's3:ListBucket',
+  's3:HeadBucket',
+  's3:CreateMultipartUpload',
+  's3:UploadPart',
+  's3:CompleteMultipartUpload',
+  's3:AbortMultipartUpload',
+  's3:ListParts',
+];
+
+const allow = (reason: string): AuthorizationDecision => ({ allowed: true, reason });
+const deny = (reason: string): AuthorizationDecision => ({ allowed: false, reason });
+
+/** Builds `authorize(caller, action, resource)` over a validated configuration. */
+export function createAuthorizer(
+  config: EmulatorConfig,
+): (caller: Caller, action: string, resource: string) => AuthorizationDecision {
+  const callerPolicies = new Map<string, readonly PolicyStatementConfig[]>();
+  for (const c of config.callers) callerPolicies.set(c.accessKeyId, c.permissions);
+  const rolePolicies = new Map<string, readonly PolicyStatementConfig[]>();
+  for (const r of config.roles) rolePolicies.set(r.arn, r.permissions);
+  const allowList = config.identityContextAllowList;
+
+  return (caller, action, resource) => {
+    // GetCallerIdentity needs no permission and cannot be denied, as on AWS.
+    if (action.toLowerCase() === 'sts:getcalleridentity')
+      return allow('GetCallerIdentity needs no permission');
+    if (caller.identityContext && !allowList.some((p) => wildcardMatch(p, action, true))) {
+      return deny(`${action} is not in the identity-context allow-list`);
+    }
+    if (caller.kind === 'access-grants') {
+      return ACCESS_GRANTS_ACTIONS.some((p) => wildcardMatch(p, action, true))
+        ? allow('S3 Access Grants credentials (scope checked by S3)')
+        : deny(`S3 Access Grants credentials cannot call ${action}`);
+    }
+    const statements =
+      caller.kind === 'assumed-role'
+        ? rolePolicies.get(caller.roleArn ?? '')
+        : callerPolicies.get(caller.accessKeyId);
+    if (!statements) return deny(`no permission policy for ${caller.arn}`);
+    const context = {
+      'aws:PrincipalArn': caller.kind === 'assumed-role' ? caller.roleArn : caller.arn,
+      'aws:PrincipalAccount': caller.accountId,
+    };
+    const outcome = evaluatePermissions(statements, action, resource, context);
+    const owner = caller.kind === 'assumed-role' ? `role ${caller.roleArn}` : caller.arn;
+    if (outcome.effect === 'deny') return deny(`explicit Deny (statement ${outcome.statement}) of ${owner}`);
+    if (outcome.effect === 'none') return deny(`no Allow for ${action} in the policies of ${owner}`);
+    return allow(`Allow (statement ${outcome.statement}) of ${owner}`);
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * AWS SDK v3 client configuration for the emulator. S3 and S3 Control need a request handler whose
+ * agent resolves every host to 127.0.0.1, because S3 Control always prefixes the account id to the host
+ * (`123456789012.localhost`), and path-style addressing for S3 objects.
+ */
+import { Agent, type AgentOptions } from 'node:http';
+import type { LookupAddress } from 'node:dns';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** Options of `clientConfig()`. */
+export interface ClientConfigOptions {
+  /** Credentials to sign with. Default: the first configured caller's keys. */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    readonly expiration?: Date;
+  };
+  /** The client's service; `s3` and `s3-control` get the loopback request handler. Default: any other. */
+  readonly service?:
+    | 'sts'
+    | 'sso-oidc'
+    | 'athena'
+    | 'redshift-data'
+    | 'redshift'
+    | 'redshift-serverless'
+    | 's3'
+    | 's3-control';
+  /** Attempts per call. Default 1, so injected faults surface instead of being retried. */
+  readonly maxAttempts?: number;
+}
+
+/** Configuration to spread into an AWS SDK v3 client constructor. */
+export interface EmulatorClientConfig {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly credentials: NonNullable<ClientConfigOptions['credentials']>;
+  readonly maxAttempts: number;
+  /** S3 / S3 Control only. */
+  readonly requestHandler?: NodeHttpHandler;
+  /** S3 only. */
+  readonly forcePathStyle?: boolean;
+  /** S3 / S3 Control: checksums only where required, so uploads are plain bodies. */
+  readonly requestChecksumCalculation?: 'WHEN_REQUIRED';
+  readonly responseChecksumValidation?: 'WHEN_REQUIRED';
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** Resolves every host name to 127.0.0.1. */
+function loopbackLookup(_host: string, options: unknown, callback?: LookupCallback): void {
+  const cb = (typeof options === 'function' ? options : callback) as LookupCallback;
+  const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+  if (all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
+  else cb(null, '127.0.0.1', 4);
+}
+
+/** Creates client configs sharing one loopback agent; `destroy()` closes its sockets. */
+export function createClientConfigFactory() {
+  let agent: Agent | undefined;
+  let handler: NodeHttpHandler | undefined;
+  const loopbackHandler = () => {
+    if (!handler) {
+      agent = new Agent({ keepAlive: true, lookup: loopbackLookup } as AgentOptions);
+      handler = new NodeHttpHandler({ httpAgent: agent });
+    }
+    return handler;
+  };
+  return {
+    create(
+      opts: ClientConfigOptions & {
+        port: number;
+        region: string;
+        credentials: NonNullable<ClientConfigOptions['credentials']>;
+      },
+    ): EmulatorClientConfig {
+      const base = {
+        region: opts.region,
+        // A fresh object: the SDK writes `$source` onto the credentials it is given.
+        credentials: { ...opts.credentials },
+        maxAttempts: opts.maxAttempts ?? 1,
+      };
+      if (opts.service === 's3' || opts.service === 's3-control') {
+        return {
+          ...base,
+          endpoint: `http://localhost:${opts.port}`,
+          requestHandler: loopbackHandler(),
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          ...(opts.service === 's3' ? { forcePathStyle: true } : {}),
+        };
+      }
+      return { ...base, endpoint: `http://127.0.0.1:${opts.port}` };
+    },
+    destroy() {
+      handler?.destroy();
+      agent?.destroy();
+    },
+  };
+}

@@ -1,0 +1,383 @@
+/**
+ * The HTTP front: one `node:http` request listener that serves every emulated service. It buffers the
+ * body (bounded), routes to a service, authenticates SigV4, resolves the operation, applies counters,
+ * faults and the front-level authorization, calls the handler, and encodes the answer in the service's
+ * protocol. Every failure becomes that service's real AWS error; nothing a client sends crashes it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AuditLogWriter, type RequestScope, requestScope } from './audit-log.js';
+import { type HttpReply, encodeError, encodeSuccess, jsonStringify } from './codecs.js';
+import type { CountersWriter } from './counters.js';
+import type { FaultsController } from './faults.js';
+import { type FrontFailure, SERVICE_PROFILES } from './profiles.js';
+import {
+  InputError,
+  type QueryForm,
+  parseInput,
+  parseQuery,
+  readQueryForm,
+  resolveOperation,
+  routeService,
+} from './route.js';
+import type { EmulatorRuntimeInternal } from './runtime.js';
+import { parseAuthorization, verifySigV4 } from './sigv4.js';
+import {
+  AwsServiceError,
+  type Caller,
+  type RawRequest,
+  type ServiceModule,
+  type ServiceName,
+} from './types.js';
+
+/** What the front needs. */
+export interface FrontInit {
+  readonly runtime: EmulatorRuntimeInternal;
+  /** Service modules by name; a missing one answers its unknown-operation error. */
+  readonly modules: ReadonlyMap<ServiceName, ServiceModule>;
+  readonly counters: CountersWriter;
+  readonly faults: FaultsController;
+  readonly audit: AuditLogWriter;
+  /** Called with errors a handler threw that are not AwsServiceError (answered as the internal error). */
+  readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+}
+
+/** Headers that must appear at most once: a repeat would make signing and routing ambiguous. */
+const SINGLE_HEADERS = [
+  'authorization',
+  'host',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'x-amz-target',
+  'content-type',
+  'content-length',
+  'content-encoding',
+];
+
+/** Operations AWS serves without a signature. */
+const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']);
+
+function failure(service: ServiceName, kind: FrontFailure, message: string): AwsServiceError {
+  const shape = SERVICE_PROFILES[service].failures[kind];
+  return new AwsServiceError(shape.code, message, shape.status);
+}
+
+function send(res: ServerResponse, reply: HttpReply, close = false): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  const hasLength = Object.keys(headers).some((h) => h.toLowerCase() === 'content-length');
+  if (!hasLength) headers['content-length'] = String(Buffer.byteLength(reply.body));
+  if (close) headers.connection = 'close';
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** Reads the body up to `limit` bytes; undefined when larger (the rest is drained and dropped). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Lower-cased single-valued headers, and the names that were repeated. */
+function collectHeaders(req: IncomingMessage): { headers: Record<string, string>; repeated: string[] } {
+  const headers: Record<string, string> = {};
+  const repeated: string[] = [];
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values || values.length === 0) continue;
+    if (values.length > 1 && SINGLE_HEADERS.includes(name)) repeated.push(name);
+    headers[name] = values.join(',');
+  }
+  return { headers, repeated };
+}
+
+/** Creates the request listener. */
+export function createFrontListener(init: FrontInit): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const scope: RequestScope = {
+      requestId: randomUUID(),
+      service: undefined,
+      operation: undefined,
+      callerArn: undefined,
+      idcUser: undefined,
+    };
+    requestScope.run(scope, () => {
+      serve(init, req, res, scope).catch(() => {
+        if (!res.headersSent) {
+          send(res, {
+            status: 500,
+            headers: { 'content-type': 'application/json', 'x-amzn-requestid': scope.requestId },
+            body: jsonStringify({
+              __type: 'InternalFailure',
+              message: 'The emulator failed to serve the request.',
+            }),
+          });
+        } else res.destroy();
+      });
+    });
+  };
+}
+
+async function serve(
+  init: FrontInit,
+  req: IncomingMessage,
+  res: ServerResponse,
+  scope: RequestScope,
+): Promise<void> {
+  const { runtime } = init;
+  const { config } = runtime;
+  const requestId = scope.requestId;
+  const url = req.url ?? '/';
+  const qIndex = url.indexOf('?');
+  const path = qIndex < 0 ? url : url.slice(0, qIndex);
+  const search = qIndex < 0 ? '' : url.slice(qIndex + 1);
+  const { headers, repeated } = collectHeaders(req);
+
+  const route = routeService(headers, path);
+  if ('unknown' in route) {
+    req.resume();
+    send(res, {
+      status: 400,
+      headers: {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amzn-errortype': 'UnknownServiceException',
+      },
+      body: jsonStringify({
+        __type: 'UnknownServiceException',
+        message: `The emulator does not serve the service signed as '${route.unknown.slice(0, 64)}'. It serves sts, sso-oauth, athena, redshift-data, redshift, redshift-serverless, s3 and s3-control.`,
+      }),
+    });
+    return;
+  }
+  let service = route.service;
+  scope.service = service;
+  const wire = await readBody(req, config.maxBodyBytes);
+  // An unsigned awsQuery body may be Redshift rather than STS.
+  if (
+    wire &&
+    headers.authorization === undefined &&
+    service === 'sts' &&
+    /(^|&)Version=2012-12-01(&|$)/.test(wire.toString('latin1'))
+  ) {
+    service = 'redshift';
+    scope.service = service;
+  }
+  const profile = SERVICE_PROFILES[service];
+  const module = init.modules.get(service);
+  const xmlns = module?.xmlNamespace;
+  const answerError = (error: AwsServiceError, close = false) => {
+    if (scope.operation) init.counters.countError(`${service}:${scope.operation}`, error.code);
+    send(res, encodeError(profile, xmlns, error, requestId), close);
+  };
+  if (wire === undefined) {
+    answerError(
+      failure(service, 'tooLarge', `The request body exceeds the maximum of ${config.maxBodyBytes} bytes.`),
+      true,
+    );
+    return;
+  }
+  if (repeated.length > 0) {
+    answerError(failure(service, 'incompleteSignature', `The header ${repeated[0]} appears more than once.`));
+    return;
+  }
+
+  // aws-chunked S3 uploads reach the S3 module as sent: it decodes them and checks their trailers.
+  const body = wire;
+  let query: ReturnType<typeof parseQuery>;
+  try {
+    query = parseQuery(search);
+  } catch (err) {
+    answerError(
+      failure(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed request.'),
+    );
+    return;
+  }
+  const raw: RawRequest = Object.freeze({
+    method: req.method ?? 'GET',
+    path,
+    query: Object.freeze(query.record),
+    headers: Object.freeze(headers),
+    body,
+    host: headers.host ?? '',
+  });
+
+  let form: QueryForm | undefined;
+  let formError: InputError | undefined;
+  if (profile.protocol === 'awsQuery') {
+    try {
+      form = readQueryForm(body);
+    } catch (err) {
+      formError = err instanceof InputError ? err : new InputError('The form body cannot be decoded.');
+    }
+  }
+  const operation = resolveOperation(service, raw, module, form);
+
+  // Authentication.
+  let caller: Caller | undefined;
+  if (headers.authorization === undefined) {
+    if (!(operation && UNSIGNED_OPERATIONS.has(`${service}:${operation}`))) {
+      answerError(
+        failure(
+          service,
+          'missingAuth',
+          service === 's3' || service === 's3-control'
+            ? 'Access Denied'
+            : 'Request is missing Authentication Token',
+        ),
+      );
+      return;
+    }
+  } else {
+    const auth = parseAuthorization(headers.authorization);
+    if (!auth) {
+      answerError(
+        failure(
+          service,
+          'incompleteSignature',
+          'The Authorization header is not a valid AWS4-HMAC-SHA256 signature.',
+        ),
+      );
+      return;
+    }
+    const verdict = await verifySigV4({
+      raw,
+      query: query.multi,
+      wireBody: wire,
+      auth,
+      registry: runtime.credentials,
+      region: config.region,
+      wallNow: Date.now(),
+      now: runtime.now(),
+      maxSkewSeconds: config.maxClockSkewSeconds,
+    });
+    if (!verdict.ok) {
+      init.audit.record({
+        resource: '*',
+        outcome: 'denied',
+        reason: `SigV4: ${verdict.failure}`,
+        action: undefined,
+      });
+      answerError(failure(service, verdict.failure, verdict.message));
+      return;
+    }
+    caller = verdict.caller;
+    scope.callerArn = caller.arn;
+    scope.idcUser = caller.identityContext?.userName;
+  }
+
+  if (formError) {
+    answerError(failure(service, 'malformedBody', formError.message));
+    return;
+  }
+  const handler = operation === undefined ? undefined : module?.handlers[operation];
+  if (operation === undefined || handler === undefined) {
+    const shown = operation === undefined ? '' : ` ${operation.slice(0, 128)}`;
+    answerError(
+      failure(
+        service,
+        'unknownOperation',
+        profile.protocol === 'awsQuery'
+          ? `Could not find operation${shown} for version ${form?.version ?? 'unknown'}`
+          : `The emulator does not implement the operation${shown} of ${service}.`,
+      ),
+    );
+    return;
+  }
+  scope.operation = operation;
+  const key = `${service}:${operation}`;
+  init.counters.count(key, caller?.arn, caller?.identityContext?.userName);
+
+  let input: Record<string, unknown>;
+  try {
+    input = parseInput(service, raw, form, operation);
+  } catch (err) {
+    answerError(
+      failure(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed input.'),
+    );
+    return;
+  }
+
+  const fault = init.faults.take(service, operation);
+  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  if (fault.kind === 'throttle') {
+    answerError(failure(service, 'throttling', 'Rate exceeded'));
+    return;
+  }
+  if (fault.kind === '5xx') {
+    const kind = fault.status === 503 ? 'unavailable' : 'internal';
+    const shape = profile.failures[kind];
+    answerError(new AwsServiceError(shape.code, 'Injected server error.', fault.status ?? shape.status));
+    return;
+  }
+  if (fault.kind === 'error' && fault.error) {
+    answerError(new AwsServiceError(fault.error.code, fault.error.message, fault.error.status));
+    return;
+  }
+
+  if (caller) {
+    const action = `${profile.iamPrefix}:${operation}`;
+    const decision = runtime.authorize(caller, action, '*');
+    if (!decision.allowed) {
+      answerError(
+        failure(
+          service,
+          'accessDenied',
+          `User: ${caller.arn} is not authorized to perform: ${action} because ${decision.reason}`,
+        ),
+      );
+      return;
+    }
+  }
+
+  let reply: HttpReply;
+  try {
+    const output = await handler({
+      service,
+      operation,
+      caller,
+      input,
+      raw,
+      state: runtime,
+      now: runtime.now(),
+      requestId,
+      audit(outcome, resource, reason) {
+        init.audit.record({ resource, outcome, reason, action: undefined });
+      },
+    });
+    reply = encodeSuccess(profile, xmlns, operation, output, requestId);
+  } catch (err) {
+    if (err instanceof AwsServiceError) {
+      answerError(err);
+      return;
+    }
+    init.onInternalError?.(err, service, operation);
+    answerError(failure(service, 'internal', 'We encountered an internal error. Please try again.'));
+    return;
+  }
+  send(res, reply);
+}

@@ -1,0 +1,44 @@
+/**
+ * The tip-sdk AWS emulator (`tip-sdk/emulator`): a loopback endpoint speaking the real AWS protocols to
+ * the unmodified AWS SDK v3 clients (STS, SSO OIDC, Athena, Redshift, S3, S3 Control), and an embedded
+ * OIDC identity provider.
+ *
+ * @packageDocumentation
+ */
+export { startEmulator, DEFAULT_SERVICES } from './start.js';
+export type { RunningEmulator, StartEmulatorOptions } from './start.js';
+export { validateEmulatorConfig, loadEmulatorConfig } from './config/validate.js';
+export { defaultIdentityContextAllowList } from './config/allow-list.js';
+export type {
+  AccessGrantConfig,
+  AccessGrantsLocationConfig,
+  ApplicationConfig,
+  AthenaConfig,
+  AthenaGrantConfig,
+  AthenaWorkGroupConfig,
+  BucketConfig,
+  CallerConfig,
+  EmulatorConfig,
+  EmulatorConfigInput,
+  GroupConfig,
+  IdentityCenterConfig,
+  IdpConfig,
+  PolicyStatementConfig,
+  RedshiftConfig,
+  RedshiftGrantConfig,
+  RedshiftTargetConfig,
+  RoleConfig,
+  S3Config,
+  StsConfig,
+  TableConfig,
+  TrustedTokenIssuerConfig,
+  UserConfig,
+} from './config/types.js';
+export type { ClientConfigOptions, EmulatorClientConfig } from './core/client-config.js';
+export type { Counters, CounterSnapshot } from './core/counters.js';
+export type { AuditEntry, AuditLog } from './core/audit-log.js';
+export type { FaultSpec, Faults } from './core/faults.js';
+export type { EmulatorClock } from './core/clock.js';
+export type { Caller, EmulatorRuntime, IdentityContextClaims, ServiceName } from './core/types.js';
+export { startIdp } from './idp/index.js';
+export type { EmbeddedIdp, IdpOptions, IdpUser } from './idp/index.js';
