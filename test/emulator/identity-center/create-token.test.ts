@@ -229,6 +229,46 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
     await expectRefusal(bearer(unassigned), 'AccessDeniedException', 400);
   });
 
+  it('lets exactly one of two concurrent exchanges of one JWT succeed', async () => {
+    const token = await h.idp.tokenFor('alice');
+    const results = await Promise.allSettled([
+      h.call(bearer(token)),
+      h.call(bearer(token)),
+      h.call(bearer(token)),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected.map((r) => (r.reason as AwsServiceError).code)).toEqual([
+      'InvalidGrantException',
+      'InvalidGrantException',
+    ]);
+  });
+
+  it('carries the assertion auth_time into the ID token, ignoring implausible values', async () => {
+    const now = Math.floor(h.runtime.now() / 1000);
+    const signed = await h.idp.signToken({
+      sub: 'alice',
+      email: 'alice@example.com',
+      aud: AUDIENCE,
+      auth_time: now - 300,
+    });
+    const out = await h.call(bearer(signed));
+    expect(decodeJwt(out.idToken as string).auth_time).toBe(
+      new Date((now - 300) * 1000).toISOString().replace('.000Z', 'Z'),
+    );
+    for (const authTime of [now + 86_400, -5, 1e300, 'yesterday']) {
+      const odd = await h.idp.signToken({
+        sub: 'alice',
+        email: 'alice@example.com',
+        aud: AUDIENCE,
+        auth_time: authTime,
+      });
+      const answer = await h.call(bearer(odd));
+      const iso = decodeJwt(answer.idToken as string).auth_time as string;
+      expect(Math.abs(Date.parse(iso) - h.runtime.now())).toBeLessThan(1000);
+    }
+  });
+
   it('refuses a token whose kid the issuer does not have', async () => {
     const token = await h.idp.signToken(
       { sub: 'alice', email: 'alice@example.com', aud: AUDIENCE },

@@ -216,6 +216,23 @@ describe('CreateTokenWithIAM through @aws-sdk/client-sso-oidc', () => {
     });
   });
 
+  it('keeps tokens and assertions out of error answers and the audit log', async () => {
+    const token = await idp().tokenFor('bob');
+    const answer = await refusal(bearer(token));
+    const first = await send(bearer(await idp().tokenFor('alice')));
+    const secrets = [
+      ...token.split('.'),
+      first.accessToken as string,
+      first.refreshToken as string,
+      first.awsAdditionalDetails?.identityContext as string,
+    ];
+    const audit = JSON.stringify(emu.auditLog.entries());
+    for (const secret of secrets) {
+      expect(answer.description).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
+  });
+
   it('refuses a reused jti', async () => {
     const token = await idp().tokenFor('alice');
     await send(bearer(token));
