@@ -218,7 +218,13 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       return (entry.applied > 0 && entry.value !== undefined ? entry.value : result).value;
     } catch (error) {
       // Serve until real expiry: an early refresh that fails still returns the valid cached value.
-      if (!force && reason === 'refresh' && usable(entry.value, clock(), 0) && !opts?.signal?.aborted) {
+      if (
+        !force &&
+        reason === 'refresh' &&
+        opts?.serveStaleOnError !== false &&
+        usable(entry.value, clock(), 0) &&
+        !opts?.signal?.aborted
+      ) {
         return entry.value!.value;
       }
       throw error;

@@ -114,6 +114,11 @@ export interface MemoGetOptions {
    * caller waits for a refresh (and gets the still-valid value if that refresh fails). Default `0`.
    */
   readonly minRemainingMs?: number;
+  /**
+   * When a refresh asked for by `minRemainingMs` fails, return the still-valid cached value instead of the
+   * error. Default `true`.
+   */
+  readonly serveStaleOnError?: boolean;
   /** Called when the value came from the cache without waiting (for hit metrics). */
   readonly onHit?: () => void;
 }

@@ -198,6 +198,9 @@ export function createEngine(settings: EngineSettings): Engine {
       const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject), {
         signal: ctx.signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
+        // A failed IdC refresh must fail the role refresh too, so the role memo keeps serving the
+        // credentials it holds rather than assuming the role again with an expiring context.
+        serveStaleOnError: false,
         forceRefresh: ctx.reason === 'force',
       });
       if (idc.identityContext === undefined) {

@@ -7,7 +7,14 @@ import { isTipError } from '../../src/errors.js';
 import type { TipError } from '../../src/errors.js';
 import { createTokenWithIam } from '../../src/identity-center/exchange.js';
 import type { IdcGrant } from '../../src/identity-center/types.js';
-import { APP_ARN, OIDC_URL, REGION, SERVICE_CREDENTIALS, idToken, STORE_ID } from '../core-flow/helpers/fake-aws.js';
+import {
+  APP_ARN,
+  OIDC_URL,
+  REGION,
+  SERVICE_CREDENTIALS,
+  idToken,
+  STORE_ID,
+} from '../core-flow/helpers/fake-aws.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -62,7 +69,11 @@ describe('createTokenWithIam', () => {
       { type: 'jwt-bearer', assertion: ASSERTION },
       { grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: ASSERTION },
     ],
-    ['refresh_token', { type: 'refresh-token', refreshToken: 'rt-0' }, { grantType: 'refresh_token', refreshToken: 'rt-0' }],
+    [
+      'refresh_token',
+      { type: 'refresh-token', refreshToken: 'rt-0' },
+      { grantType: 'refresh_token', refreshToken: 'rt-0' },
+    ],
     [
       'token-exchange',
       { type: 'token-exchange', subjectToken: 'at-other' },
@@ -75,8 +86,18 @@ describe('createTokenWithIam', () => {
     ],
     [
       'authorization_code',
-      { type: 'authorization-code', code: 'c-1', redirectUri: 'http://127.0.0.1:7890/cb', codeVerifier: 'v'.repeat(43) },
-      { grantType: 'authorization_code', code: 'c-1', redirectUri: 'http://127.0.0.1:7890/cb', codeVerifier: 'v'.repeat(43) },
+      {
+        type: 'authorization-code',
+        code: 'c-1',
+        redirectUri: 'http://127.0.0.1:7890/cb',
+        codeVerifier: 'v'.repeat(43),
+      },
+      {
+        grantType: 'authorization_code',
+        code: 'c-1',
+        redirectUri: 'http://127.0.0.1:7890/cb',
+        codeVerifier: 'v'.repeat(43),
+      },
     ],
   ])('sends the %s grant as IdC expects and parses the answer', async (_name, grant, wire) => {
     let seen: Record<string, unknown> | undefined;
@@ -114,17 +135,24 @@ describe('createTokenWithIam', () => {
     ['SomethingNewException', 400, 'ERR_AWS_UNKNOWN', /SomethingNewException/],
   ];
 
-  it.each(mapped)('maps %s to %s with advice, cause and request id', async (code, status, tipCode, advice) => {
-    server.use(http.post(OIDC_URL, () => awsError(status, code, { reason: 'KMS_AccessDeniedException' })));
-    const error = await failWith(undefined, { maxAttempts: 1 });
-    expect(error.code).toBe(tipCode);
-    expect(error.message).toMatch(advice);
-    expect(error.requestId).toBe(`req-${code}`);
-    expect((error.cause as { name?: string }).name).toBe(code);
-    expect(error.details).toMatchObject({ service: 'sso-oidc', operation: 'CreateTokenWithIAM', awsErrorCode: code });
-    expect(JSON.stringify(error.toJSON())).not.toContain(ASSERTION);
-    if (code === 'InvalidRequestException') expect(error.details.reason).toBe('KMS_AccessDeniedException');
-  });
+  it.each(mapped)(
+    'maps %s to %s with advice, cause and request id',
+    async (code, status, tipCode, advice) => {
+      server.use(http.post(OIDC_URL, () => awsError(status, code, { reason: 'KMS_AccessDeniedException' })));
+      const error = await failWith(undefined, { maxAttempts: 1 });
+      expect(error.code).toBe(tipCode);
+      expect(error.message).toMatch(advice);
+      expect(error.requestId).toBe(`req-${code}`);
+      expect((error.cause as { name?: string }).name).toBe(code);
+      expect(error.details).toMatchObject({
+        service: 'sso-oidc',
+        operation: 'CreateTokenWithIAM',
+        awsErrorCode: code,
+      });
+      expect(JSON.stringify(error.toJSON())).not.toContain(ASSERTION);
+      if (code === 'InvalidRequestException') expect(error.details.reason).toBe('KMS_AccessDeniedException');
+    },
+  );
 
   it('maps InvalidRequestRegionException to ERR_IDC_WRONG_REGION with region and endpoint', async () => {
     server.use(
@@ -137,7 +165,10 @@ describe('createTokenWithIam', () => {
     );
     const error = await failWith();
     expect(error.code).toBe('ERR_IDC_WRONG_REGION');
-    expect(error.details).toMatchObject({ region: 'eu-west-1', endpoint: 'https://oidc.eu-west-1.amazonaws.com' });
+    expect(error.details).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'https://oidc.eu-west-1.amazonaws.com',
+    });
   });
 
   it('retries throttling, then succeeds', async () => {
@@ -149,11 +180,15 @@ describe('createTokenWithIam', () => {
       }),
     );
     let attempts = 0;
-    const set = await createTokenWithIam(context(), { type: 'jwt-bearer', assertion: ASSERTION }, {
-      onAttempts: (n) => {
-        attempts = n;
+    const set = await createTokenWithIam(
+      context(),
+      { type: 'jwt-bearer', assertion: ASSERTION },
+      {
+        onAttempts: (n) => {
+          attempts = n;
+        },
       },
-    });
+    );
     expect(set.identity.idcUserId).toBe('u-alice');
     expect(calls).toBe(3);
     expect(attempts).toBe(3);
@@ -203,9 +238,13 @@ describe('createTokenWithIam', () => {
       }),
     );
     const controller = new AbortController();
-    const pending = createTokenWithIam(context(), { type: 'jwt-bearer', assertion: ASSERTION }, {
-      signal: controller.signal,
-    }).catch((e: unknown) => e);
+    const pending = createTokenWithIam(
+      context(),
+      { type: 'jwt-bearer', assertion: ASSERTION },
+      {
+        signal: controller.signal,
+      },
+    ).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 20);
     expect(isTipError(await pending, 'ERR_ABORTED')).toBe(true);
   });

@@ -38,13 +38,19 @@ const expect_ = { applicationArn: APP_ARN, now: NOW };
 describe('parseTokenResponse', () => {
   it('returns tokens, identity context and identity', () => {
     const set = parseTokenResponse(good(), expect_);
-    expect(set.identity).toMatchObject({ idcUserId: 'u-alice', identityStoreId: STORE_ID, applicationArn: APP_ARN });
+    expect(set.identity).toMatchObject({
+      idcUserId: 'u-alice',
+      identityStoreId: STORE_ID,
+      applicationArn: APP_ARN,
+    });
     expect(set.identityContext).toBe(CONTEXT);
     expect(set.expiresAt).toBe(NOW + 3_600_000);
   });
 
   it('takes the identity context from the ID token when awsAdditionalDetails lacks it', () => {
-    expect(parseTokenResponse(good({ awsAdditionalDetails: undefined }), expect_).identityContext).toBe(CONTEXT);
+    expect(parseTokenResponse(good({ awsAdditionalDetails: undefined }), expect_).identityContext).toBe(
+      CONTEXT,
+    );
   });
 
   it('reads an epoch expiresIn as a time, and the earliest of expiresIn and exp wins', () => {
@@ -65,7 +71,12 @@ describe('parseTokenResponse', () => {
     ['token type MAC', good({ tokenType: 'MAC' }), {}, 'tokenType'],
     ['no ID token on jwt-bearer', good({ idToken: undefined }), {}, 'idToken is missing'],
     ['ID token garbage', good({ idToken: 'x.y' }), {}, 'not a compact JWT'],
-    ['ID token for another app', good({ idToken: idToken(claims({ aud: 'arn:other' })) }), {}, 'another application'],
+    [
+      'ID token for another app',
+      good({ idToken: idToken(claims({ aud: 'arn:other' })) }),
+      {},
+      'another application',
+    ],
     [
       'refresh for another user',
       good({ idToken: idToken(claims({ sub: 'u-mallory' })) }),
@@ -78,8 +89,18 @@ describe('parseTokenResponse', () => {
       { previous },
       'another identity store',
     ],
-    ['contexts disagree', good({ awsAdditionalDetails: { identityContext: 'ctx-other-9' } }), {}, 'disagrees'],
-    ['context malformed', good({ awsAdditionalDetails: { identityContext: 'a b' } }), {}, 'identityContext is malformed'],
+    [
+      'contexts disagree',
+      good({ awsAdditionalDetails: { identityContext: 'ctx-other-9' } }),
+      {},
+      'disagrees',
+    ],
+    [
+      'context malformed',
+      good({ awsAdditionalDetails: { identityContext: 'a b' } }),
+      {},
+      'identityContext is malformed',
+    ],
     ['details an array', good({ awsAdditionalDetails: [] }), {}, 'awsAdditionalDetails'],
     [
       'already expired',
