@@ -1,0 +1,27 @@
+/**
+ * One AWS call of a service handle: tip-sdk's retry loop, deadline and error mapping around an SDK send.
+ *
+ * @module
+ */
+import { anySignal } from '../aws/abort.js';
+import { callWithRetry } from '../aws/retry.js';
+import type { ServiceContext } from './context.js';
+
+/**
+ * Runs `send` with retries on throttling and 5xx, mapping every failure to a `TipError`.
+ *
+ * @param ctx - The service context (retry settings, default signal).
+ * @param service - The AWS service name, e.g. `athena`.
+ * @param operation - The operation, e.g. `StartQueryExecution`.
+ * @param send - One attempt; must pass the signal to the SDK as `abortSignal`.
+ * @param signal - The caller's signal; defaults to the context's.
+ */
+export function awsCall<T>(
+  ctx: ServiceContext,
+  service: string,
+  operation: string,
+  send: (signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return callWithRetry({ service, operation }, send, ctx.retry, anySignal(signal, ctx.signal));
+}

@@ -1,0 +1,144 @@
+/**
+ * The {@link ServiceContext}: everything a service handle (Athena, Redshift, S3 Access Grants) needs to
+ * call AWS as one end user — the identity-enhanced credentials, region, pass-through client settings, the
+ * user's identity facts (for cache keys), events, retry settings and a memo factory.
+ *
+ * Client cost for many users: each handle creates its SDK client lazily, once per user session, with the
+ * session's credential provider. SDK clients are cheap objects (a middleware stack and resolved config);
+ * what is expensive is the connection pool, so pass one shared `requestHandler` in `clientConfig` and
+ * every user's clients reuse the same sockets. `createTrustedIdentity` does this for you.
+ *
+ * @module
+ */
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsClientConfig } from '../aws/clients.js';
+import { resolveRetry } from '../aws/retry.js';
+import type { ResolvedRetry, RetryOptions } from '../aws/retry.js';
+import { createMemo } from '../cache/memo.js';
+import type { Clock, Memo, MemoOptions } from '../cache/types.js';
+import { optionError } from '../errors.js';
+
+/** Non-secret facts about the end user, used for cache keys and events. */
+export interface ServiceIdentity {
+  /** The IAM Identity Center user id (`DIRECTORY_USER` grantee id). */
+  readonly idcUserId?: string;
+  /** The identity store id. */
+  readonly identityStoreId?: string;
+  /** The external issuer. */
+  readonly issuer?: string;
+  /** The external subject. */
+  readonly subject?: string;
+}
+
+/** What the service handles report. Never carries credentials, tokens or SQL parameter values. */
+export type ServiceEvent =
+  | {
+      readonly type: 'query-started' | 'query-finished' | 'query-failed' | 'query-cancelled';
+      readonly service: 'athena' | 'redshift-data';
+      readonly queryId: string;
+    }
+  | {
+      readonly type: 'data-access';
+      /** `hit` from cache, `miss` = a GetDataAccess call, `denied-cached` = a cached denial. */
+      readonly outcome: 'hit' | 'miss' | 'denied-cached';
+      /** The S3 URI asked for (a bucket and key, no secret). */
+      readonly target: string;
+      readonly permission: string;
+    };
+
+/** A logger with a debug level; silent by default. */
+export interface ServiceLogger {
+  /** Logs a decision. Never given tokens or credentials. */
+  debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Creates a memo for a named cache (`s3-grants`, `redshift-token`, …). */
+export type MemoFactory = <V>(name: string, options: MemoOptions<V>) => Memo<V>;
+
+/** Options of {@link createServiceContext}. */
+export interface ServiceContextInit {
+  /** Identity-enhanced credentials of the user (e.g. `UserSession.credentials`). Required. */
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** The AWS region. Required. */
+  readonly region: string;
+  /**
+   * Settings for every SDK client (endpoint, requestHandler, …). A `credentials` member here is ignored:
+   * the user's credentials always win. Default `{}`.
+   */
+  readonly clientConfig?: AwsClientConfig;
+  /** Facts about the user, for cache keys and events. Default `{}`. */
+  readonly identity?: ServiceIdentity;
+  /** Debug logger. Default silent. */
+  readonly logger?: ServiceLogger;
+  /** Receives service events synchronously; must not throw. Default none. */
+  readonly onEvent?: (event: ServiceEvent) => void;
+  /** Retry and per-call deadline for each AWS call. Default see `DEFAULT_RETRY`. */
+  readonly retry?: RetryOptions;
+  /** Memo factory. Default: a new in-process `createMemo` per cache. */
+  readonly memo?: MemoFactory;
+  /** Clock in epoch ms. Default `Date.now`. */
+  readonly clock?: Clock;
+  /** Default AbortSignal for every call that passes none. Default none. */
+  readonly signal?: AbortSignal;
+}
+
+/** The resolved, frozen context the service handles are built from. */
+export interface ServiceContext {
+  readonly credentials: AwsCredentialIdentityProvider;
+  readonly region: string;
+  /** Pass-through client settings without `credentials`. */
+  readonly clientConfig: Readonly<Record<string, unknown>>;
+  readonly identity: ServiceIdentity;
+  readonly logger: ServiceLogger;
+  readonly emit: (event: ServiceEvent) => void;
+  readonly retry: ResolvedRetry;
+  readonly memo: MemoFactory;
+  readonly clock: Clock;
+  readonly signal: AbortSignal | undefined;
+}
+
+const SILENT: ServiceLogger = Object.freeze({ debug: () => undefined });
+
+/**
+ * Validates and freezes a {@link ServiceContext}.
+ *
+ * @throws TypeError for a missing or malformed option.
+ */
+export function createServiceContext(init: ServiceContextInit): ServiceContext {
+  if (typeof init !== 'object' || init === null) throw optionError('services', 'must be an object');
+  if (typeof init.credentials !== 'function')
+    throw optionError('credentials', 'must be an AwsCredentialIdentityProvider function');
+  if (typeof init.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(init.region))
+    throw optionError('region', 'must be an AWS region such as `us-east-1`');
+  const { credentials: _ignored, ...clientConfig } = init.clientConfig ?? {};
+  const onEvent = init.onEvent;
+  return Object.freeze({
+    credentials: init.credentials,
+    region: init.region,
+    clientConfig: Object.freeze(clientConfig),
+    identity: Object.freeze({ ...(init.identity ?? {}) }),
+    logger: init.logger ?? SILENT,
+    emit:
+      onEvent === undefined
+        ? () => undefined
+        : (event: ServiceEvent) => {
+            try {
+              onEvent(event);
+            } catch {
+              // A listener's failure must not break the call it observes.
+            }
+          },
+    retry: resolveRetry(init.retry),
+    memo: init.memo ?? (<V>(_name: string, options: MemoOptions<V>) => createMemo<V>(options)),
+    clock: init.clock ?? Date.now,
+    signal: init.signal,
+  });
+}
+
+/**
+ * The settings for a new SDK client of this context: pass-through config, region, the user's
+ * credentials, and `maxAttempts: 1` (tip-sdk's own retry loop runs around each call).
+ */
+export function sdkClientConfig(ctx: ServiceContext): Record<string, unknown> {
+  return { ...ctx.clientConfig, region: ctx.region, credentials: ctx.credentials, maxAttempts: 1 };
+}
