@@ -46,10 +46,10 @@ interface Payload {
   b: string;
   /** Groups not in the configuration, as `[id, name]` pairs. */
   x: [string, string][];
-  /** Identity store id, or '' for the configured one. */
-  s: string;
-  /** Instance ARN, or '' for the configured one. */
-  i: string;
+  /** Identity store id, or null for the configured one. */
+  s: string | null;
+  /** Instance ARN, or null for the configured one. */
+  i: string | null;
   /** Application ARN. */
   p: string;
   /** Expiry, epoch ms. */
@@ -69,27 +69,26 @@ function contextKey(secret: Buffer): Buffer {
 
 function encodePayload(runtime: EmulatorRuntime, claims: IdentityContextClaims): Payload {
   const { groups, identityStoreId, instanceArn } = runtime.config.identityCenter;
-  const bits = Buffer.alloc(Math.ceil(groups.length / 8));
-  const extra: [string, string][] = [];
-  const count = Math.min(claims.groupIds.length, claims.groupNames.length);
   if (claims.groupIds.length !== claims.groupNames.length) {
     throw new TypeError('identity context: groupIds and groupNames must have the same length');
   }
-  for (let k = 0; k < count; k++) {
-    const id = claims.groupIds[k] as string;
+  const bits = Buffer.alloc(Math.ceil(groups.length / 8));
+  const extra: [string, string][] = [];
+  const indexOf = new Map(groups.map((g, index) => [`${g.groupId}\n${g.name}`, index]));
+  claims.groupIds.forEach((id, k) => {
     const name = claims.groupNames[k] as string;
-    const index = groups.findIndex((g) => g.groupId === id && g.name === name);
-    if (index >= 0) bits[index >> 3] = (bits[index >> 3] as number) | (1 << (index & 7));
+    const index = indexOf.get(`${id}\n${name}`);
+    if (index !== undefined) bits[index >> 3] = (bits[index >> 3] as number) | (1 << (index & 7));
     else extra.push([id, name]);
-  }
+  });
   return {
     a: AUDIENCE,
     u: claims.idcUserId,
     n: claims.userName,
     b: bits.toString('base64url'),
     x: extra,
-    s: claims.identityStoreId === identityStoreId ? '' : claims.identityStoreId,
-    i: claims.instanceArn === instanceArn ? '' : claims.instanceArn,
+    s: claims.identityStoreId === identityStoreId ? null : claims.identityStoreId,
+    i: claims.instanceArn === instanceArn ? null : claims.instanceArn,
     p: claims.applicationArn,
     e: claims.expiresAt,
   };
@@ -129,8 +128,8 @@ function isString(v: unknown, max = 2048): v is string {
 function parsePayload(json: unknown): Payload | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const p = json as Record<string, unknown>;
-  if (!isString(p.a) || !isString(p.u) || !isString(p.n) || !isString(p.s) || !isString(p.i))
-    return undefined;
+  if (!isString(p.a) || !isString(p.u) || !isString(p.n)) return undefined;
+  if ((p.s !== null && !isString(p.s)) || (p.i !== null && !isString(p.i))) return undefined;
   if (!isString(p.p) || typeof p.b !== 'string' || !Array.isArray(p.x)) return undefined;
   if (typeof p.e !== 'number' || !Number.isFinite(p.e)) return undefined;
   for (const pair of p.x) {
@@ -161,8 +160,8 @@ function decodeClaims(runtime: EmulatorRuntime, p: Payload): IdentityContextClai
     userName: p.n,
     groupIds: Object.freeze(groupIds),
     groupNames: Object.freeze(groupNames),
-    identityStoreId: p.s === '' ? identityStoreId : p.s,
-    instanceArn: p.i === '' ? instanceArn : p.i,
+    identityStoreId: p.s ?? identityStoreId,
+    instanceArn: p.i ?? instanceArn,
     applicationArn: p.p,
     expiresAt: p.e,
   });
