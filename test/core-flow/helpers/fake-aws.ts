@@ -86,7 +86,7 @@ function jsonError(e: FakeError): Response {
 function xmlError(e: FakeError): Response {
   return new HttpResponse(
     `<ErrorResponse><Error><Type>Sender</Type><Code>${e.code}</Code><Message>${e.message ?? e.code}</Message></Error><RequestId>req-sts-err</RequestId></ErrorResponse>`,
-    { status: e.status, headers: { 'content-type': 'text/xml' } },
+    { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-sts-err' } },
   );
 }
 
