@@ -1,6 +1,7 @@
 /**
  * Decoding of awsQuery form bodies (`application/x-www-form-urlencoded`) into nested input objects:
  * `ProvidedContexts.member.1.ProviderArn=x` -> `{ ProvidedContexts: [{ ProviderArn: 'x' }] }`,
+ * `ClusterIds.ClusterIdentifier.1=a` -> `{ ClusterIds: { ClusterIdentifier: ['a'] } }`,
  * `ClusterIds.member.2=b` -> `{ ClusterIds: [, 'b'] }` compacted, `Attr.entry.1.key/value` -> a map.
  */
 
@@ -62,6 +63,12 @@ function insert(root: Node, name: string, value: string): void {
       i++;
       continue;
     }
+    // `ClusterIds.ClusterIdentifier.1`: a bare index after a member name is a list position too.
+    if (/^[0-9]+$/.test(segment)) {
+      if (!isIndex(segment)) throw new FormDecodeError(`The list index in ${JSON.stringify(name)} is out of range.`);
+      path.push(`#m${segment}`);
+      continue;
+    }
     if (!NAME.test(segment) || FORBIDDEN.has(segment)) {
       throw new FormDecodeError(`The form parameter name ${JSON.stringify(name)} is not valid.`);
     }
@@ -120,5 +127,7 @@ function finish(node: Node | string): unknown {
 export function decodeQueryForm(body: string): Record<string, unknown> {
   const root: Node = {};
   for (const [name, value] of parseFormPairs(body)) insert(root, name, value);
-  return finish(root) as Record<string, unknown>;
+  const result = finish(root);
+  if (Array.isArray(result)) throw new FormDecodeError('A form parameter name must not start with a list index.');
+  return result as Record<string, unknown>;
 }
