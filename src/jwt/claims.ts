@@ -83,8 +83,8 @@ function grantedScopes(payload: Record<string, unknown>): Set<string> {
 }
 
 /**
- * Checks every registered claim and the issuer's policy (after the signature verified): times, audience,
- * required claims, `typ`, scopes. Throws a `TipError` naming the claim, never its value.
+ * Checks the issuer's policy after the signature verified: `typ`, times, audience, required claims,
+ * scopes. Throws a `TipError` naming the claim, never its value.
  */
 export function checkClaims(
   header: Record<string, unknown>,
@@ -93,6 +93,20 @@ export function checkClaims(
   nowMs: number,
 ): CheckedClaims {
   const issuer = policy.issuer;
+  // The token kind first: an ID token sent as an access token is told so, whatever its claims.
+  if (policy.typ !== null) {
+    const typ = header.typ;
+    if (typeof typ !== 'string' || !policy.typ.has(normalizeTyp(typ))) {
+      throw fail(
+        'ERR_JWT_TYPE',
+        issuer,
+        'typ',
+        typ === undefined ? 'missing' : 'mismatch',
+        'The token "typ" header is not the expected one; an ID token or another kind of token was sent ' +
+          'where an access token is required.',
+      );
+    }
+  }
   const expMs = numericDate(payload, 'exp', issuer);
   const nbfMs = numericDate(payload, 'nbf', issuer);
   const iatMs = numericDate(payload, 'iat', issuer);
@@ -142,19 +156,6 @@ export function checkClaims(
         claim,
         'missing',
         'The token lacks a claim its issuer policy requires.',
-      );
-    }
-  }
-  if (policy.typ !== null) {
-    const typ = header.typ;
-    if (typeof typ !== 'string' || !policy.typ.has(normalizeTyp(typ))) {
-      throw fail(
-        'ERR_JWT_TYPE',
-        issuer,
-        'typ',
-        typ === undefined ? 'missing' : 'mismatch',
-        'The token "typ" header is not the expected one; an ID token or another kind of token was sent ' +
-          'where an access token is required.',
       );
     }
   }
