@@ -1,5 +1,8 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { GetIdentityCenterAuthTokenCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import {
+  GetIdentityCenterAuthTokenCommand,
+  RedshiftServerlessClient,
+} from '@aws-sdk/client-redshift-serverless';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
@@ -35,10 +38,13 @@ const clients = {
 };
 
 beforeAll(async () => {
-  emu = await startEmulator(baseConfig({ s3: { buckets: [{ name: 'lake', objects: { 'a.txt': 'hello' } }] } }), {
-    quiet: true,
-    services: { 'redshift-data': false },
-  });
+  emu = await startEmulator(
+    baseConfig({ s3: { buckets: [{ name: 'lake', objects: { 'a.txt': 'hello' } }] } }),
+    {
+      quiet: true,
+      services: { 'redshift-data': false },
+    },
+  );
 });
 afterAll(async () => {
   await emu.stop();
@@ -81,7 +87,10 @@ describe('SigV4 failures answer each service its own auth error', () => {
     ['json', 'InvalidSignatureException', 400],
     ['s3', 'RequestTimeTooSkewed', 403],
   ] as const)('clock skew beyond 15 minutes on %s', async (kind, name, status) => {
-    expect(await failure(clients[kind](SERVICE_KEY, { systemClockOffset: -20 * 60_000 })())).toEqual({ name, status });
+    expect(await failure(clients[kind](SERVICE_KEY, { systemClockOffset: -20 * 60_000 })())).toEqual({
+      name,
+      status,
+    });
     // Within the allowed skew the signature is accepted (the Redshift handler then wants an identity context).
     const within = await clients[kind](SERVICE_KEY, { systemClockOffset: -10 * 60_000 })().then(
       () => 'ok',
@@ -97,11 +106,19 @@ describe('SigV4 failures answer each service its own auth error', () => {
   ] as const)('wrong session token on %s', async (kind, name, status) => {
     const sts = new STSClient(emu.clientConfig());
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'tok' }));
-    const creds = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey! };
-    expect(await failure(clients[kind]({ ...creds, sessionToken: 'IQoJb3JpZ2luX2VjEforged' })())).toEqual({ name, status });
+    const creds = {
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+    };
+    expect(await failure(clients[kind]({ ...creds, sessionToken: 'IQoJb3JpZ2luX2VjEforged' })())).toEqual({
+      name,
+      status,
+    });
     // A session key without its token, and a long-term key with a token, are refused the same way.
     expect(await failure(clients[kind](creds)())).toEqual({ name, status });
-    expect(await failure(clients[kind]({ ...SERVICE_KEY, sessionToken: out.Credentials!.SessionToken! })())).toEqual({ name, status });
+    expect(
+      await failure(clients[kind]({ ...SERVICE_KEY, sessionToken: out.Credentials!.SessionToken! })()),
+    ).toEqual({ name, status });
   });
 
   it.each([
@@ -110,7 +127,9 @@ describe('SigV4 failures answer each service its own auth error', () => {
     ['s3', 'ExpiredToken', 400],
   ] as const)('expired session on %s', async (kind, name, status) => {
     const sts = new STSClient(emu.clientConfig());
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'old', DurationSeconds: 900 }));
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'old', DurationSeconds: 900 }),
+    );
     const creds = {
       accessKeyId: out.Credentials!.AccessKeyId!,
       secretAccessKey: out.Credentials!.SecretAccessKey!,
@@ -182,7 +201,10 @@ describe('body hash', () => {
       credentials: SERVICE_KEY,
       contentSha256: 'UNSIGNED-PAYLOAD',
     });
-    const sts = await send(emu.url, { headers: stsHeaders, body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+    const sts = await send(emu.url, {
+      headers: stsHeaders,
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
     expect(sts.status).toBe(403);
     expect(sts.body).toContain('SignatureDoesNotMatch');
   });

@@ -13,16 +13,33 @@ export interface RawAnswer {
 /** Sends a raw request; `headers` may hold arrays to repeat a header. */
 export function send(
   url: string,
-  opts: { method?: string; path?: string; headers?: Record<string, string | string[]>; body?: string | Buffer },
+  opts: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string | string[]>;
+    body?: string | Buffer;
+  },
 ): Promise<RawAnswer> {
   const target = new URL(opts.path ?? '/', url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: target.hostname, port: target.port, method: opts.method ?? 'POST', path: target.pathname + target.search, headers: opts.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: opts.method ?? 'POST',
+        path: target.pathname + target.search,
+        headers: opts.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );
