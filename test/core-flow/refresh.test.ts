@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
-import { createFakeAws, fakeJwt, idcUserIdOf, manualClock, userOfSessionToken } from './helpers/fake-aws.js';
+import {
+  createFakeAws,
+  fakeJwt,
+  idcUserIdOf,
+  manualClock,
+  userOfSessionToken,
+  waitFor,
+} from './helpers/fake-aws.js';
 import { fakeTip } from './helpers/tip.js';
 
 const clock = manualClock();
@@ -25,6 +32,7 @@ describe('refresh', () => {
     clock.advance(HOUR - 200_000); // inside the 5 min window
     const second = await tip.forToken(fakeJwt('rita', 'r1'));
     expect(await second.credentials()).toEqual(c1); // served at once while refreshing
+    await waitFor(() => aws.counts.assumeRole === 2);
     await settle();
     expect(aws.counts).toMatchObject({ jwtBearer: 1, refresh: 1, assumeRole: 2 });
     const c2 = await (await tip.forToken(fakeJwt('rita', 'r1'))).credentials();
@@ -101,7 +109,7 @@ describe('refresh', () => {
     clock.advance(HOUR - 100_000);
     for (let i = 0; i < 4; i += 1) aws.faults.oidc.push({ status: 500, code: 'InternalServerException' });
     const s2 = await tip.forToken(fakeJwt('jack', 'j1'));
-    await settle();
+    await waitFor(() => events.some((e) => e.type === 'cache.refresh'));
     expect(await s2.credentials()).toEqual(c1);
     expect(aws.counts.assumeRole).toBe(1); // no AssumeRole with the expiring context
     expect(

@@ -51,6 +51,25 @@ export function idcUserIdOf(sub: string): string {
   return `u-${Buffer.from(sub).toString('hex').slice(0, 40)}`;
 }
 
+/** A JWT-shaped (unsigned) token for code that decodes tokens; the fake IdC accepts it too. */
+export function shapedJwt(sub: string, jti: string, exp = Math.floor(Date.now() / 1000) + 3600): string {
+  return `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ iss: 'https://idp.example.com', sub, jti, exp })}.c2ln`;
+}
+
+function shapedClaims(token: string): [string, string, string] | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    return typeof payload.sub === 'string' && typeof payload.jti === 'string'
+      ? [token, payload.sub, payload.jti]
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export function fakeJwt(sub: string, jti: string): string {
   return `fake.${sub}.${jti}`;
 }
@@ -161,7 +180,8 @@ export function createFakeAws(options: FakeAwsOptions) {
       if (custom !== undefined) return custom;
       if (body.grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
         counts.jwtBearer += 1;
-        const m = /^fake\.([^.]+)\.([^.]+)$/.exec(String(body.assertion));
+        const m =
+          /^fake\.([^.]+)\.([^.]+)$/.exec(String(body.assertion)) ?? shapedClaims(String(body.assertion));
         if (m === null)
           return jsonError({ status: 400, code: 'InvalidGrantException', message: 'bad assertion' });
         if (usedJti.has(m[2]!))
@@ -240,6 +260,11 @@ export function userOfSessionToken(token: string | undefined): string | undefine
 }
 
 export type FakeAws = ReturnType<typeof createFakeAws>;
+
+/** Polls `condition` every 5 ms for up to 3 s. */
+export async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 5));
+}
 
 /** A controllable clock. */
 export function manualClock(start = Date.UTC(2026, 0, 1)) {

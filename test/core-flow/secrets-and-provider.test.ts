@@ -1,0 +1,129 @@
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fromTrustedIdentity } from '../../src/credentials/from-trusted-identity.js';
+import { isTipError } from '../../src/errors.js';
+import {
+  APP_ARN,
+  REGION,
+  ROLE_ARN,
+  SERVICE_CREDENTIALS,
+  STS_URL,
+  createFakeAws,
+  fakeJwt,
+  idcUserIdOf,
+  manualClock,
+  shapedJwt,
+  userOfSessionToken,
+} from './helpers/fake-aws.js';
+import { fakeTip } from './helpers/tip.js';
+
+const clock = manualClock(Date.now());
+const aws = createFakeAws({ now: clock });
+beforeAll(() => aws.server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => aws.server.resetHandlers());
+afterAll(() => aws.server.close());
+beforeEach(() => aws.reset());
+
+function recordingLogger() {
+  const lines: string[] = [];
+  const log = (fields: object, message?: string) => lines.push(JSON.stringify({ fields, message }));
+  return { lines, logger: { debug: log, info: log, warn: log, error: log } };
+}
+
+describe('no secrets in events, logs, errors or keys', () => {
+  it('events and log lines carry issuer, subject, IdC user id and durations only', async () => {
+    const { lines, logger } = recordingLogger();
+    const { tip, events } = fakeTip(clock, { logger });
+    const jwt = fakeJwt('sam', 'secret-jti-value');
+    const session = await tip.forToken(jwt);
+    const creds = await session.credentials();
+    clock.advance(3_600_001);
+    await tip.forToken(fakeJwt('sam', 'secret-jti-2'));
+    aws.faults.oidc.push({ status: 400, code: 'AccessDeniedException' });
+    await tip.forToken(fakeJwt('zed', 'z1')).catch(() => undefined);
+    const everything = JSON.stringify(events) + lines.join('\n');
+    expect(events.length).toBeGreaterThan(5);
+    expect(lines.length).toBe(events.length);
+    for (const secret of [
+      jwt,
+      'secret-jti',
+      'ctx:',
+      'at-u-',
+      'rt-u-',
+      creds.secretAccessKey,
+      creds.sessionToken!,
+      creds.accessKeyId,
+    ]) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(everything).toContain(idcUserIdOf('sam'));
+    expect(events.find((e) => e.type === 'exchange.failed')).toMatchObject({
+      code: 'ERR_IDC_ACCESS_DENIED',
+      subject: 'zed',
+    });
+  });
+
+  it('a throwing listener or logger does not break resolution', async () => {
+    const { tip } = fakeTip(clock, {
+      events: () => {
+        throw new Error('listener bug');
+      },
+      logger: {
+        debug: () => {
+          throw new Error('logger bug');
+        },
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
+    expect((await tip.forToken(fakeJwt('tom', 't1'))).identity.subject).toBe('tom');
+  });
+});
+
+describe('fromTrustedIdentity', () => {
+  it('is a credential provider an SDK client uses, cached across calls', async () => {
+    let token = shapedJwt('uma', 'u1');
+    const provider = fromTrustedIdentity({
+      region: REGION,
+      token: () => token,
+      applicationArn: APP_ARN,
+      accessRoleArn: ROLE_ARN,
+      clientConfig: { credentials: SERVICE_CREDENTIALS },
+      clock,
+    });
+    const a = await provider();
+    token = shapedJwt('uma', 'u2');
+    const b = await provider();
+    expect(b).toEqual(a);
+    expect(userOfSessionToken(a.sessionToken)).toBe(idcUserIdOf('uma'));
+    expect(aws.counts).toMatchObject({ jwtBearer: 1, assumeRole: 1 });
+
+    let auth = '';
+    aws.server.use(
+      http.post(STS_URL, async ({ request }) => {
+        auth = request.headers.get('authorization') ?? '';
+        return new HttpResponse(
+          '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:sts::123456789012:assumed-role/identity-bearer/x</Arn><UserId>AROA:x</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>',
+          { headers: { 'content-type': 'text/xml' } },
+        );
+      }),
+    );
+    const client = new STSClient({ region: REGION, credentials: provider });
+    await client.send(new GetCallerIdentityCommand({}));
+    expect(auth).toContain(`Credential=${a.accessKeyId}/`);
+  });
+
+  it('rejects a token without sub with ERR_JWT_CLAIM and garbage with ERR_JWT_INVALID', async () => {
+    const base = { region: REGION, applicationArn: APP_ARN, accessRoleArn: ROLE_ARN, clock };
+    const noSub = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"iss":"x"}').toString('base64url')}.c2ln`;
+    expect(
+      isTipError(await fromTrustedIdentity({ ...base, token: noSub })().catch((e) => e), 'ERR_JWT_CLAIM'),
+    ).toBe(true);
+    expect(
+      isTipError(await fromTrustedIdentity({ ...base, token: 'nope' })().catch((e) => e), 'ERR_JWT_INVALID'),
+    ).toBe(true);
+    expect(() => fromTrustedIdentity({ ...base, token: 5 as never })).toThrow(/`token`/);
+  });
+});
