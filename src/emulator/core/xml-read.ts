@@ -21,8 +21,11 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 
 function decodeText(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/g, (_, ref: string) => {
-    if (ref.startsWith('#x')) return String.fromCodePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(Number.parseInt(ref.slice(1), 10));
+    if (ref.startsWith('#')) {
+      const code = ref.startsWith('#x') ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      if (!(code > 0 && code <= 0x10ffff)) throw new XmlReadError(`Invalid character reference &${ref};.`);
+      return String.fromCodePoint(code);
+    }
     const value = PREDEFINED[ref];
     if (value === undefined) throw new XmlReadError(`Unknown entity &${ref};.`);
     return value;
