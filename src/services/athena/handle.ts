@@ -1,0 +1,55 @@
+/**
+ * The Athena handle of one user.
+ *
+ * @module
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import type { ServiceContext, ServiceContextInit } from '../context.js';
+import { createServiceContext, sdkClientConfig } from '../context.js';
+import { resolveQuery, runQuery } from './query.js';
+import type { AthenaHandle, AthenaQueryResult, AthenaRow } from './types.js';
+
+function isContext(value: ServiceContext | ServiceContextInit): value is ServiceContext {
+  return typeof (value as ServiceContext).emit === 'function' && Object.isFrozen(value);
+}
+
+/**
+ * Creates the Athena handle of one user. Its `AthenaClient` is created on first use and reused.
+ *
+ * @param context - A service context, or the options to build one (the user's identity-enhanced
+ *   `credentials`, `region`, `clientConfig`).
+ * @param options - `client`: an AthenaClient to use instead (it must sign with the user's credentials).
+ * @throws TypeError for a bad option.
+ */
+export function athena(
+  context: ServiceContext | ServiceContextInit,
+  options: { readonly client?: AthenaClient } = {},
+): AthenaHandle {
+  const ctx = isContext(context) ? context : createServiceContext(context);
+  let client = options.client;
+  const getClient = (): AthenaClient => {
+    client ??= new AthenaClient(sdkClientConfig(ctx));
+    return client;
+  };
+  return Object.freeze({
+    async query(sql, queryOptions): Promise<AthenaQueryResult> {
+      const q = resolveQuery(sql, queryOptions);
+      const rows: AthenaRow[] = [];
+      let columns: AthenaQueryResult['columns'] = [];
+      let queryId = '';
+      let truncated = false;
+      for await (const page of runQuery(ctx, getClient(), q)) {
+        queryId = page.queryId;
+        columns = page.columns;
+        for (const row of page.rows) rows.push(row);
+        truncated = page.truncated;
+      }
+      return { queryId, columns, rows, truncated };
+    },
+    async *queryPages(sql, queryOptions) {
+      const q = resolveQuery(sql, queryOptions);
+      for await (const { truncated: _t, ...page } of runQuery(ctx, getClient(), q)) yield page;
+    },
+    client: getClient,
+  } satisfies AthenaHandle);
+}

@@ -1,0 +1,253 @@
+/**
+ * Running one Athena query as the user: StartQueryExecution, polling GetQueryExecution with backoff,
+ * reading GetQueryResults page by page, and StopQueryExecution on abort or deadline.
+ *
+ * @module
+ */
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
+import { sleep } from '../../aws/abort.js';
+import { redactAwsMessage } from '../../aws/map-error.js';
+import { TipError, isTipError, optionError } from '../../errors.js';
+import { awsCall } from '../call.js';
+import type { ServiceContext } from '../context.js';
+import { isHeaderRow, readColumns, typedRows } from './results.js';
+import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';
+
+const DEFAULT_TIMEOUT_MS = 600_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Validated query options. */
+export interface ResolvedQuery {
+  readonly sql: string;
+  readonly options: AthenaQueryOptions;
+  readonly timeoutMs: number;
+  readonly pageSize: number;
+  readonly maxRows: number;
+}
+
+/** Validates `sql` and options. @throws TypeError */
+export function resolveQuery(sql: string, options: AthenaQueryOptions): ResolvedQuery {
+  if (typeof sql !== 'string' || sql.trim().length === 0 || sql.length > 262_144)
+    throw optionError('sql', 'must be a non-empty string of at most 262144 characters');
+  if (typeof options !== 'object' || options === null) throw optionError('athena.query', 'needs options');
+  if (typeof options.workGroup !== 'string' || !/^[a-zA-Z0-9._-]{1,128}$/.test(options.workGroup))
+    throw optionError('workGroup', 'must be an Athena workgroup name (1–128 of letters, digits, . _ -)');
+  const params = options.executionParameters;
+  if (
+    params !== undefined &&
+    (!Array.isArray(params) || params.some((p) => typeof p !== 'string' || p.length === 0))
+  )
+    throw optionError('executionParameters', 'must be a list of non-empty SQL literal strings');
+  const positive = (
+    path: string,
+    value: number | undefined,
+    fallback: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      throw optionError(path, `must be an integer from 1 to ${max}`);
+    return value;
+  };
+  if (options.pollInterval !== undefined) positive('pollInterval', options.pollInterval, 0, 60_000);
+  return {
+    sql,
+    options,
+    timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
+    pageSize: positive('pageSize', options.pageSize, 1000, 1000),
+    maxRows: positive('maxRows', options.maxRows, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function failed(execution: QueryExecution, queryId: string): TipError {
+  const status = execution.Status;
+  const state = String(status?.State ?? 'UNKNOWN');
+  const reason = redactAwsMessage(status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? '');
+  return new TipError(
+    'ERR_QUERY_FAILED',
+    `Athena query ${queryId} ${state === 'CANCELLED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's Lake Formation permissions.`,
+    {
+      details: {
+        service: 'athena',
+        queryId,
+        state,
+        reason,
+        errorCategory: status?.AthenaError?.ErrorCategory,
+        errorType: status?.AthenaError?.ErrorType,
+      },
+    },
+  );
+}
+
+/**
+ * Runs a query and yields its typed pages. Aborting or passing the deadline while the query runs stops
+ * it with StopQueryExecution.
+ */
+export async function* runQuery(
+  ctx: ServiceContext,
+  client: AthenaClient,
+  q: ResolvedQuery,
+): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
+  const { options } = q;
+  const deadline = AbortSignal.timeout(q.timeoutMs);
+  const signal = AbortSignal.any([
+    deadline,
+    ...(options.signal ? [options.signal] : []),
+    ...(ctx.signal ? [ctx.signal] : []),
+  ]);
+  const context =
+    options.database !== undefined || options.catalog !== undefined
+      ? {
+          ...(options.database === undefined ? {} : { Database: options.database }),
+          ...(options.catalog === undefined ? {} : { Catalog: options.catalog }),
+        }
+      : undefined;
+  const started = await guard(ctx, deadline, q.timeoutMs, () =>
+    awsCall(
+      ctx,
+      'athena',
+      'StartQueryExecution',
+      (s) =>
+        client.send(
+          new StartQueryExecutionCommand({
+            QueryString: q.sql,
+            WorkGroup: options.workGroup,
+            ...(context === undefined ? {} : { QueryExecutionContext: context }),
+            ...(options.executionParameters === undefined
+              ? {}
+              : { ExecutionParameters: [...options.executionParameters] }),
+          }),
+          { abortSignal: s },
+        ),
+      signal,
+    ),
+  );
+  const queryId = started.QueryExecutionId;
+  if (typeof queryId !== 'string' || queryId.length === 0) {
+    throw new TipError('ERR_SERVICE_RESPONSE_INVALID', 'Athena returned no QueryExecutionId.', {
+      details: { service: 'athena', operation: 'StartQueryExecution' },
+    });
+  }
+  ctx.emit({ type: 'query-started', service: 'athena', queryId });
+  let done = false;
+  try {
+    let delay = options.pollInterval ?? 100;
+    for (;;) {
+      const out = await guard(
+        ctx,
+        deadline,
+        q.timeoutMs,
+        () =>
+          awsCall(
+            ctx,
+            'athena',
+            'GetQueryExecution',
+            (s) =>
+              client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal: s }),
+            signal,
+          ),
+        queryId,
+      );
+      const execution = out.QueryExecution ?? {};
+      const state = execution.Status?.State;
+      if (state === 'SUCCEEDED') break;
+      if (state === 'FAILED' || state === 'CANCELLED') {
+        done = true;
+        ctx.emit({ type: 'query-failed', service: 'athena', queryId });
+        throw failed(execution, queryId);
+      }
+      await guard(ctx, deadline, q.timeoutMs, () => sleep(delay, signal), queryId);
+      if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
+    }
+    done = true;
+    ctx.emit({ type: 'query-finished', service: 'athena', queryId });
+    let token: string | undefined;
+    let first = true;
+    let count = 0;
+    let columns: AthenaColumn[] | undefined;
+    do {
+      const page = await guard(
+        ctx,
+        deadline,
+        q.timeoutMs,
+        () =>
+          awsCall(
+            ctx,
+            'athena',
+            'GetQueryResults',
+            (s) =>
+              client.send(
+                new GetQueryResultsCommand({
+                  QueryExecutionId: queryId,
+                  MaxResults: Math.min(q.pageSize, first ? q.pageSize : 1000),
+                  ...(token === undefined ? {} : { NextToken: token }),
+                }),
+                { abortSignal: s },
+              ),
+            signal,
+          ),
+        queryId,
+      );
+      columns ??= readColumns(page.ResultSet?.ResultSetMetadata?.ColumnInfo, queryId);
+      let raw = page.ResultSet?.Rows ?? [];
+      if (first && isHeaderRow(raw[0], columns)) raw = raw.slice(1);
+      first = false;
+      const room = q.maxRows - count;
+      const truncated = raw.length > room || (raw.length === room && typeof page.NextToken === 'string');
+      const rows = typedRows(raw.slice(0, room), columns, queryId);
+      count += rows.length;
+      yield { queryId, columns, rows, truncated };
+      if (truncated) return;
+      token = typeof page.NextToken === 'string' && page.NextToken.length > 0 ? page.NextToken : undefined;
+    } while (token !== undefined);
+  } finally {
+    if (!done) await stopQuery(ctx, client, queryId);
+  }
+}
+
+/** Stops a query, best effort, with its own short deadline (the caller's signal has usually fired). */
+async function stopQuery(ctx: ServiceContext, client: AthenaClient, queryId: string): Promise<void> {
+  try {
+    await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }), {
+      abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+    });
+    ctx.emit({ type: 'query-cancelled', service: 'athena', queryId });
+  } catch (error) {
+    ctx.logger.debug('athena StopQueryExecution failed', { queryId, error: String((error as Error)?.name) });
+  }
+}
+
+/** Turns an abort caused by the deadline into `ERR_TIMEOUT`, and adds the query id to errors. */
+async function guard<T>(
+  _ctx: ServiceContext,
+  deadline: AbortSignal,
+  timeoutMs: number,
+  run: () => Promise<T>,
+  queryId?: string,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (deadline.aborted && isTipError(error, 'ERR_ABORTED', 'ERR_TIMEOUT')) {
+      throw new TipError(
+        'ERR_TIMEOUT',
+        `The Athena query did not finish within ${timeoutMs} ms${queryId ? ' and was stopped' : ''}; raise \`timeoutMs\` or narrow the query.`,
+        { cause: error, details: { service: 'athena', timeoutMs, ...(queryId ? { queryId } : {}) } },
+      );
+    }
+    if (queryId !== undefined && isTipError(error) && error.details.queryId === undefined) {
+      throw new TipError(error.code, error.message, {
+        cause: error.cause,
+        details: { ...error.details, queryId },
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Public types of the Athena handle.
+ *
+ * @module
+ */
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { AthenaValue } from './values.js';
+
+export type { AthenaValue } from './values.js';
+
+/** A result column. */
+export interface AthenaColumn {
+  /** The column name (label). */
+  readonly name: string;
+  /** Athena's type name, e.g. `varchar`, `bigint`, `array`. */
+  readonly type: string;
+}
+
+/** A typed row: column name → value. */
+export type AthenaRow = Record<string, AthenaValue>;
+
+/** Options of {@link AthenaHandle.query}. */
+export interface AthenaQueryOptions {
+  /** The workgroup (an IAM Identity Center enabled one for identity-enhanced sessions). Required. */
+  readonly workGroup: string;
+  /** The database (schema). Default: the workgroup's or none. */
+  readonly database?: string;
+  /** The data catalog. Default `AwsDataCatalog` (Athena's own default). */
+  readonly catalog?: string;
+  /** Values for `?` placeholders, in order, as Athena SQL literals (e.g. `'text'`, `42`). */
+  readonly executionParameters?: readonly string[];
+  /** Aborting stops the query (StopQueryExecution) and rejects with `ERR_ABORTED`. */
+  readonly signal?: AbortSignal;
+  /** Fixed poll interval, in ms. Default: backoff from 100 ms doubling up to 1 s. */
+  readonly pollInterval?: number;
+  /** Most rows returned; reading stops there and `truncated` is set. Default unlimited. */
+  readonly maxRows?: number;
+  /** Deadline for running and reading, in ms; on expiry the query is stopped (`ERR_TIMEOUT`). Default `600_000`. */
+  readonly timeoutMs?: number;
+  /** Rows per GetQueryResults page (1–1000). Default `1000`. */
+  readonly pageSize?: number;
+}
+
+/** The outcome of {@link AthenaHandle.query}. */
+export interface AthenaQueryResult {
+  /** The query execution id. */
+  readonly queryId: string;
+  readonly columns: readonly AthenaColumn[];
+  readonly rows: AthenaRow[];
+  /** True when `maxRows` cut the result short. */
+  readonly truncated: boolean;
+}
+
+/** One page of {@link AthenaHandle.queryPages}. */
+export interface AthenaResultPage {
+  readonly queryId: string;
+  readonly columns: readonly AthenaColumn[];
+  readonly rows: AthenaRow[];
+}
+
+/** The Athena handle of one user. */
+export interface AthenaHandle {
+  /** Runs `sql` and returns every row (up to `maxRows`), typed. */
+  query(sql: string, options: AthenaQueryOptions): Promise<AthenaQueryResult>;
+  /** Runs `sql` and yields the result page by page (GetQueryResults NextToken). */
+  queryPages(sql: string, options: AthenaQueryOptions): AsyncGenerator<AthenaResultPage, void, undefined>;
+  /** The user's AthenaClient (created once), for other Athena operations. */
+  client(): AthenaClient;
+}
