@@ -17,6 +17,8 @@ export interface DecodedJws {
 
 /** Header segments seen recently, decoded and checked once: issuers reuse a handful of headers. */
 const HEADER_CACHE_MAX = 256;
+/** Longer header segments are decoded every time, so the cache stays small (256 × 512 bytes). */
+const HEADER_CACHE_SEGMENT_MAX = 512;
 const headerCache = new Map<string, { header: Record<string, unknown>; alg: JwtAlgorithm }>();
 
 /** A token failure. Messages never include the token or any part of it. */
@@ -122,8 +124,10 @@ export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
     known = { header, alg: checkHeader(header) };
     // Only headers that pass every check are remembered; they are frozen because results share them.
     Object.freeze(header);
-    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
-    headerCache.set(headerSegment, known);
+    if (headerSegment.length <= HEADER_CACHE_SEGMENT_MAX) {
+      if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+      headerCache.set(headerSegment, known);
+    }
   }
   const payload = decodeJson(token.slice(dot1 + 1, dot2), 'payload');
   const sig = token.slice(dot2 + 1);

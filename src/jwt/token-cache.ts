@@ -19,6 +19,7 @@ export interface CachedToken {
  */
 export class TokenCache {
   private readonly map = new Map<string, CachedToken>();
+  private insertsSinceSweep = 0;
 
   constructor(private readonly max: number) {}
 
@@ -33,8 +34,16 @@ export class TokenCache {
     return hit;
   }
 
-  set(digest: string, entry: CachedToken): void {
+  /**
+   * Remembers a verified token. Every `max` inserts, expired entries are swept, so memory is not held past
+   * `exp` for long even when no one asks for those tokens again (amortized: one entry checked per insert).
+   */
+  set(digest: string, entry: CachedToken, nowMs: number): void {
     if (this.max === 0) return;
+    if (++this.insertsSinceSweep >= this.max) {
+      this.insertsSinceSweep = 0;
+      this.sweep(nowMs);
+    }
     this.map.delete(digest);
     if (this.map.size >= this.max) this.evictOne();
     this.map.set(digest, entry);

@@ -126,10 +126,12 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     nbfMs: number | undefined,
     key: KeyEntry,
     state: IssuerState,
+    now: number,
   ): void {
     // Tokens without `exp` are never cached: nothing would bound the entry's life.
     if (digest !== undefined && result.expiresAt !== undefined) {
-      cache.set(digest, { result, expMs: result.expiresAt, nbfMs, key, issuer: state, used: false });
+      const entry = { result, expMs: result.expiresAt, nbfMs, key, issuer: state, used: false };
+      cache.set(digest, entry, now);
     }
   }
 
@@ -154,7 +156,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     });
     const check = policy.check;
     if (check === undefined) {
-      remember(digest, result, c.nbfMs, key, state);
+      remember(digest, result, c.nbfMs, key, state, now);
       return Promise.resolve(result);
     }
     let outcome: ReturnType<typeof check>;
@@ -166,7 +168,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     return Promise.resolve(outcome).then(
       (value) => {
         if (value === false) throw checkFailedError(policy.issuer);
-        remember(digest, result, c.nbfMs, key, state);
+        remember(digest, result, c.nbfMs, key, state, now);
         return result;
       },
       (error: unknown) => {
@@ -174,6 +176,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       },
     );
   }
+
   async function slowPath(
     d: DecodedJws,
     state: IssuerState,
@@ -188,7 +191,13 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       if (src.current() === undefined || isTipError(error, 'ERR_ABORTED')) throw error;
     }
     const set = src.current();
-    if (set === undefined) throw new TipError('ERR_JWKS_UNAVAILABLE', 'No keys are loaded for the issuer.');
+    if (set === undefined) {
+      throw new TipError(
+        'ERR_JWKS_UNAVAILABLE',
+        `No keys of issuer ${state.policy.issuer} are loaded yet. Retry shortly, or call hydrate() at start-up.`,
+        { details: { issuer: state.policy.issuer, reason: 'no_keys' } },
+      );
+    }
     const selected = set.select(d.kid, d.alg);
     if (!('key' in selected)) throw keyMissError(selected, state.policy.issuer, d.kid);
     return finish(d, state, selected, o.now(), digest);
