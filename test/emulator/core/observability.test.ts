@@ -1,5 +1,8 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { GetIdentityCenterAuthTokenCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import {
+  GetIdentityCenterAuthTokenCommand,
+  RedshiftServerlessClient,
+} from '@aws-sdk/client-redshift-serverless';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
@@ -63,21 +66,31 @@ describe('counters', () => {
 
 describe('audit log', () => {
   it('records front and handler decisions with request ids, without secrets', async () => {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'audited' }));
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'audited' }),
+    );
     const entries = emu.auditLog.find({ requestId: out.$metadata.requestId });
     expect(entries.map((e) => [e.action, e.resource, e.outcome])).toEqual([
       ['sts:AssumeRole', '*', 'allowed'],
       ['sts:AssumeRole', NO_CONTEXT_ROLE, 'allowed'],
       [undefined, NO_CONTEXT_ROLE, 'allowed'],
     ]);
-    expect(entries.every((e) => e.service === 'sts' && e.operation === 'AssumeRole' && e.callerArn === SERVICE_ARN)).toBe(true);
+    expect(
+      entries.every(
+        (e) => e.service === 'sts' && e.operation === 'AssumeRole' && e.callerArn === SERVICE_ARN,
+      ),
+    ).toBe(true);
     const text = JSON.stringify(emu.auditLog.entries());
     expect(text).not.toContain(out.Credentials!.SecretAccessKey!);
     expect(text).not.toContain(out.Credentials!.SessionToken!);
   });
 
   it('records SigV4 denials', async () => {
-    const bad = new STSClient(emu.clientConfig({ credentials: { accessKeyId: 'AKIANOBODY0000000000', secretAccessKey: 'y'.repeat(30) } }));
+    const bad = new STSClient(
+      emu.clientConfig({
+        credentials: { accessKeyId: 'AKIANOBODY0000000000', secretAccessKey: 'y'.repeat(30) },
+      }),
+    );
     await failure(bad.send(new GetCallerIdentityCommand({})));
     const denied = emu.auditLog.find({ outcome: 'denied', service: 'sts' });
     expect(denied).toHaveLength(1);
@@ -88,14 +101,22 @@ describe('audit log', () => {
 describe('faults', () => {
   it('throttle with each protocol family code', async () => {
     emu.faults.inject({ operation: '*', throttle: true, times: 3 });
-    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'Throttling', status: 400 });
+    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'Throttling',
+      status: 400,
+    });
     const serverless = new RedshiftServerlessClient(emu.clientConfig());
-    expect(await failure(serverless.send(new GetIdentityCenterAuthTokenCommand({ workgroupNames: ['wg'] })))).toMatchObject({
+    expect(
+      await failure(serverless.send(new GetIdentityCenterAuthTokenCommand({ workgroupNames: ['wg'] }))),
+    ).toMatchObject({
       name: 'ThrottlingException',
       status: 400,
     });
     const s3 = new S3Client(emu.clientConfig({ service: 's3' }));
-    expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: 'lake' })))).toMatchObject({ name: 'SlowDown', status: 503 });
+    expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: 'lake' })))).toMatchObject({
+      name: 'SlowDown',
+      status: 503,
+    });
     // Used up: the next call succeeds.
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'lake' }));
     expect(listed.KeyCount).toBe(1);
@@ -104,17 +125,28 @@ describe('faults', () => {
 
   it('answer 5xx and given errors for the next N matching calls only', async () => {
     emu.faults.inject({ operation: 'sts:GetCallerIdentity', status5xx: 500, times: 2 });
-    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InternalFailure', status: 500 });
+    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'InternalFailure',
+      status: 500,
+    });
     // A non-matching operation is untouched.
     await sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'untouched' }));
     expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ status: 500 });
     await expect(sts.send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: SERVICE_ARN });
 
     emu.faults.inject({ operation: 'GetCallerIdentity', status5xx: 503 });
-    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'ServiceUnavailable', status: 503 });
+    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'ServiceUnavailable',
+      status: 503,
+    });
 
-    emu.faults.inject({ operation: 'sts:AssumeRole', error: { code: 'RegionDisabledException', message: 'off', status: 403 } });
-    const err = await failure(sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'given' })));
+    emu.faults.inject({
+      operation: 'sts:AssumeRole',
+      error: { code: 'RegionDisabledException', message: 'off', status: 403 },
+    });
+    const err = await failure(
+      sts.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'given' })),
+    );
     expect(err).toMatchObject({ name: 'RegionDisabledException', status: 403, message: 'off' });
   });
 
