@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { isTipError } from '../../src/errors.js';
@@ -29,9 +30,9 @@ const exchanges = () => emu.counters.get('CreateTokenWithIAM');
 const assumes = () => emu.counters.get('AssumeRole');
 const HOUR = 3_600_000;
 
-async function whoAmI(credentials: STSClient['config']['credentials'] | Parameters<typeof STSClient>[0]) {
+async function whoAmI(credentials: AwsCredentialIdentityProvider) {
   const { region: _r, maxAttempts: _m, credentials: _c, ...rest } = emu.clientConfig({ service: 'sts' });
-  const client = new STSClient({ ...rest, region: emu.region, credentials: credentials as never });
+  const client = new STSClient({ ...rest, region: emu.region, credentials });
   try {
     return await client.send(new GetCallerIdentityCommand({}));
   } finally {
