@@ -65,7 +65,8 @@ function insert(root: Node, name: string, value: string): void {
     }
     // `ClusterIds.ClusterIdentifier.1`: a bare index after a member name is a list position too.
     if (/^[0-9]+$/.test(segment)) {
-      if (!isIndex(segment)) throw new FormDecodeError(`The list index in ${JSON.stringify(name)} is out of range.`);
+      if (!isIndex(segment))
+        throw new FormDecodeError(`The list index in ${JSON.stringify(name)} is out of range.`);
       path.push(`#m${segment}`);
       continue;
     }
@@ -128,6 +129,7 @@ export function decodeQueryForm(body: string): Record<string, unknown> {
   const root: Node = {};
   for (const [name, value] of parseFormPairs(body)) insert(root, name, value);
   const result = finish(root);
-  if (Array.isArray(result)) throw new FormDecodeError('A form parameter name must not start with a list index.');
+  if (Array.isArray(result))
+    throw new FormDecodeError('A form parameter name must not start with a list index.');
   return result as Record<string, unknown>;
 }

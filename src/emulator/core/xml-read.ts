@@ -22,7 +22,9 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 function decodeText(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/g, (_, ref: string) => {
     if (ref.startsWith('#')) {
-      const code = ref.startsWith('#x') ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code = ref.startsWith('#x')
+        ? Number.parseInt(ref.slice(2), 16)
+        : Number.parseInt(ref.slice(1), 10);
       if (!(code > 0 && code <= 0x10ffff)) throw new XmlReadError(`Invalid character reference &${ref};.`);
       return String.fromCodePoint(code);
     }
