@@ -14,7 +14,7 @@ import { type BenchCase, formatTable, runSuite } from './lib/harness.js';
 const ISSUER = 'https://idp.example.com';
 const AUDIENCE = 'analytics-api';
 const POOL = Number(process.env.BENCH_POOL ?? 3000);
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 3000);
 
 interface Signed {
   readonly token: string;

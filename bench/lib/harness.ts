@@ -2,7 +2,8 @@
  * A tiny benchmark harness: warm-up, then timed samples within a time budget (or a fixed iteration
  * count), reporting ops/s, p50 and p99 latency, and the ratio of each case's ops/s to a baseline case
  * measured in the same run. Fast operations are timed in batches so the clock read does not dominate;
- * p50/p99 are then over per-operation means of each batch.
+ * p50/p99 are then over per-operation means of each batch. Cases run interleaved in several rounds, and
+ * each case reports its median round, so load from other processes skews every case alike.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -22,6 +23,8 @@ export interface BenchOptions {
   readonly iterations?: number;
   /** Target duration of one timed sample, in microseconds. Default 50. */
   readonly sampleUs?: number;
+  /** Interleaved rounds for {@link runSuite}; each case gets `timeMs / rounds` per round. Default 5. */
+  readonly rounds?: number;
 }
 
 /** The outcome of one case. */
@@ -83,19 +86,30 @@ export async function runSuite(
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** Formats results as a table, with each case's ops/s as a ratio of the `baseline` case's. */
+/**
+ * Formats results as a table with two ratios against the `baseline` case: of ops/s, and of p50 latency
+ * (baseline p50 ÷ case p50). The p50 ratio is the steadier one on a shared machine, where preemption
+ * inflates some samples.
+ */
 export function formatTable(title: string, results: readonly BenchResult[], baseline: string): string {
-  const base = results.find((r) => r.name === baseline)?.opsPerSec;
+  const base = results.find((r) => r.name === baseline);
+  const ratio = (x: number | undefined) => (x === undefined ? 'n/a' : `${fmt(x, 2)}x`);
   const rows = results.map((r) => [
     r.name,
     fmt(r.opsPerSec),
     fmt(r.p50Us, 2),
     fmt(r.p99Us, 2),
-    base === undefined ? 'n/a' : `${fmt(r.opsPerSec / base, 2)}x`,
+    ratio(base && r.opsPerSec / base.opsPerSec),
+    ratio(base && base.p50Us / r.p50Us),
   ]);
-  const head = ['case', 'ops/s', 'p50 µs', 'p99 µs', `vs ${baseline}`];
+  const head = ['case', 'ops/s', 'p50 µs', 'p99 µs', 'ops/s ratio', 'p50 ratio'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [title, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [
+    `${title} — ratios against "${baseline}"`,
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
 }
