@@ -167,7 +167,8 @@ export const createRedshiftService: ServiceFactory = () => ({
 
 /**
  * Redshift Serverless module: awsJson1_1 (`X-Amz-Target: RedshiftServerless.GetIdentityCenterAuthToken`),
- * input `workgroupNames[]`, output `{ token, expirationTime }` with `expirationTime` in epoch seconds.
+ * input `workgroupNames[]`, output `{ token, expirationTime }` with `expirationTime` an RFC 3339 date-time
+ * string (the member's `timestampFormat` is `date-time`, unlike the protocol's epoch-seconds default).
  */
 export const createRedshiftServerlessService: ServiceFactory = () => ({
   service: 'redshift-serverless',
@@ -187,7 +188,8 @@ export const createRedshiftServerlessService: ServiceFactory = () => ({
         'workgroup names have 3 to 64 lower-case letters, digits or hyphens',
       );
       const { token, expiresAt } = issue(ctx, SERVERLESS_ERRORS, 'workgroup', names);
-      return { token, expirationTime: expiresAt / 1000 };
+      // The model gives expirationTime the date-time format: the SDK accepts only an RFC 3339 string here.
+      return { token, expirationTime: new Date(expiresAt).toISOString() };
     },
   },
 });

@@ -15,10 +15,18 @@ import {
 } from './statements.js';
 import { type RedshiftTarget, targetArn } from './targets.js';
 
+/** The internal schemas of one database. */
+export interface DatabaseSchemas {
+  /** Search path: the internal schemas, the one of `public` first. */
+  readonly searchPath: readonly string[];
+  /** Redshift schema name (lower case) -> internal schema name. */
+  readonly byName: ReadonlyMap<string, string>;
+}
+
 /** Where statements run: the internal schema of each database and the runner. */
 export interface RedshiftBackend {
-  /** Internal schema of `database` on `target`; undefined when the database does not exist. */
-  schemaFor(target: RedshiftTarget, database: string): string | undefined;
+  /** The internal schemas of `database` on `target`; undefined when the database does not exist. */
+  schemasOf(target: RedshiftTarget, database: string): DatabaseSchemas | undefined;
   /** The runner, once the databases are set up. */
   runner(): Promise<SqlRunner>;
   close?(): Promise<void>;

@@ -1,19 +1,31 @@
 /**
- * The Data API's databases on the emulator's shared SQL engine.
+ * The Data API's databases: the configured layout (`database-setup.ts`) applied to a SQL runner, and the
+ * internal schema of each (target, database).
  */
 import type { EmulatorRuntime } from '../core/types.js';
-import type { RedshiftBackend } from './data-state.js';
-import { listTargets, schemaFor } from './targets.js';
+import { databaseSchemas, redshiftSetup } from './database-setup.js';
+import type { DatabaseSchemas, RedshiftBackend } from './data-state.js';
+import { PgliteRunner } from './pglite-runner.js';
+import { listTargets, targetKey } from './targets.js';
 
-/** Creates the backend over the shared SQL engine. */
-export function createSqlBackend(runtime: EmulatorRuntime): RedshiftBackend {
-  const schemas = new Map<string, string>();
+/**
+ * Creates the backend: lays out every configured database and resolves once the runner is ready, so a
+ * configuration the database refuses fails the emulator's start rather than the first statement.
+ * With no Redshift target configured, nothing is booted and `runner()` rejects.
+ */
+export async function createSqlBackend(runtime: EmulatorRuntime): Promise<RedshiftBackend> {
+  const schemas = new Map<string, DatabaseSchemas>();
   for (const target of listTargets(runtime)) {
     for (const db of target.config.databases)
-      schemas.set(`${target.kind}/${target.name}/${db.name}`, schemaFor(target, db.name));
+      schemas.set(`${targetKey(target)}/${db.name}`, databaseSchemas(target, db));
   }
+  const runner = schemas.size === 0 ? undefined : await PgliteRunner.create(redshiftSetup(runtime.config));
   return {
-    schemaFor: (target, database) => schemas.get(`${target.kind}/${target.name}/${database}`),
-    runner: () => Promise.reject(new Error('SQL engine not available')),
+    schemasOf: (target, database) => schemas.get(`${targetKey(target)}/${database}`),
+    runner: () =>
+      runner ? Promise.resolve(runner) : Promise.reject(new Error('no Redshift database is configured')),
+    close: async () => {
+      await runner?.close();
+    },
   };
 }

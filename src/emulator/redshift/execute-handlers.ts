@@ -13,6 +13,7 @@ import {
   validation,
 } from './data-input.js';
 import { bindParameters } from './parameters.js';
+import { rewriteSchemas } from './schema-rewrite.js';
 import { pageToken, readPageToken } from './result-pages.js';
 import { epochSeconds, statementData } from './statement-view.js';
 import { newStatementId, ownedBy, type Statement, statusAt, type SubStatement } from './statements.js';
@@ -52,6 +53,7 @@ function submit(
     const earlier = state.store.byClientToken(owner, request.clientToken, ctx.now);
     if (earlier) return executeOutput(earlier);
   }
+  const schemas = state.backend.schemasOf(request.target, request.database);
   const used = new Set<string>();
   const subStatements: SubStatement[] = sqls.map((sql) => {
     const bound = bindParameters(sql, request.parameters);
@@ -59,13 +61,12 @@ function submit(
     for (const name of bound.used) used.add(name);
     return {
       queryString: sql,
-      bound: { sql: bound.sql, params: bound.params },
+      bound: { sql: schemas ? rewriteSchemas(bound.sql, schemas.byName) : bound.sql, params: bound.params },
       queryId: state.nextQueryId++,
     };
   });
   const unused = request.parameters.filter((p) => !used.has(p.name)).map((p) => p.name);
   if (unused.length > 0) throw validation(`Parameters not used in the SQL: ${unused.join(', ')}`);
-  const schema = state.backend.schemaFor(request.target, request.database);
   const statement: Statement = {
     id: newStatementId(),
     owner,
@@ -73,7 +74,7 @@ function submit(
     target: request.target,
     database: request.database,
     dbUser: databaseUser(caller, request.target, request.requestDbUser),
-    schema: schema ?? '',
+    searchPath: schemas?.searchPath ?? [],
     isBatch,
     subStatements,
     parameters: request.parameters,
@@ -83,7 +84,7 @@ function submit(
     redshiftPid: state.nextPid++,
     ...(request.requestDbUser === undefined ? {} : { requestDbUser: request.requestDbUser }),
     ...(request.statementName === undefined ? {} : { statementName: request.statementName }),
-    ...(schema === undefined
+    ...(schemas === undefined
       ? { connectError: `FATAL: database "${request.database.slice(0, 64)}" does not exist` }
       : {}),
   };

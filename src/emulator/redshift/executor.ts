@@ -74,7 +74,7 @@ export class StatementExecutor {
       if (statement.dbUser.includes(':')) await runner.ensureRole(statement.dbUser);
       const results = await runner.run(
         statement.dbUser,
-        statement.schema,
+        statement.searchPath,
         subs.map((s) => s.bound),
       );
       subs.forEach((sub, k) => {

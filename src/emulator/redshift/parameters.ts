@@ -6,6 +6,8 @@
  * not placeholders.
  */
 
+import { skipNonCode } from './sql-scan.js';
+
 /** A Data API parameter. */
 export interface SqlParameter {
   readonly name: string;
@@ -46,34 +48,6 @@ export function parseParameters(input: unknown): SqlParameter[] | string {
   return out;
 }
 
-/** Index just past the end of a quoted section starting at `start` with `quote` (doubled quote escapes). */
-function skipQuoted(sql: string, start: number, quote: string): number {
-  let pos = start + 1;
-  while (pos < sql.length) {
-    if (sql[pos] === quote) {
-      if (sql[pos + 1] === quote) pos += 2;
-      else return pos + 1;
-    } else pos++;
-  }
-  return sql.length;
-}
-
-function skipBlockComment(sql: string, start: number): number {
-  let depth = 0;
-  let pos = start;
-  while (pos < sql.length) {
-    if (sql.startsWith('/*', pos)) {
-      depth++;
-      pos += 2;
-    } else if (sql.startsWith('*/', pos)) {
-      depth--;
-      pos += 2;
-      if (depth === 0) return pos;
-    } else pos++;
-  }
-  return sql.length;
-}
-
 /**
  * Replaces `:name` placeholders with `$n`, numbering each distinct name once.
  *
@@ -89,18 +63,9 @@ export function bindParameters(sql: string, parameters: readonly SqlParameter[])
   while (pos < sql.length) {
     const ch = sql[pos] as string;
     let end = pos + 1;
-    if (ch === "'" || ch === '"') end = skipQuoted(sql, pos, ch);
-    else if (sql.startsWith('--', pos)) {
-      const newline = sql.indexOf('\n', pos);
-      end = newline === -1 ? sql.length : newline + 1;
-    } else if (sql.startsWith('/*', pos)) end = skipBlockComment(sql, pos);
-    else if (ch === '$') {
-      const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(sql.slice(pos, pos + 64));
-      if (tag) {
-        const close = sql.indexOf(tag[0], pos + tag[0].length);
-        end = close === -1 ? sql.length : close + tag[0].length;
-      }
-    } else if (ch === ':') {
+    const skipped = skipNonCode(sql, pos);
+    if (skipped !== undefined) end = skipped;
+    else if (ch === ':') {
       if (sql[pos + 1] === ':') end = pos + 2;
       else {
         const match = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(pos, pos + 258));

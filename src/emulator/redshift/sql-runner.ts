@@ -53,11 +53,15 @@ export class RunnerFailure extends Error {
 /** Runs statements as a role. Implementations serialize runs; each run is one transaction. */
 export interface SqlRunner {
   /**
-   * Runs `statements` in order, in one transaction, as database role `role`, with `schema` as the only
-   * schema on the search path. Resolves with one result per statement, or rejects with
+   * Runs `statements` in order, in one transaction, as database role `role`, with `searchPath` (internal
+   * schema names) as the search path. Resolves with one result per statement, or rejects with
    * {@link RunnerFailure} (rolled back) when one fails.
    */
-  run(role: string, schema: string, statements: readonly RunnerStatement[]): Promise<RunnerResult[]>;
+  run(
+    role: string,
+    searchPath: readonly string[],
+    statements: readonly RunnerStatement[],
+  ): Promise<RunnerResult[]>;
   /**
    * Makes sure database role `role` exists (created without privileges when it does not), for database
    * users that appear at run time (`DbUser`, `IAMR:<role>`).

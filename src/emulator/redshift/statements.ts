@@ -52,8 +52,8 @@ export interface Statement {
   readonly dbUser: string;
   /** DbUser as the caller gave it (plain IAM callers), echoed in responses. */
   readonly requestDbUser?: string;
-  /** Internal schema of (target, database). */
-  readonly schema: string;
+  /** Internal schemas of (target, database), the search path. */
+  readonly searchPath: readonly string[];
   readonly isBatch: boolean;
   readonly subStatements: readonly SubStatement[];
   readonly parameters: readonly SqlParameter[];

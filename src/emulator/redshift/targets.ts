@@ -72,15 +72,20 @@ export function targetArn(runtime: EmulatorRuntime, target: Pick<RedshiftTarget,
 }
 
 /**
- * The internal SQL schema of `database` on `target`: `rs_<kind>_<name>_<database>` squeezed to letters,
- * digits and underscores, plus a short digest so distinct pairs never share a schema. At most 63 bytes.
+ * The internal SQL schema of Redshift schema `schema` of `database` on `target`:
+ * `rs_<kind>_<name>_<database>_<schema>` squeezed to letters, digits and underscores, plus a short digest so
+ * distinct triples never share a schema. At most 63 bytes.
  */
-export function schemaFor(target: Pick<RedshiftTarget, 'kind' | 'name'>, database: string): string {
+export function schemaFor(
+  target: Pick<RedshiftTarget, 'kind' | 'name'>,
+  database: string,
+  schema: string,
+): string {
   const digest = createHash('sha256')
-    .update(`${target.kind}\0${target.name}\0${database}`)
+    .update(`${target.kind}\0${target.name}\0${database}\0${schema}`)
     .digest('hex')
     .slice(0, 8);
-  const readable = `rs_${target.kind === 'workgroup' ? 'wg' : 'cl'}_${target.name}_${database}`
+  const readable = `rs_${target.kind === 'workgroup' ? 'wg' : 'cl'}_${target.name}_${database}_${schema}`
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
     .slice(0, 50);

@@ -161,7 +161,7 @@ describe('redshift GetIdentityCenterAuthToken', () => {
 });
 
 describe('redshift-serverless GetIdentityCenterAuthToken', () => {
-  it('returns token and epoch-seconds expirationTime bound to the workgroups', async () => {
+  it('returns token and an RFC 3339 expirationTime, bound to the workgroups', async () => {
     const runtime = testRuntime();
     const module = await createRedshiftServerlessService(runtime);
     expect(module.protocol).toBe('awsJson1_1');
@@ -174,7 +174,7 @@ describe('redshift-serverless GetIdentityCenterAuthToken', () => {
         workgroupNames: ['analytics'],
       },
     );
-    expect(out.expirationTime).toBe((runtime.now() + 900_000) / 1000);
+    expect(out.expirationTime).toBe(new Date(runtime.now() + 900_000).toISOString());
     const verified = verifyRedshiftAuthToken(runtime, out.token, { kind: 'workgroup', name: 'analytics' });
     expect(verified.ok && verified.claims.userName).toBe('bob');
     expect(verified.ok && verified.claims.targets).toEqual(['analytics']);

@@ -75,7 +75,9 @@ describe('ExecuteStatement and DescribeStatement', () => {
     });
     expect(s.runner.runs).toHaveLength(1);
     expect(s.runner.runs[0]?.role).toBe('AWSIDC:alice');
-    expect(s.runner.runs[0]?.schema).toBe(schemaFor({ kind: 'workgroup', name: 'analytics' }, 'dev'));
+    expect(s.runner.runs[0]?.searchPath).toEqual([
+      schemaFor({ kind: 'workgroup', name: 'analytics' }, 'dev', 'public'),
+    ]);
     expect(s.runner.ensured).toEqual(['AWSIDC:alice']);
     const r = await s.send(ALICE, 'GetStatementResult', { Id: out.Id });
     expect(r.Records).toEqual([[{ stringValue: 'AWSIDC:alice' }]]);

@@ -1,16 +1,17 @@
-import type { RedshiftBackend } from '../../../../src/emulator/redshift/data-state.js';
+import { databaseSchemas } from '../../../../src/emulator/redshift/database-setup.js';
+import type { DatabaseSchemas, RedshiftBackend } from '../../../../src/emulator/redshift/data-state.js';
 import {
   RunnerFailure,
   type RunnerResult,
   type RunnerStatement,
   type SqlRunner,
 } from '../../../../src/emulator/redshift/sql-runner.js';
-import { listTargets, schemaFor } from '../../../../src/emulator/redshift/targets.js';
+import { listTargets } from '../../../../src/emulator/redshift/targets.js';
 import type { EmulatorRuntime } from '../../../../src/emulator/core/types.js';
 
 export interface Run {
   role: string;
-  schema: string;
+  searchPath: readonly string[];
   statements: RunnerStatement[];
 }
 
@@ -23,8 +24,12 @@ export class FakeRunner implements SqlRunner {
   readonly runs: Run[] = [];
   readonly ensured: string[] = [];
 
-  async run(role: string, schema: string, statements: readonly RunnerStatement[]): Promise<RunnerResult[]> {
-    this.runs.push({ role, schema, statements: [...statements] });
+  async run(
+    role: string,
+    searchPath: readonly string[],
+    statements: readonly RunnerStatement[],
+  ): Promise<RunnerResult[]> {
+    this.runs.push({ role, searchPath, statements: [...statements] });
     return statements.map((s, k) => this.one(role, s, k));
   }
 
@@ -80,13 +85,13 @@ export class FakeRunner implements SqlRunner {
 /** A backend over the configured databases and `runner`. */
 export function fakeBackend(runner: SqlRunner): (runtime: EmulatorRuntime) => RedshiftBackend {
   return (runtime) => {
-    const schemas = new Map<string, string>();
+    const schemas = new Map<string, DatabaseSchemas>();
     for (const t of listTargets(runtime)) {
       for (const db of t.config.databases)
-        schemas.set(`${t.kind}/${t.name}/${db.name}`, schemaFor(t, db.name));
+        schemas.set(`${t.kind}/${t.name}/${db.name}`, databaseSchemas(t, db));
     }
     return {
-      schemaFor: (target, database) => schemas.get(`${target.kind}/${target.name}/${database}`),
+      schemasOf: (target, database) => schemas.get(`${target.kind}/${target.name}/${database}`),
       runner: async () => runner,
     };
   };
