@@ -1,0 +1,88 @@
+/**
+ * Reads the bearer token of an HTTP request: the `Authorization` header per RFC 6750 §2.1 (exactly one
+ * header, scheme `Bearer` in any case, one `b64token`), or a configured cookie. Never logs or echoes the
+ * token.
+ *
+ * @module
+ */
+
+/** The request parts the extraction reads (a Node `IncomingMessage` has them). */
+export interface BearerRequest {
+  /** Parsed headers (lower-case names). */
+  readonly headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined };
+  /** Raw header name/value pairs, to detect repeated `Authorization` headers that Node drops silently. */
+  readonly rawHeaders?: readonly string[];
+}
+
+/** The outcome of {@link extractBearer}. `reason` is safe to show a client (it never quotes the input). */
+export type BearerExtraction =
+  | { readonly kind: 'token'; readonly token: string; readonly source: 'header' | 'cookie' }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/** RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** RFC 7230 `token` (an auth-scheme). */
+const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function countAuthorization(raw: readonly string[] | undefined): number {
+  if (raw === undefined) return 0;
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
+function fromHeader(value: string): BearerExtraction {
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (!SCHEME.test(scheme))
+    return { kind: 'malformed', reason: 'The Authorization header has no valid scheme.' };
+  // Another scheme (Basic, Negotiate…) is not ours: the client gets the Bearer challenge, as if absent.
+  if (scheme.toLowerCase() !== 'bearer') return { kind: 'missing' };
+  const token = space === -1 ? '' : value.slice(space + 1).replace(/^ +/, '');
+  if (token.length === 0) return { kind: 'malformed', reason: 'The Bearer credential has no token.' };
+  if (!B64TOKEN.test(token)) {
+    return {
+      kind: 'malformed',
+      reason: 'The Authorization header must hold exactly one Bearer token (b64token syntax).',
+    };
+  }
+  return { kind: 'token', token, source: 'header' };
+}
+
+function fromCookie(header: string | undefined, name: string): BearerExtraction {
+  if (header === undefined || header.length === 0) return { kind: 'missing' };
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    values.push(pair.slice(eq + 1).trim());
+  }
+  if (values.length === 0) return { kind: 'missing' };
+  if (values.length > 1) return { kind: 'malformed', reason: 'The token cookie is set more than once.' };
+  let value = values[0] ?? '';
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  if (value.length === 0) return { kind: 'missing' };
+  if (!B64TOKEN.test(value)) return { kind: 'malformed', reason: 'The token cookie is not a token.' };
+  return { kind: 'token', token: value, source: 'cookie' };
+}
+
+/**
+ * Extracts the bearer token of `request`. A Bearer `Authorization` header wins over the cookie; a header
+ * with another scheme counts as no token; repeated `Authorization` headers, a Bearer credential without a
+ * token or with more than one token, and a repeated cookie are malformed.
+ *
+ * @param request - The request headers (and raw headers, when available).
+ * @param cookieName - The cookie holding the token, if the service accepts one. Default: none.
+ */
+export function extractBearer(request: BearerRequest, cookieName?: string): BearerExtraction {
+  if (countAuthorization(request.rawHeaders) > 1) {
+    return { kind: 'malformed', reason: 'The request has more than one Authorization header.' };
+  }
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 0) {
+    const found = fromHeader(header.trim());
+    if (found.kind !== 'missing' || cookieName === undefined) return found;
+  }
+  return cookieName === undefined ? { kind: 'missing' } : fromCookie(request.headers.cookie, cookieName);
+}

@@ -1,0 +1,4 @@
+import { adapterSuite } from './adapter-suite.js';
+import { startFastify } from './servers.js';
+
+adapterSuite('Fastify', startFastify);
