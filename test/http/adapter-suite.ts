@@ -89,7 +89,12 @@ export function adapterSuite(name: string, start: StartServer): void {
     });
 
     it('answers 401 with a bare challenge when there is no token', async () => {
-      for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { cookie: 'other=1' }]) {
+      const cases: Record<string, string>[] = [
+        {},
+        { authorization: 'Basic dXNlcjpwYXNz' },
+        { cookie: 'other=1' },
+      ];
+      for (const headers of cases) {
         const res = await get(server, '/me', headers);
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}"`);
