@@ -53,6 +53,8 @@ export interface AccessGrantsInstance {
   readonly id: string;
   readonly locations: readonly ResolvedLocation[];
   readonly grants: readonly ResolvedGrant[];
+  /** Configured locations and grants left out, with why (they grant nothing). */
+  readonly ignored: readonly { readonly path: string; readonly reason: string }[];
 }
 
 /** Name of the role assumed for a location without `iamRoleArn`. */
@@ -68,9 +70,13 @@ export function resolveAccessGrants(config: EmulatorConfig): AccessGrantsInstanc
   if (!section) return undefined;
   const accountId = section.accountId ?? config.accountId;
   const locations: ResolvedLocation[] = [];
+  const ignored: { path: string; reason: string }[] = [];
   section.locations.forEach((location, k) => {
     const scope = parseLocationScope(location.scope);
-    if (!scope) return;
+    if (!scope) {
+      ignored.push({ path: `s3.accessGrants.locations[${k}].scope`, reason: 'not a location scope' });
+      return;
+    }
     locations.push({
       id: location.id ?? (scope.bucket === undefined ? 'default' : `loc-${String(k + 1).padStart(4, '0')}`),
       scope,
@@ -80,11 +86,22 @@ export function resolveAccessGrants(config: EmulatorConfig): AccessGrantsInstanc
   });
   const grants: ResolvedGrant[] = [];
   section.grants.forEach((grant, index) => {
+    const path = `s3.accessGrants.grants[${index}]`;
     const parsed = parseS3Target(grant.target);
+    if (!parsed.ok) {
+      ignored.push({ path: `${path}.target`, reason: parsed.problem });
+      return;
+    }
     const grantee = resolveGrantee(config, grant.grantee);
-    if (!parsed.ok || !grantee) return;
+    if (!grantee) {
+      ignored.push({ path: `${path}.grantee`, reason: 'names no known user, group or IAM principal' });
+      return;
+    }
     const location = mostSpecificLocation(locations, parsed.target);
-    if (!location) return;
+    if (!location) {
+      ignored.push({ path: `${path}.target`, reason: 'is under no registered location' });
+      return;
+    }
     grants.push({
       index,
       grantee,
@@ -100,6 +117,7 @@ export function resolveAccessGrants(config: EmulatorConfig): AccessGrantsInstanc
     id: 'default',
     locations,
     grants,
+    ignored,
   };
 }
 

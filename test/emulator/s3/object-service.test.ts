@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -325,5 +326,48 @@ describe('ListObjectsV2', () => {
       action: 's3:ListBucket',
       resource: 'arn:aws:s3:::empty-bucket',
     });
+  });
+});
+
+describe('hostile object paths', () => {
+  it.each([
+    '/lake/team-a/../team-b/secret.csv',
+    '/lake/team-a%2F..%2Fteam-b%2Fsecret.csv',
+    '/lake/team-a/%2e%2e/team-b/secret.csv',
+    '/lake/../lake/team-b/secret.csv',
+    '/lake//team-b/secret.csv',
+    '/lake/team-b%2Fsecret.csv',
+    '/lake%2Fteam-a/team-b/secret.csv',
+    '/lake/team-a/x%00',
+  ])('%s never serves data outside the scope', async (path) => {
+    const { s3 } = await setup();
+    const { reply, error } = await s3(READ_A, { path });
+    expect(reply).toBeUndefined();
+    expect(['AccessDenied', 'NoSuchKey', 'NoSuchBucket']).toContain(error?.code);
+  });
+
+  it('serves only keys inside the scope, for any percent-encoded path', async () => {
+    const { s3 } = await setup();
+    const segment = fc.constantFrom(
+      'team-a',
+      'team-b',
+      '..',
+      '.',
+      '%2F',
+      '%2e%2e',
+      '',
+      'report.csv',
+      'secret.csv',
+      '%',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { maxLength: 5 }), async (segments) => {
+        const { reply, audits } = await s3(READ_A, { path: `/lake/${segments.join('/')}` });
+        const allowed = audits.find((a) => a.outcome === 'allowed');
+        if (reply) expect(allowed?.resource.startsWith('s3://lake/team-a/')).toBe(true);
+        if (allowed) expect(allowed.resource.startsWith('s3://lake/team-a/')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
