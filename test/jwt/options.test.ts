@@ -71,6 +71,7 @@ describe('createJwtVerifier options', () => {
     ['tiny maxTokenBytes', { issuers: [base], maxTokenBytes: 10 }, /maxTokenBytes/],
     ['fetch not a function', { issuers: [base], fetch: 'x' }, /`fetch`/],
     ['now not a function', { issuers: [base], now: 5 }, /`now`/],
+    ['logger without debug', { issuers: [base], logger: {} }, /`logger`/],
   ])('refuses %s with a TypeError naming the option', (_name, options, message) => {
     expect(build(options)).toThrow(TypeError);
     expect(build(options)).toThrow(message);
