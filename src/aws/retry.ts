@@ -71,10 +71,18 @@ export async function callWithRetry<T>(
   onAttempt?: (outcome: CallOutcome) => void,
 ): Promise<T> {
   if (signal?.aborted) throw abortedError(signal.reason);
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(DEADLINE), retry.timeoutMs);
+  // One controller per call, fired by the deadline or by the caller's signal. Not AbortSignal.any():
+  // on Node 20 its dependant-signal bookkeeping keeps every combined signal reachable.
+  const controller = new AbortController();
+  const combined = controller.signal;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(DEADLINE);
+  }, retry.timeoutMs);
   timer.unref?.();
-  const combined = signal === undefined ? deadline.signal : AbortSignal.any([signal, deadline.signal]);
+  const forward = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forward, { once: true });
   const startedAt = Date.now();
   let attempts = 0;
   try {
@@ -84,7 +92,7 @@ export async function callWithRetry<T>(
         return await attempt(combined);
       } catch (raw) {
         if (signal?.aborted) throw abortedError(signal.reason);
-        if (deadline.signal.aborted) throw timeoutError(site.operation, retry.timeoutMs, raw);
+        if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, raw);
         const error = mapAwsError(raw, site);
         if (!isRetryableTipError(error) || attempts >= retry.maxAttempts) throw error;
         const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempts - 1));
@@ -102,6 +110,7 @@ export async function callWithRetry<T>(
     throw isTipError(error) ? error : mapAwsError(error, site);
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', forward);
     onAttempt?.({ attempts });
   }
 }
