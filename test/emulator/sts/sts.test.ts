@@ -340,6 +340,53 @@ describe('AssumeRole', () => {
   });
 });
 
+describe('no secrets in answers or the audit log', () => {
+  it('never echoes assertions, tokens or keys', async () => {
+    const assertion = issueIdentityContext(emu.runtime, claims());
+    const tampered = `${assertion.slice(0, 20)}${assertion.slice(21)}x`;
+    const jwt = await emu.idp!.signToken({ sub: 'alice', aud: 'someone-else' });
+    const messages = [
+      (
+        await failure(
+          sts.send(
+            new AssumeRoleCommand({
+              RoleArn: ACCESS_ROLE,
+              RoleSessionName: 'leak',
+              ProvidedContexts: [{ ProviderArn: PROVIDER, ContextAssertion: tampered }],
+            }),
+          ),
+        )
+      ).message,
+      (
+        await failure(
+          sts.send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: WEB_ROLE,
+              RoleSessionName: 'leak',
+              WebIdentityToken: jwt,
+            }),
+          ),
+        )
+      ).message,
+      (
+        await failure(
+          sts.send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: WEB_ROLE,
+              RoleSessionName: 'leak',
+              WebIdentityToken: `${jwt}x`,
+            }),
+          ),
+        )
+      ).message,
+    ];
+    const everything = messages.join('\n') + JSON.stringify(emu.auditLog.entries());
+    for (const secret of [assertion, tampered, jwt, jwt.split('.')[2]!, emu.credentials.secretAccessKey]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
+
 describe('expired context error is configurable', () => {
   it('answers ExpiredTokenException when configured', async () => {
     const other = await startEmulator(baseConfig({ sts: { expiredContextError: 'ExpiredTokenException' } }), {
