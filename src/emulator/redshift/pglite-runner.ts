@@ -71,6 +71,10 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
   3802: 'jsonb',
 };
 
+/** Dates and times stay in Postgres's text form (`2026-01-01 12:00:00`), as Redshift returns them. */
+const TEXT = (value: string) => value;
+const PARSERS = { 1082: TEXT, 1083: TEXT, 1114: TEXT, 1184: TEXT, 1266: TEXT, 1186: TEXT };
+
 function sqlState(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : 'XX000';
@@ -138,7 +142,10 @@ export class PgliteRunner implements SqlRunner {
     try {
       const path = searchPath.length > 0 ? searchPath.map(quoteIdent).join(', ') : "''";
       await tx.exec(`SET LOCAL ROLE ${quoteIdent(role)}; SET LOCAL search_path TO ${path}`);
-      const result = await tx.query<unknown[]>(statement.sql, [...statement.params], { rowMode: 'array' });
+      const result = await tx.query<unknown[]>(statement.sql, [...statement.params], {
+        rowMode: 'array',
+        parsers: PARSERS,
+      });
       const columns = [];
       for (const field of result.fields) {
         columns.push({ name: field.name, typeName: await this.#typeName(tx, field.dataTypeID), typmod: -1 });

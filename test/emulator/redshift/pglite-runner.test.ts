@@ -119,3 +119,13 @@ describe('PgliteRunner with the configured layout', () => {
     expect((await failure('nobody', [st('select 1')])).message).toContain('does not exist');
   });
 });
+
+describe('PgliteRunner value forms', () => {
+  it('keeps dates and timestamps in Postgres text form', async () => {
+    const [r] = await runner.run('AWSIDC:alice', PATH, [
+      st("select date '2026-01-02' as d, timestamp '2026-01-02 03:04:05.5' as ts, 12.50::numeric(6,2) as n"),
+    ]);
+    expect(r?.rows).toEqual([['2026-01-02', '2026-01-02 03:04:05.5', '12.50']]);
+    expect(r?.columns.map((c) => c.typeName)).toEqual(['date', 'timestamp', 'numeric']);
+  });
+});
