@@ -143,6 +143,9 @@ export function resolveOptions(options: JwtVerifierOptions): ResolvedOptions {
   if (typeof fetchFn !== 'function') throw optionError('fetch', 'must be a function');
   if (options.now !== undefined && typeof options.now !== 'function')
     throw optionError('now', 'must be a function');
+  if (options.logger !== undefined && typeof options.logger?.debug !== 'function') {
+    throw optionError('logger', 'must have a debug(message, fields) method');
+  }
   return Object.freeze({
     issuers: Object.freeze(issuers),
     maxAgeMs: integer(cache.maxAgeMs, 'jwksCache.maxAgeMs', 1000, 86_400_000, 600_000),
