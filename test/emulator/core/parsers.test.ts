@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormDecodeError, decodeQueryForm } from '../../../src/emulator/core/form.js';
+import { InputError, parseQuery, routeService } from '../../../src/emulator/core/route.js';
 import { parseAmzDate, parseAuthorization, scopeService } from '../../../src/emulator/core/sigv4.js';
 import { XmlReadError, readXml } from '../../../src/emulator/core/xml-read.js';
 
@@ -148,5 +149,59 @@ describe('Authorization header parsing', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('query strings and routing', () => {
+  it('decode query strings with repeats, and refuse bad percent-encoding', () => {
+    expect(parseQuery('a=1&b=%2F&a=2&flag')).toEqual({
+      record: { a: '2', b: '/', flag: '' },
+      multi: { a: ['1', '2'], b: '/', flag: '' },
+    });
+    expect(() => parseQuery('a=%E0%A4%A')).toThrow(InputError);
+  });
+
+  it('never throw anything but InputError, and routing never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.dictionary(
+          fc.constantFrom('authorization', 'host', 'x-amz-target', 'content-type'),
+          fc.string({ maxLength: 120 }),
+        ),
+        (search, headers) => {
+          try {
+            parseQuery(search);
+          } catch (err) {
+            expect(err).toBeInstanceOf(InputError);
+          }
+          const route = routeService(headers, `/${search.slice(0, 20)}`);
+          expect('service' in route || 'unknown' in route).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('routes by credential scope, splitting S3 Control from S3', () => {
+    const auth = (service: string) =>
+      `AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE000000000/20240102/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=${'a'.repeat(64)}`;
+    expect(
+      routeService({ authorization: auth('s3'), host: '123456789012.localhost:1' }, '/v20180820/x'),
+    ).toEqual({ service: 's3-control' });
+    expect(
+      routeService({ authorization: auth('s3'), host: 'localhost:1' }, '/v20180820/accessgrantsinstance'),
+    ).toEqual({ service: 's3-control' });
+    expect(routeService({ authorization: auth('s3'), host: 'localhost:1' }, '/lake/key')).toEqual({
+      service: 's3',
+    });
+    expect(routeService({ authorization: auth('sso-oauth') }, '/token')).toEqual({ service: 'sso-oauth' });
+    expect(routeService({ authorization: auth('kms') }, '/')).toEqual({ unknown: 'kms' });
+    expect(routeService({ 'x-amz-target': 'AmazonAthena.StartQueryExecution' }, '/')).toEqual({
+      service: 'athena',
+    });
+    expect(routeService({ 'content-type': 'application/x-www-form-urlencoded' }, '/')).toEqual({
+      service: 'sts',
+    });
   });
 });
