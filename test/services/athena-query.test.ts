@@ -31,7 +31,7 @@ function fakeAthena(total: number, states = ['QUEUED', 'RUNNING', 'SUCCEEDED']):
       const op = (request.headers.get('x-amz-target') ?? '').replace('AmazonAthena.', '');
       const body = (await request.json()) as Record<string, unknown>;
       fake.calls.push({ op, body });
-      const json = (value: unknown) =>
+      const json = (value: Record<string, unknown>) =>
         HttpResponse.json(value, { headers: { 'content-type': 'application/x-amz-json-1.1' } });
       switch (op) {
         case 'StartQueryExecution':

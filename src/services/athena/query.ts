@@ -13,9 +13,10 @@ import {
 import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
-import { TipError, isTipError, optionError } from '../../errors.js';
+import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
+import { statementSignals, withDeadline } from '../deadline.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
 import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';
 
@@ -108,7 +109,7 @@ export async function* runQuery(
           ...(options.catalog === undefined ? {} : { Catalog: options.catalog }),
         }
       : undefined;
-  const started = await guard(ctx, deadline, q.timeoutMs, () =>
+  const started = await withDeadline('athena', deadline, q.timeoutMs, () =>
     awsCall(
       ctx,
       'athena',
@@ -139,8 +140,8 @@ export async function* runQuery(
   try {
     let delay = options.pollInterval ?? 100;
     for (;;) {
-      const out = await guard(
-        ctx,
+      const out = await withDeadline(
+        'athena',
         deadline,
         q.timeoutMs,
         () =>
@@ -162,7 +163,7 @@ export async function* runQuery(
         ctx.emit({ type: 'query-failed', service: 'athena', queryId });
         throw failed(execution, queryId);
       }
-      await guard(ctx, deadline, q.timeoutMs, () => sleep(delay, signal), queryId);
+      await withDeadline('athena', deadline, q.timeoutMs, () => sleep(delay, signal), queryId);
       if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
     }
     done = true;
@@ -172,8 +173,8 @@ export async function* runQuery(
     let count = 0;
     let columns: AthenaColumn[] | undefined;
     do {
-      const page = await guard(
-        ctx,
+      const page = await withDeadline(
+        'athena',
         deadline,
         q.timeoutMs,
         () =>
@@ -220,34 +221,5 @@ async function stopQuery(ctx: ServiceContext, client: AthenaClient, queryId: str
     ctx.emit({ type: 'query-cancelled', service: 'athena', queryId });
   } catch (error) {
     ctx.logger.debug('athena StopQueryExecution failed', { queryId, error: String((error as Error)?.name) });
-  }
-}
-
-/** Turns an abort caused by the deadline into `ERR_TIMEOUT`, and adds the query id to errors. */
-async function guard<T>(
-  _ctx: ServiceContext,
-  deadline: AbortSignal,
-  timeoutMs: number,
-  run: () => Promise<T>,
-  queryId?: string,
-): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (deadline.aborted && isTipError(error, 'ERR_ABORTED', 'ERR_TIMEOUT')) {
-      throw new TipError(
-        'ERR_TIMEOUT',
-        `The Athena query did not finish within ${timeoutMs} ms${queryId ? ' and was stopped' : ''}; raise \`timeoutMs\` or narrow the query.`,
-        { cause: error, details: { service: 'athena', timeoutMs, ...(queryId ? { queryId } : {}) } },
-      );
-    }
-    if (queryId !== undefined && isTipError(error) && error.details.queryId === undefined) {
-      throw new TipError(error.code, error.message, {
-        cause: error.cause,
-        details: { ...error.details, queryId },
-        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-      });
-    }
-    throw error;
   }
 }

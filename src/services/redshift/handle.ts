@@ -1,0 +1,41 @@
+/**
+ * The Redshift handle of one user: Data API statements with typed rows, batches, and driver tokens.
+ *
+ * @module
+ */
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { ServiceContext, ServiceContextInit } from '../context.js';
+import { createServiceContext, sdkClientConfig } from '../context.js';
+import { createDriverTokenSource } from './driver-token.js';
+import { runBatch, runStatement } from './query.js';
+import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions } from './types.js';
+
+function isContext(value: ServiceContext | ServiceContextInit): value is ServiceContext {
+  return typeof (value as ServiceContext).emit === 'function' && Object.isFrozen(value);
+}
+
+/**
+ * Creates the Redshift handle of one user. Clients are created on first use and reused.
+ *
+ * @param context - A service context, or the options to build one.
+ * @param options - Injected clients and the driver-token refresh margin.
+ * @throws TypeError for a bad option.
+ */
+export function redshift(
+  context: ServiceContext | ServiceContextInit,
+  options: RedshiftHandleOptions = {},
+): RedshiftHandle {
+  const ctx = isContext(context) ? context : createServiceContext(context);
+  let data = options.dataClient;
+  const dataClient = (): RedshiftDataClient => {
+    data ??= new RedshiftDataClient(sdkClientConfig(ctx));
+    return data;
+  };
+  const driverToken = createDriverTokenSource(ctx, options);
+  return Object.freeze({
+    query: (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
+    batch: (sqls, batchOptions) => runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
+    driverToken,
+    dataClient,
+  } satisfies RedshiftHandle);
+}

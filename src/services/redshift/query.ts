@@ -1,0 +1,354 @@
+/**
+ * Running Redshift Data API statements as the user: ExecuteStatement / BatchExecuteStatement, polling
+ * DescribeStatement, reading GetStatementResult page by page, and CancelStatement on abort or deadline.
+ *
+ * Statement ownership: DescribeStatement, GetStatementResult and CancelStatement succeed only for the same
+ * IAM Identity Center user through the same IAM role that ran the statement. A handle always follows up
+ * with the credentials it started with, so this holds; a statement id handed to another user or role is
+ * useless to them (`ERR_ACCESS_DENIED` / `ERR_NOT_FOUND`).
+ *
+ * @module
+ */
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+} from '@aws-sdk/client-redshift-data';
+import type { DescribeStatementResponse, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { sleep } from '../../aws/abort.js';
+import { redactAwsMessage } from '../../aws/map-error.js';
+import { TipError, optionError } from '../../errors.js';
+import { awsCall } from '../call.js';
+import type { ServiceContext } from '../context.js';
+import { statementSignals, withDeadline } from '../deadline.js';
+import { readColumns, typedRows } from './fields.js';
+import { parseLosslessJson } from './lossless-json.js';
+import type { LosslessJson } from './lossless-json.js';
+import { captureRawBody } from './raw-body.js';
+import type { RedshiftColumn, RedshiftQueryOptions, RedshiftQueryResult, RedshiftRow } from './types.js';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** Validates the target and common options. @throws TypeError */
+export function resolveTarget(options: RedshiftQueryOptions): {
+  WorkgroupName?: string;
+  ClusterIdentifier?: string;
+  Database: string;
+} {
+  if (typeof options !== 'object' || options === null) throw optionError('redshift', 'needs options');
+  const { workgroupName, clusterIdentifier, database } = options;
+  if ((workgroupName === undefined) === (clusterIdentifier === undefined))
+    throw optionError('workgroupName', 'or `clusterIdentifier` is required, and not both');
+  for (const [path, value] of [
+    ['workgroupName', workgroupName],
+    ['clusterIdentifier', clusterIdentifier],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'string' || !/^[a-z0-9-]{1,64}$/.test(value)))
+      throw optionError(path, 'must be 1–64 lower-case letters, digits and hyphens');
+  }
+  if (typeof database !== 'string' || database.length === 0 || database.length > 127)
+    throw optionError('database', 'must be a database name (1–127 characters)');
+  if (options.timeoutMs !== undefined && (!Number.isInteger(options.timeoutMs) || options.timeoutMs < 1))
+    throw optionError('timeoutMs', 'must be a positive integer');
+  if (options.maxRows !== undefined && (!Number.isInteger(options.maxRows) || options.maxRows < 1))
+    throw optionError('maxRows', 'must be a positive integer');
+  if (
+    options.pollInterval !== undefined &&
+    (!Number.isInteger(options.pollInterval) || options.pollInterval < 1 || options.pollInterval > 60_000)
+  )
+    throw optionError('pollInterval', 'must be an integer from 1 to 60000');
+  return {
+    ...(workgroupName === undefined ? {} : { WorkgroupName: workgroupName }),
+    ...(clusterIdentifier === undefined ? {} : { ClusterIdentifier: clusterIdentifier }),
+    Database: database,
+  };
+}
+
+/** Named parameters as the Data API wants them. @throws TypeError */
+export function toSqlParameters(
+  parameters: RedshiftQueryOptions['parameters'],
+): { name: string; value: string }[] | undefined {
+  if (parameters === undefined) return undefined;
+  if (typeof parameters !== 'object' || parameters === null)
+    throw optionError('parameters', 'must be an object');
+  const out = Object.entries(parameters).map(([name, value]) => {
+    if (!NAME.test(name))
+      throw optionError(`parameters.${name.slice(0, 40)}`, 'is not a valid parameter name');
+    if (value === null)
+      throw optionError(
+        `parameters.${name}`,
+        'is null: the Data API has no null parameter; write NULL in the SQL',
+      );
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw optionError(`parameters.${name}`, 'must be finite');
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw optionError(`parameters.${name}`, 'must be a string, number or boolean');
+    const text = String(value);
+    if (text.length === 0)
+      throw optionError(`parameters.${name}`, 'is empty: the Data API rejects empty values');
+    return { name, value: text };
+  });
+  return out.length === 0 ? undefined : out;
+}
+
+function validSql(sql: unknown, path: string): string {
+  if (typeof sql !== 'string' || sql.trim().length === 0 || sql.length > 100_000)
+    throw optionError(path, 'must be a non-empty SQL string of at most 100000 characters');
+  return sql;
+}
+
+function failed(describe: DescribeStatementResponse, id: string): TipError {
+  const status = String(describe.Status ?? 'UNKNOWN');
+  const subError = describe.SubStatements?.find((s) => s.Status === 'FAILED')?.Error;
+  const reason = redactAwsMessage(describe.Error ?? subError ?? '');
+  return new TipError(
+    'ERR_QUERY_FAILED',
+    `Redshift statement ${id} ${status === 'ABORTED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's database grants.`,
+    { details: { service: 'redshift-data', queryId: id, state: status, reason } },
+  );
+}
+
+interface Run {
+  readonly ctx: ServiceContext;
+  readonly client: RedshiftDataClient;
+  readonly options: RedshiftQueryOptions;
+}
+
+/** Polls DescribeStatement until FINISHED; cancels on abort or deadline. */
+async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: AbortSignal, timeoutMs: number) {
+  const { ctx, client, options } = run;
+  let finished = false;
+  try {
+    let delay = options.pollInterval ?? 100;
+    for (;;) {
+      const d = await withDeadline(
+        'redshift-data',
+        deadline,
+        timeoutMs,
+        () =>
+          awsCall(
+            ctx,
+            'redshift-data',
+            'DescribeStatement',
+            (s) => client.send(new DescribeStatementCommand({ Id: id }), { abortSignal: s }),
+            signal,
+          ),
+        id,
+      );
+      if (d.Status === 'FINISHED') {
+        finished = true;
+        ctx.emit({ type: 'query-finished', service: 'redshift-data', queryId: id });
+        return d;
+      }
+      if (d.Status === 'FAILED' || d.Status === 'ABORTED') {
+        finished = true;
+        ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id });
+        throw failed(d, id);
+      }
+      await withDeadline('redshift-data', deadline, timeoutMs, () => sleep(delay, signal), id);
+      if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
+    }
+  } finally {
+    if (!finished) await cancel(run, id);
+  }
+}
+
+async function cancel(run: Run, id: string): Promise<void> {
+  try {
+    await run.client.send(new CancelStatementCommand({ Id: id }), {
+      abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
+    });
+    run.ctx.emit({ type: 'query-cancelled', service: 'redshift-data', queryId: id });
+  } catch (error) {
+    run.ctx.logger.debug('redshift-data CancelStatement failed', {
+      queryId: id,
+      error: String((error as Error)?.name),
+    });
+  }
+}
+
+/** Reads every page of a statement's result (up to `maxRows`). */
+async function readResult(
+  run: Run,
+  id: string,
+  deadline: AbortSignal,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<{ columns: RedshiftColumn[]; rows: RedshiftRow[]; truncated: boolean }> {
+  const maxRows = run.options.maxRows ?? Number.MAX_SAFE_INTEGER;
+  const rows: RedshiftRow[] = [];
+  let columns: RedshiftColumn[] | undefined;
+  let token: string | undefined;
+  do {
+    let raw: { text: string | undefined } = { text: undefined };
+    const page = await withDeadline(
+      'redshift-data',
+      deadline,
+      timeoutMs,
+      () =>
+        awsCall(
+          run.ctx,
+          'redshift-data',
+          'GetStatementResult',
+          (s) => {
+            const command = new GetStatementResultCommand({
+              Id: id,
+              ...(token === undefined ? {} : { NextToken: token }),
+            });
+            raw = captureRawBody(command.middlewareStack);
+            return run.client.send(command, { abortSignal: s });
+          },
+          signal,
+        ),
+      id,
+    );
+    columns ??= readColumns(page.ColumnMetadata);
+    const records = page.Records ?? [];
+    let exact: LosslessJson | undefined;
+    const unsafe = records.some((r) =>
+      r.some((f) => typeof f.longValue === 'number' && !Number.isSafeInteger(f.longValue)),
+    );
+    if (unsafe && raw.text !== undefined) {
+      try {
+        const parsed = parseLosslessJson(raw.text);
+        exact =
+          typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+            ? parsed.Records
+            : undefined;
+      } catch {
+        exact = undefined;
+      }
+    }
+    const typed = typedRows(records, columns, id, exact);
+    for (const row of typed) {
+      if (rows.length >= maxRows) return { columns, rows, truncated: true };
+      rows.push(row);
+    }
+    token = typeof page.NextToken === 'string' && page.NextToken.length > 0 ? page.NextToken : undefined;
+    if (rows.length >= maxRows && token !== undefined) return { columns, rows, truncated: true };
+  } while (token !== undefined);
+  return { columns: columns ?? [], rows, truncated: false };
+}
+
+/** Runs one statement. */
+export async function runStatement(
+  ctx: ServiceContext,
+  client: RedshiftDataClient,
+  sql: string,
+  options: RedshiftQueryOptions,
+): Promise<RedshiftQueryResult> {
+  const target = resolveTarget(options);
+  const parameters = toSqlParameters(options.parameters);
+  validSql(sql, 'sql');
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const { deadline, signal } = statementSignals(timeoutMs, options.signal, ctx.signal);
+  const run: Run = { ctx, client, options };
+  const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
+    awsCall(
+      ctx,
+      'redshift-data',
+      'ExecuteStatement',
+      (s) =>
+        client.send(
+          new ExecuteStatementCommand({
+            Sql: sql,
+            ...target,
+            ...(parameters ? { Parameters: parameters } : {}),
+          }),
+          {
+            abortSignal: s,
+          },
+        ),
+      signal,
+    ),
+  );
+  const id = requireId(started.Id, 'ExecuteStatement');
+  ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
+  const described = await waitFor(run, id, deadline, signal, timeoutMs);
+  if (described.HasResultSet !== true) {
+    return {
+      statementId: id,
+      columns: [],
+      rows: [],
+      updatedRows: described.ResultRows ?? undefined,
+      truncated: false,
+    };
+  }
+  const result = await readResult(run, id, deadline, signal, timeoutMs);
+  return { statementId: id, ...result, updatedRows: undefined };
+}
+
+/** Runs statements as one batch (one transaction). */
+export async function runBatch(
+  ctx: ServiceContext,
+  client: RedshiftDataClient,
+  sqls: readonly string[],
+  options: RedshiftQueryOptions,
+): Promise<RedshiftQueryResult[]> {
+  const target = resolveTarget(options);
+  if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
+    throw optionError('sqls', 'must hold 1 to 40 SQL statements');
+  for (const [i, sql] of sqls.entries()) validSql(sql, `sqls[${i}]`);
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const { deadline, signal } = statementSignals(timeoutMs, options.signal, ctx.signal);
+  const run: Run = { ctx, client, options };
+  const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
+    awsCall(
+      ctx,
+      'redshift-data',
+      'BatchExecuteStatement',
+      (s) =>
+        client.send(new BatchExecuteStatementCommand({ Sqls: [...sqls], ...target }), { abortSignal: s }),
+      signal,
+    ),
+  );
+  const id = requireId(started.Id, 'BatchExecuteStatement');
+  ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
+  const described = await waitFor(run, id, deadline, signal, timeoutMs);
+  const subs = described.SubStatements ?? [];
+  if (subs.length !== sqls.length) {
+    throw new TipError(
+      'ERR_SERVICE_RESPONSE_INVALID',
+      `The Data API reported ${subs.length} sub-statements for ${sqls.length} statements.`,
+      {
+        details: { service: 'redshift-data', queryId: id },
+      },
+    );
+  }
+  const results: RedshiftQueryResult[] = [];
+  for (const sub of subs) {
+    const subId = requireId(sub.Id, 'DescribeStatement');
+    if (sub.HasResultSet === true) {
+      results.push({
+        statementId: subId,
+        ...(await readResult(run, subId, deadline, signal, timeoutMs)),
+        updatedRows: undefined,
+      });
+    } else {
+      results.push({
+        statementId: subId,
+        columns: [],
+        rows: [],
+        updatedRows: sub.ResultRows ?? undefined,
+        truncated: false,
+      });
+    }
+  }
+  return results;
+}
+
+function requireId(id: unknown, operation: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) {
+    throw new TipError(
+      'ERR_SERVICE_RESPONSE_INVALID',
+      `The Data API returned no statement id from ${operation}.`,
+      {
+        details: { service: 'redshift-data', operation },
+      },
+    );
+  }
+  return id;
+}
