@@ -210,8 +210,12 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           ? 'refresh'
           : 'expired';
     emit?.({ type: 'miss', key, reason });
+    // A flight aborted because all its callers left is not joined: it is about to fail.
+    const current = entry.flight;
     const flight =
-      entry.flight !== undefined && !force ? entry.flight : start(key, entry, load, reason, false);
+      current !== undefined && !force && !current.controller.signal.aborted
+        ? current
+        : start(key, entry, load, reason, false);
     try {
       const result = await wait(flight, opts?.signal);
       // The sequence guard may have kept a newer value than this flight's result: return the newest.

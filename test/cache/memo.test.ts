@@ -198,6 +198,20 @@ describe('createMemo', () => {
     gate.reject(new Error('aborted'));
   });
 
+  it('does not join a load aborted by its callers: the next caller starts a new one', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    const gate = deferred<Expiring<string>>();
+    const controller = new AbortController();
+    const first = memo.get('k', () => gate.promise, { signal: controller.signal });
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    // The aborted load has not settled yet; a new caller must not inherit its failure.
+    const second = memo.get('k', async () => ({ value: 'fresh', expiresAt: now() + HOUR }));
+    gate.reject(new Error('aborted'));
+    expect(await second).toBe('fresh');
+  });
+
   it('keeps a shared load running while another caller still waits', async () => {
     const now = clock();
     const memo = createMemo<string>({ clock: now });
