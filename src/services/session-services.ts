@@ -1,0 +1,144 @@
+/**
+ * The service handles behind `UserSession.athena`, `.redshift` and `.s3`.
+ *
+ * Sessions are short-lived (one per request), but the S3 grant cache and Redshift driver tokens must
+ * outlive them, so handles are kept per IAM Identity Center user in a bounded LRU and always sign with
+ * the newest session's credentials. The handle modules (and the Athena, Redshift and S3 SDK clients) are
+ * loaded on first use, so the core works without those optional packages.
+ *
+ * @module
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsClientConfig } from '../aws/clients.js';
+import type { Clock } from '../cache/types.js';
+import type { AthenaHandle } from './athena/types.js';
+import { createServiceContext } from './context.js';
+import type { ServiceContext, ServiceEvent, ServiceIdentity } from './context.js';
+import type { RedshiftHandle } from './redshift/types.js';
+import type { S3AccessGrants, S3AccessGrantsClientOptions, S3AccessGrantsOptions } from './s3/types.js';
+
+/** `UserSession.athena`: the Athena handle's query methods. */
+export type SessionAthena = Pick<AthenaHandle, 'query' | 'queryPages'>;
+
+/** `UserSession.redshift`: the Redshift handle's statement and token methods. */
+export type SessionRedshift = Pick<RedshiftHandle, 'query' | 'batch' | 'driverToken'>;
+
+/** `UserSession.s3`: the S3 Access Grants handle; `client()` resolves once the S3 module is loaded. */
+export type SessionS3 = Omit<S3AccessGrants, 'client' | 'clearCache'> & {
+  /** The user's S3 client signed per request with Access Grants credentials. */
+  client(options?: S3AccessGrantsClientOptions): Promise<S3Client>;
+};
+
+/** The three handles of one session. */
+export interface SessionServices {
+  readonly athena: SessionAthena;
+  readonly redshift: SessionRedshift;
+  readonly s3: SessionS3;
+}
+
+/** Options of {@link createSessionServices}. */
+export interface SessionServicesOptions {
+  readonly region: string;
+  /** Client settings without credentials (endpoint, requestHandler…). */
+  readonly clientConfig?: AwsClientConfig;
+  /** The access role's account (the S3 Access Grants caller account). */
+  readonly accountId?: string;
+  /** Most users whose handles are kept. Default `10_000`. */
+  readonly maxUsers?: number;
+  readonly clock?: Clock;
+  /** S3 Access Grants settings. */
+  readonly s3?: S3AccessGrantsOptions;
+  /** Service events. */
+  readonly onEvent?: (event: ServiceEvent) => void;
+}
+
+interface UserEntry {
+  credentials: AwsCredentialIdentityProvider;
+  readonly ctx: ServiceContext;
+  athena?: Promise<AthenaHandle>;
+  redshift?: Promise<RedshiftHandle>;
+  s3?: Promise<S3AccessGrants>;
+  views?: SessionServices;
+}
+
+/** The per-user registry of service handles. */
+export interface SessionServiceRegistry {
+  /** The handles of the user, signing with `credentials` from now on. */
+  forUser(
+    identity: ServiceIdentity & { readonly idcUserId: string },
+    credentials: AwsCredentialIdentityProvider,
+  ): SessionServices;
+  /** Forgets every user's handles and caches. */
+  clear(): void;
+}
+
+/** Creates the registry. */
+export function createSessionServices(options: SessionServicesOptions): SessionServiceRegistry {
+  const users = new Map<string, UserEntry>();
+  const maxUsers = options.maxUsers ?? 10_000;
+
+  function views(entry: UserEntry): SessionServices {
+    const athena = () => (entry.athena ??= import('./athena/handle.js').then((m) => m.athena(entry.ctx)));
+    const redshift = () =>
+      (entry.redshift ??= import('./redshift/handle.js').then((m) => m.redshift(entry.ctx)));
+    const s3 = () =>
+      (entry.s3 ??= import('./s3/access-grants.js').then((m) =>
+        m.s3AccessGrants(entry.ctx, {
+          ...(options.accountId === undefined ? {} : { accountId: options.accountId }),
+          ...(options.s3 ?? {}),
+        }),
+      ));
+    return Object.freeze({
+      athena: Object.freeze({
+        query: async (sql, o) => (await athena()).query(sql, o),
+        async *queryPages(sql, o) {
+          yield* (await athena()).queryPages(sql, o);
+        },
+      } satisfies SessionAthena),
+      redshift: Object.freeze({
+        query: async (sql, o) => (await redshift()).query(sql, o),
+        batch: async (sqls, o) => (await redshift()).batch(sqls, o),
+        driverToken: async (t) => (await redshift()).driverToken(t),
+      } satisfies SessionRedshift),
+      s3: Object.freeze({
+        getDataAccess: async (o) => (await s3()).getDataAccess(o),
+        getObject: async (i, o) => (await s3()).getObject(i, o),
+        putObject: async (i, o) => (await s3()).putObject(i, o),
+        list: async (i, o) => (await s3()).list(i, o),
+        client: async (o) => (await s3()).client(o),
+      } satisfies SessionS3),
+    });
+  }
+
+  return {
+    forUser(identity, credentials) {
+      let entry = users.get(identity.idcUserId);
+      if (entry === undefined) {
+        const holder: { entry?: UserEntry } = {};
+        const ctx = createServiceContext({
+          // Always the newest session's provider: an older one may hold an expired JWT.
+          credentials: () => holder.entry!.credentials(),
+          region: options.region,
+          ...(options.clientConfig === undefined ? {} : { clientConfig: options.clientConfig }),
+          identity,
+          ...(options.clock === undefined ? {} : { clock: options.clock }),
+          ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+        });
+        entry = { credentials, ctx };
+        holder.entry = entry;
+        users.set(identity.idcUserId, entry);
+        while (users.size > maxUsers) users.delete(users.keys().next().value as string);
+      } else {
+        users.delete(identity.idcUserId);
+        users.set(identity.idcUserId, entry);
+        entry.credentials = credentials;
+      }
+      entry.views ??= views(entry);
+      return entry.views;
+    },
+    clear() {
+      users.clear();
+    },
+  };
+}
