@@ -18,6 +18,8 @@ import type { TrustedIdentityOptions } from './session/config.js';
 import { createEngine } from './session/engine.js';
 import type { SubjectToken } from './session/engine.js';
 import { createEmit } from './session/events.js';
+import { createSessionServices } from './services/session-services.js';
+import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
 
 /** Who a {@link UserSession} is for. Not secret. */
 export interface UserIdentity {
@@ -49,6 +51,12 @@ export interface UserSession {
   readonly credentials: AwsCredentialIdentityProvider;
   /** `{ region, credentials, ...clientConfig }` for `new AthenaClient(session.clientConfig())` and co. */
   clientConfig(): UserClientConfig;
+  /** Athena queries as this user (`tip-sdk/athena`); loaded on first use. */
+  readonly athena: SessionAthena;
+  /** Redshift Data API statements and driver tokens as this user (`tip-sdk/redshift`); loaded on first use. */
+  readonly redshift: SessionRedshift;
+  /** S3 through S3 Access Grants as this user (`tip-sdk/s3`); grant cache kept per user across sessions. */
+  readonly s3: SessionS3;
 }
 
 /** Options of {@link TrustedIdentity.forToken}. */
@@ -90,6 +98,13 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     createJwtVerifier({ now: clock, ...(config.verifierOptions ?? {}), issuers: config.issuers! });
   const clientConfig: AwsClientConfig = Object.freeze({ ...(config.clientConfig ?? {}) });
   const { credentials: _ownCredentials, ...userClientSettings } = clientConfig;
+  const services = createSessionServices({
+    region: config.region,
+    clientConfig: userClientSettings,
+    accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.accessRoleArn)?.[1],
+    clock,
+    maxUsers: config.cache?.maxUsers ?? 10_000,
+  });
   const engine = createEngine({
     region: config.region,
     applicationArn: config.applicationArn,
@@ -148,6 +163,15 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       identity,
       credentials,
       clientConfig: (): UserClientConfig => ({ ...userClientSettings, region: config.region, credentials }),
+      get athena() {
+        return services.forUser(identity, credentials).athena;
+      },
+      get redshift() {
+        return services.forUser(identity, credentials).redshift;
+      },
+      get s3() {
+        return services.forUser(identity, credentials).s3;
+      },
     });
   }
 
@@ -158,6 +182,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     },
     clearCache() {
       engine.clear();
+      services.clear();
     },
   });
 }
