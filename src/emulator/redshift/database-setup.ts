@@ -17,6 +17,7 @@ import { parseColumnType, pgStorageType } from '../sql/column-type.js';
 import { quoteIdent, quoteLiteral } from '../sql/ident.js';
 import { encodeLiteral } from '../sql/literal.js';
 import type { DatabaseSchemas } from './data-state.js';
+import { HISTORY_TABLE_SQL, historyViewSql } from './query-history.js';
 import { DEFAULT_IDC_NAMESPACE, type RedshiftTarget, schemaFor } from './targets.js';
 
 /** Privileges a grant may name. */
@@ -108,6 +109,7 @@ export function redshiftSetup(config: EmulatorConfig): RedshiftSetup {
         memberships.push([`${namespace}:${group}`, `${namespace}:${user.userName}`]);
     }
   }
+  if (config.redshift.targets.length > 0) statements.push(...HISTORY_TABLE_SQL);
   config.redshift.targets.forEach((target, t) => {
     const kind = target.workgroupName !== undefined ? 'workgroup' : 'cluster';
     const name = target.workgroupName ?? target.clusterIdentifier ?? '';
@@ -121,6 +123,7 @@ export function redshiftSetup(config: EmulatorConfig): RedshiftSetup {
           `GRANT USAGE ON SCHEMA ${quoteIdent(internal)} TO PUBLIC`,
         );
       }
+      statements.push(...historyViewSql(schemas.byName.get('public') as string, `${kind}/${name}`, db.name));
       const tables = new Map<string, string>();
       const qualifiedName = (configured: string) => {
         const { schema, table } = splitTableName(configured);
@@ -173,7 +176,10 @@ export function roleExistsSql(role: string): string {
   return `SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${quoteLiteral(role)}`;
 }
 
-/** `CREATE ROLE` for a database user or group: no login, no privileges. */
+/**
+ * `CREATE ROLE` for a database user or group, without privileges. LOGIN only so that `pg_user` lists it
+ * (joins with `sys_query_history.user_id`); nothing connects to the embedded database.
+ */
 export function createRoleSql(role: string): string {
-  return `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT`;
+  return `CREATE ROLE ${quoteIdent(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT`;
 }

@@ -3,7 +3,9 @@
  * records the outcome on the statement. See `statements.ts` for the lifecycle.
  */
 import { RunnerFailure, type SqlRunner } from './sql-runner.js';
-import { runAt, type Statement } from './statements.js';
+import { type HistoryEntry, queryType } from './query-history.js';
+import { runAt, startedAt, type Statement } from './statements.js';
+import { targetKey } from './targets.js';
 
 /** Longest error text kept on a statement, characters. */
 const MAX_ERROR_LENGTH = 2000;
@@ -97,6 +99,34 @@ export class StatementExecutor {
       statement.error = text;
     } finally {
       statement.endedAt = Math.max(this.#clock(), runAt(statement));
+    }
+    await this.#record(statement);
+  }
+
+  /** Adds the sub-statements that reached the database to the query history; a failure here is ignored. */
+  async #record(statement: Statement): Promise<void> {
+    const entries: HistoryEntry[] = [];
+    for (const sub of statement.subStatements) {
+      if (sub.status !== 'FINISHED' && sub.status !== 'FAILED') continue;
+      entries.push({
+        queryId: sub.queryId,
+        userName: statement.dbUser,
+        target: targetKey(statement.target),
+        database: statement.database,
+        queryType: queryType(sub.queryString),
+        status: sub.status === 'FINISHED' ? 'success' : 'failed',
+        startTime: startedAt(statement),
+        endTime: statement.endedAt ?? this.#clock(),
+        returnedRows: sub.result?.rowCount ?? 0,
+        queryText: sub.queryString,
+        ...(sub.error === undefined ? {} : { errorMessage: sub.error }),
+      });
+    }
+    try {
+      const runner = await this.#runner();
+      await runner.recordHistory?.(entries);
+    } catch {
+      // History is a convenience: the statement's outcome stands without it.
     }
   }
 

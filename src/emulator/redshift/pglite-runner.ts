@@ -6,6 +6,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { quoteIdent } from '../sql/ident.js';
 import { createRoleSql, type RedshiftSetup, roleExistsSql } from './database-setup.js';
+import { type HistoryEntry, historyInsertSql } from './query-history.js';
 import { RunnerFailure, type RunnerResult, type RunnerStatement, type SqlRunner } from './sql-runner.js';
 
 /** Leading keywords a propagated user's statement may start with. */
@@ -112,6 +113,13 @@ export class PgliteRunner implements SqlRunner {
         throw new RunnerFailure(0, sqlState(error), (error as Error).message);
       }
       this.#roles.add(role);
+    });
+  }
+
+  recordHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.#serial(async () => {
+      await this.#pg.exec(historyInsertSql(entries));
     });
   }
 

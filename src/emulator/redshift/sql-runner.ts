@@ -4,6 +4,8 @@
  * engine to it; tests may supply another implementation.
  */
 
+import type { HistoryEntry } from './query-history.js';
+
 /** A result column. */
 export interface RunnerColumn {
   readonly name: string;
@@ -67,4 +69,6 @@ export interface SqlRunner {
    * users that appear at run time (`DbUser`, `IAMR:<role>`).
    */
   ensureRole(role: string): Promise<void>;
+  /** Appends rows to the query history (`sys_query_history`), as the administrator. Optional. */
+  recordHistory?(entries: readonly HistoryEntry[]): Promise<void>;
 }

@@ -392,6 +392,21 @@ describe('Redshift Data API through @aws-sdk/client-redshift-data with identity-
     expect(other.Statements).toEqual([]);
   });
 
+  it("records each user's statements in sys_query_history as the IdC database user", async () => {
+    await run(alice, { ...WG, Sql: "select 'history probe'" });
+    const sql =
+      'select u.usename, h.status, h.query_type from sys_query_history h join pg_user u on u.usesysid = h.user_id ' +
+      "where h.query_text = 'select ''history probe'''";
+    const mine = await run(alice, { ...WG, Sql: sql });
+    expect(mine.Status).toBe('FINISHED');
+    const rows = await alice.send(new GetStatementResultCommand({ Id: mine.Id }));
+    expect(rows.Records).toEqual([
+      [{ stringValue: 'AWSIDC:alice' }, { stringValue: 'success' }, { stringValue: 'SELECT' }],
+    ]);
+    const theirs = await run(bob, { ...WG, Sql: sql });
+    expect((await bob.send(new GetStatementResultCommand({ Id: theirs.Id }))).Records).toEqual([]);
+  });
+
   it('refuses DbUser with identity-enhanced credentials and honours it for plain IAM callers', async () => {
     const err = await errorOf(
       alice.send(
