@@ -1,0 +1,306 @@
+/**
+ * `createObservability()`: one object that turns the core's events into OpenTelemetry spans, metrics and
+ * audit records, wraps a trusted identity with a `tip.forToken` span, observes SDK clients acting as a
+ * user, and counts HTTP authentications.
+ *
+ * @module
+ */
+import { isTipError } from '../errors.js';
+import type { HttpAuthRecord } from '../http/authenticate.js';
+import type { TipEvent, TipEventSink, TipLogger } from '../session/events.js';
+import type { ForTokenOptions, TrustedIdentity, UserSession } from '../tip.js';
+import type { AuditRecord, AuditSink, AuditSubject } from './audit.js';
+import { type SdkClientLike, addCallObserver } from './aws-client.js';
+import {
+  type MetricsRecorder,
+  type MetricsRegistry,
+  createMetricsRegistry,
+  fanOut,
+  meterRecorder,
+} from './metrics.js';
+import type { OtelApi, OtelMeterProvider, OtelTracerProvider } from './otel-types.js';
+import { type ForTokenScope, createTracing, currentScope, runInScope, setOutcome } from './tracing.js';
+
+const VERSION = '0.1.0';
+
+/** Options of {@link createObservability}. Every field is optional. */
+export interface ObservabilityOptions {
+  /**
+   * The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'` or
+   * `await loadOpenTelemetry()`). Without it no spans are made and no OTel metrics are sent. Default none.
+   */
+  readonly otel?: OtelApi;
+  /** The tracer provider. Default: `otel.trace.getTracerProvider()` (the global one). */
+  readonly tracerProvider?: OtelTracerProvider;
+  /** The meter provider; `null` keeps metrics in process only. Default: `otel.metrics.getMeterProvider()`. */
+  readonly meterProvider?: OtelMeterProvider | null;
+  /** The in-process registry to record into. Default: a new one (see {@link Observability.metrics}). */
+  readonly metrics?: MetricsRegistry;
+  /** A pino/console-shaped logger, handed to the core through {@link Observability.logger}. Default silent. */
+  readonly logger?: TipLogger;
+  /** Receives one audit record per AWS call made for a user. Default none. */
+  readonly audit?: AuditSink;
+  /** Your own event sink; every core event is forwarded to it. Default none. */
+  readonly events?: TipEventSink;
+}
+
+/** The object returned by {@link createObservability}. */
+export interface Observability {
+  /** Pass as `events` to `createTrustedIdentity`. */
+  readonly events: (event: TipEvent) => void;
+  /** Pass as `logger` to `createTrustedIdentity` (the logger given in the options, or `undefined`). */
+  readonly logger: TipLogger | undefined;
+  /** The in-process metrics registry (`snapshot()` for a metrics route or tests). */
+  readonly metrics: MetricsRegistry;
+  /** Pass as `observe` to `tipMiddleware` / `tipPlugin`: counts HTTP authentications by outcome and status. */
+  readonly http: (record: HttpAuthRecord) => void;
+  /** Wraps `tip` so each `forToken` makes a `tip.forToken` span (parent of `tip.exchange`/`tip.assumeRole`) and metrics. */
+  instrument<T extends Pick<TrustedIdentity, 'forToken'>>(tip: T): T;
+  /** Observes every call `client` makes as the session's user: a span, metrics and an audit record. Returns `client`. */
+  instrumentClient<C extends SdkClientLike>(client: C, session: Pick<UserSession, 'identity'>): C;
+}
+
+function deliver(sink: TipEventSink | undefined, event: TipEvent): void {
+  if (sink === undefined) return;
+  try {
+    if (typeof sink === 'function') sink(event);
+    else sink.emit(event.type, event);
+  } catch {
+    // A faulty listener must not break credential resolution.
+  }
+}
+
+/**
+ * Creates the observability layer.
+ *
+ * @example
+ * ```ts
+ * const obs = createObservability({ otel: await loadOpenTelemetry(), logger: pino(), audit: (r) => auditLog.write(r) });
+ * const tip = obs.instrument(createTrustedIdentity({ ...options, events: obs.events, logger: obs.logger }));
+ * app.use(tipMiddleware(tip, { observe: obs.http }));
+ * ```
+ */
+export function createObservability(options: ObservabilityOptions = {}): Observability {
+  const { otel, audit } = options;
+  const metrics = options.metrics ?? createMetricsRegistry();
+  const meterProvider =
+    options.meterProvider === null ? undefined : (options.meterProvider ?? otel?.metrics.getMeterProvider());
+  const recorder: MetricsRecorder =
+    meterProvider === undefined
+      ? metrics
+      : fanOut([metrics, meterRecorder(meterProvider.getMeter('tip-sdk', VERSION))]);
+  const tracing = createTracing(otel, options.tracerProvider, VERSION);
+
+  function writeAudit(record: Omit<AuditRecord, 'time'>): void {
+    if (audit === undefined) return;
+    try {
+      audit({ time: new Date().toISOString(), ...record });
+    } catch {
+      // An audit sink that throws must not fail the user's request.
+    }
+  }
+
+  function onEvent(event: TipEvent): void {
+    const now = Date.now();
+    const who: AuditSubject = { issuer: event.issuer, subject: event.subject };
+    switch (event.type) {
+      case 'exchange.succeeded':
+      case 'exchange.failed': {
+        const code = event.type === 'exchange.failed' ? event.code : undefined;
+        const outcome = code === undefined ? 'success' : 'failure';
+        recorder.count('tip.exchange.requests', { grant: event.grant, outcome, ...(code ? { code } : {}) });
+        recorder.record('tip.exchange.duration', event.durationMs, { grant: event.grant, outcome });
+        const idcUserId = event.type === 'exchange.succeeded' ? event.idcUserId : undefined;
+        tracing?.finished(
+          'tip.exchange',
+          now - event.durationMs,
+          {
+            'tip.issuer': event.issuer,
+            'tip.grant': event.grant,
+            'tip.idc_user_id': idcUserId,
+            'rpc.system': 'aws-api',
+            'rpc.service': 'sso-oidc',
+            'rpc.method': 'CreateTokenWithIAM',
+          },
+          code,
+        );
+        writeAudit({
+          who: idcUserId === undefined ? who : { ...who, idcUserId },
+          service: 'sso-oidc',
+          operation: 'CreateTokenWithIAM',
+          outcome,
+          ...(code ? { code } : {}),
+          durationMs: event.durationMs,
+        });
+        return;
+      }
+      case 'assume-role.succeeded':
+      case 'assume-role.failed': {
+        const code = event.type === 'assume-role.failed' ? event.code : undefined;
+        const outcome = code === undefined ? 'success' : 'failure';
+        recorder.count('tip.assume_role.requests', { outcome, ...(code ? { code } : {}) });
+        recorder.record('tip.assume_role.duration', event.durationMs, { outcome });
+        tracing?.finished(
+          'tip.assumeRole',
+          now - event.durationMs,
+          {
+            'tip.issuer': event.issuer,
+            'tip.idc_user_id': event.idcUserId,
+            'tip.role_arn': event.roleArn,
+            'rpc.system': 'aws-api',
+            'rpc.service': 'sts',
+            'rpc.method': 'AssumeRole',
+          },
+          code,
+        );
+        writeAudit({
+          who: { ...who, idcUserId: event.idcUserId },
+          service: 'sts',
+          operation: 'AssumeRole',
+          resource: event.roleArn,
+          outcome,
+          ...(code ? { code } : {}),
+          durationMs: event.durationMs,
+        });
+        return;
+      }
+      case 'cache.hit':
+      case 'cache.miss': {
+        const result = event.type === 'cache.hit' ? 'hit' : 'miss';
+        recorder.count(
+          'tip.cache.lookups',
+          event.type === 'cache.miss' ? { result, reason: event.reason } : { result },
+        );
+        const scope = currentScope();
+        if (scope !== undefined && scope.cache === undefined) scope.cache = result;
+        return;
+      }
+      case 'cache.refresh':
+        recorder.count('tip.cache.refreshes', {
+          outcome: event.outcome,
+          ...(event.code ? { code: event.code } : {}),
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  const events = (event: TipEvent): void => {
+    try {
+      onEvent(event);
+    } catch {
+      // Observability must never break credential resolution.
+    }
+    deliver(options.events, event);
+  };
+
+  function instrument<T extends Pick<TrustedIdentity, 'forToken'>>(tip: T): T {
+    const forToken = async (jwt: string, opts?: ForTokenOptions): Promise<UserSession> => {
+      const scope: ForTokenScope = tracing?.startScope('tip.forToken', {}) ?? {
+        span: undefined,
+        context: undefined,
+        cache: undefined,
+      };
+      const t0 = performance.now();
+      let code: string | undefined;
+      let session: UserSession | undefined;
+      try {
+        session = await runInScope(scope, () => tip.forToken(jwt, opts));
+        return session;
+      } catch (error) {
+        code = isTipError(error) ? error.code : 'ERR_INTERNAL';
+        throw error;
+      } finally {
+        const outcome = code === undefined ? 'success' : 'failure';
+        const cache = scope.cache ?? (code === undefined ? 'shared' : undefined);
+        recorder.count('tip.for_token.requests', {
+          outcome,
+          ...(code ? { code } : {}),
+          ...(cache ? { cache } : {}),
+        });
+        recorder.record('tip.for_token.duration', performance.now() - t0, { outcome });
+        const span = scope.span;
+        if (span !== undefined) {
+          if (session !== undefined) {
+            span.setAttribute('tip.issuer', session.identity.issuer);
+            span.setAttribute('tip.idc_user_id', session.identity.idcUserId);
+          }
+          if (cache !== undefined) span.setAttribute('tip.cache', cache);
+          setOutcome(span, code);
+          span.end();
+        }
+      }
+    };
+    // A new object, not a Proxy: the trusted identity is frozen, and getters (cachedUsers) stay live.
+    const wrapped: Record<string, unknown> = { forToken };
+    for (const key of Object.keys(tip)) {
+      if (key === 'forToken') continue;
+      Object.defineProperty(wrapped, key, {
+        enumerable: true,
+        get: () => {
+          const value = (tip as Record<string, unknown>)[key];
+          return typeof value === 'function' ? value.bind(tip) : value;
+        },
+      });
+    }
+    return Object.freeze(wrapped) as T;
+  }
+
+  function instrumentClient<C extends SdkClientLike>(client: C, session: Pick<UserSession, 'identity'>): C {
+    const { issuer, subject, idcUserId } = session.identity;
+    return addCallObserver(client, (service, operation) => {
+      const span = tracing?.start(
+        `${service}.${operation}`,
+        {
+          'rpc.system': 'aws-api',
+          'rpc.service': service,
+          'rpc.method': operation,
+          'tip.issuer': issuer,
+          'tip.idc_user_id': idcUserId,
+        },
+        2,
+      );
+      return (call) => {
+        const outcome = call.errorCode === undefined ? 'success' : 'failure';
+        recorder.count('tip.aws.calls', {
+          service,
+          operation,
+          outcome,
+          ...(call.errorCode ? { code: call.errorCode } : {}),
+        });
+        recorder.record('tip.aws.call.duration', call.durationMs, { service, operation, outcome });
+        if (span !== undefined) {
+          if (call.requestId !== undefined) span.setAttribute('aws.request_id', call.requestId);
+          setOutcome(span, call.errorCode);
+          span.end();
+        }
+        writeAudit({
+          who: { issuer, subject, idcUserId },
+          service,
+          operation,
+          ...(call.resource === undefined ? {} : { resource: call.resource }),
+          outcome,
+          ...(call.errorCode === undefined ? {} : { code: call.errorCode }),
+          ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
+          durationMs: call.durationMs,
+        });
+      };
+    });
+  }
+
+  const http = (record: HttpAuthRecord): void => {
+    try {
+      recorder.count('tip.http.requests', {
+        outcome: record.outcome,
+        status: record.status,
+        ...(record.code ? { code: record.code } : {}),
+      });
+      recorder.record('tip.http.auth.duration', record.durationMs, { outcome: record.outcome });
+    } catch {
+      // Never break request handling.
+    }
+  };
+
+  return Object.freeze({ events, logger: options.logger, metrics, http, instrument, instrumentClient });
+}
