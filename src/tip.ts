@@ -127,6 +127,23 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     emit: createEmit(config.events, config.logger),
   });
 
+  try {
+    config.logger?.debug(
+      {
+        region: config.region,
+        applicationArn: config.applicationArn,
+        accessRoleArn: config.accessRoleArn,
+        signing:
+          config.applicationRoleArn === undefined ? 'service credentials' : 'AssumeRoleWithWebIdentity',
+        endpoint: typeof clientConfig.endpoint === 'string' ? clientConfig.endpoint : 'AWS regional endpoint',
+        maxUsers: config.cache?.maxUsers ?? 10_000,
+      },
+      'tip-sdk: trusted identity configured',
+    );
+  } catch {
+    // A faulty logger must not break construction.
+  }
+
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     const signal = opts?.signal;
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });

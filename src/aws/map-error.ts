@@ -54,6 +54,7 @@ const SERVER = new Set(['InternalServerException', 'InternalFailure', 'InternalE
 const BAD_CREDENTIALS = new Set([
   'InvalidClientTokenId',
   'SignatureDoesNotMatch',
+  'InvalidSignatureException',
   'IncompleteSignature',
   'MissingAuthenticationToken',
   'UnrecognizedClientException',

@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
+import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import { isTipError } from '../../src/errors.js';
 import {
   APPLICATION_ROLE,
@@ -157,8 +158,58 @@ describe('core flow against the emulator', () => {
     expect(JSON.stringify(error)).not.toContain(jwt);
   });
 
+  it('surfaces an audience IdC does not authorize as ERR_IDC_INVALID_GRANT', async () => {
+    const { tip } = emulatorTip(emu, {
+      issuers: [
+        allowInsecureRequests({
+          issuer: emu.idp!.issuer,
+          audience: ['tip-sdk-demo', 'another-api'],
+          algorithms: ['RS256', 'ES256'],
+        }),
+      ],
+    });
+    const jwt = await emu.idp!.tokenFor('user4', { audience: 'another-api' });
+    const error = await tip.forToken(jwt).catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_IDC_INVALID_GRANT')).toBe(true);
+  });
+
+  it('surfaces wrong service keys as ERR_AWS_CREDENTIALS', async () => {
+    const { tip } = emulatorTip(emu, {
+      clientConfig: {
+        endpoint: emu.url,
+        credentials: {
+          accessKeyId: 'AKIDSERVICE0000000001',
+          secretAccessKey: 'not-the-secret-key-000000000',
+        },
+      },
+    });
+    const error = await tip.forToken(await token('user4')).catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_AWS_CREDENTIALS')).toBe(true);
+  });
+
+  it.each([
+    ['sso-oauth:CreateTokenWithIAM', 'InvalidRequestRegionException', 400, 'ERR_IDC_WRONG_REGION'],
+    ['sso-oauth:CreateTokenWithIAM', 'InvalidScopeException', 400, 'ERR_IDC_INVALID_SCOPE'],
+    ['sso-oauth:CreateTokenWithIAM', 'UnauthorizedClientException', 400, 'ERR_IDC_UNAUTHORIZED_CLIENT'],
+    ['sso-oauth:CreateTokenWithIAM', 'UnsupportedGrantTypeException', 400, 'ERR_IDC_UNSUPPORTED_GRANT_TYPE'],
+    ['sso-oauth:CreateTokenWithIAM', 'InvalidRequestException', 400, 'ERR_IDC_INVALID_REQUEST'],
+    ['sso-oauth:CreateTokenWithIAM', 'ExpiredTokenException', 400, 'ERR_IDC_EXPIRED_TOKEN'],
+    ['sts:AssumeRole', 'ExpiredTokenException', 400, 'ERR_STS_CONTEXT_REJECTED'],
+    ['sts:AssumeRole', 'InvalidParameterValue', 400, 'ERR_STS_CONTEXT_REJECTED'],
+  ])('maps %s answering %s to %s over the wire', async (operation, code, status, tipCode) => {
+    const { tip } = emulatorTip(emu);
+    emu.faults.inject({ operation, error: { code, message: `${code} (injected)`, status } });
+    const error = await tip.forToken(await token('user6')).catch((e: unknown) => e);
+    expect(isTipError(error, tipCode as never)).toBe(true);
+    expect((error as { requestId?: string }).requestId).toBeTruthy();
+  });
+
   it('maps injected throttling and 5xx faults, retrying them', async () => {
     const { tip } = emulatorTip(emu);
+    emu.faults.inject({ operation: 'sts:AssumeRole', status5xx: 503, times: Number.POSITIVE_INFINITY });
+    const down = await tip.forToken(await token('user3')).catch((e: unknown) => e);
+    expect(isTipError(down, 'ERR_AWS_UNAVAILABLE')).toBe(true);
+    emu.faults.clear();
     emu.faults.inject({ operation: 'sso-oauth:CreateTokenWithIAM', throttle: true, times: 2 });
     emu.faults.inject({ operation: 'sts:AssumeRole', status5xx: 500, times: 1 });
     const session = await tip.forToken(await token('user6'));

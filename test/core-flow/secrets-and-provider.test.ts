@@ -44,7 +44,8 @@ describe('no secrets in events, logs, errors or keys', () => {
     await tip.forToken(fakeJwt('zed', 'z1')).catch(() => undefined);
     const everything = JSON.stringify(events) + lines.join('\n');
     expect(events.length).toBeGreaterThan(5);
-    expect(lines.length).toBe(events.length);
+    expect(lines.length).toBe(events.length + 1); // + the configuration decision line
+    expect(lines[0]).toContain('service credentials');
     for (const secret of [
       jwt,
       'secret-jti',

@@ -132,6 +132,7 @@ describe('createTokenWithIam', () => {
     ['SlowDownException', 400, 'ERR_AWS_THROTTLED', /throttled/],
     ['InternalServerException', 500, 'ERR_AWS_UNAVAILABLE', /try again later/],
     ['UnrecognizedClientException', 403, 'ERR_AWS_CREDENTIALS', /credential chain/],
+    ['InvalidSignatureException', 403, 'ERR_AWS_CREDENTIALS', /credential chain/],
     ['SomethingNewException', 400, 'ERR_AWS_UNKNOWN', /SomethingNewException/],
   ];
 
