@@ -119,12 +119,13 @@ function readAccess(
       ? { type: out.Grantee.GranteeType, id: out.Grantee.GranteeIdentifier }
       : undefined;
   return Object.freeze({
-    credentials: Object.freeze({
+    // Not frozen: SDK clients annotate the credentials object they are given.
+    credentials: {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
       sessionToken: c.SessionToken,
       expiration,
-    }),
+    },
     scope: privilege === 'Minimal' ? formatTarget(target) : matched,
     matchedGrantTarget: matched,
     permission,

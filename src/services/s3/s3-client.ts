@@ -69,7 +69,8 @@ export function createAccessGrantsS3Client(
       );
     }
     const access = await cache.getDataAccess({ target: scope.target, permission: scope.permission });
-    return access.credentials;
+    // A copy per request: the SDK annotates what it gets, and the cached entry is shared.
+    return { ...access.credentials };
   };
   // The SDK memoizes a credential provider unless it is marked memoized; ours differs per request.
   (provider as AwsCredentialIdentityProvider & { memoized?: boolean }).memoized = true;
