@@ -15,7 +15,11 @@ let carol: UserSession;
 beforeAll(async () => {
   emu = await startServicesEmulator(servicesConfig(), ['s3']);
   tip = emulatorTip(emu);
-  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)));
+  [alice, bob, carol] = (await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)))) as [
+    UserSession,
+    UserSession,
+    UserSession,
+  ];
 });
 afterAll(async () => {
   await emu?.stop();
