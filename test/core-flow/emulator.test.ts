@@ -6,9 +6,11 @@ import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import { isTipError } from '../../src/errors.js';
 import {
   APPLICATION_ROLE,
+  BULK_USERS,
   NO_SETCONTEXT_ROLE,
   USERS,
   emulatorTip,
+  mintToken,
   startCoreEmulator,
 } from './helpers/emulator.js';
 import { waitFor } from './helpers/fake-aws.js';
@@ -82,6 +84,25 @@ describe('core flow against the emulator', () => {
     // Per user: a refresh_token call (whose answer has no identity context here) and one JWT-bearer exchange.
     expect(emu.counters.get('CreateTokenWithIAM')).toBe(2 * USERS.length);
     expect(assumes()).toBe(USERS.length);
+  });
+
+  it('100 users × 20 requests make 100 exchanges and 100 AssumeRole calls; after expiry 100 and 100 again', async () => {
+    const { tip } = emulatorTip(emu, { useRefreshTokens: false });
+    const mint = () => Promise.all(BULK_USERS.map((u) => mintToken(emu, u)));
+    const [first, second] = [await mint(), await mint()];
+    const requests = [first, second].flatMap((jwts) =>
+      jwts.flatMap((jwt) => Array.from({ length: 10 }, () => jwt)),
+    );
+    expect(requests).toHaveLength(2000);
+    await Promise.all(requests.map((jwt) => tip.forToken(jwt)));
+    expect(exchanges()).toBe(100);
+    expect(assumes()).toBe(100);
+    emu.counters.reset();
+    emu.clock.advance(HOUR + 1_000);
+    const third = await mint();
+    await Promise.all(third.flatMap((jwt) => Array.from({ length: 5 }, () => tip.forToken(jwt))));
+    expect(exchanges()).toBe(100);
+    expect(assumes()).toBe(100);
   });
 
   it('with refresh tokens off, after expiry exactly one exchange and one AssumeRole per user', async () => {

@@ -15,6 +15,8 @@ export const ACCESS_ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics`;
 export const NO_SETCONTEXT_ROLE = `arn:aws:iam::${ACCOUNT}:role/no-setcontext`;
 export const APPLICATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/application`;
 export const USERS = Array.from({ length: 8 }, (_, i) => `user${i}`);
+/** Users for the counting tests; their tokens are minted with `idp.signToken` (no scripted login). */
+export const BULK_USERS = Array.from({ length: 100 }, (_, i) => `bulk${i}`);
 
 const audience = 'tip-sdk-demo';
 const serviceArn = `arn:aws:iam::${ACCOUNT}:user/service`;
@@ -27,7 +29,11 @@ export const emulatorConfig: EmulatorConfigInput = {
     instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
     identityStoreId: 'd-1234567890',
     users: [
-      ...USERS.map((u) => ({ userName: u, email: `${u}@example.com`, groups: ['analysts'] })),
+      ...[...USERS, ...BULK_USERS].map((u) => ({
+        userName: u,
+        email: `${u}@example.com`,
+        groups: ['analysts'],
+      })),
       { userName: 'outsider', email: 'outsider@example.com' },
     ],
     groups: [{ name: 'analysts' }],
@@ -83,6 +89,11 @@ export async function startCoreEmulator(): Promise<RunningEmulator> {
       's3-control': false,
     },
   });
+}
+
+/** A JWT for `userName` signed by the embedded IdP, as its access tokens are (issuer, audience, email). */
+export function mintToken(emu: RunningEmulator, userName: string): Promise<string> {
+  return emu.idp!.signToken({ sub: userName, email: `${userName}@example.com`, aud: audience });
 }
 
 /** A tip aimed at the emulator: real SDK clients over HTTP, the IdP as issuer, the emulator clock. */
