@@ -125,13 +125,27 @@ export function newStatementId(): string {
 /** Ids: a UUID, optionally `:N` for a sub-statement of a batch. */
 export const STATEMENT_ID = /^([a-z0-9]{8}(?:-[a-z0-9]{4}){3}-[a-z0-9]{12})(?::(\d{1,4}))?$/;
 
+/** Most statements kept at once; the oldest are forgotten first, so memory stays bounded. */
+export const MAX_RETAINED_STATEMENTS = 10_000;
+
 /** In-memory statement store with client-token idempotency. */
 export class StatementStore {
   readonly #byId = new Map<string, Statement>();
   readonly #byClientToken = new Map<string, string>();
+  readonly #max: number;
+
+  /** @param max - Most statements kept, default {@link MAX_RETAINED_STATEMENTS}. */
+  constructor(max = MAX_RETAINED_STATEMENTS) {
+    this.#max = max;
+  }
 
   /** Adds a statement; `clientToken` (scoped to the owner) maps later retries to it. */
   add(statement: Statement, clientToken?: string): void {
+    while (this.#byId.size >= this.#max) {
+      const oldest = this.#byId.keys().next().value as string;
+      this.#byId.delete(oldest);
+    }
+    if (this.#byClientToken.size >= this.#max * 2) this.#byClientToken.clear();
     this.#byId.set(statement.id, statement);
     if (clientToken !== undefined)
       this.#byClientToken.set(tokenKey(statement.owner, clientToken), statement.id);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AwsServiceError, type Caller, type ServiceModule } from '../../../src/emulator/core/types.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
-import type { StatementTiming } from '../../../src/emulator/redshift/statements.js';
+import {
+  type Statement,
+  StatementStore,
+  type StatementTiming,
+} from '../../../src/emulator/redshift/statements.js';
 import { schemaFor } from '../../../src/emulator/redshift/targets.js';
 import { FakeRunner, fakeBackend } from './helpers/fake-runner.js';
 import {
@@ -316,5 +320,23 @@ describe('authorization', () => {
     );
     const plain = await s.send(PLAIN_CALLER, 'ExecuteStatement', { ...WG, Sql: 'select 1' });
     expect(typeof plain.Id).toBe('string');
+  });
+});
+
+describe('StatementStore', () => {
+  it('forgets the oldest statements beyond its bound', () => {
+    const store = new StatementStore(2);
+    const now = Date.UTC(2026, 0, 1);
+    const statement = (id: string) =>
+      ({ id, owner: { accountId: 'a', principal: 'p' }, createdAt: now }) as unknown as Statement;
+    for (const id of ['one', 'two', 'three']) store.add(statement(id));
+    expect(store.get('one', now)).toBeUndefined();
+    expect(store.get('three', now)?.id).toBe('three');
+    expect(
+      store
+        .list(now)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['three', 'two']);
   });
 });

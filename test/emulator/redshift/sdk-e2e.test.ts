@@ -458,6 +458,15 @@ describe('GetIdentityCenterAuthToken through the Redshift SDK clients', () => {
     );
     expect(plain.status).toBe(403);
     expect(plain.name).toBe('AccessDenied');
+    const trail = JSON.stringify(emu.auditLog.entries());
+    for (const secret of [
+      out.Token as string,
+      sv.token as string,
+      keys.sessionToken as string,
+      keys.secretAccessKey,
+    ]) {
+      expect(trail.includes(secret)).toBe(false);
+    }
     const plainServerless = track(
       new RedshiftServerlessClient(emu.clientConfig({ service: 'redshift-serverless' })),
     );
