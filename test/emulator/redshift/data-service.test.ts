@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AwsServiceError, type Caller, type ServiceModule } from '../../../src/emulator/core/types.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
@@ -338,5 +339,31 @@ describe('StatementStore', () => {
         .map((x) => x.id)
         .sort(),
     ).toEqual(['three', 'two']);
+  });
+});
+
+describe('statement lifecycle property', () => {
+  it('never goes back in status or UpdatedAt as the clock moves forward', async () => {
+    const { statusAt, updatedAt } = await import('../../../src/emulator/redshift/statements.js');
+    const order = ['SUBMITTED', 'PICKED', 'STARTED'];
+    fc.assert(
+      fc.property(
+        fc.record({ submittedMs: fc.nat(1000), pickedMs: fc.nat(1000), runningMs: fc.nat(1000) }),
+        fc.array(fc.nat(4000), { minLength: 2, maxLength: 10 }),
+        (timing, offsets) => {
+          const statement = { createdAt: 0, timing, subStatements: [] } as unknown as Statement;
+          let lastRank = -1;
+          let lastUpdated = -1;
+          for (const t of [...offsets].sort((a, b) => a - b)) {
+            const rank = order.indexOf(statusAt(statement, t));
+            expect(rank).toBeGreaterThanOrEqual(lastRank);
+            expect(updatedAt(statement, t)).toBeGreaterThanOrEqual(lastUpdated);
+            expect(updatedAt(statement, t)).toBeLessThanOrEqual(Math.max(t, 0));
+            lastRank = rank;
+            lastUpdated = updatedAt(statement, t);
+          }
+        },
+      ),
+    );
   });
 });
