@@ -1,0 +1,75 @@
+/**
+ * Where the service's settings come from: environment variables for a real deployment, or an in-process
+ * emulator (with its embedded IdP) for `--self-test`.
+ */
+import { fileURLToPath } from 'node:url';
+import type { RunningEmulator } from '../../src/emulator/start.js';
+import { startEmulator } from '../../src/emulator/start.js';
+import { allowInsecureRequests } from '../../src/jwt/insecure.js';
+import type { TrustedIdentityOptions } from '../../src/session/config.js';
+
+/** The settings the app needs besides the trusted identity. */
+export interface ServiceSettings {
+  readonly tipOptions: TrustedIdentityOptions;
+  /** Client settings for the user's own SDK clients (endpoint, request handler), without credentials. */
+  readonly awsClientConfig: Record<string, unknown>;
+  /** The bucket the `/files` route reads from. */
+  readonly bucket: string;
+  readonly accountId: string | undefined;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value.length === 0) throw new Error(`Set ${name} (see docs/http.md).`);
+  return value;
+}
+
+/** Settings from `TIP_REGION`, `TIP_ISSUER`, `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`. */
+export function settingsFromEnv(): ServiceSettings {
+  return {
+    tipOptions: {
+      region: required('TIP_REGION'),
+      issuers: [
+        { issuer: required('TIP_ISSUER'), audience: required('TIP_AUDIENCE'), algorithms: ['RS256'] },
+      ],
+      applicationArn: required('TIP_APPLICATION_ARN'),
+      accessRoleArn: required('TIP_ACCESS_ROLE_ARN'),
+    },
+    awsClientConfig: {},
+    bucket: process.env.TIP_BUCKET ?? 'lake',
+    accountId: process.env.TIP_ACCOUNT_ID,
+  };
+}
+
+/** The example emulator configuration shared by every example. */
+export const EMULATOR_CONFIG = fileURLToPath(new URL('../emulator.config.json', import.meta.url));
+
+/** Starts the emulator on a free port and returns settings aimed at it. */
+export async function emulatorSettings(): Promise<{ emu: RunningEmulator; settings: ServiceSettings }> {
+  const emu = await startEmulator(EMULATOR_CONFIG, { port: 0, quiet: true });
+  const idp = emu.idp;
+  if (idp === undefined) throw new Error('the example emulator config enables the embedded IdP');
+  // localhost + the loopback agent works for every service, S3 Control included; path-style S3.
+  const { region, maxAttempts: _m, ...clientConfig } = emu.clientConfig({ service: 's3' });
+  const { credentials: _c, ...awsClientConfig } = clientConfig;
+  const app = emu.config.identityCenter.applications[0];
+  const role = emu.config.roles.find((r) => r.arn.endsWith('/analytics-identity-bearer'));
+  if (app === undefined || role === undefined) throw new Error('unexpected example emulator config');
+  return {
+    emu,
+    settings: {
+      tipOptions: {
+        region,
+        issuers: [
+          allowInsecureRequests({ issuer: idp.issuer, audience: 'tip-sdk-demo', algorithms: ['RS256'] }),
+        ],
+        applicationArn: app.arn,
+        accessRoleArn: role.arn,
+        clientConfig,
+      },
+      awsClientConfig,
+      bucket: 'lake',
+      accountId: emu.accountId,
+    },
+  };
+}
