@@ -85,11 +85,13 @@ export function servicesConfig(extra: Partial<EmulatorConfigInput> = {}): Emulat
 export function startServicesEmulator(
   config: EmulatorConfigInput,
   enabled: ('redshift' | 's3')[],
+  overrides: StartEmulatorOptions['services'] = {},
 ): Promise<RunningEmulator> {
   const off = (name: 'redshift' | 's3') => !enabled.includes(name);
   const services: StartEmulatorOptions['services'] = {
     ...(off('redshift') ? { 'redshift-data': false, redshift: false, 'redshift-serverless': false } : {}),
     ...(off('s3') ? { s3: false, 's3-control': false } : {}),
+    ...overrides,
   };
   return startEmulator(config, { quiet: true, services });
 }
