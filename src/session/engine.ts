@@ -9,8 +9,7 @@
  *
  * @module
  */
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import type { SSOOIDCClientConfig } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { ResolvedRetry } from '../aws/retry.js';
 import type { AwsClientConfig } from '../aws/clients.js';
@@ -21,13 +20,13 @@ import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
 import type { RoleCredentials, SessionTag } from '../credentials/types.js';
-import { assumeRoleWithWebIdentity } from '../credentials/web-identity.js';
 import { TipError, isTipError } from '../errors.js';
 import { createExchangeLedger, jwtLedgerId } from '../identity-center/exchange-ledger.js';
 import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
 import type { ExchangeObserver } from '../identity-center/obtain-token.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
+import { createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
 import type { RoleSession } from './codecs.js';
 import type { Emit } from './events.js';
@@ -97,11 +96,7 @@ export function createEngine(settings: EngineSettings): Engine {
   };
   const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
   const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
-  // Bootstrap credentials are in-process only: they are short-lived and sign for one user.
-  const bootstrap: Memo<RoleCredentials> = createMemo<RoleCredentials>({
-    maxEntries: settings.maxUsers,
-    clock,
-  });
+  const signingClient = createSigningClients(settings);
   const ledger: ExchangeLedger = createExchangeLedger(Math.max(1000, settings.maxUsers * 4), clock);
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
@@ -125,48 +120,11 @@ export function createEngine(settings: EngineSettings): Engine {
     };
   }
 
-  async function signingClient(
-    subject: SubjectToken,
-    signal: AbortSignal,
-  ): Promise<{
-    client: Pick<SSOOIDCClient, 'send'>;
-    dispose: () => void;
-  }> {
-    const roleArn = settings.applicationRoleArn;
-    if (roleArn === undefined) return { client: settings.ssoOidc, dispose: () => undefined };
-    const key = cacheKey('bootstrap', [subject.issuer, subject.subject, roleArn]);
-    const credentials = await bootstrap.get(
-      key,
-      async (ctx) => {
-        const name = sanitizeSessionName(`tip-bootstrap-${key.slice(0, 16)}`);
-        const creds = await assumeRoleWithWebIdentity(
-          settings.sts,
-          roleArn,
-          subject.token,
-          name,
-          retry,
-          clock,
-          ctx.signal,
-        );
-        return { value: creds, expiresAt: creds.expiration.getTime() };
-      },
-      { signal, minRemainingMs: 60_000 },
-    );
-    const client = new SSOOIDCClient({
-      ...settings.clientConfig,
-      region: settings.region,
-      maxAttempts: 1,
-      // A copy: the SDK annotates credential objects, and the cached one is frozen.
-      credentials: { ...credentials },
-    } as SSOOIDCClientConfig);
-    return { client, dispose: () => client.destroy() };
-  }
-
   async function loadTokens(
     ctx: LoadContext<IdcTokenSet>,
     subject: SubjectToken,
   ): Promise<{ value: IdcTokenSet; expiresAt: number }> {
-    const { client, dispose } = await signingClient(subject, ctx.signal);
+    const { client, dispose } = await signingClient.forUser(subject, ctx.signal);
     try {
       const value = await obtainIdcToken({
         context: { client, applicationArn, scopes: settings.scopes, retry, clock },
@@ -319,7 +277,7 @@ export function createEngine(settings: EngineSettings): Engine {
     clear() {
       roles.clear();
       tokens.clear();
-      bootstrap.clear();
+      signingClient.clear();
     },
   };
 }
