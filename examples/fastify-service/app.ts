@@ -1,0 +1,82 @@
+/**
+ * The Fastify app: the same routes as the Express example, every one running as the signed-in user.
+ *   GET /me            who the bearer token belongs to
+ *   GET /whoami-aws    STS GetCallerIdentity with the user's identity-enhanced credentials
+ *   GET /files/<key>   an object of the bucket, read through S3 Access Grants as the user
+ *   GET /metrics       tip-sdk metrics (outside the authenticated scope)
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { errorResponse, tipPlugin } from '../../src/fastify.js';
+import type { Observability } from '../../src/observability/index.js';
+import { s3AccessGrants } from '../../src/s3.js';
+import type { S3AccessGrants } from '../../src/s3.js';
+import type { TrustedIdentity, UserSession } from '../../src/tip.js';
+import type { ServiceSettings } from '../express-service/config.js';
+
+const REALM = 'analytics';
+
+/** Builds the app around a trusted identity. */
+export async function createApp(
+  tip: TrustedIdentity,
+  obs: Observability,
+  settings: ServiceSettings,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  const grants = new Map<string, S3AccessGrants>();
+  const grantsFor = (session: UserSession): S3AccessGrants => {
+    const id = session.identity.idcUserId;
+    let handle = grants.get(id);
+    if (handle === undefined) {
+      if (grants.size >= 10_000) grants.delete(grants.keys().next().value as string);
+      handle = s3AccessGrants(
+        {
+          credentials: session.credentials,
+          region: settings.tipOptions.region,
+          clientConfig: settings.awsClientConfig,
+        },
+        settings.accountId === undefined ? {} : { accountId: settings.accountId },
+      );
+      grants.set(id, handle);
+    }
+    return handle;
+  };
+  const fail = (reply: FastifyReply, error: unknown) => {
+    const answer = errorResponse(error, { realm: REALM, retryAfterSeconds: 1 });
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  };
+
+  app.get('/metrics', async () => obs.metrics.snapshot());
+  // The plugin applies to the context it is registered in: only these routes need a token.
+  await app.register(async (api) => {
+    await api.register(tipPlugin, { tip, realm: REALM, observe: obs.http });
+    api.get('/me', async (request) => {
+      const { issuer, subject, idcUserId, identityStoreId } = request.tip!.identity;
+      return { issuer, subject, idcUserId, identityStoreId };
+    });
+    api.get('/whoami-aws', async (request, reply) => {
+      const session = request.tip!;
+      const sts = obs.instrumentClient(new STSClient(session.clientConfig()), session);
+      try {
+        const out = await sts.send(new GetCallerIdentityCommand({}));
+        return { arn: out.Arn, account: out.Account, userId: out.UserId };
+      } catch (error) {
+        return fail(reply, error);
+      } finally {
+        sts.destroy();
+      }
+    });
+    api.get<{ Params: { '*': string } }>('/files/*', async (request, reply) => {
+      try {
+        const object = await grantsFor(request.tip!).getObject({
+          Bucket: settings.bucket,
+          Key: request.params['*'],
+        });
+        return reply.type(object.contentType ?? 'application/octet-stream').send(Buffer.from(object.body));
+      } catch (error) {
+        return fail(reply, error);
+      }
+    });
+  });
+  return app;
+}
