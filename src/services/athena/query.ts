@@ -96,12 +96,7 @@ export async function* runQuery(
   q: ResolvedQuery,
 ): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
   const { options } = q;
-  const deadline = AbortSignal.timeout(q.timeoutMs);
-  const signal = AbortSignal.any([
-    deadline,
-    ...(options.signal ? [options.signal] : []),
-    ...(ctx.signal ? [ctx.signal] : []),
-  ]);
+  const { deadline, signal } = statementSignals(q.timeoutMs, options.signal, ctx.signal);
   const context =
     options.database !== undefined || options.catalog !== undefined
       ? {
