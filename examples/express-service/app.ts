@@ -34,6 +34,8 @@ export function createApp(tip: TrustedIdentity, obs: Observability, settings: Se
         },
         settings.accountId === undefined ? {} : { accountId: settings.accountId },
       );
+      // getObject() goes through the handle's default S3 client: observe it (span, metrics, audit).
+      obs.instrumentClient(handle.client(), session);
       grants.set(id, handle);
     }
     return handle;

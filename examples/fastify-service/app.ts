@@ -37,6 +37,8 @@ export async function createApp(
         },
         settings.accountId === undefined ? {} : { accountId: settings.accountId },
       );
+      // getObject() goes through the handle's default S3 client: observe it (span, metrics, audit).
+      obs.instrumentClient(handle.client(), session);
       grants.set(id, handle);
     }
     return handle;

@@ -33,6 +33,7 @@ async function actAs(settings: ServiceSettings, token: string, s3Uri: string | u
       },
       settings.accountId === undefined ? {} : { accountId: settings.accountId },
     );
+    obs.instrumentClient(s3.client(), user);
     const content = await s3.getObject({ Bucket: bucket, Key: key });
     object = new TextDecoder().decode(content.body);
   }
@@ -57,7 +58,9 @@ async function selfTest(emu: RunningEmulator, settings: ServiceSettings): Promis
     failures.push('not the identity-bearer role');
   if (!result.object?.startsWith('id,amount')) failures.push('object not read through Access Grants');
   const ops = result.audit.map((r) => `${r.operation}:${r.outcome}`);
-  if (ops.join() !== 'CreateTokenWithIAM:success,AssumeRole:success,GetCallerIdentity:success') {
+  if (
+    ops.join() !== 'CreateTokenWithIAM:success,AssumeRole:success,GetCallerIdentity:success,GetObject:success'
+  ) {
     failures.push(`unexpected audit trail ${ops.join()}`);
   }
   if (emu.counters.get('sso-oauth:CreateTokenWithIAM') !== 1) failures.push('expected exactly one exchange');
