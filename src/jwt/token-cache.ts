@@ -44,19 +44,21 @@ export class TokenCache {
       this.insertsSinceSweep = 0;
       this.sweep(nowMs);
     }
-    this.map.delete(digest);
-    if (this.map.size >= this.max) this.evictOne();
+    if (this.map.size >= this.max && !this.map.has(digest)) this.evictOne();
     this.map.set(digest, entry);
   }
 
   /** Evicts the oldest entry not used since it was last passed over; at most 8 second chances per call. */
   private evictOne(): void {
-    let chances = 8;
-    for (const [digest, e] of this.map) {
-      this.map.delete(digest);
-      if (!e.used || chances-- === 0) return;
+    const digests = this.map.keys();
+    for (let chances = 8; ; chances--) {
+      const next = digests.next();
+      if (next.done === true) return;
+      const e = this.map.get(next.value)!;
+      this.map.delete(next.value);
+      if (!e.used || chances === 0) return;
       e.used = false;
-      this.map.set(digest, e);
+      this.map.set(next.value, e);
     }
   }
 
