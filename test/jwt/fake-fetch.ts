@@ -46,5 +46,7 @@ export function deferred(): { route: Route; release: (r: Response) => void } {
   return { route: () => p, release };
 }
 
-/** Lets pending promise callbacks and background refreshes run. */
-export const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Lets pending promise callbacks and background refreshes (body reads included) run to completion. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+}
