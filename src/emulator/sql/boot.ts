@@ -1,0 +1,156 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+
+/** How a PGlite instance was booted. */
+export type BootSource = 'memory-snapshot' | 'file-snapshot' | 'initdb';
+
+/** A booted PGlite with how it was made and how long it took. */
+export interface BootResult {
+  readonly pg: PGlite;
+  readonly source: BootSource;
+  /** Wall time of the boot, milliseconds. */
+  readonly bootMs: number;
+}
+
+/** Options of {@link bootPglite}. */
+export interface BootOptions {
+  /**
+   * Where to persist the data-dir snapshot between processes: a file path, or `false` to keep it in
+   * memory only. Default `os.tmpdir()/tip-sdk-pglite-<pglite version>.tar.gz`.
+   */
+  readonly snapshotPath?: string | false;
+}
+
+/** Smallest plausible snapshot, bytes; anything shorter is a truncated write. */
+const MIN_SNAPSHOT_BYTES = 100_000;
+
+let memorySnapshot: Promise<Blob> | undefined;
+
+/**
+ * Boots PGlite quickly: from this process's in-memory snapshot if there is one, else from the snapshot
+ * file (validated; an unreadable file falls back to initdb), else by initdb, after which the fresh data
+ * directory is dumped to memory and written atomically to the snapshot file for the next process.
+ */
+export async function bootPglite(options: BootOptions = {}): Promise<BootResult> {
+  const started = Date.now();
+  const path = options.snapshotPath === undefined ? defaultSnapshotPath() : options.snapshotPath;
+  if (memorySnapshot) {
+    const snapshot = await memorySnapshot.catch(() => undefined);
+    if (snapshot) {
+      const pg = await PGlite.create({ loadDataDir: snapshot });
+      return { pg, source: 'memory-snapshot', bootMs: Date.now() - started };
+    }
+  }
+  if (path) {
+    const fromFile = await loadFromFile(path);
+    if (fromFile) {
+      memorySnapshot ??= Promise.resolve(fromFile.snapshot);
+      return { pg: fromFile.pg, source: 'file-snapshot', bootMs: Date.now() - started };
+    }
+  }
+  const pg = await PGlite.create();
+  const dump = pg.dumpDataDir('gzip');
+  memorySnapshot ??= dump;
+  const snapshot = await dump;
+  if (path) await writeSnapshot(path, snapshot).catch(() => undefined);
+  return { pg, source: 'initdb', bootMs: Date.now() - started };
+}
+
+async function loadFromFile(path: string): Promise<{ pg: PGlite; snapshot: Blob } | undefined> {
+  const snapshot = await readSnapshotFile(path);
+  if (!snapshot) return undefined;
+  try {
+    const pg = await PGlite.create({ loadDataDir: snapshot });
+    await pg.query('SELECT 1');
+    return { pg, snapshot };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads and validates a snapshot file: gzip magic, plausible size, and the SHA-256 digest in
+ * `<path>.sha256`. PGlite's loader cannot recover from a corrupt stream (it rejects unhandled), so a
+ * file is only used when its digest matches. Undefined when missing or invalid.
+ */
+export async function readSnapshotFile(path: string): Promise<Blob | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < MIN_SNAPSHOT_BYTES || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+  const digest = await readFile(`${path}.sha256`, 'utf8').catch(() => '');
+  if (digest.trim() !== sha256(bytes)) return undefined;
+  return new Blob([new Uint8Array(bytes)], { type: 'application/x-gzip' });
+}
+
+async function writeSnapshot(path: string, snapshot: Blob): Promise<void> {
+  const bytes = new Uint8Array(await snapshot.arrayBuffer());
+  const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${path}.${suffix}`;
+  const tempDigest = `${path}.sha256.${suffix}`;
+  try {
+    await writeFile(temp, bytes, { mode: 0o600 });
+    await writeFile(tempDigest, sha256(bytes), { mode: 0o600 });
+    // Two writers may interleave; a mismatched pair is then rejected on read and initdb runs again.
+    await rename(tempDigest, `${path}.sha256`);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    await unlink(tempDigest).catch(() => undefined);
+    throw error;
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `os.tmpdir()/tip-sdk-pglite-<version>.tar.gz`, or `false` when the PGlite version cannot be read. */
+export function defaultSnapshotPath(): string | false {
+  const version = pgliteVersion();
+  return version ? join(tmpdir(), `tip-sdk-pglite-${version}.tar.gz`) : false;
+}
+
+let cachedVersion: string | null | undefined;
+
+/** The installed PGlite version (snapshots are only valid for the build that wrote them). */
+export function pgliteVersion(): string | undefined {
+  if (cachedVersion !== undefined) return cachedVersion ?? undefined;
+  cachedVersion = null;
+  try {
+    // Works from both the ESM and the CJS build (the CJS build has no import.meta.url).
+    const base = typeof __filename === 'string' ? __filename : import.meta.url;
+    let dir = dirname(createRequire(base).resolve('@electric-sql/pglite'));
+    for (let i = 0; i < 4; i++) {
+      try {
+        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
+        if (pkg.name === '@electric-sql/pglite' && typeof pkg.version === 'string') {
+          cachedVersion = /^[\w.-]{1,40}$/.test(pkg.version) ? pkg.version : null;
+          break;
+        }
+      } catch {
+        // not this directory
+      }
+      dir = dirname(dir);
+    }
+  } catch {
+    cachedVersion = null;
+  }
+  return cachedVersion ?? undefined;
+}
+
+/** Forgets the in-memory snapshot (tests of the boot paths). */
+export function resetMemorySnapshot(): void {
+  memorySnapshot = undefined;
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { fold, grantSql, policyName, policySql, revokeSql } from './access.js';
+import { bootPglite } from './boot.js';
+import { formatColumnType, parseColumnType, pgStorageType } from './column-type.js';
+import { decodeValue } from './decode.js';
+import { SqlError, toSqlError } from './errors.js';
+import { assertUserStatementAllowed } from './guard.js';
+import { HISTORY_DDL, readHistory, recordHistory } from './history.js';
+import { qualified, quoteIdent } from './ident.js';
+import { encodeLiteral } from './literal.js';
+import { type RawResult, runExtended, runSimple } from './protocol.js';
+import type {
+  QueryHistoryEntry,
+  RunOptions,
+  SqlColumn,
+  SqlEngine,
+  SqlEngineOptions,
+  SqlResult,
+  SqlTableSpec,
+} from './types.js';
+
+/**
+ * Revocations that keep a propagated role inside its role: no `set_config` (it can set `role`), no
+ * functions of its own (a function body could `SET ROLE`), no temporary objects, no `public` writes.
+ */
+const HARDENING = `
+REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$;
+REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;
+REVOKE USAGE ON LANGUAGE sql FROM PUBLIC;`;
+
+/** Rows per INSERT statement when loading a table. */
+const INSERT_BATCH = 500;
+
+/**
+ * Boots a PGlite database (from a snapshot when possible) and returns the {@link SqlEngine} over it.
+ * Boot takes about 0.5–1.5 s from a snapshot, several seconds on the first initdb of the machine.
+ */
+export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<SqlEngine> {
+  const now = options.now ?? Date.now;
+  const boot = await bootPglite(
+    options.snapshotPath === undefined ? {} : { snapshotPath: options.snapshotPath },
+  );
+  const pg = boot.pg;
+  let closed = false;
+  let tail: Promise<unknown> = Promise.resolve();
+  const declaredTypes = new Map<string, string>();
+  const typeNames = new Map<string, string>();
+
+  /** Runs `fn` after every earlier operation: PGlite has one connection, and roles are per transaction. */
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(() => {
+      if (closed) throw new SqlError('08003', 'The SQL engine is closed.');
+      return fn();
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  await runSimple(pg, HARDENING + HISTORY_DDL);
+
+  const typeName = async (oid: number, typmod: number): Promise<string> => {
+    const key = `${oid}:${typmod}`;
+    let name = typeNames.get(key);
+    if (name === undefined) {
+      const r = await runExtended(pg, 'SELECT format_type($1::oid, $2::int)', [String(oid), String(typmod)]);
+      name = r.rows[0]?.[0] ?? 'unknown';
+      typeNames.set(key, name);
+    }
+    return name;
+  };
+
+  const toResult = async (raw: RawResult): Promise<SqlResult> => {
+    const columns: SqlColumn[] = [];
+    for (const f of raw.fields) {
+      const declaredType = f.tableOid ? declaredTypes.get(`${f.tableOid}:${f.columnNumber}`) : undefined;
+      columns.push({
+        name: f.name,
+        pgType: await typeName(f.typeOid, f.typmod),
+        typeOid: f.typeOid,
+        typmod: f.typmod,
+        ...(declaredType ? { declaredType } : {}),
+      });
+    }
+    const rows = raw.rows.map((row) => row.map((v, i) => decodeValue(v, raw.fields[i]?.typeOid ?? 25)));
+    const [command = '', ...rest] = raw.tag.split(' ');
+    const last = rest.at(-1);
+    const rowCount = last !== undefined && /^\d+$/.test(last) ? Number(last) : raw.rows.length;
+    return {
+      columns,
+      rows,
+      textRows: raw.rows,
+      rowCount,
+      command: raw.tag.startsWith('CREATE') ? raw.tag : command,
+    };
+  };
+
+  const rollback = () => runSimple(pg, 'ROLLBACK').catch(() => undefined);
+
+  const execAs = async (role: string, sql: string, opts: RunOptions): Promise<RawResult> => {
+    if (opts.signal?.aborted) throw new SqlError('57014', 'The query was cancelled before it started.');
+    assertUserStatementAllowed(sql);
+    const params = (opts.params ?? []).map(encodeParam);
+    let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
+    if (opts.searchPath) {
+      const path = opts.searchPath.map((s) => quoteIdent(fold(s))).join(', ');
+      setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
+    }
+    try {
+      await runSimple(pg, setup);
+      const raw = await runExtended(pg, sql, params);
+      const who = await runExtended(pg, 'SELECT current_user', []);
+      if (who.rows[0]?.[0] !== role) {
+        throw new SqlError('42501', 'The statement changed the current role; its effects were rolled back.');
+      }
+      if (opts.signal?.aborted) throw new SqlError('57014', 'The query was cancelled.');
+      const end = await runSimple(pg, 'COMMIT');
+      if (end.tag === 'ROLLBACK') throw new SqlError('40000', 'The transaction was rolled back.');
+      return raw;
+    } catch (error) {
+      await rollback();
+      throw toSqlError(error);
+    }
+  };
+
+  const engine: SqlEngine = {
+    boot: { source: boot.source, bootMs: boot.bootMs },
+
+    createSchema: (name) =>
+      serial(async () => {
+        await runSimple(pg, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(fold(name))}`);
+      }),
+
+    createTable: (schema, table: SqlTableSpec) =>
+      serial(async () => {
+        const types = table.columns.map((c) => parseColumnType(c.type));
+        if (types.length === 0)
+          throw new SqlError('42P16', `Table "${table.name}" needs at least one column.`);
+        const target = qualified(fold(schema), fold(table.name));
+        const columnsSql = table.columns.map(
+          (c, i) => `${quoteIdent(fold(c.name))} ${pgStorageType(types[i]!)}`,
+        );
+        await runSimple(
+          pg,
+          `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(fold(schema))};\n` +
+            `CREATE TABLE ${target} (${columnsSql.join(', ')});\n` +
+            `ALTER TABLE ${target} ENABLE ROW LEVEL SECURITY;\nALTER TABLE ${target} FORCE ROW LEVEL SECURITY;`,
+        );
+        const rows = table.rows ?? [];
+        for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+          const values = rows.slice(start, start + INSERT_BATCH).map((row, n) => {
+            if (row.length !== types.length) {
+              throw new SqlError(
+                '22023',
+                `Row ${start + n} of "${table.name}" has ${row.length} cells; the table has ${types.length} columns.`,
+              );
+            }
+            return `(${row.map((cell, i) => encodeLiteral(cell, types[i]!)).join(', ')})`;
+          });
+          await runSimple(pg, `INSERT INTO ${target} VALUES ${values.join(',\n')}`);
+        }
+        const oid = await runExtended(pg, 'SELECT to_regclass($1)::oid', [target]);
+        const tableOid = oid.rows[0]?.[0];
+        for (const [i, t] of types.entries()) declaredTypes.set(`${tableOid}:${i + 1}`, formatColumnType(t));
+      }),
+
+    ensureRole: (name) =>
+      serial(async () => {
+        const exists = await runExtended(pg, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+        if (exists.rows.length === 0) {
+          await runSimple(
+            pg,
+            `CREATE ROLE ${quoteIdent(name)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT`,
+          );
+        }
+      }),
+
+    grantRoleTo: (group, member) =>
+      serial(async () => {
+        await runSimple(pg, `GRANT ${quoteIdent(group)} TO ${quoteIdent(member)}`);
+      }),
+
+    grant: (grant) =>
+      serial(async () => {
+        await runSimple(pg, grantSql(grant));
+        await ensurePolicy(pg, grant.schema, grant.table, grant.role);
+      }),
+
+    grantSelect: (schema, table, role, columns) =>
+      engine.grant({ schema, table, role, privileges: ['SELECT'], ...(columns ? { columns } : {}) }),
+
+    revoke: (revoke) =>
+      serial(async () => {
+        await runSimple(pg, revokeSql(revoke));
+      }),
+
+    setRowFilter: (schema, table, role, expression) =>
+      serial(async () => {
+        const [drop, create] = policySql(schema, table, role, expression).split('\n');
+        // One statement per protocol message: an expression cannot smuggle in a second statement.
+        await runExtended(pg, drop!, []);
+        await runExtended(pg, create!, []);
+      }),
+
+    runAs: (role, sql, opts = {}) =>
+      serial(async () => {
+        const startedAt = now();
+        const queryId = opts.queryId ?? randomUUID();
+        const base = { queryId, role, sql, startedAt };
+        try {
+          const result = await toResult(await execAs(role, sql, opts));
+          await recordHistory(pg, { ...base, endedAt: now(), status: 'success', rowCount: result.rowCount });
+          return result;
+        } catch (error) {
+          const e = toSqlError(error);
+          const status: QueryHistoryEntry['status'] = e.code === '57014' ? 'cancelled' : 'failed';
+          const entry = {
+            ...base,
+            endedAt: now(),
+            status,
+            rowCount: 0,
+            error: { code: e.code, message: e.message },
+          };
+          await recordHistory(pg, entry).catch(() => undefined);
+          throw e;
+        }
+      }),
+
+    admin: (sql, params) =>
+      serial(async () =>
+        toResult(params ? await runExtended(pg, sql, params.map(encodeParam)) : await runSimple(pg, sql)),
+      ),
+
+    history: (filter) => serial(() => readHistory(pg, filter)),
+
+    close: () =>
+      serial(async () => {
+        closed = true;
+        await pg.close();
+      }),
+  };
+  return engine;
+}
+
+/** Gives the role a `USING (true)` policy on an RLS table unless it already has one (a row filter). */
+async function ensurePolicy(pg: PGlite, schema: string, table: string, role: string): Promise<void> {
+  const target = qualified(fold(schema), fold(table));
+  const rls = await runExtended(pg, 'SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass($1)', [
+    target,
+  ]);
+  if (rls.rows[0]?.[0] !== 't') return;
+  const exists = await runExtended(
+    pg,
+    'SELECT 1 FROM pg_policy WHERE polrelid = to_regclass($1) AND polname = $2',
+    [target, policyName(role)],
+  );
+  if (exists.rows.length === 0) {
+    const [, create] = policySql(schema, table, role, undefined).split('\n');
+    await runExtended(pg, create!, []);
+  }
+}
+
+/** Text form of a positional parameter. */
+function encodeParam(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}

@@ -1,0 +1,103 @@
+import { type PGlite, protocol } from '@electric-sql/pglite';
+import { toSqlError } from './errors.js';
+
+/** A result column as Postgres describes it. */
+export interface RawField {
+  readonly name: string;
+  /** Type OID. */
+  readonly typeOid: number;
+  /** Type modifier (`-1` when none); carries varchar length and numeric precision/scale. */
+  readonly typmod: number;
+  /** OID of the table the column comes from, `0` for an expression. */
+  readonly tableOid: number;
+  /** Attribute number within that table, `0` for an expression. */
+  readonly columnNumber: number;
+}
+
+/** The outcome of one statement in text format. */
+export interface RawResult {
+  readonly fields: readonly RawField[];
+  readonly rows: (string | null)[][];
+  /** Command tag, e.g. `SELECT 3`, `INSERT 0 1`. */
+  readonly tag: string;
+}
+
+interface FieldMessage {
+  name: string;
+  tableID: number;
+  columnID: number;
+  dataTypeID: number;
+  dataTypeModifier: number;
+}
+
+interface Message {
+  name: string;
+  fields?: unknown[];
+  text?: string;
+}
+
+const OPTIONS = { syncToFs: false, throwOnError: true } as const;
+
+/**
+ * Runs one statement through the extended protocol (Parse/Bind/Describe/Execute/Sync) with text
+ * parameters and text results. A Parse message holds exactly one statement, so Postgres itself rejects
+ * `a; b` with 42601. The caller must hold the engine's queue: this bypasses PGlite's own locking.
+ */
+export async function runExtended(
+  pg: PGlite,
+  sql: string,
+  params: readonly (string | null)[],
+): Promise<RawResult> {
+  const { serialize } = protocol;
+  const messages: Message[] = [];
+  const send = async (bytes: Uint8Array) => {
+    const result = await pg.execProtocol(bytes, OPTIONS);
+    messages.push(...(result.messages as unknown as Message[]));
+  };
+  try {
+    await send(serialize.parse({ text: sql }));
+    await send(serialize.bind({ values: [...params] }));
+    await send(serialize.describe({ type: 'P' }));
+    await send(serialize.execute({}));
+  } catch (error) {
+    throw toSqlError(error);
+  } finally {
+    await pg.execProtocol(serialize.sync(), { syncToFs: false, throwOnError: false });
+  }
+  return collect(messages);
+}
+
+/** Runs trusted, engine-built SQL (may hold several statements) through the simple protocol. */
+export async function runSimple(pg: PGlite, sql: string): Promise<RawResult> {
+  const { serialize } = protocol;
+  try {
+    const result = await pg.execProtocol(serialize.query(sql), OPTIONS);
+    return collect(result.messages as unknown as Message[]);
+  } catch (error) {
+    throw toSqlError(error);
+  }
+}
+
+function collect(messages: readonly Message[]): RawResult {
+  let fields: RawField[] = [];
+  let rows: (string | null)[][] = [];
+  let tag = '';
+  for (const message of messages) {
+    if (message.name === 'rowDescription') {
+      // A new statement's result starts: keep only the last statement's rows (simple protocol).
+      fields = (message.fields as FieldMessage[]).map((f) => ({
+        name: f.name,
+        typeOid: f.dataTypeID,
+        typmod: f.dataTypeModifier,
+        tableOid: f.tableID,
+        columnNumber: f.columnID,
+      }));
+      rows = [];
+    } else if (message.name === 'dataRow') {
+      rows.push(message.fields as (string | null)[]);
+    } else if (message.name === 'commandComplete') {
+      tag = message.text ?? '';
+    }
+  }
+  return { fields, rows, tag };
+}
