@@ -1,0 +1,28 @@
+import { expectTypeOf, test } from 'vitest';
+import { createTrustedIdentity, fromTrustedIdentity } from '../../src/index.js';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { UserSession } from '../../src/index.js';
+
+const issuers = [{ issuer: 'https://idp.example.com', audience: 'api', algorithms: ['RS256'] as const }];
+const applicationArn = 'arn:aws:sso::123456789012:application/ssoins-1111222233334444/apl-aaaabbbbccccdddd';
+const accessRoleArn = 'arn:aws:iam::123456789012:role/r';
+
+test('required options', () => {
+  // @ts-expect-error region is required
+  createTrustedIdentity({ issuers, applicationArn, accessRoleArn });
+  // @ts-expect-error applicationArn is required
+  createTrustedIdentity({ region: 'us-east-1', issuers, accessRoleArn });
+  // @ts-expect-error accessRoleArn is required
+  createTrustedIdentity({ region: 'us-east-1', issuers, applicationArn });
+  // @ts-expect-error token is required
+  fromTrustedIdentity({ region: 'us-east-1', applicationArn, accessRoleArn });
+});
+
+test('result types', () => {
+  const tip = createTrustedIdentity({ region: 'us-east-1', issuers, applicationArn, accessRoleArn });
+  expectTypeOf(tip.forToken).returns.resolves.toEqualTypeOf<UserSession>();
+  expectTypeOf<UserSession['credentials']>().toEqualTypeOf<AwsCredentialIdentityProvider>();
+  expectTypeOf(
+    fromTrustedIdentity({ region: 'us-east-1', token: 'x', applicationArn, accessRoleArn }),
+  ).toEqualTypeOf<AwsCredentialIdentityProvider>();
+});
