@@ -166,7 +166,8 @@ class TypeParser {
         this.pos = save;
       }
     }
-    const scalar = ALIASES[name];
+    // Own keys only: `constructor` or `__proto__` must not resolve through the prototype.
+    const scalar = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (scalar === undefined) throw unknownType(this.text);
     const params: number[] = [];
     if (this.accept('(')) {

@@ -40,6 +40,9 @@ describe('column types', () => {
     'decimal(99999)',
     'x'.repeat(3000),
     'array<int>>',
+    'constructor',
+    '__proto__',
+    'array<toString>',
     '',
   ])('rejects %j with 42704', (text) => {
     expect(() => parseColumnType(text)).toThrow(expect.objectContaining({ code: '42704' }));
