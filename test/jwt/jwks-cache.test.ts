@@ -192,6 +192,21 @@ describe('JWKS cache', () => {
     expect(f.calls.length).toBe(3);
   });
 
+  it('hydrate() rejects with the first failure and still loads the other issuers', async () => {
+    const other = 'https://other.example.com';
+    const { verifier } = setup(
+      { [DISCOVERY]: json({}, 500), [`${other}/jwks`]: json(jwksOf('ec')) },
+      {
+        issuers: [
+          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] },
+          { issuer: other, audience: AUDIENCE, algorithms: ['ES256'], jwksUri: `${other}/jwks` },
+        ],
+      },
+    );
+    expect(await code(verifier.hydrate())).toBe('ERR_JWKS_UNAVAILABLE');
+    expect(Object.keys(verifier.exportCache().issuers)).toEqual([other]);
+  });
+
   it('exports and imports the cache for cold starts, validating what it imports', async () => {
     const warm = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json(jwksOf('rsa', 'ec')) });
     await warm.verifier.hydrate();
