@@ -204,6 +204,7 @@ describe('JWKS cache', () => {
       },
     );
     expect(await code(verifier.hydrate())).toBe('ERR_JWKS_UNAVAILABLE');
+    await flush();
     expect(Object.keys(verifier.exportCache().issuers)).toEqual([other]);
   });
 
