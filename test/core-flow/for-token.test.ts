@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { isTipError } from '../../src/errors.js';
 import {
   APP_ROLE_ARN,
+  SERVICE_CREDENTIALS,
   createFakeAws,
   fakeJwt,
   idcUserIdOf,
@@ -44,6 +45,9 @@ describe('forToken', () => {
     ]);
     const config = session.clientConfig();
     expect(config.region).toBe('us-east-1');
+    // The service's own credentials are never handed to the user's clients.
+    expect(config.credentials).toBe(session.credentials);
+    expect(JSON.stringify(config)).not.toContain('AKIASERVICE');
     expect(await config.credentials()).toEqual(creds);
     expect(events.at(-1)).toEqual({
       type: 'cache.hit',
@@ -51,6 +55,19 @@ describe('forToken', () => {
       subject: 'alice',
       idcUserId: idcUserIdOf('alice'),
     });
+  });
+
+  it('passes clientConfig settings through to the user clients', async () => {
+    const { tip } = fakeTip(clock, {
+      clientConfig: { credentials: SERVICE_CREDENTIALS, customUserAgent: 'analytics-app/1.0' },
+    });
+    const session = await tip.forToken(fakeJwt('pat', 'p1'));
+    expect(session.clientConfig()).toMatchObject({
+      region: 'us-east-1',
+      customUserAgent: 'analytics-app/1.0',
+    });
+    expect(Object.isFrozen(session)).toBe(true);
+    expect(Object.isFrozen(session.identity)).toBe(true);
   });
 
   it('reuses cached credentials for a new JWT of the same user (no second exchange)', async () => {
