@@ -3,8 +3,11 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
+import { fromTrustedIdentity } from '../../src/credentials/from-trusted-identity.js';
 import { isTipError } from '../../src/errors.js';
 import {
+  ACCESS_ROLE,
+  APP,
   APPLICATION_ROLE,
   BULK_USERS,
   NO_SETCONTEXT_ROLE,
@@ -242,6 +245,26 @@ describe('core flow against the emulator', () => {
     });
     const error = await tip.forToken(await token('user7')).catch((e: unknown) => e);
     expect(isTipError(error, 'ERR_AWS_THROTTLED')).toBe(true);
+  });
+
+  it('fromTrustedIdentity gives an SDK client the user identity, with one exchange for many calls', async () => {
+    const { region: _r, maxAttempts: _m, ...clientConfig } = emu.clientConfig({ service: 'sts' });
+    const jwt = await token('user0');
+    const provider = fromTrustedIdentity({
+      region: emu.region,
+      token: jwt,
+      applicationArn: APP,
+      accessRoleArn: ACCESS_ROLE,
+      clientConfig,
+      clock: () => emu.clock.now(),
+    });
+    const arns = await Promise.all(Array.from({ length: 5 }, async () => (await whoAmI(provider)).Arn));
+    const user = emu.config.identityCenter.users.find((u) => u.userName === 'user0')!;
+    expect(new Set(arns)).toEqual(
+      new Set([`arn:aws:sts::123456789012:assumed-role/analytics/tip-${user.userId}`]),
+    );
+    expect(exchanges()).toBe(1);
+    expect(assumes()).toBe(1);
   });
 
   it('rejects a token from an unknown issuer before calling AWS', async () => {
