@@ -24,7 +24,7 @@ export interface KeySource {
   current(): IndexedKeySet | undefined;
   /** True when waiting for keys may help: a fetch is in flight, or the cooldown since the last one is over. */
   canFetch(now: number): boolean;
-  /** True when the held keys are older than the max age. */
+  /** True when the held keys are older than the max age and no fetch is in flight. */
   isStale(now: number): boolean;
   /** Loads keys once (single flight); rejects with a `TipError`. */
   refresh(): Promise<void>;
@@ -76,7 +76,11 @@ export class RemoteKeySource implements KeySource {
   }
 
   isStale(now: number): boolean {
-    return this.set !== undefined && now - this.set.fetchedAt >= this.settings.maxAgeMs;
+    return (
+      this.inflight === undefined &&
+      this.set !== undefined &&
+      now - this.set.fetchedAt >= this.settings.maxAgeMs
+    );
   }
 
   refresh(): Promise<void> {
