@@ -1,11 +1,11 @@
 /**
- * The Data API's databases: the configured layout (`database-setup.ts`) applied to a SQL runner, and the
- * internal schema of each (target, database).
+ * The Data API's databases: the configured layout (`database-setup.ts`) applied to the emulator's SQL engine
+ * (one engine for the Redshift side), and the internal schemas of each (target, database).
  */
 import type { EmulatorRuntime } from '../core/types.js';
-import { databaseSchemas, redshiftSetup } from './database-setup.js';
+import { databaseSchemas, redshiftLayout } from './database-setup.js';
 import type { DatabaseSchemas, RedshiftBackend } from './data-state.js';
-import { PgliteRunner } from './pglite-runner.js';
+import { EngineRunner } from './engine-runner.js';
 import { listTargets, targetKey } from './targets.js';
 
 /**
@@ -19,7 +19,10 @@ export async function createSqlBackend(runtime: EmulatorRuntime): Promise<Redshi
     for (const db of target.config.databases)
       schemas.set(`${targetKey(target)}/${db.name}`, databaseSchemas(target, db));
   }
-  const runner = schemas.size === 0 ? undefined : await PgliteRunner.create(redshiftSetup(runtime.config));
+  const runner =
+    schemas.size === 0
+      ? undefined
+      : await EngineRunner.create(redshiftLayout(runtime.config), () => runtime.now());
   return {
     schemasOf: (target, database) => schemas.get(`${targetKey(target)}/${database}`),
     runner: () =>

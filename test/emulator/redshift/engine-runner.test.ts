@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseSchemas, redshiftSetup } from '../../../src/emulator/redshift/database-setup.js';
-import { PgliteRunner, refusal } from '../../../src/emulator/redshift/pglite-runner.js';
+import { databaseSchemas, redshiftLayout } from '../../../src/emulator/redshift/database-setup.js';
+import { EngineRunner } from '../../../src/emulator/redshift/engine-runner.js';
+import { refusal } from '../../../src/emulator/redshift/statement-guard.js';
 import { RunnerFailure, type RunnerStatement } from '../../../src/emulator/redshift/sql-runner.js';
 import { redshiftSection, testConfig } from './helpers/runtime.js';
 
@@ -10,9 +11,9 @@ const PATH = databaseSchemas(
   config.redshift.targets[0]!.databases[0]!,
 ).searchPath;
 
-let runner: PgliteRunner;
+let runner: EngineRunner;
 beforeAll(async () => {
-  runner = await PgliteRunner.create(redshiftSetup(config));
+  runner = await EngineRunner.create(redshiftLayout(config), Date.now);
 }, 60_000);
 afterAll(async () => {
   await runner?.close();
@@ -30,7 +31,7 @@ async function failure(role: string, statements: RunnerStatement[]): Promise<Run
   throw new Error('expected a failure');
 }
 
-describe('PgliteRunner with the configured layout', () => {
+describe('EngineRunner with the configured layout', () => {
   it('runs as the role, applies the user and group grants and row filters', async () => {
     const [who] = await runner.run('AWSIDC:alice', PATH, [st('select current_user')]);
     expect(who?.rows).toEqual([['AWSIDC:alice']]);
@@ -38,7 +39,7 @@ describe('PgliteRunner with the configured layout', () => {
     const [alice] = await runner.run('AWSIDC:alice', PATH, [st('select region from sales order by amount')]);
     expect(alice?.rows).toEqual([['eu'], ['eu']]);
     const [bob] = await runner.run('AWSIDC:bob', PATH, [st('select count(*) from sales')]);
-    expect(bob?.rows).toEqual([[4]]);
+    expect(bob?.rows).toEqual([[BigInt(4)]]);
     const [reporter] = await runner.run('reporter', PATH, [st('select region from sales')]);
     expect(reporter?.rows).toEqual([['us']]);
     const denied = await failure('AWSIDC:carol', [st('select * from sales')]);
@@ -59,7 +60,7 @@ describe('PgliteRunner with the configured layout', () => {
       st('select count(*) from numbers'),
     ]);
     expect(insert).toMatchObject({ hasResultSet: false, rowCount: 2 });
-    expect(count?.rows).toEqual([[27]]);
+    expect(count?.rows).toEqual([[BigInt(27)]]);
   });
 
   it('rolls back the whole run when a statement fails', async () => {
@@ -71,7 +72,7 @@ describe('PgliteRunner with the configured layout', () => {
     const [count] = await runner.run('AWSIDC:alice', PATH, [
       st('select count(*) from numbers where n = 500'),
     ]);
-    expect(count?.rows).toEqual([[0]]);
+    expect(count?.rows).toEqual([[BigInt(0)]]);
   });
 
   it.each([
@@ -120,7 +121,7 @@ describe('PgliteRunner with the configured layout', () => {
   });
 });
 
-describe('PgliteRunner value forms', () => {
+describe('EngineRunner value forms', () => {
   it('keeps dates and timestamps in Postgres text form', async () => {
     const [r] = await runner.run('AWSIDC:alice', PATH, [
       st("select date '2026-01-02' as d, timestamp '2026-01-02 03:04:05.5' as ts, 12.50::numeric(6,2) as n"),
