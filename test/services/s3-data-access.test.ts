@@ -137,6 +137,38 @@ describe('S3 Access Grants cache', () => {
     expect(new Set(all.map((a) => a.credentials.accessKeyId)).size).toBe(1);
   });
 
+  it('makes one call for a cold burst of different keys under one prefix', async () => {
+    const { s3, clock } = handle();
+    const calls = grantsEndpoint([{ scope: 's3://lake/team-a/*', permission: 'READWRITE' }], clock);
+    const all = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        s3.getDataAccess({
+          target: `s3://lake/team-a/k${i}`,
+          permission: i % 2 === 0 ? 'READWRITE' : 'READ',
+        }),
+      ),
+    );
+    expect(calls).toHaveLength(1);
+    expect(new Set(all.map((a) => a.credentials.accessKeyId)).size).toBe(1);
+  });
+
+  it('after waiting for a call that does not cover the target, asks for its own', async () => {
+    const { s3, clock } = handle();
+    const calls = grantsEndpoint(
+      [
+        { scope: 's3://lake/a/*', permission: 'READ' },
+        { scope: 's3://lake/b/*', permission: 'READ' },
+      ],
+      clock,
+    );
+    const [a, b] = await Promise.all([
+      s3.getDataAccess({ target: 's3://lake/a/x', permission: 'READ' }),
+      s3.getDataAccess({ target: 's3://lake/b/x', permission: 'READ' }),
+    ]);
+    expect([a.scope, b.scope]).toEqual(['s3://lake/a/*', 's3://lake/b/*']);
+    expect(calls.map((c) => c.target)).toEqual(['s3://lake/a/x', 's3://lake/b/x']);
+  });
+
   it('asks again when cached credentials come within minRemainingMs of expiry', async () => {
     const { s3, clock } = handle();
     const calls = grantsEndpoint([{ scope: 's3://lake/team-a/*', permission: 'READ' }], clock);

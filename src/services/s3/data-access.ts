@@ -12,127 +12,24 @@ import {
 } from '@aws-sdk/client-s3-control';
 import type { GetDataAccessCommandOutput } from '@aws-sdk/client-s3-control';
 import { cacheKey } from '../../cache/key.js';
+import { raceAbort } from '../../aws/abort.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
 import { sdkClientConfig } from '../context.js';
 import { DenialCache, GrantIndex } from './grant-index.js';
+import { deniedError, readAccess } from './responses.js';
+import {
+  ACCOUNT,
+  INSTANCE_TTL_MS,
+  PERMISSIONS,
+  duration,
+  privilegeOf,
+  resolveS3Settings,
+} from './settings.js';
 import type { DataAccess, GetDataAccessOptions, S3AccessGrantsOptions } from './types.js';
-import { formatTarget, invalidScope, parseS3Target, scopeCovers, validScope } from './uri.js';
+import { formatTarget, parseS3Target, scopeCovers, servingPermissions } from './uri.js';
 import type { GrantPermission, S3Target } from './uri.js';
-
-const PERMISSIONS: readonly GrantPermission[] = ['READ', 'WRITE', 'READWRITE'];
-const ACCOUNT = /^\d{12}$/;
-/** How long an instance lookup is trusted, in ms. */
-const INSTANCE_TTL_MS = 3_600_000;
-
-/** The resolved settings of a data-access cache. */
-interface Settings {
-  readonly durationSeconds: number;
-  readonly privilege: 'Default' | 'Minimal';
-  readonly deniedTtlMs: number;
-  readonly minRemainingMs: number;
-  readonly maxEntries: number;
-}
-
-function nonNegative(path: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw optionError(path, 'must be a non-negative finite number');
-  return value;
-}
-
-function duration(path: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 900 || value > 43_200)
-    throw optionError(path, 'must be a whole number of seconds from 900 to 43200');
-  return value;
-}
-
-function privilegeOf(path: string, value: unknown, fallback: 'Default' | 'Minimal'): 'Default' | 'Minimal' {
-  if (value === undefined) return fallback;
-  if (value !== 'Default' && value !== 'Minimal') throw optionError(path, "must be 'Default' or 'Minimal'");
-  return value;
-}
-
-/** Validates handle options. @throws TypeError */
-export function resolveS3Settings(options: S3AccessGrantsOptions): Settings {
-  if (options.accountId !== undefined && !ACCOUNT.test(options.accountId))
-    throw optionError('s3.accountId', 'must be a 12-digit AWS account id');
-  if (options.instanceAccountId !== undefined && !ACCOUNT.test(options.instanceAccountId))
-    throw optionError('s3.instanceAccountId', 'must be a 12-digit AWS account id');
-  const maxEntries = nonNegative('s3.maxEntries', options.maxEntries, 1_000);
-  if (maxEntries < 1) throw optionError('s3.maxEntries', 'must be at least 1');
-  return {
-    durationSeconds: duration('s3.durationSeconds', options.durationSeconds, 3_600),
-    privilege: privilegeOf('s3.privilege', options.privilege, 'Default'),
-    deniedTtlMs: nonNegative('s3.deniedTtlMs', options.deniedTtlMs, 30_000),
-    minRemainingMs: nonNegative('s3.minRemainingMs', options.minRemainingMs, 60_000),
-    maxEntries,
-  };
-}
-
-function deniedError(target: string, permission: GrantPermission, cause?: unknown): TipError {
-  const base = isTipError(cause) ? cause : undefined;
-  return new TipError(
-    'ERR_ACCESS_DENIED',
-    `S3 Access Grants gives this user no ${permission} grant covering ${target}: add a grant for the user or one of their groups.`,
-    {
-      cause,
-      details: {
-        ...(base?.details ?? {}),
-        service: 's3-control',
-        operation: 'GetDataAccess',
-        target,
-        permission,
-      },
-      ...(base?.requestId === undefined ? {} : { requestId: base.requestId }),
-    },
-  );
-}
-
-function readAccess(
-  out: GetDataAccessCommandOutput,
-  target: S3Target,
-  permission: GrantPermission,
-  privilege: 'Default' | 'Minimal',
-): DataAccess {
-  const c = out.Credentials;
-  const expiration = c?.Expiration;
-  if (
-    typeof c?.AccessKeyId !== 'string' ||
-    typeof c.SecretAccessKey !== 'string' ||
-    typeof c.SessionToken !== 'string' ||
-    !(expiration instanceof Date) ||
-    Number.isNaN(expiration.getTime())
-  ) {
-    throw new TipError(
-      'ERR_SERVICE_RESPONSE_INVALID',
-      'GetDataAccess returned no complete credentials; check the S3 Control endpoint.',
-      { details: { service: 's3-control', operation: 'GetDataAccess' } },
-    );
-  }
-  if (!validScope(out.MatchedGrantTarget)) throw invalidScope();
-  const matched = out.MatchedGrantTarget;
-  const grantee =
-    typeof out.Grantee?.GranteeType === 'string' && typeof out.Grantee.GranteeIdentifier === 'string'
-      ? { type: out.Grantee.GranteeType, id: out.Grantee.GranteeIdentifier }
-      : undefined;
-  return Object.freeze({
-    // Not frozen: SDK clients annotate the credentials object they are given.
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      expiration,
-    },
-    scope: privilege === 'Minimal' ? formatTarget(target) : matched,
-    matchedGrantTarget: matched,
-    permission,
-    grantee,
-    expiresAt: expiration.getTime(),
-  });
-}
 
 /** The data-access part of the handle. */
 export interface DataAccessCache {
@@ -162,6 +59,29 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     return control;
   };
   const user = ctx.identity.idcUserId ?? ctx.identity.subject;
+  /** GetDataAccess calls in flight per bucket, so a cold burst under one prefix makes one call. */
+  const flights = new Map<string, Set<{ permission: GrantPermission; done: Promise<unknown> }>>();
+
+  /** Calls in flight on the same bucket whose permission could serve `permission` (synchronous). */
+  function servingFlights(bucket: string, permission: GrantPermission): Promise<unknown>[] {
+    const serving = servingPermissions(permission);
+    return [...(flights.get(bucket) ?? [])].filter((f) => serving.includes(f.permission)).map((f) => f.done);
+  }
+
+  function track(bucket: string, permission: GrantPermission, done: Promise<unknown>): void {
+    let set = flights.get(bucket);
+    if (set === undefined) {
+      set = new Set();
+      flights.set(bucket, set);
+    }
+    const flight = { permission, done };
+    set.add(flight);
+    const remove = (): void => {
+      set.delete(flight);
+      if (set.size === 0 && flights.get(bucket) === set) flights.delete(bucket);
+    };
+    done.then(remove, remove);
+  }
 
   async function callerAccount(): Promise<string> {
     const fromOptions = options.accountId;
@@ -227,7 +147,20 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
       throw deniedError(text, permission);
     }
     const key = cacheKey('s3-data-access', [user, permission, privilege, String(seconds), text]);
-    return memo.get(
+    // A call in flight on this bucket may return a grant covering this target too: wait for it once.
+    const pending =
+      privilege === 'Default' && memo.peek(key) === undefined
+        ? servingFlights(target.bucket, permission)
+        : [];
+    if (pending.length > 0) {
+      await raceAbort(Promise.allSettled(pending), request.signal ?? ctx.signal);
+      const late = index.find(target, permission, settings.minRemainingMs);
+      if (late !== undefined) {
+        ctx.emit({ type: 'data-access', outcome: 'hit', target: text, permission });
+        return late;
+      }
+    }
+    const result = memo.get(
       key,
       async ({ signal }) => {
         ctx.emit({ type: 'data-access', outcome: 'miss', target: text, permission });
@@ -269,6 +202,8 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
         minRemainingMs: settings.minRemainingMs,
       },
     );
+    if (privilege === 'Default') track(target.bucket, permission, result);
+    return result;
   }
 
   return {

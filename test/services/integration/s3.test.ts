@@ -109,6 +109,16 @@ describe('S3 Access Grants against the emulator', () => {
     expect(dataAccessCalls()).toBe(1);
   });
 
+  it('a cold burst of different keys under one prefix makes one call', async () => {
+    const s3 = handleFor(alice);
+    const keys = Array.from({ length: 20 }, (_, i) => `team-a/many/${String(i).padStart(2, '0')}.txt`);
+    const texts = await Promise.all(
+      keys.map((Key) => s3.getObject({ Bucket: 'lake', Key }).then((o) => o.text())),
+    );
+    expect(texts[3]).toBe('n3');
+    expect(dataAccessCalls()).toBe(1);
+  });
+
   it('denies writes under a READ grant and caches the denial briefly', async () => {
     const s3 = handleFor(alice);
     for (let i = 0; i < 3; i++) {
