@@ -1,8 +1,15 @@
 import { defineConfig } from 'tsup';
 
-/** Public entry points; each becomes a subpath export in package.json. */
+/** Public entry points; each (but the CLI) is a subpath export in package.json. */
 export const entries = {
   index: 'src/index.ts',
+  athena: 'src/athena.ts',
+  redshift: 'src/redshift.ts',
+  s3: 'src/s3.ts',
+  express: 'src/express.ts',
+  fastify: 'src/fastify.ts',
+  emulator: 'src/emulator/index.ts',
+  cli: 'src/cli/index.ts',
 };
 
 export default defineConfig({

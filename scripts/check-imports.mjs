@@ -11,7 +11,12 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
 // Peer-like dependencies come from this project's node_modules through NODE_PATH-free symlinks: install
 // the tarball with its own dependencies, offline from the local cache where possible.
-execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', resolve(tarball)], {
+// Optional peer dependencies are installed at the versions this project tests with, as a user would.
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
+const peers = Object.keys(pkg.peerDependencies ?? {}).map(
+  (name) => `${name}@${lock.packages[`node_modules/${name}`]?.version ?? pkg.peerDependencies[name]}`,
+);
+execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', resolve(tarball), ...peers], {
   cwd: dir,
   stdio: 'inherit',
 });
