@@ -100,6 +100,14 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo)
     io.stderr(`tip-sdk emulator: cannot start: ${(err as Error).message}\n`);
     return 1;
   }
+  // Listen for signals before announcing readiness, so a signal sent on the announcement is never missed.
+  const stopped = new Promise<void>((resolve) => {
+    const off = io.onSignal((signal) => {
+      off();
+      io.stderr(`tip-sdk emulator: ${signal} received, stopping\n`);
+      resolve();
+    });
+  });
   io.stdout(
     [
       `tip-sdk emulator listening (development only)`,
@@ -113,13 +121,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo)
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const off = io.onSignal((signal) => {
-      off();
-      io.stderr(`tip-sdk emulator: ${signal} received, stopping\n`);
-      resolve();
-    });
-  });
+  await stopped;
   await emu.stop();
   return 0;
 }

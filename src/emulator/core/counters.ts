@@ -2,9 +2,9 @@
 
 /** A point-in-time copy of the counters. */
 export interface CounterSnapshot {
-  /** `sts:AssumeRole` -> calls (every request routed to the operation, successful or not). */
+  /** `sts:AssumeRole` -> calls (every request routed to the operation, whatever its outcome, SigV4 failures included). */
   readonly operations: Readonly<Record<string, number>>;
-  /** Caller principal ARN -> calls. */
+  /** Authenticated caller principal ARN -> calls. */
   readonly callers: Readonly<Record<string, number>>;
   /** IdC userName (identity-enhanced sessions) -> calls. */
   readonly users: Readonly<Record<string, number>>;
@@ -27,7 +27,8 @@ export interface Counters {
 
 /** Counters with their writer. */
 export interface CountersWriter extends Counters {
-  count(key: string, callerArn: string | undefined, user: string | undefined): void;
+  countOperation(key: string): void;
+  countCaller(callerArn: string, user: string | undefined): void;
   countError(key: string, code: string): void;
 }
 
@@ -62,9 +63,11 @@ export function createCounters(): CountersWriter {
       users.clear();
       errors.clear();
     },
-    count(key, callerArn, user) {
+    countOperation(key) {
       bump(operations, key);
-      if (callerArn) bump(callers, callerArn);
+    },
+    countCaller(callerArn, user) {
+      bump(callers, callerArn);
       if (user) bump(users, user);
     },
     countError(key, code) {

@@ -237,6 +237,13 @@ async function serve(
   }
   const operation = resolveOperation(service, raw, module, form);
 
+  const handler = operation === undefined ? undefined : module?.handlers[operation];
+  // A call of a served operation counts whatever happens next (authentication failures included).
+  if (operation !== undefined && handler !== undefined) {
+    scope.operation = operation;
+    init.counters.countOperation(`${service}:${operation}`);
+  }
+
   // Authentication.
   let caller: Caller | undefined;
   if (headers.authorization === undefined) {
@@ -288,13 +295,13 @@ async function serve(
     caller = verdict.caller;
     scope.callerArn = caller.arn;
     scope.idcUser = caller.identityContext?.userName;
+    init.counters.countCaller(caller.arn, caller.identityContext?.userName);
   }
 
   if (formError) {
     answerError(failure(service, 'malformedBody', formError.message));
     return;
   }
-  const handler = operation === undefined ? undefined : module?.handlers[operation];
   if (operation === undefined || handler === undefined) {
     const shown = operation === undefined ? '' : ` ${operation.slice(0, 128)}`;
     answerError(
@@ -308,9 +315,6 @@ async function serve(
     );
     return;
   }
-  scope.operation = operation;
-  const key = `${service}:${operation}`;
-  init.counters.count(key, caller?.arn, caller?.identityContext?.userName);
 
   let input: Record<string, unknown>;
   try {

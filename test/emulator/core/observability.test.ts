@@ -94,7 +94,17 @@ describe('audit log', () => {
     await failure(bad.send(new GetCallerIdentityCommand({})));
     const denied = emu.auditLog.find({ outcome: 'denied', service: 'sts' });
     expect(denied).toHaveLength(1);
-    expect(denied[0]!.reason).toBe('SigV4: unknownKey');
+    expect(denied[0]!).toMatchObject({
+      reason: 'SigV4: unknownKey',
+      operation: 'GetCallerIdentity',
+      callerArn: undefined,
+    });
+    // The refused call still counts, with its error, but for no caller.
+    expect(emu.counters.get('sts:GetCallerIdentity')).toBe(1);
+    expect(emu.counters.snapshot()).toMatchObject({
+      callers: {},
+      errors: { 'sts:GetCallerIdentity:InvalidClientTokenId': 1 },
+    });
   });
 });
 
