@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { startEmulator } from '../../src/emulator/start.js';
+import type { EmulatorConfigInput } from '../../src/emulator/config/types.js';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import type { TrustedIdentityOptions } from '../../src/session/config.js';
 
@@ -44,9 +45,11 @@ export function settingsFromEnv(): ServiceSettings {
 /** The example emulator configuration shared by every example. */
 export const EMULATOR_CONFIG = fileURLToPath(new URL('../emulator.config.json', import.meta.url));
 
-/** Starts the emulator on a free port and returns settings aimed at it. */
-export async function emulatorSettings(): Promise<{ emu: RunningEmulator; settings: ServiceSettings }> {
-  const emu = await startEmulator(EMULATOR_CONFIG, { port: 0, quiet: true });
+/** Starts the emulator on a free port (default config: {@link EMULATOR_CONFIG}) and returns settings aimed at it. */
+export async function emulatorSettings(
+  config: EmulatorConfigInput | string = EMULATOR_CONFIG,
+): Promise<{ emu: RunningEmulator; settings: ServiceSettings }> {
+  const emu = await startEmulator(config, { port: 0, quiet: true });
   const idp = emu.idp;
   if (idp === undefined) throw new Error('the example emulator config enables the embedded IdP');
   // localhost + the loopback agent works for every service, S3 Control included; path-style S3.
