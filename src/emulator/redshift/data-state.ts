@@ -17,7 +17,7 @@ import { type RedshiftTarget, targetArn } from './targets.js';
 
 /** The internal schemas of one database. */
 export interface DatabaseSchemas {
-  /** Search path: the internal schemas, the one of `public` first. */
+  /** Search path: the internal schemas, the one of `public` first, the compatibility functions last. */
   readonly searchPath: readonly string[];
   /** Redshift schema name (lower case) -> internal schema name. */
   readonly byName: ReadonlyMap<string, string>;

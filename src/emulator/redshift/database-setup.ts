@@ -13,7 +13,7 @@
  */
 import type { EmulatorConfig, TableConfig } from '../config/types.js';
 import type { DatabaseSchemas } from './data-state.js';
-import { DEFAULT_IDC_NAMESPACE, type RedshiftTarget, schemaFor } from './targets.js';
+import { COMPAT_SCHEMA, DEFAULT_IDC_NAMESPACE, type RedshiftTarget, schemaFor } from './targets.js';
 
 /** Privileges a grant may name. */
 const PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'ALL']);
@@ -44,7 +44,7 @@ export function databaseSchemas(
     const { schema } = splitTableName(table.name);
     if (!byName.has(schema)) byName.set(schema, schemaFor(target, database.name, schema));
   }
-  return { searchPath: [...byName.values()], byName };
+  return { searchPath: [...byName.values(), COMPAT_SCHEMA], byName };
 }
 
 /** The role of a grant principal on a target with IdC namespace `namespace`. */

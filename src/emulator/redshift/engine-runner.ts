@@ -9,6 +9,7 @@
 import { createSqlEngine, isSqlError, quoteIdent, type SqlEngine, type SqlResult } from '../sql/index.js';
 import type { RedshiftLayout } from './database-setup.js';
 import { HISTORY_TABLE_SQL, type HistoryEntry, historyInsertSql, historyViewSql } from './query-history.js';
+import { COMPAT_SCHEMA } from './targets.js';
 import { refusal } from './statement-guard.js';
 import {
   RunnerFailure,
@@ -17,6 +18,18 @@ import {
   type RunnerStatement,
   type SqlRunner,
 } from './sql-runner.js';
+
+/**
+ * Redshift functions Postgres lacks, in schema {@link COMPAT_SCHEMA} at the end of every search path:
+ * `GETDATE()` (current timestamp, whole seconds), `NVL(a, b)`, `LEN(text)`.
+ */
+const COMPAT_SQL = [
+  `CREATE SCHEMA ${COMPAT_SCHEMA}`,
+  `GRANT USAGE ON SCHEMA ${COMPAT_SCHEMA} TO PUBLIC`,
+  `CREATE FUNCTION ${COMPAT_SCHEMA}.getdate() RETURNS timestamp LANGUAGE sql STABLE AS $f$ SELECT date_trunc('second', localtimestamp)::timestamp $f$`,
+  `CREATE FUNCTION ${COMPAT_SCHEMA}.nvl(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE AS $f$ SELECT coalesce($1, $2) $f$`,
+  `CREATE FUNCTION ${COMPAT_SCHEMA}.len(text) RETURNS integer LANGUAGE sql IMMUTABLE AS $f$ SELECT length($1) $f$`,
+];
 
 /** Every table privilege, for a grant of `ALL`. */
 const ALL_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] as const;
@@ -84,7 +97,7 @@ export class EngineRunner implements SqlRunner {
 
   async #apply(layout: RedshiftLayout): Promise<void> {
     const engine = this.#engine;
-    await engine.admin(HISTORY_TABLE_SQL.join(';\n'));
+    await engine.admin([...HISTORY_TABLE_SQL, ...COMPAT_SQL].join(';\n'));
     for (const role of layout.roles) await this.ensureRole(role);
     for (const [group, member] of layout.memberships) await engine.grantRoleTo(group, member);
     for (const db of layout.databases) {

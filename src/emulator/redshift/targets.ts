@@ -91,3 +91,6 @@ export function schemaFor(
     .slice(0, 50);
   return `${readable}_${digest}`;
 }
+
+/** Internal schema of the Redshift compatibility functions (`GETDATE`, `NVL`, `LEN`), last on every search path. */
+export const COMPAT_SCHEMA = 'rs_compat';

@@ -82,6 +82,7 @@ describe('ExecuteStatement and DescribeStatement', () => {
     expect(s.runner.runs[0]?.role).toBe('AWSIDC:alice');
     expect(s.runner.runs[0]?.searchPath).toEqual([
       schemaFor({ kind: 'workgroup', name: 'analytics' }, 'dev', 'public'),
+      'rs_compat',
     ]);
     expect(s.runner.ensured).toEqual(['AWSIDC:alice']);
     const r = await s.send(ALICE, 'GetStatementResult', { Id: out.Id });

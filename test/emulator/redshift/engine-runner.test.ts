@@ -130,3 +130,17 @@ describe('EngineRunner value forms', () => {
     expect(r?.columns.map((c) => c.typeName)).toEqual(['date', 'timestamp', 'numeric']);
   });
 });
+
+describe('Redshift compatibility functions', () => {
+  it('answers GETDATE, NVL and LEN', async () => {
+    const [r] = await runner.run('AWSIDC:alice', PATH, [
+      st("select getdate() is not null, nvl(null::int, 7), len('abcd')"),
+    ]);
+    expect(r?.rows).toEqual([[true, 7, 4]]);
+  });
+
+  it('exposes sys_query_history through the search path', async () => {
+    const [r] = await runner.run('AWSIDC:alice', PATH, [st('select count(*) from sys_query_history')]);
+    expect(r?.columns[0]?.name).toBe('count');
+  });
+});
