@@ -252,6 +252,10 @@ describe('Redshift Data API through @aws-sdk/client-redshift-data with identity-
     const b = await run(bob, { ...WG, Sql: sql });
     const rowsB = await bob.send(new GetStatementResultCommand({ Id: b.Id }));
     expect(rowsB.Records?.map((r) => r[1]?.longValue)).toEqual([10, 20, 30, 40]);
+    const qualified = await run(alice, { ...WG, Sql: 'select count(*) from public.sales' });
+    expect((await alice.send(new GetStatementResultCommand({ Id: qualified.Id }))).Records).toEqual([
+      [{ longValue: 2 }],
+    ]);
     const carol = dataClient(await sessionOf('carol'));
     const c = await run(carol, { ...WG, Sql: sql });
     expect(c.Status).toBe('FAILED');
