@@ -7,7 +7,6 @@ import { optionError } from '../../errors.js';
 import type { RedshiftQueryOptions } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
-const _STOP_TIMEOUT_MS = 5_000;
 
 /** Validates the target and common options. @throws TypeError */
 export function resolveTarget(options: RedshiftQueryOptions): {
