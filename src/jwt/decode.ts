@@ -100,7 +100,7 @@ function checkHeader(header: Record<string, unknown>): JwtAlgorithm {
 }
 
 /**
- * Splits and decodes a compact JWS. Checks, in order: type, size (before any decoding), shape and
+ * Splits and decodes a compact JWS. Checks, in order: type, size (before any decoding), shape, ASCII and
  * alphabet, strict base64url, JSON objects, and the header's `alg`, `b64`, `crit`, `kid` and `typ`.
  */
 export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
@@ -117,6 +117,14 @@ export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
   const dot2 = dot1 < 1 ? -1 : token.indexOf('.', dot1 + 1);
   if (dot2 < 0 || dot2 === dot1 + 1 || token.indexOf('.', dot2 + 1) !== -1) throw malformed('segments');
   if (token.includes('+') || token.includes('/') || token.includes('=')) throw malformed('charset');
+  // Base64 decoding and Latin-1 encoding keep only the low byte of a character above U+00FF ("Ń" reads as
+  // "D"), so a look-alike string could pass for the real one. UTF-8 lengths equal character counts only for
+  // ASCII: that refuses every non-ASCII character in one pass. Characters outside the alphabet but within
+  // ASCII are caught by the exact decoded lengths below.
+  const signingInput = Buffer.from(token.slice(0, dot2), 'utf8');
+  const sig = token.slice(dot2 + 1);
+  if (signingInput.length !== dot2 || Buffer.byteLength(sig, 'utf8') !== sig.length)
+    throw malformed('charset');
   const headerSegment = token.slice(0, dot1);
   let known = headerCache.get(headerSegment);
   if (known === undefined) {
@@ -130,7 +138,6 @@ export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
     }
   }
   const payload = decodeJson(token.slice(dot1 + 1, dot2), 'payload');
-  const sig = token.slice(dot2 + 1);
   if (sig.length === 0) {
     throw tokenError('ERR_JWT_SIGNATURE', 'missing', 'The token has no signature. Send a signed JWT.');
   }
@@ -140,7 +147,7 @@ export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
     payload,
     alg: known.alg,
     kid: known.header.kid as string | undefined,
-    signingInput: Buffer.from(token.slice(0, dot2), 'latin1'),
+    signingInput,
     signature,
   };
 }

@@ -40,6 +40,15 @@ const withSeg = (token: string, i: number, value: string) => {
 const attackerSigned = (extra: Record<string, unknown>, kid = KEYS.attacker.kid) =>
   signJwt(claims(), 'RS256', { key: 'attacker', header: { alg: 'RS256', kid, typ: 'at+jwt', ...extra } });
 
+/**
+ * Replaces the first character of segment `i` with the character 0x100 above it: base64 decoding and
+ * Latin-1 encoding read only the low byte, so a lax verifier would see the original token.
+ */
+function lookAlike(token: string, i: number): string {
+  const part = seg(token, i);
+  return withSeg(token, i, String.fromCharCode(part.charCodeAt(0) + 0x100) + part.slice(1));
+}
+
 /** A payload whose base64url length leaves spare bits, so its last character can be made non-canonical. */
 function nonCanonicalPayloadToken(): string {
   for (let pad = 0; ; pad++) {
@@ -267,6 +276,26 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'newline before signature',
     token: () => rs(claims()).replace(/\.([^.]*)$/, '.\n$1'),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'look-alike above U+00FF in the header',
+    token: () => lookAlike(rs(claims()), 0),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'look-alike above U+00FF in the payload',
+    token: () => lookAlike(rs(claims()), 1),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'look-alike above U+00FF in the signature',
+    token: () => lookAlike(rs(claims()), 2),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'Latin-1 character in the payload',
+    token: () => withSeg(rs(claims()), 1, `\u00e9${seg(rs(claims()), 1)}`),
     expect: 'ERR_JWT_INVALID',
   },
   // Times (tolerance 0 on ISSUER, 60 s on TOLERANT_ISSUER)

@@ -34,7 +34,15 @@ async function outcome(p: () => Promise<unknown>): Promise<'ok' | 'tip-error'> {
 
 const ALGS: JwtAlgorithm[] = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 const validTokens = ALGS.map((alg) => signJwt(claims(), alg));
-const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \n\u00e9\u0000';
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// Besides the alphabet and separators: characters whose low byte is a base64url character (U+0141 reads
+// as "A" to a lax decoder), Latin-1, control and non-BMP characters.
+const CHARS = [
+  ...B64,
+  ...'.=+/ \n\t\u00e9\u0000\u00ff',
+  ...[...B64].map((c) => String.fromCharCode(c.charCodeAt(0) + 0x100)),
+  '\u{1F600}',
+];
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), c: fc.constantFrom(...CHARS) }),
