@@ -1,0 +1,308 @@
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Caller, EmulatorRuntime, OperationContext } from '../core/types.js';
+import { AwsServiceError } from '../core/types.js';
+import { leadingWords } from '../sql/guard.js';
+import type { SqlEngine } from '../sql/types.js';
+import { IAM_ROLE, userRole } from './catalog.js';
+import { athenaType, columnInfo } from './column-info.js';
+import { athenaFailure, invalidRequest } from './errors.js';
+import { type Execution, type ExecutionStore, stateAt, statementTypes } from './executions.js';
+import { formatRow } from './format.js';
+import { executionParameters, rewritePlaceholders } from './params.js';
+import { type WorkGroup, engineVersion, workGroupOf } from './workgroups.js';
+
+/** What the query handlers share. */
+export interface QueryDeps {
+  readonly runtime: EmulatorRuntime;
+  readonly engine: SqlEngine;
+  readonly store: ExecutionStore;
+  readonly workGroups: ReadonlyMap<string, WorkGroup>;
+}
+
+type Ctx = OperationContext<EmulatorRuntime>;
+
+const MAX_QUERY_LENGTH = 262_144;
+const ID_PATTERN = /^[a-zA-Z0-9-]{1,128}$/;
+
+function requireCaller(ctx: Ctx): Caller {
+  if (!ctx.caller)
+    throw new AwsServiceError('UnrecognizedClientException', 'The request must be signed.', 400);
+  return ctx.caller;
+}
+
+function optString(input: Record<string, unknown>, key: string, max: number): string | undefined {
+  const v = input[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+    throw invalidRequest(`${key} must be a 1..${max}-character string.`);
+  }
+  return v;
+}
+
+function optObject(input: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = input[key];
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw invalidRequest(`${key} must be a structure.`);
+  return v as Record<string, unknown>;
+}
+
+/**
+ * Decides the database role a caller's query runs as. Identity Center workgroups accept only
+ * identity-enhanced sessions of their instance (AWS documents no exact error for plain credentials; the
+ * emulator answers `InvalidRequestException`); other workgroups run IAM callers as {@link IAM_ROLE}.
+ */
+function roleFor(ctx: Ctx, caller: Caller, group: WorkGroup): string {
+  if (!group.identityCenter) return IAM_ROLE;
+  const identity = caller.identityContext;
+  if (!identity) {
+    ctx.audit('denied', group.arn, 'workgroup requires IAM Identity Center identity-enhanced credentials');
+    throw invalidRequest(
+      `WorkGroup ${group.name} is enabled for IAM Identity Center; call it with identity-enhanced credentials (an AssumeRole session with an Identity Center context).`,
+    );
+  }
+  if (identity.instanceArn !== group.identityCenterInstanceArn) {
+    ctx.audit('denied', group.arn, 'identity context is from another IAM Identity Center instance');
+    throw invalidRequest(
+      `The identity context is not from the IAM Identity Center instance of WorkGroup ${group.name}.`,
+    );
+  }
+  return userRole(identity.userName);
+}
+
+function ownerOf(caller: Caller): Execution['owner'] {
+  return { accountId: caller.accountId, idcUserId: caller.identityContext?.idcUserId };
+}
+
+/** The execution, if the caller may see it (same account; same IdC user on Identity Center workgroups). */
+function visibleExecution(deps: QueryDeps, ctx: Ctx): Execution {
+  const caller = requireCaller(ctx);
+  const id = ctx.input.QueryExecutionId;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw invalidRequest('QueryExecutionId is not valid.');
+  const execution = deps.store.get(id);
+  const visible =
+    execution !== undefined &&
+    execution.owner.accountId === caller.accountId &&
+    (!execution.workGroup.identityCenter || execution.owner.idcUserId === caller.identityContext?.idcUserId);
+  if (!visible) throw invalidRequest(`QueryExecution ${id} was not found`);
+  return execution;
+}
+
+/** `StartQueryExecution`: validates, runs the SQL as the caller's role, records the outcome. */
+export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<object> {
+  const caller = requireCaller(ctx);
+  const query = ctx.input.QueryString;
+  if (typeof query !== 'string' || query.trim().length === 0 || query.length > MAX_QUERY_LENGTH) {
+    throw invalidRequest(`QueryString must be a 1..${MAX_QUERY_LENGTH}-character string.`);
+  }
+  const group = workGroupOf(deps.workGroups, ctx.input.WorkGroup);
+  const decision = deps.runtime.authorize(caller, 'athena:StartQueryExecution', group.arn);
+  if (!decision.allowed) {
+    ctx.audit('denied', group.arn, decision.reason);
+    throw new AwsServiceError(
+      'AccessDeniedException',
+      `You are not authorized to use WorkGroup ${group.name}.`,
+    );
+  }
+  const context = optObject(ctx.input, 'QueryExecutionContext');
+  const database = optString(context, 'Database', 255)?.toLowerCase();
+  const catalog = optString(context, 'Catalog', 256);
+  const resultConfig = optObject(ctx.input, 'ResultConfiguration');
+  const requestedOutput = optString(resultConfig, 'OutputLocation', 1024);
+  const token = optString(ctx.input, 'ClientRequestToken', 128);
+  const rewritten = rewritePlaceholders(query);
+  const params = executionParameters(ctx.input.ExecutionParameters, rewritten.count);
+  const role = roleFor(ctx, caller, group);
+
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([query, group.name, database, catalog, ctx.input.ExecutionParameters ?? null]))
+    .digest('hex');
+  const tokenKey =
+    token === undefined ? undefined : `${caller.arn}\n${caller.identityContext?.idcUserId ?? ''}\n${token}`;
+  if (tokenKey !== undefined) {
+    const previous = deps.store.byToken(tokenKey);
+    if (previous) {
+      if (previous.fingerprint !== fingerprint) {
+        throw invalidRequest(
+          'ClientRequestToken was already used with different parameters.',
+          'INVALID_INPUT',
+        );
+      }
+      return { QueryExecutionId: previous.id };
+    }
+  }
+
+  const id = randomUUID();
+  const submittedAt = deps.runtime.now();
+  const types = statementTypes(leadingWords(query, 1)[0]);
+  let outcome: Execution['outcome'];
+  if (catalog !== undefined && catalog.toLowerCase() !== 'awsdatacatalog') {
+    outcome = {
+      kind: 'failed',
+      failure: {
+        category: 2,
+        type: 1000,
+        message: `CATALOG_NOT_FOUND: Catalog '${catalog.slice(0, 64)}' does not exist`,
+        retryable: false,
+      },
+    };
+  } else {
+    try {
+      const result = await deps.engine.runAs(role, rewritten.sql, {
+        searchPath: [database ?? 'default'],
+        params,
+        queryId: id,
+      });
+      outcome = { kind: 'succeeded', result, types: result.columns.map(athenaType) };
+    } catch (error) {
+      outcome = { kind: 'failed', failure: athenaFailure(error) };
+    }
+  }
+  const settings = deps.runtime.config.athena;
+  deps.store.add({
+    id,
+    query,
+    workGroup: group,
+    database,
+    catalog,
+    executionParameters: ctx.input.ExecutionParameters as string[] | undefined,
+    outputLocation:
+      `${(group.identityCenter ? undefined : requestedOutput) ?? group.outputLocation}`.replace(/\/?$/, '/') +
+      `${id}.csv`,
+    owner: ownerOf(caller),
+    submittedAt,
+    queuedMs: settings.queuedMs,
+    runningMs: settings.runningMs,
+    statementType: types.type,
+    substatementType: types.sub,
+    outcome,
+  });
+  if (tokenKey !== undefined) deps.store.rememberToken(tokenKey, id, fingerprint);
+  if (outcome.kind === 'failed' && outcome.failure.type === 234) {
+    ctx.audit('denied', group.arn, `query ${id} as ${role}: ${outcome.failure.message}`);
+  } else {
+    ctx.audit('allowed', group.arn, `query ${id} as ${role}: ${outcome.kind}`);
+  }
+  return { QueryExecutionId: id };
+}
+
+function executionOutput(execution: Execution, now: number): object {
+  const { state, completedAt } = stateAt(execution, now);
+  const final = completedAt !== undefined;
+  const failure =
+    state === 'FAILED' && execution.outcome.kind === 'failed' ? execution.outcome.failure : undefined;
+  const scanned =
+    execution.outcome.kind === 'succeeded'
+      ? execution.outcome.result.textRows.reduce((n, r) => n + r.reduce((m, v) => m + (v?.length ?? 0), 0), 0)
+      : 0;
+  return {
+    QueryExecution: {
+      QueryExecutionId: execution.id,
+      Query: execution.query,
+      StatementType: execution.statementType,
+      SubstatementType: execution.substatementType,
+      ResultConfiguration: { OutputLocation: execution.outputLocation },
+      QueryExecutionContext: {
+        ...(execution.database ? { Database: execution.database } : {}),
+        Catalog: execution.catalog ?? 'AwsDataCatalog',
+      },
+      ...(execution.executionParameters ? { ExecutionParameters: execution.executionParameters } : {}),
+      Status: {
+        State: state,
+        SubmissionDateTime: new Date(execution.submittedAt),
+        ...(final ? { CompletionDateTime: new Date(completedAt) } : {}),
+        ...(failure ? { StateChangeReason: failure.message } : {}),
+        ...(state === 'CANCELLED' ? { StateChangeReason: 'Query cancelled by user' } : {}),
+        ...(failure
+          ? {
+              AthenaError: {
+                ErrorCategory: failure.category,
+                ErrorType: failure.type,
+                Retryable: failure.retryable,
+                ErrorMessage: failure.message,
+              },
+            }
+          : {}),
+      },
+      Statistics: {
+        EngineExecutionTimeInMillis: final ? execution.runningMs : 0,
+        DataScannedInBytes: state === 'SUCCEEDED' ? scanned : 0,
+        TotalExecutionTimeInMillis: final ? completedAt - execution.submittedAt : now - execution.submittedAt,
+        QueryQueueTimeInMillis: execution.queuedMs,
+        ServicePreProcessingTimeInMillis: 0,
+        QueryPlanningTimeInMillis: 0,
+        ServiceProcessingTimeInMillis: 0,
+      },
+      WorkGroup: execution.workGroup.name,
+      EngineVersion: engineVersion(execution.workGroup),
+    },
+  };
+}
+
+/** `GetQueryExecution`. */
+export function getQueryExecution(deps: QueryDeps, ctx: Ctx): object {
+  return executionOutput(visibleExecution(deps, ctx), deps.runtime.now());
+}
+
+/** `StopQueryExecution`: cancels a QUEUED or RUNNING query; a finished one is left as it is (as Athena does). */
+export function stopQueryExecution(deps: QueryDeps, ctx: Ctx): object {
+  const execution = visibleExecution(deps, ctx);
+  const now = deps.runtime.now();
+  const { state } = stateAt(execution, now);
+  if (state === 'QUEUED' || state === 'RUNNING') execution.cancelledAt = now;
+  ctx.audit('allowed', execution.workGroup.arn, `stop query ${execution.id} (${state})`);
+  return {};
+}
+
+function pageToken(secret: Buffer, id: string, offset: number): string {
+  const mac = createHmac('sha256', secret).update(`${id}:${offset}`).digest('base64url').slice(0, 22);
+  return `${offset}.${mac}`;
+}
+
+function readPageToken(secret: Buffer, id: string, token: unknown, total: number): number {
+  const m = typeof token === 'string' ? /^(\d{1,9})\.([A-Za-z0-9_-]{22})$/.exec(token) : null;
+  const offset = m ? Number(m[1]) : -1;
+  const expected = m ? Buffer.from(pageToken(secret, id, offset)) : Buffer.alloc(0);
+  const given = Buffer.from(typeof token === 'string' ? token : '');
+  if (!m || offset > total || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw invalidRequest('NextToken is not valid for this query.');
+  }
+  return offset;
+}
+
+/** `GetQueryResults`: a header row on the first page, then data rows, `MaxResults` per page. */
+export function getQueryResults(deps: QueryDeps, ctx: Ctx): object {
+  const execution = visibleExecution(deps, ctx);
+  const max = ctx.input.MaxResults;
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000)) {
+    throw invalidRequest('MaxResults must be an integer from 1 to 1000.');
+  }
+  const { state } = stateAt(execution, deps.runtime.now());
+  if (state === 'QUEUED' || state === 'RUNNING') {
+    throw invalidRequest(`Query has not yet finished. Current state: ${state}`);
+  }
+  if (state !== 'SUCCEEDED' || execution.outcome.kind !== 'succeeded') {
+    throw invalidRequest(`Query did not finish successfully. Final query state: ${state}`);
+  }
+  const { result, types } = execution.outcome;
+  const header = result.columns.length > 0 ? 1 : 0;
+  const total = header + result.rows.length;
+  const size = Math.min((max as number | undefined) ?? 1000, deps.runtime.config.athena.maxPageSize);
+  const start =
+    ctx.input.NextToken === undefined
+      ? 0
+      : readPageToken(deps.runtime.secretKey, execution.id, ctx.input.NextToken, total);
+  const end = Math.min(start + size, total);
+  const rows = [];
+  for (let i = start; i < end; i++) {
+    if (i < header) rows.push({ Data: result.columns.map((c) => ({ VarCharValue: c.name })) });
+    else rows.push({ Data: formatRow(result.rows[i - header] ?? [], types) });
+  }
+  return {
+    ...(execution.statementType === 'DML' && execution.substatementType !== 'SELECT'
+      ? { UpdateCount: result.rowCount }
+      : {}),
+    ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columnInfo(result.columns) } },
+    ...(end < total ? { NextToken: pageToken(deps.runtime.secretKey, execution.id, end) } : {}),
+  };
+}
