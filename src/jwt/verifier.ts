@@ -210,6 +210,8 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       const now = o.now();
       let digest: string | undefined;
       if (caching && typeof token === 'string' && token.length <= o.maxTokenBytes) {
+        // Only verified tokens are stored, and they are ASCII: no other string has the same UTF-8 bytes
+        // (lone surrogates become U+FFFD, which is not ASCII), so no other string shares their digest.
         digest = hash('sha256', token, 'base64url');
         const hit = cache.get(digest);
         if (hit !== undefined) {
