@@ -66,7 +66,10 @@ function submit(
     };
   });
   const unused = request.parameters.filter((p) => !used.has(p.name)).map((p) => p.name);
-  if (unused.length > 0) throw validation(`Parameters not used in the SQL: ${unused.join(', ')}`);
+  if (unused.length > 0) {
+    const more = unused.length > 3 ? ` and ${unused.length - 3} more` : '';
+    throw validation(`Parameters not used in the SQL: ${unused.slice(0, 3).join(', ')}${more}`);
+  }
   const statement: Statement = {
     id: newStatementId(),
     owner,
