@@ -163,6 +163,7 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
       'scopes',
       'assignmentRequired',
       'assignments',
+      'refreshReturnsIdentityContext',
       'actorPrincipals',
       'tokenLifetimeSeconds',
       'refreshTokenLifetimeSeconds',
@@ -237,6 +238,11 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
       name: optStr(`${ap}.name`, a.name, { max: 256 }) ?? arn.slice(arn.lastIndexOf('/') + 1),
       ...(jwtBearer ? { jwtBearer } : {}),
       refreshToken: optBool(`${ap}.refreshToken`, a.refreshToken, true),
+      refreshReturnsIdentityContext: optBool(
+        `${ap}.refreshReturnsIdentityContext`,
+        a.refreshReturnsIdentityContext,
+        false,
+      ),
       ...(tokenExchange ? { tokenExchange } : {}),
       ...(authorizationCode ? { authorizationCode } : {}),
       scopes:

@@ -173,7 +173,16 @@ export function validateAthena(value: unknown, dir: Directory): EmulatorConfig['
 
 /** Validates `redshift` (absent = no targets). */
 export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig['redshift'] {
-  const r = optObj('redshift', value, ['targets', 'allowIdentityEnhanced', 'authTokenLifetimeSeconds']) ?? {};
+  const r =
+    optObj('redshift', value, [
+      'targets',
+      'allowIdentityEnhanced',
+      'authTokenLifetimeSeconds',
+      'maxPageSize',
+      'submittedMs',
+      'pickedMs',
+      'runningMs',
+    ]) ?? {};
   const targets = optArr('redshift.targets', r.targets, (tp, tv) => {
     const t = obj(tp, tv, ['workgroupName', 'clusterIdentifier', 'idcNamespace', 'databases']);
     const workgroupName = optStr(`${tp}.workgroupName`, t.workgroupName, {
@@ -239,6 +248,10 @@ export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig
       3600,
       900,
     ),
+    maxPageSize: optInt('redshift.maxPageSize', r.maxPageSize, 1, 1000, 1000),
+    submittedMs: optInt('redshift.submittedMs', r.submittedMs, 0, 600_000, 0),
+    pickedMs: optInt('redshift.pickedMs', r.pickedMs, 0, 600_000, 0),
+    runningMs: optInt('redshift.runningMs', r.runningMs, 0, 600_000, 0),
   };
 }
 

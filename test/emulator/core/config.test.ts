@@ -70,7 +70,16 @@ describe('validateEmulatorConfig', () => {
       queuedMs: 0,
       runningMs: 20,
     });
-    expect(a.redshift).toEqual({ targets: [], allowIdentityEnhanced: true, authTokenLifetimeSeconds: 900 });
+    expect(a.redshift).toEqual({
+      targets: [],
+      allowIdentityEnhanced: true,
+      authTokenLifetimeSeconds: 900,
+      maxPageSize: 1000,
+      submittedMs: 0,
+      pickedMs: 0,
+      runningMs: 0,
+    });
+    expect(a.identityCenter.applications[0]!.refreshReturnsIdentityContext).toBe(false);
     expect(a.idp).toEqual({ port: 0, audience: 'tip-sdk-demo', accessTokenTtlSeconds: 600, clients: [] });
     expect(a.sts).toEqual({ expiredContextError: 'InvalidContextAssertion' });
     expect(Object.isFrozen(a)).toBe(true);
