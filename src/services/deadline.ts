@@ -43,12 +43,45 @@ export async function withDeadline<T>(
   }
 }
 
-/** Signals of a statement: the deadline's and the combination with the caller's. */
+/** The signals of one statement, and `dispose()` to release the timer and listeners. */
+export interface StatementSignals {
+  /** Fires when the deadline passes. */
+  readonly deadline: AbortSignal;
+  /** Fires on the deadline or any caller signal. */
+  readonly signal: AbortSignal;
+  /** Clears the timer and removes the listeners; call when the statement is done. */
+  dispose(): void;
+}
+
+/**
+ * Signals of a statement: a deadline, and its combination with the caller's signals. Built by hand
+ * rather than with `AbortSignal.any`, whose bookkeeping on Node 20 keeps composite signals alive as long
+ * as a long-lived source signal (such as a context default) lives.
+ */
 export function statementSignals(
   timeoutMs: number,
   ...signals: (AbortSignal | undefined)[]
-): { deadline: AbortSignal; signal: AbortSignal } {
-  const deadline = AbortSignal.timeout(timeoutMs);
+): StatementSignals {
+  const deadline = new AbortController();
+  const combined = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort(new Error('deadline'));
+    combined.abort(deadline.signal.reason);
+  }, timeoutMs);
+  timer.unref?.();
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return { deadline, signal: AbortSignal.any([deadline, ...present]) };
+  const listeners = present.map((source) => {
+    const onAbort = (): void => combined.abort(source.reason);
+    if (source.aborted) combined.abort(source.reason);
+    else source.addEventListener('abort', onAbort, { once: true });
+    return { source, onAbort };
+  });
+  return {
+    deadline: deadline.signal,
+    signal: combined.signal,
+    dispose() {
+      clearTimeout(timer);
+      for (const { source, onAbort } of listeners) source.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -96,7 +96,22 @@ export async function* runQuery(
   q: ResolvedQuery,
 ): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
   const { options } = q;
-  const { deadline, signal } = statementSignals(q.timeoutMs, options.signal, ctx.signal);
+  const signals = statementSignals(q.timeoutMs, options.signal, ctx.signal);
+  try {
+    yield* runWith(ctx, client, q, signals.deadline, signals.signal);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function* runWith(
+  ctx: ServiceContext,
+  client: AthenaClient,
+  q: ResolvedQuery,
+  deadline: AbortSignal,
+  signal: AbortSignal,
+): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
+  const { options } = q;
   const context =
     options.database !== undefined || options.catalog !== undefined
       ? {

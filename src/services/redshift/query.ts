@@ -176,41 +176,46 @@ export async function runStatement(
   const parameters = toSqlParameters(options.parameters);
   validSql(sql, 'sql');
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const { deadline, signal } = statementSignals(timeoutMs, options.signal, ctx.signal);
-  const run: Run = { ctx, client, options };
-  const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
-    awsCall(
-      ctx,
-      'redshift-data',
-      'ExecuteStatement',
-      (s) =>
-        client.send(
-          new ExecuteStatementCommand({
-            Sql: sql,
-            ...target,
-            ...(parameters ? { Parameters: parameters } : {}),
-          }),
-          {
-            abortSignal: s,
-          },
-        ),
-      signal,
-    ),
-  );
-  const id = requireId(started.Id, 'ExecuteStatement');
-  ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
-  const described = await waitFor(run, id, deadline, signal, timeoutMs);
-  if (described.HasResultSet !== true) {
-    return {
-      statementId: id,
-      columns: [],
-      rows: [],
-      updatedRows: described.ResultRows ?? undefined,
-      truncated: false,
-    };
+  const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
+  const { deadline, signal } = signals;
+  try {
+    const run: Run = { ctx, client, options };
+    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
+      awsCall(
+        ctx,
+        'redshift-data',
+        'ExecuteStatement',
+        (s) =>
+          client.send(
+            new ExecuteStatementCommand({
+              Sql: sql,
+              ...target,
+              ...(parameters ? { Parameters: parameters } : {}),
+            }),
+            {
+              abortSignal: s,
+            },
+          ),
+        signal,
+      ),
+    );
+    const id = requireId(started.Id, 'ExecuteStatement');
+    ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
+    const described = await waitFor(run, id, deadline, signal, timeoutMs);
+    if (described.HasResultSet !== true) {
+      return {
+        statementId: id,
+        columns: [],
+        rows: [],
+        updatedRows: described.ResultRows ?? undefined,
+        truncated: false,
+      };
+    }
+    const result = await readResult(run, id, deadline, signal, timeoutMs);
+    return { statementId: id, ...result, updatedRows: undefined };
+  } finally {
+    signals.dispose();
   }
-  const result = await readResult(run, id, deadline, signal, timeoutMs);
-  return { statementId: id, ...result, updatedRows: undefined };
 }
 
 /** Runs statements as one batch (one transaction). */
@@ -225,51 +230,56 @@ export async function runBatch(
     throw optionError('sqls', 'must hold 1 to 40 SQL statements');
   for (const [i, sql] of sqls.entries()) validSql(sql, `sqls[${i}]`);
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const { deadline, signal } = statementSignals(timeoutMs, options.signal, ctx.signal);
-  const run: Run = { ctx, client, options };
-  const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
-    awsCall(
-      ctx,
-      'redshift-data',
-      'BatchExecuteStatement',
-      (s) =>
-        client.send(new BatchExecuteStatementCommand({ Sqls: [...sqls], ...target }), { abortSignal: s }),
-      signal,
-    ),
-  );
-  const id = requireId(started.Id, 'BatchExecuteStatement');
-  ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
-  const described = await waitFor(run, id, deadline, signal, timeoutMs);
-  const subs = described.SubStatements ?? [];
-  if (subs.length !== sqls.length) {
-    throw new TipError(
-      'ERR_SERVICE_RESPONSE_INVALID',
-      `The Data API reported ${subs.length} sub-statements for ${sqls.length} statements.`,
-      {
-        details: { service: 'redshift-data', queryId: id },
-      },
+  const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
+  const { deadline, signal } = signals;
+  try {
+    const run: Run = { ctx, client, options };
+    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
+      awsCall(
+        ctx,
+        'redshift-data',
+        'BatchExecuteStatement',
+        (s) =>
+          client.send(new BatchExecuteStatementCommand({ Sqls: [...sqls], ...target }), { abortSignal: s }),
+        signal,
+      ),
     );
-  }
-  const results: RedshiftQueryResult[] = [];
-  for (const sub of subs) {
-    const subId = requireId(sub.Id, 'DescribeStatement');
-    if (sub.HasResultSet === true) {
-      results.push({
-        statementId: subId,
-        ...(await readResult(run, subId, deadline, signal, timeoutMs)),
-        updatedRows: undefined,
-      });
-    } else {
-      results.push({
-        statementId: subId,
-        columns: [],
-        rows: [],
-        updatedRows: sub.ResultRows ?? undefined,
-        truncated: false,
-      });
+    const id = requireId(started.Id, 'BatchExecuteStatement');
+    ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
+    const described = await waitFor(run, id, deadline, signal, timeoutMs);
+    const subs = described.SubStatements ?? [];
+    if (subs.length !== sqls.length) {
+      throw new TipError(
+        'ERR_SERVICE_RESPONSE_INVALID',
+        `The Data API reported ${subs.length} sub-statements for ${sqls.length} statements.`,
+        {
+          details: { service: 'redshift-data', queryId: id },
+        },
+      );
     }
+    const results: RedshiftQueryResult[] = [];
+    for (const sub of subs) {
+      const subId = requireId(sub.Id, 'DescribeStatement');
+      if (sub.HasResultSet === true) {
+        results.push({
+          statementId: subId,
+          ...(await readResult(run, subId, deadline, signal, timeoutMs)),
+          updatedRows: undefined,
+        });
+      } else {
+        results.push({
+          statementId: subId,
+          columns: [],
+          rows: [],
+          updatedRows: sub.ResultRows ?? undefined,
+          truncated: false,
+        });
+      }
+    }
+    return results;
+  } finally {
+    signals.dispose();
   }
-  return results;
 }
 
 function requireId(id: unknown, operation: string): string {
