@@ -8,7 +8,7 @@ import type { RunnerColumn, RunnerResult } from './sql-runner.js';
 export type Field =
   | { isNull: true }
   | { booleanValue: boolean }
-  | { longValue: number }
+  | { longValue: number | bigint }
   | { doubleValue: number | string }
   | { stringValue: string }
   | { blobValue: string };
@@ -64,8 +64,8 @@ export function toField(value: unknown, column: RunnerColumn): Field {
   const type = column.typeName;
   if (type === 'bool' && typeof value === 'boolean') return { booleanValue: value };
   if (LONG_TYPES.has(type) && (typeof value === 'number' || typeof value === 'bigint')) {
-    // Like the service, int8 travels as a JSON number: values beyond 2^53 lose precision in JavaScript.
-    return { longValue: Number(value) };
+    // int8 stays a bigint so the wire carries its exact digits, as the service's JSON does.
+    return { longValue: value };
   }
   if (DOUBLE_TYPES.has(type) && typeof value === 'number') {
     // JSON has no NaN or infinities; Smithy JSON protocols send them as these strings.

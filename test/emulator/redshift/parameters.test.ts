@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bindParameters, parseParameters } from '../../../src/emulator/redshift/parameters.js';
+import { exactJson } from '../../../src/emulator/redshift/json-reply.js';
 import { toColumnMetadata, toCsv, toField } from '../../../src/emulator/redshift/results.js';
 
 const P = [
@@ -85,7 +86,7 @@ describe('result fields', () => {
     [null, 'int4', { isNull: true }],
     [true, 'bool', { booleanValue: true }],
     [7, 'int4', { longValue: 7 }],
-    [9007199254740993n, 'int8', { longValue: 9007199254740992 }],
+    [9007199254740993n, 'int8', { longValue: 9007199254740993n }],
     [1.5, 'float8', { doubleValue: 1.5 }],
     [Number.NaN, 'float8', { doubleValue: 'NaN' }],
     [Number.NEGATIVE_INFINITY, 'float4', { doubleValue: '-Infinity' }],
@@ -124,5 +125,24 @@ describe('result fields', () => {
     };
     expect(toCsv(result, 0, 2)).toBe('c,c\nplain,"with,comma"\n"line\nbreak","quote""d"\n');
     expect(toCsv(result, 1, 2)).toBe('"line\nbreak","quote""d"\n');
+  });
+});
+
+describe('exactJson', () => {
+  it('writes 64-bit integers with every digit and leaves strings alone', () => {
+    const text = exactJson({
+      Records: [[{ longValue: 9007199254740993n }, { longValue: -1n }, { stringValue: '9007199254740993' }]],
+    });
+    expect(text).toBe(
+      '{"Records":[[{"longValue":9007199254740993},{"longValue":-1},{"stringValue":"9007199254740993"}]]}',
+    );
+  });
+
+  it('matches JSON.stringify for values without bigints', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(exactJson(value)).toBe(JSON.stringify(value));
+      }),
+    );
   });
 });

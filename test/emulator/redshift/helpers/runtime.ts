@@ -257,5 +257,8 @@ export async function call(
       opts.audits?.push({ outcome, resource, ...(reason === undefined ? {} : { reason }) });
     },
   };
-  return (await handler(ctx)) as Record<string, unknown>;
+  const out = (await handler(ctx)) as Record<string, unknown>;
+  // Raw JSON replies (exact 64-bit integers) read back as the SDK would: plain JSON numbers.
+  if (out.raw === true) return JSON.parse(String(out.body)) as Record<string, unknown>;
+  return out;
 }
