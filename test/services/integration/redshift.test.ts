@@ -30,7 +30,7 @@ const redshiftConfig: EmulatorConfigInput['redshift'] = {
                 { name: 'ok', type: 'boolean' },
               ],
               rows: [
-                ['eu', 10, '9007199254740992', '1.50', true],
+                ['eu', 10, '9007199254740993', '1.50', true],
                 ['eu', 20, '1', '2.00', false],
                 ['us', 30, '2', '3.25', null],
                 ['apac', 40, '3', '4.00', true],
@@ -110,7 +110,7 @@ describe('Redshift Data API against the emulator', () => {
       WG,
     );
     expect(alice.rows).toEqual([
-      { region: 'eu', amount: 10, big: 9007199254740992n, price: '1.50', ok: true },
+      { region: 'eu', amount: 10, big: 9007199254740993n, price: '1.50', ok: true },
       { region: 'eu', amount: 20, big: 1, price: '2.00', ok: false },
     ]);
     const bob = await handleFor('bob').query('select region from sales order by amount', WG);
