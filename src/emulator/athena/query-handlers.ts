@@ -14,7 +14,8 @@ import { type WorkGroup, engineVersion, workGroupOf } from './workgroups.js';
 /** What the query handlers share. */
 export interface QueryDeps {
   readonly runtime: EmulatorRuntime;
-  readonly engine: SqlEngine;
+  /** The engine, booted on first use. */
+  readonly engine: () => Promise<SqlEngine>;
   readonly store: ExecutionStore;
   readonly workGroups: ReadonlyMap<string, WorkGroup>;
 }
@@ -148,7 +149,7 @@ export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<ob
     };
   } else {
     try {
-      const result = await deps.engine.runAs(role, rewritten.sql, {
+      const result = await (await deps.engine()).runAs(role, rewritten.sql, {
         searchPath: [database ?? 'default'],
         params,
         queryId: id,

@@ -32,8 +32,8 @@ export interface AthenaAdmin {
   revoke(principal: string, table: string): Promise<void>;
   /** Query history (role `AWSIDC:<userName>` for IdC users, `athena_iam` for IAM callers). */
   history(): Promise<QueryHistoryEntry[]>;
-  /** The SQL engine holding the catalog. */
-  readonly engine: SqlEngine;
+  /** The SQL engine holding the catalog (booted on first use when no tables are configured). */
+  engine(): Promise<SqlEngine>;
 }
 
 /** The Athena service module with its admin handle. */
@@ -43,16 +43,31 @@ export interface AthenaServiceModule extends ServiceModule {
 
 /**
  * Creates the Athena service: boots a SQL engine (about 1 s from a snapshot) and lays out the configured
- * tables, roles and grants.
+ * tables, roles and grants. Without configured tables or grants the engine boots on the first query, so
+ * an emulator that does not use Athena starts without it.
  */
 export async function createAthenaService(runtime: EmulatorRuntime): Promise<AthenaServiceModule> {
-  const engine = await createSqlEngine({ now: () => runtime.now() });
-  try {
-    await setUpCatalog(engine, runtime.config);
-  } catch (error) {
-    await engine.close().catch(() => undefined);
-    throw error;
-  }
+  let booting: Promise<SqlEngine> | undefined;
+  const boot = async (): Promise<SqlEngine> => {
+    const engine = await createSqlEngine({ now: () => runtime.now() });
+    try {
+      await setUpCatalog(engine, runtime.config);
+    } catch (error) {
+      await engine.close().catch(() => undefined);
+      throw error;
+    }
+    return engine;
+  };
+  const engine = (): Promise<SqlEngine> => {
+    booting ??= boot().catch((error: unknown) => {
+      booting = undefined;
+      throw error;
+    });
+    return booting;
+  };
+  const { tables, grants } = runtime.config.athena;
+  // Configuration errors in tables or grants surface when the emulator starts, not at the first query.
+  if (tables.length > 0 || grants.length > 0) await engine();
   const workGroups = resolveWorkGroups(runtime.config);
   const createdAt = new Date(runtime.now());
   const deps: QueryDeps = { runtime, engine, store: new ExecutionStore(), workGroups };
@@ -69,12 +84,16 @@ export async function createAthenaService(runtime: EmulatorRuntime): Promise<Ath
       ListTagsForResource: (ctx) => listTagsOutput(workGroups, ctx.input),
     },
     admin: {
-      grant: (grant) => applyGrant(engine, grant),
-      revoke: (principal, table) => revokeGrant(engine, principal, table),
-      history: () => engine.history(),
+      grant: async (grant) => applyGrant(await engine(), grant),
+      revoke: async (principal, table) => revokeGrant(await engine(), principal, table),
+      history: async () => (await engine()).history(),
       engine,
     },
-    close: () => engine.close(),
+    close: async () => {
+      const started = booting;
+      booting = undefined;
+      if (started) await (await started.catch(() => undefined))?.close();
+    },
   };
 }
 
