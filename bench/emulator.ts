@@ -44,15 +44,21 @@ async function main(): Promise<void> {
   console.log(
     await startupMs(
       'core only (no IdP, no SQL services)',
-      { idp: false, services: { 'redshift-data': false } },
+      { idp: false, services: { 'redshift-data': false, athena: false } },
       external,
     ),
   );
-  console.log(await startupMs('core + IdP (no SQL services)', { services: { 'redshift-data': false } }));
+  console.log(
+    await startupMs('core + IdP (no SQL services)', { services: { 'redshift-data': false, athena: false } }),
+  );
   console.log(await startupMs('everything (IdP + PGlite-backed services)', {}));
   console.log('');
 
-  const emu = await startEmulator(CONFIG, { port: 0, quiet: true, services: { 'redshift-data': false } });
+  const emu = await startEmulator(CONFIG, {
+    port: 0,
+    quiet: true,
+    services: { 'redshift-data': false, athena: false },
+  });
   try {
     const sts = new STSClient(emu.clientConfig());
     const alice = emu.config.identityCenter.users[0]!;

@@ -21,6 +21,7 @@ import { type Faults, createFaults } from './core/faults.js';
 import { createFrontListener } from './core/front.js';
 import { createRuntime } from './core/runtime.js';
 import type { EmulatorRuntime, ServiceFactory, ServiceModule, ServiceName } from './core/types.js';
+import { createAthenaService } from './athena/service.js';
 import { createSsoOidcService } from './identity-center/service.js';
 import { startIdp } from './idp/index.js';
 import type { EmbeddedIdp } from './idp/index.js';
@@ -34,6 +35,7 @@ import { createStsService } from './sts/service.js';
 export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFactory>>> = {
   sts: (runtime) => createStsService(runtime),
   'sso-oauth': createSsoOidcService,
+  athena: createAthenaService,
   'redshift-data': createRedshiftDataService,
   redshift: createRedshiftService,
   'redshift-serverless': createRedshiftServerlessService,
@@ -53,7 +55,8 @@ export interface StartEmulatorOptions {
   readonly fetch?: typeof fetch;
   /**
    * Replaces or disables service modules by name (`false` = not served: its calls answer the service's
-   * unknown-operation error). Default {@link DEFAULT_SERVICES}. Disabling the SQL services saves their boot.
+   * unknown-operation error). Default {@link DEFAULT_SERVICES}. Disabling the SQL services (`athena`,
+   * `redshift-data`) saves their PGlite boot.
    */
   readonly services?: Partial<Record<ServiceName, ServiceFactory | false>>;
   /** Called when a handler throws something other than an AWS error (answered as a 500). */
