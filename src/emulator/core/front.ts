@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLogWriter, type RequestScope, requestScope } from './audit-log.js';
 import { type HttpReply, encodeError, encodeSuccess, jsonStringify } from './codecs.js';
@@ -41,6 +42,31 @@ export interface FrontInit {
   readonly audit: AuditLogWriter;
   /** Called with errors a handler threw that are not AwsServiceError (answered as the internal error). */
   readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+}
+
+/**
+ * One request as the front sees it, whatever carried it: a `node:http` exchange or a Fetch `Request`
+ * (see `fetch-front.ts`).
+ */
+export interface FrontExchange {
+  readonly method: string;
+  /** Path and query as sent and signed, e.g. `/token?aws_iam=t`. */
+  readonly url: string;
+  /** Lower-cased header names with every value received. */
+  readonly headers: Readonly<Record<string, readonly string[] | undefined>>;
+  /**
+   * The path the service modules see when it differs from the signed one (a virtual-hosted S3 request
+   * rewritten to path style). SigV4 is always verified against `url`. Default: the path of `url`.
+   */
+  readonly routePath?: string;
+  /** The body up to `limit` bytes; undefined when larger (the rest is dropped). */
+  readBody(limit: number): Promise<Buffer | undefined>;
+  /** Drops a body that will not be read. */
+  discardBody(): void;
+  /** Writes the answer, once; `close` asks not to reuse the connection. */
+  send(reply: HttpReply, close: boolean): void;
+  /** Ends an exchange whose answer failed half-way. */
+  abort(): void;
 }
 
 /** Headers that must appear at most once: a repeat would make signing and routing ambiguous. */
@@ -104,10 +130,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 }
 
 /** Lower-cased single-valued headers, and the names that were repeated. */
-function collectHeaders(req: IncomingMessage): { headers: Record<string, string>; repeated: string[] } {
+function collectHeaders(distinct: FrontExchange['headers']): {
+  headers: Record<string, string>;
+  repeated: string[];
+} {
   const headers: Record<string, string> = {};
   const repeated: string[] = [];
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
+  for (const [name, values] of Object.entries(distinct)) {
     if (!values || values.length === 0) continue;
     if (values.length > 1 && SINGLE_HEADERS.includes(name)) repeated.push(name);
     headers[name] = values.join(',');
@@ -115,68 +144,114 @@ function collectHeaders(req: IncomingMessage): { headers: Record<string, string>
   return { headers, repeated };
 }
 
+/**
+ * Answers requests Node's HTTP parser refuses (bad request line, header overflow) with a JSON error that
+ * still carries a request id, instead of a bare 400, then closes the connection.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (error.code === 'ECONNRESET')) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = jsonStringify({
+    __type: tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest',
+    message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP/1.1.',
+  });
+  socket.end(
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `x-amzn-requestid: ${randomUUID()}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Creates the request listener. */
 export function createFrontListener(init: FrontInit): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const scope: RequestScope = {
-      requestId: randomUUID(),
-      service: undefined,
-      operation: undefined,
-      callerArn: undefined,
-      idcUser: undefined,
-    };
-    requestScope.run(scope, () => {
-      serve(init, req, res, scope).catch(() => {
-        if (!res.headersSent) {
-          send(res, {
+    void serveExchange(init, {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headersDistinct,
+      readBody: (limit) => readBody(req, limit),
+      discardBody: () => req.resume(),
+      send: (reply, close) => send(res, reply, close),
+      abort: () => res.destroy(),
+    });
+  };
+}
+
+/**
+ * Serves one exchange: the whole front (routing, SigV4, counters, faults, authorization, handler, codec).
+ * Never rejects: a failure of the front itself is answered 500, or aborts an answer already begun.
+ */
+export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise<void> {
+  const scope: RequestScope = {
+    requestId: randomUUID(),
+    service: undefined,
+    operation: undefined,
+    callerArn: undefined,
+    idcUser: undefined,
+  };
+  let sent = false;
+  const once: FrontExchange = {
+    ...exchange,
+    send(reply, close) {
+      sent = true;
+      exchange.send(reply, close);
+    },
+  };
+  return requestScope.run(scope, () =>
+    serve(init, once, scope).catch(() => {
+      if (!sent) {
+        once.send(
+          {
             status: 500,
             headers: { 'content-type': 'application/json', 'x-amzn-requestid': scope.requestId },
             body: jsonStringify({
               __type: 'InternalFailure',
               message: 'The emulator failed to serve the request.',
             }),
-          });
-        } else res.destroy();
-      });
-    });
-  };
+          },
+          false,
+        );
+      } else exchange.abort();
+    }),
+  );
 }
 
-async function serve(
-  init: FrontInit,
-  req: IncomingMessage,
-  res: ServerResponse,
-  scope: RequestScope,
-): Promise<void> {
+async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestScope): Promise<void> {
   const { runtime } = init;
   const { config } = runtime;
   const requestId = scope.requestId;
-  const url = req.url ?? '/';
+  const url = exchange.url;
   const qIndex = url.indexOf('?');
   const path = qIndex < 0 ? url : url.slice(0, qIndex);
   const search = qIndex < 0 ? '' : url.slice(qIndex + 1);
-  const { headers, repeated } = collectHeaders(req);
+  const { headers, repeated } = collectHeaders(exchange.headers);
 
   const route = routeService(headers, path);
   if ('unknown' in route) {
-    req.resume();
-    send(res, {
-      status: 400,
-      headers: {
-        'content-type': 'application/json',
-        'x-amzn-requestid': requestId,
-        'x-amzn-errortype': 'UnknownServiceException',
+    exchange.discardBody();
+    exchange.send(
+      {
+        status: 400,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-requestid': requestId,
+          'x-amzn-errortype': 'UnknownServiceException',
+        },
+        body: jsonStringify({
+          __type: 'UnknownServiceException',
+          message: `The emulator does not serve the service signed as '${route.unknown.slice(0, 64)}'. It serves sts, sso-oauth, athena, redshift-data, redshift, redshift-serverless, s3 and s3-control.`,
+        }),
       },
-      body: jsonStringify({
-        __type: 'UnknownServiceException',
-        message: `The emulator does not serve the service signed as '${route.unknown.slice(0, 64)}'. It serves sts, sso-oauth, athena, redshift-data, redshift, redshift-serverless, s3 and s3-control.`,
-      }),
-    });
+      false,
+    );
     return;
   }
   let service = route.service;
   scope.service = service;
-  const wire = await readBody(req, config.maxBodyBytes);
+  const wire = await exchange.readBody(config.maxBodyBytes);
   // An unsigned awsQuery body may be Redshift rather than STS.
   if (
     wire &&
@@ -192,7 +267,7 @@ async function serve(
   const xmlns = module?.xmlNamespace;
   const answerError = (error: AwsServiceError, close = false) => {
     if (scope.operation) init.counters.countError(`${service}:${scope.operation}`, error.code);
-    send(res, encodeError(profile, xmlns, error, requestId), close);
+    exchange.send(encodeError(profile, xmlns, error, requestId), close);
   };
   if (wire === undefined) {
     answerError(
@@ -217,14 +292,17 @@ async function serve(
     );
     return;
   }
-  const raw: RawRequest = Object.freeze({
-    method: req.method ?? 'GET',
+  const signedRaw: RawRequest = Object.freeze({
+    method: exchange.method,
     path,
     query: Object.freeze(query.record),
     headers: Object.freeze(headers),
     body,
     host: headers.host ?? '',
   });
+  // Service modules see the routed path; SigV4 is verified against the path as signed.
+  const raw: RawRequest =
+    exchange.routePath === undefined ? signedRaw : Object.freeze({ ...signedRaw, path: exchange.routePath });
 
   let form: QueryForm | undefined;
   let formError: InputError | undefined;
@@ -272,7 +350,7 @@ async function serve(
       return;
     }
     const verdict = await verifySigV4({
-      raw,
+      raw: signedRaw,
       query: query.multi,
       wireBody: wire,
       auth,
@@ -383,5 +461,5 @@ async function serve(
     answerError(failure(service, 'internal', 'We encountered an internal error. Please try again.'));
     return;
   }
-  send(res, reply);
+  exchange.send(reply, false);
 }
