@@ -15,6 +15,7 @@
  *   `Error` holds `ERROR: <Postgres message>`;
  * - an unknown database is accepted and the statement FAILS with `FATAL: database "<name>" does not exist`.
  */
+import { hkdfSync } from 'node:crypto';
 import type { EmulatorRuntime, ServiceFactory } from '../core/types.js';
 import { createSqlBackend } from './database.js';
 import type { DataServiceState, RedshiftBackend } from './data-state.js';
@@ -65,7 +66,10 @@ export function redshiftDataServiceFactory(options: RedshiftDataServiceOptions =
       backend,
       pageSize,
       timing,
-      tokenKey: Buffer.from(runtime.secretKey),
+      // A key of its own: page tokens are HMACed, never with the key that seals identity contexts.
+      tokenKey: Buffer.from(
+        hkdfSync('sha256', runtime.secretKey, Buffer.alloc(0), 'tip-sdk/redshift-page-token', 32),
+      ),
       nextPid: 1073741824 + Math.floor(Math.random() * 1_000_000),
       nextQueryId: 1000,
     };
