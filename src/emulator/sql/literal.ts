@@ -9,8 +9,22 @@ import { quoteLiteral } from './ident.js';
 export function encodeLiteral(value: unknown, type: ColumnType): string {
   if (value === null || value === undefined) return 'NULL';
   const pgType = pgStorageType(type);
-  if (pgType === 'jsonb') return `${quoteLiteral(JSON.stringify(value) ?? 'null')}::jsonb`;
+  // A string for a JSON-stored column (map, row, json, nested array) is JSON text: config files hold scalars.
+  if (pgType === 'jsonb') {
+    return `${quoteLiteral(typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'))}::jsonb`;
+  }
   if (type.kind === 'array') {
+    // A string for an array column is a JSON array (`["a","b"]`) or a Postgres array literal (`{a,b}`).
+    if (typeof value === 'string') {
+      if (!value.trimStart().startsWith('[')) return `${quoteLiteral(value)}::${pgType}`;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        throw badValue(value, type);
+      }
+      return encodeLiteral(parsed, type);
+    }
     if (!Array.isArray(value)) throw badValue(value, type);
     if (value.length === 0) return `'{}'::${pgType}`;
     return `ARRAY[${value.map((v) => encodeLiteral(v, type.element)).join(', ')}]::${pgType}`;

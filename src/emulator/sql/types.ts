@@ -21,7 +21,10 @@ export interface SqlColumnSpec {
 export interface SqlTableSpec {
   readonly name: string;
   readonly columns: readonly SqlColumnSpec[];
-  /** Rows to insert. Default none. */
+  /**
+   * Rows to insert. Default none. Cells of array columns may be arrays, JSON array text (`["a","b"]`) or
+   * Postgres array literals (`{a,b}`); cells of map, row and json columns may be values or JSON text.
+   */
   readonly rows?: readonly (readonly unknown[])[];
 }
 

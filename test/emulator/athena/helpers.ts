@@ -18,8 +18,9 @@ export const ORDER_ROWS: unknown[][] = Array.from({ length: 25 }, (_, k) => [
   k + 1,
   ['eu', 'us', 'apac'][k % 3],
   `${k + 1}.50`,
-  k === 0 ? ['a', 'b'] : [],
-  k === 0 ? { k: 'v' } : {},
+  // Config files hold scalar cells: arrays and maps as JSON text.
+  k === 0 ? '["a","b"]' : '[]',
+  k === 0 ? '{"k":"v"}' : '{}',
   k === 0 ? '2024-01-02 03:04:05' : '2024-01-02 03:04:05.5',
 ]);
 

@@ -146,6 +146,27 @@ describe('types', () => {
     expect(result.textRows[0]?.[11]).toBe('2024-01-02 03:04:05.123');
   });
 
+  it('accepts JSON text and array literals for structured columns', async () => {
+    await engine.createTable('types', {
+      name: 'text_cells',
+      columns: [
+        { name: 'a', type: 'array<int>' },
+        { name: 'b', type: 'array<varchar>' },
+        { name: 'm', type: 'map<varchar,int>' },
+      ],
+      rows: [['[1,2]', '{x,"y z"}', '{"k":1}']],
+    });
+    expect((await engine.admin('SELECT * FROM types.text_cells')).rows).toEqual([
+      [[1, 2], ['x', 'y z'], { k: 1 }],
+    ]);
+    const bad = engine.createTable('types', {
+      name: 'bad3',
+      columns: [{ name: 'a', type: 'array<int>' }],
+      rows: [['[1,']],
+    });
+    expect((await sqlError(bad)).code).toBe('22P02');
+  });
+
   it('rejects unknown types and rows of the wrong width', async () => {
     expect(
       (await sqlError(engine.createTable('types', { name: 'bad', columns: [{ name: 'x', type: 'blob' }] })))

@@ -1,0 +1,314 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  GetWorkGroupCommand,
+  ListTagsForResourceCommand,
+  ListWorkGroupsCommand,
+  StartQueryExecutionCommand,
+  type StartQueryExecutionCommandInput,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AthenaServiceModule, createAthenaService } from '../../../src/emulator/athena/service.js';
+import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
+import { issueIdentityContext } from '../../../src/emulator/identity-center/context.js';
+import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
+import { athenaSection } from './helpers.js';
+
+const ACCOUNT = '123456789012';
+const INSTANCE = 'ssoins-1111222233334444';
+const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
+const SERVICE = `arn:aws:iam::${ACCOUNT}:user/service`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
+const RUNNING_MS = 60_000;
+const WG_ARN = `arn:aws:athena:us-east-1:${ACCOUNT}:workgroup/analysts`;
+
+const { workGroups, tables, grants } = athenaSection();
+const config: EmulatorConfigInput = {
+  accountId: ACCOUNT,
+  idp: false,
+  identityCenter: {
+    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
+    identityStoreId: 'd-1234567890',
+    users: [
+      { userName: 'alice', email: 'alice@example.com', userId: 'u-alice', groups: ['analysts'] },
+      { userName: 'bob', email: 'bob@example.com', userId: 'u-bob', groups: ['engineers'] },
+      { userName: 'carol', email: 'carol@example.com', userId: 'u-carol' },
+    ],
+    groups: [
+      { name: 'analysts', groupId: 'g-analysts' },
+      { name: 'engineers', groupId: 'g-engineers' },
+    ],
+    trustedTokenIssuers: [],
+    applications: [{ arn: APP, assignmentRequired: false }],
+  },
+  roles: [
+    {
+      arn: ROLE,
+      trustPolicy: [
+        { Effect: 'Allow', Principal: { AWS: SERVICE }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
+      ],
+    },
+  ],
+  callers: [
+    {
+      accessKeyId: 'AKIDSERVICE0000000001',
+      secretAccessKey: 'service-secret-0123456789',
+      principalArn: SERVICE,
+    },
+  ],
+  athena: { workGroups, tables, grants, maxPageSize: 10, runningMs: RUNNING_MS },
+};
+
+const GROUPS: Record<string, string[]> = { alice: ['analysts'], bob: ['engineers'], carol: [] };
+
+let emu: RunningEmulator;
+let module: AthenaServiceModule | undefined;
+const clients: { destroy(): void }[] = [];
+const users: Record<string, AthenaClient> = {};
+let plain: AthenaClient;
+
+function track<T extends { destroy(): void }>(client: T): T {
+  clients.push(client);
+  return client;
+}
+
+async function athenaFor(user: string): Promise<AthenaClient> {
+  const groups = GROUPS[user] ?? [];
+  const context = issueIdentityContext(emu.runtime, {
+    idcUserId: `u-${user}`,
+    userName: user,
+    groupIds: groups.map((g) => `g-${g}`),
+    groupNames: groups,
+    identityStoreId: 'd-1234567890',
+    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
+    applicationArn: APP,
+    expiresAt: emu.clock.now() + 24 * 3600 * 1000,
+  });
+  const sts = track(new STSClient(emu.clientConfig({ service: 'sts' })));
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: ROLE,
+      RoleSessionName: user,
+      ProvidedContexts: [
+        { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: context },
+      ],
+    }),
+  );
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
+  const credentials = {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+  };
+  return track(new AthenaClient(emu.clientConfig({ service: 'athena', credentials })));
+}
+
+beforeAll(async () => {
+  emu = await startEmulator(config, {
+    quiet: true,
+    services: {
+      athena: async (runtime) => {
+        module = await createAthenaService(runtime);
+        return module;
+      },
+      'redshift-data': false,
+      s3: false,
+      's3-control': false,
+      'sso-oauth': false,
+    },
+  });
+  for (const user of ['alice', 'bob', 'carol']) users[user] = await athenaFor(user);
+  plain = track(new AthenaClient(emu.clientConfig({ service: 'athena' })));
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await emu?.stop();
+});
+
+function client(user: string): AthenaClient {
+  const c = users[user];
+  if (!c) throw new Error(`no client for ${user}`);
+  return c;
+}
+
+/** Starts `sql` in the IdC workgroup and moves the emulator clock past the RUNNING window. */
+async function run(
+  user: string,
+  input: Omit<StartQueryExecutionCommandInput, 'QueryString'> & { QueryString: string },
+) {
+  const { QueryExecutionId } = await client(user).send(
+    new StartQueryExecutionCommand({ WorkGroup: 'analysts', ...input }),
+  );
+  emu.clock.advance(RUNNING_MS);
+  const out = await client(user).send(new GetQueryExecutionCommand({ QueryExecutionId }));
+  return { id: QueryExecutionId as string, execution: out.QueryExecution };
+}
+
+async function rowsOf(user: string, id: string): Promise<(string | undefined)[][]> {
+  const rows: (string | undefined)[][] = [];
+  let NextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await client(user).send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken }));
+    rows.push(...(page.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue)));
+    NextToken = page.NextToken;
+    pages++;
+  } while (NextToken);
+  expect(pages).toBeGreaterThan(0);
+  return rows;
+}
+
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}),
+    };
+  }
+  throw new Error('expected an error');
+}
+
+describe('Athena through @aws-sdk/client-athena with identity-enhanced credentials', () => {
+  it('reports QUEUED/RUNNING then SUCCEEDED with SDK-parsed dates, typed ColumnInfo and a header row', async () => {
+    const { QueryExecutionId } = await client('alice').send(
+      new StartQueryExecutionCommand({
+        WorkGroup: 'analysts',
+        QueryString: 'SELECT id, amount, tags, attrs, at FROM sales.orders WHERE id = 1',
+      }),
+    );
+    const running = await client('alice').send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    expect(running.QueryExecution?.Status?.State).toBe('RUNNING');
+    expect(running.QueryExecution?.Status?.SubmissionDateTime).toBeInstanceOf(Date);
+    emu.clock.advance(RUNNING_MS);
+    const done = await client('alice').send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    expect(done.QueryExecution?.Status?.State).toBe('SUCCEEDED');
+    expect(done.QueryExecution?.Status?.CompletionDateTime).toBeInstanceOf(Date);
+    const page = await client('alice').send(new GetQueryResultsCommand({ QueryExecutionId }));
+    expect(
+      page.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => [c.Name, c.Type, c.Precision, c.Scale]),
+    ).toEqual([
+      ['id', 'integer', 10, 0],
+      ['amount', 'decimal', 10, 2],
+      ['tags', 'array', 0, 0],
+      ['attrs', 'map', 0, 0],
+      ['at', 'timestamp', 3, 0],
+    ]);
+    expect(page.ResultSet?.Rows?.map((r) => r.Data?.map((d) => d.VarCharValue))).toEqual([
+      ['id', 'amount', 'tags', 'attrs', 'at'],
+      ['1', '1.50', '[a, b]', '{k=v}', '2024-01-02 03:04:05.000'],
+    ]);
+  });
+
+  it('pages over more rows than one page', async () => {
+    const { id } = await run('carol', { QueryString: 'SELECT id, at FROM sales.orders ORDER BY id' });
+    const rows = await rowsOf('carol', id);
+    expect(rows).toHaveLength(26);
+    expect(rows[0]).toEqual(['id', 'at']);
+    expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 25 }, (_, k) => k + 1));
+    expect(rows[2]?.[1]).toBe('2024-01-02 03:04:05.500');
+  });
+
+  it('filters rows per user and through groups', async () => {
+    const regions = async (user: string) => {
+      const { id } = await run(user, {
+        QueryString: 'SELECT DISTINCT region FROM orders ORDER BY region',
+        QueryExecutionContext: { Database: 'sales' },
+      });
+      return (await rowsOf(user, id)).slice(1).map((r) => r[0]);
+    };
+    expect(await regions('alice')).toEqual(['eu']);
+    expect(await regions('carol')).toEqual(['apac', 'eu', 'us']);
+    expect(await regions('bob')).toEqual(['apac', 'eu', 'us']);
+  });
+
+  it('fails a query on an ungranted table with the Lake Formation reason, as Athena does', async () => {
+    const { execution } = await run('alice', { QueryString: 'SELECT * FROM sales.secrets' });
+    expect(execution?.Status).toMatchObject({
+      State: 'FAILED',
+      StateChangeReason: 'Insufficient Lake Formation permission(s) on secrets',
+      AthenaError: { ErrorCategory: 2, ErrorType: 234 },
+    });
+    const e = await errorOf(
+      client('alice').send(new GetQueryResultsCommand({ QueryExecutionId: execution?.QueryExecutionId })),
+    );
+    expect(e).toMatchObject({ name: 'InvalidRequestException', status: 400 });
+    expect(emu.auditLog.entries().some((a) => a.outcome === 'denied' && a.resource === WG_ARN)).toBe(true);
+  });
+
+  it('applies a revoke made while the emulator runs', async () => {
+    await module?.admin.grant({ principal: 'group:engineers', table: 'sales.secrets' });
+    expect((await run('bob', { QueryString: 'SELECT v FROM sales.secrets' })).execution?.Status?.State).toBe(
+      'SUCCEEDED',
+    );
+    await module?.admin.revoke('group:engineers', 'sales.secrets');
+    expect((await run('bob', { QueryString: 'SELECT v FROM sales.secrets' })).execution?.Status?.State).toBe(
+      'FAILED',
+    );
+  });
+
+  it('refuses plain credentials on the Identity Center workgroup', async () => {
+    const e = await errorOf(
+      plain.send(new StartQueryExecutionCommand({ WorkGroup: 'analysts', QueryString: 'SELECT 1' })),
+    );
+    expect(e).toMatchObject({ name: 'InvalidRequestException', status: 400 });
+    expect(e.message).toContain('identity-enhanced');
+    const ok = await plain.send(
+      new StartQueryExecutionCommand({ WorkGroup: 'plain', QueryString: 'SELECT 1' }),
+    );
+    expect(ok.QueryExecutionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('cancels with StopQueryExecution', async () => {
+    const { QueryExecutionId } = await client('carol').send(
+      new StartQueryExecutionCommand({ WorkGroup: 'analysts', QueryString: 'SELECT 1' }),
+    );
+    await client('carol').send(new StopQueryExecutionCommand({ QueryExecutionId }));
+    emu.clock.advance(RUNNING_MS);
+    const out = await client('carol').send(new GetQueryExecutionCommand({ QueryExecutionId }));
+    expect(out.QueryExecution?.Status?.State).toBe('CANCELLED');
+  });
+
+  it('binds ExecutionParameters', async () => {
+    const { id } = await run('carol', {
+      QueryString: 'SELECT count(*) FROM sales.orders WHERE region = ? AND id <= ?',
+      ExecutionParameters: ["'eu'", '10'],
+    });
+    expect((await rowsOf('carol', id))[1]).toEqual(['4']);
+  });
+
+  it('describes and lists workgroups and their tags', async () => {
+    const wg = await client('alice').send(new GetWorkGroupCommand({ WorkGroup: 'analysts' }));
+    expect(wg.WorkGroup?.CreationTime).toBeInstanceOf(Date);
+    expect(wg.WorkGroup?.Configuration?.IdentityCenterConfiguration).toEqual({
+      EnableIdentityCenter: true,
+      IdentityCenterInstanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
+    });
+    const list = await client('alice').send(new ListWorkGroupsCommand({}));
+    expect(list.WorkGroups?.map((w) => w.Name)).toEqual(['primary', 'analysts', 'plain']);
+    // Drivers read the tag with the service's own credentials: it is not on the identity-context allow-list.
+    const denied = await errorOf(
+      client('alice').send(new ListTagsForResourceCommand({ ResourceARN: WG_ARN })),
+    );
+    expect(denied.name).toBe('AccessDeniedException');
+    const tags = await plain.send(new ListTagsForResourceCommand({ ResourceARN: WG_ARN }));
+    expect(tags.Tags).toContainEqual({ Key: 'AthenaDriverOidcAppArn', Value: APP });
+  });
+
+  it('records queries under the IdC user in the history', async () => {
+    const history = (await module?.admin.history()) ?? [];
+    expect(new Set(history.map((h) => h.role))).toEqual(
+      new Set(['AWSIDC:alice', 'AWSIDC:bob', 'AWSIDC:carol', 'athena_iam']),
+    );
+  });
+});
