@@ -16,7 +16,8 @@ export interface ServiceSettings {
   readonly awsClientConfig: Record<string, unknown>;
   /** The bucket the `/files` route reads from. */
   readonly bucket: string;
-  readonly accountId: string | undefined;
+  /** The Athena workgroup of the `/sales` route (IAM Identity Center enabled). */
+  readonly workGroup: string;
 }
 
 function required(name: string): string {
@@ -25,7 +26,7 @@ function required(name: string): string {
   return value;
 }
 
-/** Settings from `TIP_REGION`, `TIP_ISSUER`, `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`. */
+/** Settings from `TIP_REGION`, `TIP_ISSUER`, `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`, `TIP_WORKGROUP`. */
 export function settingsFromEnv(): ServiceSettings {
   return {
     tipOptions: {
@@ -38,7 +39,7 @@ export function settingsFromEnv(): ServiceSettings {
     },
     awsClientConfig: {},
     bucket: process.env.TIP_BUCKET ?? 'lake',
-    accountId: process.env.TIP_ACCOUNT_ID,
+    workGroup: process.env.TIP_WORKGROUP ?? 'analysts',
   };
 }
 
@@ -72,7 +73,7 @@ export async function emulatorSettings(
       },
       awsClientConfig,
       bucket: 'lake',
-      accountId: emu.accountId,
+      workGroup: 'analysts',
     },
   };
 }

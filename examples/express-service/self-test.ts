@@ -43,6 +43,15 @@ export async function selfTest(base: string, emu: RunningEmulator, name: string)
     aws.status === 200 && arn.includes(':assumed-role/analytics-identity-bearer/'),
     `${aws.status} ${arn}`,
   );
+  const sales = await get(`${base}/sales`, alice);
+  const regions = Array.isArray(sales.json.rows)
+    ? sales.json.rows.map((r) => (r as Record<string, unknown>).region)
+    : [];
+  check(
+    'GET /sales as alice (analysts see region eu only)',
+    sales.status === 200 && regions.length > 0 && regions.every((r) => r === 'eu'),
+    `${sales.status} ${JSON.stringify(regions)}`,
+  );
   const file = await get(`${base}/files/team-a/report.csv`, alice);
   check(
     'GET /files/team-a/report.csv as alice',

@@ -2,6 +2,7 @@
  * The Fastify app: the same routes as the Express example, every one running as the signed-in user.
  *   GET /me            who the bearer token belongs to
  *   GET /whoami-aws    STS GetCallerIdentity with the user's identity-enhanced credentials
+ *   GET /sales         an Athena query as the user (Lake Formation-style row filters apply)
  *   GET /files/<key>   an object of the bucket, read through S3 Access Grants as the user
  *   GET /metrics       tip-sdk metrics (outside the authenticated scope)
  */
@@ -9,9 +10,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { errorResponse, tipPlugin } from '../../src/fastify.js';
 import type { Observability } from '../../src/observability/index.js';
-import { s3AccessGrants } from '../../src/s3.js';
-import type { S3AccessGrants } from '../../src/s3.js';
-import type { TrustedIdentity, UserSession } from '../../src/tip.js';
+import type { TrustedIdentity } from '../../src/tip.js';
 import type { ServiceSettings } from '../express-service/config.js';
 
 const REALM = 'analytics';
@@ -23,26 +22,6 @@ export async function createApp(
   settings: ServiceSettings,
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
-  const grants = new Map<string, S3AccessGrants>();
-  const grantsFor = (session: UserSession): S3AccessGrants => {
-    const id = session.identity.idcUserId;
-    let handle = grants.get(id);
-    if (handle === undefined) {
-      if (grants.size >= 10_000) grants.delete(grants.keys().next().value as string);
-      handle = s3AccessGrants(
-        {
-          credentials: session.credentials,
-          region: settings.tipOptions.region,
-          clientConfig: settings.awsClientConfig,
-        },
-        settings.accountId === undefined ? {} : { accountId: settings.accountId },
-      );
-      // getObject() goes through the handle's default S3 client: observe it (span, metrics, audit).
-      obs.instrumentClient(handle.client(), session);
-      grants.set(id, handle);
-    }
-    return handle;
-  };
   const fail = (reply: FastifyReply, error: unknown) => {
     const answer = errorResponse(error, { realm: REALM, retryAfterSeconds: 1 });
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
@@ -68,12 +47,24 @@ export async function createApp(
         sts.destroy();
       }
     });
-    api.get<{ Params: { '*': string } }>('/files/*', async (request, reply) => {
+    api.get('/sales', async (request, reply) => {
       try {
-        const object = await grantsFor(request.tip!).getObject({
-          Bucket: settings.bucket,
-          Key: request.params['*'],
-        });
+        const result = await request.tip!.athena.query(
+          'SELECT id, region, amount FROM sales.orders ORDER BY id',
+          {
+            workGroup: settings.workGroup,
+          },
+        );
+        return { columns: result.columns.map((c) => c.name), rows: result.rows };
+      } catch (error) {
+        return fail(reply, error);
+      }
+    });
+    api.get<{ Params: { '*': string } }>('/files/*', async (request, reply) => {
+      const session = request.tip!;
+      try {
+        obs.instrumentClient(await session.s3.client(), session);
+        const object = await session.s3.getObject({ Bucket: settings.bucket, Key: request.params['*'] });
         return reply.type(object.contentType ?? 'application/octet-stream').send(Buffer.from(object.body));
       } catch (error) {
         return fail(reply, error);

@@ -10,7 +10,6 @@ import type { RunningEmulator } from '../../src/emulator/start.js';
 import { isTipError } from '../../src/errors.js';
 import { createObservability } from '../../src/observability/index.js';
 import type { AuditRecord } from '../../src/observability/index.js';
-import { s3AccessGrants } from '../../src/s3.js';
 import { createTrustedIdentity } from '../../src/tip.js';
 import { type ServiceSettings, emulatorSettings, settingsFromEnv } from '../express-service/config.js';
 
@@ -25,16 +24,8 @@ async function actAs(settings: ServiceSettings, token: string, s3Uri: string | u
   let object: string | undefined;
   if (s3Uri !== undefined) {
     const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(s3Uri) ?? [];
-    const s3 = s3AccessGrants(
-      {
-        credentials: user.credentials,
-        region: settings.tipOptions.region,
-        clientConfig: settings.awsClientConfig,
-      },
-      settings.accountId === undefined ? {} : { accountId: settings.accountId },
-    );
-    obs.instrumentClient(s3.client(), user);
-    const content = await s3.getObject({ Bucket: bucket, Key: key });
+    obs.instrumentClient(await user.s3.client(), user);
+    const content = await user.s3.getObject({ Bucket: bucket, Key: key });
     object = new TextDecoder().decode(content.body);
   }
   return { identity: user.identity, arn: caller.Arn, object, audit };
