@@ -84,13 +84,14 @@ export function servicesConfig(extra: Partial<EmulatorConfigInput> = {}): Emulat
 /** Starts the emulator with only the services named (plus STS and sso-oidc). */
 export function startServicesEmulator(
   config: EmulatorConfigInput,
-  enabled: ('redshift' | 's3')[],
+  enabled: ('athena' | 'redshift' | 's3')[],
   overrides: StartEmulatorOptions['services'] = {},
 ): Promise<RunningEmulator> {
-  const off = (name: 'redshift' | 's3') => !enabled.includes(name);
+  const off = (name: 'athena' | 'redshift' | 's3') => !enabled.includes(name);
   const services: StartEmulatorOptions['services'] = {
     ...(off('redshift') ? { 'redshift-data': false, redshift: false, 'redshift-serverless': false } : {}),
     ...(off('s3') ? { s3: false, 's3-control': false } : {}),
+    ...(off('athena') ? { athena: false } : {}),
     ...overrides,
   };
   return startEmulator(config, { quiet: true, services });

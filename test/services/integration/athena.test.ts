@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
+import type { RunningEmulator } from '../../../src/emulator/start.js';
+import { isTipError } from '../../../src/errors.js';
+import { discoverFromWorkGroup } from '../../../src/services/athena/discover.js';
+import { athena } from '../../../src/services/athena/handle.js';
+import type { AthenaHandle } from '../../../src/services/athena/types.js';
+import type { UserSession } from '../../../src/tip.js';
+import {
+  ACCESS_ROLE,
+  APP,
+  emulatorTip,
+  servicesConfig,
+  sharedClientConfig,
+  signIn,
+  startServicesEmulator,
+} from './kit.js';
+
+/** Queries stay RUNNING this long on the emulator clock; the handle's events move the clock on. */
+const RUNNING_MS = 60_000;
+
+const athenaConfig: EmulatorConfigInput['athena'] = {
+  maxPageSize: 100,
+  runningMs: RUNNING_MS,
+  workGroups: [
+    { name: 'analysts', identityCenter: true, tags: { AthenaDriverOidcAppArn: APP } },
+    { name: 'untagged', identityCenter: true },
+  ],
+  tables: [
+    {
+      name: 'sales.orders',
+      columns: [
+        { name: 'id', type: 'bigint' },
+        { name: 'region', type: 'varchar' },
+        { name: 'amount', type: 'double' },
+        { name: 'qty', type: 'integer' },
+        { name: 'paid', type: 'boolean' },
+        { name: 'day', type: 'date' },
+        { name: 'price', type: 'decimal(10,2)' },
+      ],
+      rows: [
+        [1, 'eu', 10.5, 1, true, '2024-01-02', '1.50'],
+        [2, 'eu', 20, 2, false, '2024-01-03', '2.00'],
+        [3, 'us', 30, 3, null, '2024-01-04', '3.25'],
+        [4, 'apac', 40, 4, true, '2024-01-05', '4.00'],
+      ],
+    },
+    {
+      name: 'sales.numbers',
+      columns: [{ name: 'n', type: 'integer' }],
+      rows: Array.from({ length: 250 }, (_, k) => [k + 1]),
+    },
+  ],
+  grants: [
+    { principal: 'user:alice', table: 'sales.orders', rowFilter: "region = 'eu'" },
+    { principal: 'group:engineers', table: 'sales.orders' },
+    { principal: 'group:analysts', table: 'sales.numbers' },
+  ],
+};
+
+let emu: RunningEmulator;
+let sessions: Record<'alice' | 'bob' | 'carol', UserSession>;
+
+beforeAll(async () => {
+  emu = await startServicesEmulator(servicesConfig({ athena: athenaConfig }), ['athena']);
+  const tip = emulatorTip(emu);
+  const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)));
+  sessions = { alice: alice!, bob: bob!, carol: carol! };
+}, 60_000);
+afterAll(async () => {
+  await emu?.stop();
+});
+beforeEach(() => {
+  emu.counters.reset();
+});
+
+/** A handle whose queries finish: each start moves the emulator clock past the running window. */
+function handleFor(user: keyof typeof sessions, finish = true): AthenaHandle {
+  return athena({
+    credentials: sessions[user].credentials,
+    region: emu.region,
+    clientConfig: sharedClientConfig(emu),
+    clock: () => emu.clock.now(),
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    onEvent: (event) => {
+      if (finish && event.type === 'query-started') emu.clock.advance(RUNNING_MS);
+    },
+  });
+}
+
+const WG = { workGroup: 'analysts', pollInterval: 2 } as const;
+const code = (error: unknown) => (isTipError(error) ? error.code : String(error));
+
+describe('Athena against the emulator', () => {
+  it('applies row filters per user and group, with typed rows', async () => {
+    const alice = await handleFor('alice').query(
+      'SELECT id, region, amount, qty, paid, day, price FROM sales.orders ORDER BY id',
+      WG,
+    );
+    expect(alice.rows).toEqual([
+      { id: 1n, region: 'eu', amount: 10.5, qty: 1, paid: true, day: '2024-01-02', price: '1.50' },
+      { id: 2n, region: 'eu', amount: 20, qty: 2, paid: false, day: '2024-01-03', price: '2.00' },
+    ]);
+    const bob = await handleFor('bob').query('SELECT region, paid FROM sales.orders ORDER BY id', WG);
+    expect(bob.rows.map((r) => r.region)).toEqual(['eu', 'eu', 'us', 'apac']);
+    expect(bob.rows[2]?.paid).toBeNull();
+    const carol = await handleFor('carol')
+      .query('SELECT * FROM sales.orders', WG)
+      .catch((e) => e);
+    expect(code(carol)).toBe('ERR_QUERY_FAILED');
+    expect(carol.details.queryId).toMatch(/\S/);
+  });
+
+  it('reads more rows than one page', async () => {
+    const result = await handleFor('carol').query('SELECT n FROM sales.numbers ORDER BY n', WG);
+    expect(result.rows.map((r) => r.n)).toEqual(Array.from({ length: 250 }, (_, k) => k + 1));
+    expect(emu.counters.get('GetQueryResults')).toBe(3);
+  });
+
+  it('binds execution parameters', async () => {
+    const result = await handleFor('bob').query('SELECT id FROM sales.orders WHERE region = ? ORDER BY id', {
+      ...WG,
+      executionParameters: ["'us'"],
+    });
+    expect(result.rows).toEqual([{ id: 3n }]);
+  });
+
+  it('stops a running query when the caller aborts', async () => {
+    const controller = new AbortController();
+    const pending = handleFor('bob', false)
+      .query('SELECT * FROM sales.orders', { ...WG, signal: controller.signal })
+      .catch((e) => e);
+    while (emu.counters.get('GetQueryExecution') === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    expect(code(await pending)).toBe('ERR_ABORTED');
+    expect(emu.counters.get('StopQueryExecution')).toBe(1);
+  });
+
+  it('fails a query on a missing table with ERR_QUERY_FAILED and the reason', async () => {
+    const error = await handleFor('bob')
+      .query('SELECT * FROM sales.nope', WG)
+      .catch((e) => e);
+    expect(code(error)).toBe('ERR_QUERY_FAILED');
+    expect(error.details.state).toBe('FAILED');
+    expect(String(error.details.reason).length).toBeGreaterThan(0);
+  });
+
+  it('discovers the application and role from the workgroup tags', async () => {
+    const { region: _r, maxAttempts: _m, ...serviceConfig } = emu.clientConfig({ service: 'athena' });
+    const found = await discoverFromWorkGroup({
+      workGroup: 'analysts',
+      region: emu.region,
+      accountId: emu.accountId,
+      clientConfig: serviceConfig,
+      applicationTags: async (arn): Promise<Record<string, string>> =>
+        arn === APP ? { AthenaDriverOidcAppArn: ACCESS_ROLE } : {},
+    });
+    expect(found).toEqual({ applicationArn: APP, accessRoleArn: ACCESS_ROLE });
+    const missing = await discoverFromWorkGroup({
+      workGroup: 'untagged',
+      region: emu.region,
+      accountId: emu.accountId,
+      clientConfig: serviceConfig,
+      applicationTags: async () => ({}),
+    }).catch((e) => e);
+    expect(code(missing)).toBe('ERR_NOT_FOUND');
+  });
+
+  it('works through session.athena', async () => {
+    const pending = sessions.alice.athena.query('SELECT count(*) AS c FROM sales.orders', {
+      workGroup: 'analysts',
+      pollInterval: 2,
+    });
+    while (emu.counters.get('StartQueryExecution') === 0) await new Promise((r) => setTimeout(r, 5));
+    emu.clock.advance(RUNNING_MS);
+    expect((await pending).rows).toEqual([{ c: 2n }]);
+  });
+});
