@@ -18,7 +18,7 @@ import {
 import { type EmulatorClock, createClock } from './core/clock.js';
 import { type Counters, createCounters } from './core/counters.js';
 import { type Faults, createFaults } from './core/faults.js';
-import { createFrontListener } from './core/front.js';
+import { answerClientError, createFrontListener } from './core/front.js';
 import { createRuntime } from './core/runtime.js';
 import type { EmulatorRuntime, ServiceFactory, ServiceModule, ServiceName } from './core/types.js';
 import { createAthenaService } from './athena/service.js';
@@ -205,6 +205,7 @@ export async function startEmulator(
         ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
       }),
     );
+    server.on('clientError', answerClientError);
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
     const port = await listen(server, options.port ?? config.port);

@@ -149,7 +149,7 @@ function collectHeaders(distinct: FrontExchange['headers']): {
  * still carries a request id, instead of a bare 400, then closes the connection.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || (error.code === 'ECONNRESET')) {
+  if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }

@@ -1,4 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { connect } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceModule } from '../../../src/emulator/core/types.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
@@ -305,6 +307,60 @@ describe('hostile requests get the right AWS error', () => {
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>');
     expect(JSON.parse(seen!)).toEqual({ Echo: { Item: ['a', 'b & c'] } });
+  });
+
+  it('answers every arbitrary request with an AWS error and a request id', async () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~=:;/ ,-]{0,80}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'),
+        fc.stringMatching(/^\/[A-Za-z0-9%/?=&._~-]{0,60}$/),
+        fc.dictionary(
+          fc.constantFrom(
+            'authorization',
+            'x-amz-target',
+            'content-type',
+            'x-amz-date',
+            'x-amz-content-sha256',
+            'x-amz-security-token',
+            'content-encoding',
+            'host',
+          ),
+          token,
+        ),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.constant('Action=GetCallerIdentity&Version=2011-06-15')),
+        async (method, path, headers, body) => {
+          const res = await send(emu.url, {
+            method,
+            path,
+            headers,
+            body: method === 'GET' || method === 'HEAD' ? undefined : body,
+          });
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(600);
+          expect(res.status).not.toBe(500);
+          expect(res.headers['x-amzn-requestid']).toBeTruthy();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it.each([
+    ['an invalid request line', 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    ['oversized headers', `GET / HTTP/1.1\r\nHost: x\r\nx-pad: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+  ])('answers %s below HTTP with a request id', async (_label, raw, status) => {
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(emu.port, '127.0.0.1', () => socket.end(raw));
+      let out = '';
+      socket.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(text.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+    expect(text).toMatch(/x-amzn-requestid: [0-9a-f-]{36}/);
   });
 
   it('still serves GetCallerIdentity afterwards', async () => {

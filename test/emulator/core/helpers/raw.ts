@@ -20,14 +20,14 @@ export function send(
     body?: string | Buffer;
   },
 ): Promise<RawAnswer> {
-  const target = new URL(opts.path ?? '/', url);
+  const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: target.hostname,
         port: target.port,
         method: opts.method ?? 'POST',
-        path: target.pathname + target.search,
+        path: opts.path ?? '/',
         headers: opts.headers,
       },
       (res) => {
