@@ -62,6 +62,7 @@ export function startTestEmulator(): Promise<RunningEmulator> {
   return startEmulator(config, {
     quiet: true,
     services: {
+      athena: false,
       'redshift-data': false,
       redshift: false,
       'redshift-serverless': false,
