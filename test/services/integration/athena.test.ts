@@ -9,6 +9,7 @@ import type { UserSession } from '../../../src/tip.js';
 import {
   ACCESS_ROLE,
   APP,
+  SERVICE_ARN,
   emulatorTip,
   servicesConfig,
   sharedClientConfig,
@@ -25,6 +26,7 @@ const athenaConfig: EmulatorConfigInput['athena'] = {
   workGroups: [
     { name: 'analysts', identityCenter: true, tags: { AthenaDriverOidcAppArn: APP } },
     { name: 'untagged', identityCenter: true },
+    { name: 'restricted', identityCenter: true },
   ],
   tables: [
     {
@@ -62,7 +64,28 @@ let emu: RunningEmulator;
 let sessions: Record<'alice' | 'bob' | 'carol', UserSession>;
 
 beforeAll(async () => {
-  emu = await startServicesEmulator(servicesConfig({ athena: athenaConfig }), ['athena']);
+  emu = await startServicesEmulator(
+    servicesConfig({
+      athena: athenaConfig,
+      roles: [
+        {
+          arn: ACCESS_ROLE,
+          trustPolicy: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: SERVICE_ARN },
+              Action: ['sts:AssumeRole', 'sts:SetContext'],
+            },
+          ],
+          permissions: [
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+            { Effect: 'Deny', Action: 'athena:*', Resource: 'arn:aws:athena:*:*:workgroup/restricted' },
+          ],
+        },
+      ],
+    }),
+    ['athena'],
+  );
   const tip = emulatorTip(emu);
   const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)));
   sessions = { alice: alice!, bob: bob!, carol: carol! };
@@ -143,6 +166,16 @@ describe('Athena against the emulator', () => {
     expect(code(error)).toBe('ERR_QUERY_FAILED');
     expect(error.details.state).toBe('FAILED');
     expect(String(error.details.reason).length).toBeGreaterThan(0);
+  });
+
+  it('maps a workgroup the access role may not use to ERR_ACCESS_DENIED', async () => {
+    const error = await handleFor('bob')
+      .query('SELECT 1', { ...WG, workGroup: 'restricted' })
+      .catch((e) => e);
+    expect(code(error)).toBe('ERR_ACCESS_DENIED');
+    expect(error.details.awsErrorCode).toBe('AccessDeniedException');
+    expect(error.requestId).toMatch(/\S/);
+    expect(emu.counters.get('GetQueryExecution')).toBe(0);
   });
 
   it('discovers the application and role from the workgroup tags', async () => {

@@ -10,7 +10,8 @@ const INSTANCE = 'ssoins-1111222233334444';
 export const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
 export const ACCESS_ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics`;
 const audience = 'tip-sdk-demo';
-const serviceArn = `arn:aws:iam::${ACCOUNT}:user/service`;
+export const SERVICE_ARN = `arn:aws:iam::${ACCOUNT}:user/service`;
+const serviceArn = SERVICE_ARN;
 
 export const OBJECTS: Record<string, string> = {
   'team-a/report.csv': 'a,b\n1,2\n',

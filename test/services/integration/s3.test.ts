@@ -155,6 +155,19 @@ describe('S3 Access Grants against the emulator', () => {
     plain.destroy();
   });
 
+  it('the identity-enhanced session itself cannot read S3: only Access Grants credentials can', async () => {
+    const direct = new S3Client({
+      ...sharedClientConfig(emu),
+      region: emu.region,
+      credentials: alice.credentials,
+    });
+    const error = await direct
+      .send(new GetObjectCommand({ Bucket: 'lake', Key: 'team-a/report.csv' }))
+      .catch((e) => e);
+    direct.destroy();
+    expect(error.name).toBe('AccessDenied');
+  });
+
   it('reports a missing object as ERR_NOT_FOUND', async () => {
     const error = await handleFor(alice)
       .getObject({ Bucket: 'lake', Key: 'team-a/missing.csv' })
