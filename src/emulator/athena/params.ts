@@ -3,9 +3,13 @@ import { invalidRequest } from './errors.js';
 /** Most execution parameters Athena accepts. */
 export const MAX_EXECUTION_PARAMETERS = 1000;
 
+/** `awsdatacatalog.` (optionally quoted), the catalog prefix of fully qualified Athena names. */
+const CATALOG_PREFIX = /"?awsdatacatalog"?\s*\.\s*/iy;
+
 /**
- * Rewrites Athena's positional `?` placeholders to Postgres `$1…$n`, skipping string literals, quoted
- * identifiers and comments. Returns the rewritten SQL and the number of placeholders.
+ * Rewrites Athena SQL for the engine: positional `?` placeholders become Postgres `$1…$n`, and the catalog
+ * prefix `awsdatacatalog.` of fully qualified names is dropped (databases are schemas). String literals,
+ * quoted identifiers and comments are left alone. Returns the rewritten SQL and the number of placeholders.
  */
 export function rewritePlaceholders(sql: string): { sql: string; count: number } {
   let out = '';
@@ -13,7 +17,14 @@ export function rewritePlaceholders(sql: string): { sql: string; count: number }
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
-    if (ch === "'" || ch === '"') {
+    CATALOG_PREFIX.lastIndex = i;
+    if (
+      (ch === '"' || ch === 'a' || ch === 'A') &&
+      !/[\w$]/.test(sql[i - 1] ?? '') &&
+      CATALOG_PREFIX.test(sql)
+    ) {
+      i = CATALOG_PREFIX.lastIndex;
+    } else if (ch === "'" || ch === '"') {
       let j = i + 1;
       while (j < sql.length) {
         if (sql[j] === ch) {
@@ -35,7 +46,8 @@ export function rewritePlaceholders(sql: string): { sql: string; count: number }
       i = stop;
     } else if (ch === '?') {
       count++;
-      out += `$${count}`;
+      // `?1` must not become `$11`: keep a following digit apart.
+      out += /\d/.test(sql[i + 1] ?? '') ? `$${count}/**/` : `$${count}`;
       i++;
     } else {
       out += ch;
