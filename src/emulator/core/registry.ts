@@ -41,8 +41,18 @@ export interface EmulatorCredentialRegistry extends CredentialRegistry {
   purge(now: number, graceMs?: number): void;
 }
 
-/** Creates the registry from the configured callers. */
-export function createCredentialRegistry(config: EmulatorConfig): EmulatorCredentialRegistry {
+/** Issues between two sweeps of long-expired sessions, so a long-running emulator stays bounded. */
+const SWEEP_EVERY = 1024;
+
+/**
+ * Creates the registry from the configured callers.
+ *
+ * @param now - Emulator clock, epoch ms, for sweeping sessions that expired over an hour ago.
+ */
+export function createCredentialRegistry(
+  config: EmulatorConfig,
+  now: () => number = Date.now,
+): EmulatorCredentialRegistry {
   const longTerm = new Map<string, Entry>();
   for (const c of config.callers) {
     const kind = principalKind(c.principalArn);
@@ -58,11 +68,21 @@ export function createCredentialRegistry(config: EmulatorConfig): EmulatorCreden
     });
   }
   const issued = new Map<string, Entry>();
+  let sinceSweep = 0;
+  const purge = (at: number, graceMs = 3_600_000) => {
+    for (const [key, entry] of issued) {
+      if ((entry.caller.expiresAt ?? Number.POSITIVE_INFINITY) + graceMs < at) issued.delete(key);
+    }
+  };
   return {
     get issuedCount() {
       return issued.size;
     },
     issue(caller, expiresAt): IssuedCredentials {
+      if (++sinceSweep >= SWEEP_EVERY) {
+        sinceSweep = 0;
+        purge(now());
+      }
       let accessKeyId = randomId('ASIA', 16);
       while (issued.has(accessKeyId) || longTerm.has(accessKeyId)) accessKeyId = randomId('ASIA', 16);
       const secretAccessKey = randomBytes(30).toString('base64');
@@ -83,10 +103,6 @@ export function createCredentialRegistry(config: EmulatorConfig): EmulatorCreden
         ...(entry.sessionToken === undefined ? {} : { sessionToken: entry.sessionToken }),
       };
     },
-    purge(now, graceMs = 3_600_000) {
-      for (const [key, entry] of issued) {
-        if ((entry.caller.expiresAt ?? Number.POSITIVE_INFINITY) + graceMs < now) issued.delete(key);
-      }
-    },
+    purge,
   };
 }

@@ -31,7 +31,7 @@ export function createRuntime(init: RuntimeInit): EmulatorRuntimeInternal {
   return {
     config: init.config,
     now: () => init.clock.now(),
-    credentials: createCredentialRegistry(init.config),
+    credentials: createCredentialRegistry(init.config, () => init.clock.now()),
     secretKey: init.secretKey ?? randomBytes(32),
     idpIssuer: init.idpIssuer,
     fetch: init.fetch ?? globalThis.fetch.bind(globalThis),
