@@ -111,6 +111,10 @@ export function assumeRoleHandler(policy: ContextPolicy) {
         : sessionName(requiredString(input, 'SourceIdentity', 2, 64), 'sourceIdentity');
     const contexts = readContexts(input);
 
+    if (caller.kind === 'root') {
+      ctx.audit('denied', roleArn, 'root credentials cannot assume roles');
+      throw accessDenied(caller.arn, roleArn, 'roles may not be assumed by root accounts');
+    }
     const role = runtime.config.roles.find((r) => r.arn === roleArn);
     if (!role) {
       ctx.audit('denied', roleArn, 'no such role');

@@ -287,6 +287,31 @@ describe('AssumeRole', () => {
     expect(high.message).toContain('MaxSessionDuration');
   });
 
+  it('denies root credentials', async () => {
+    const emuRoot = await startEmulator(
+      baseConfig({
+        callers: [
+          {
+            accessKeyId: 'AKIAROOT000000000001',
+            secretAccessKey: 'root-secret-key-000000000001',
+            principalArn: `arn:aws:iam::${ACCOUNT}:root`,
+          },
+        ],
+      }),
+      { quiet: true, services: { 'redshift-data': false } },
+    );
+    try {
+      const root = new STSClient(emuRoot.clientConfig());
+      expect((await root.send(new GetCallerIdentityCommand({}))).UserId).toBe(ACCOUNT);
+      const err = await failure(
+        root.send(new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'root' })),
+      );
+      expect(err).toMatchObject({ name: 'AccessDenied', status: 403 });
+    } finally {
+      await emuRoot.stop();
+    }
+  });
+
   it('denies unknown roles, untrusted callers and explicit Deny policies', async () => {
     const unknown = await failure(
       sts.send(
