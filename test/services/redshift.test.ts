@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { redshift } from '../../src/services/redshift/handle.js';
 import { parseLosslessJson } from '../../src/services/redshift/lossless-json.js';
-import { fakeClock, mswServer, testContext } from './helpers.js';
+import { USER_CREDENTIALS, fakeClock, mswServer, testContext } from './helpers.js';
 
 const server = mswServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -217,6 +217,11 @@ describe('redshift.query', () => {
     type = 'ResourceNotFoundException';
     const missing = await rs.query('select 1', { workgroupName: 'wg', database: 'dev' }).catch((e) => e);
     expect(isTipError(missing, 'ERR_NOT_FOUND')).toBe(true);
+    for (const error of [denied, missing]) {
+      const text = JSON.stringify(error) + String(error);
+      expect(text).not.toContain(USER_CREDENTIALS.secretAccessKey);
+      expect(text).not.toContain(USER_CREDENTIALS.sessionToken as string);
+    }
   });
 
   it('rejects a record whose width differs from the columns', async () => {
