@@ -88,6 +88,9 @@ const revenue = {
   ],
 };
 
+/** Rows of the Redshift table `public.revenue`. */
+export const REVENUE_ROWS = revenue.rows.length;
+
 /** The emulator configuration of the demo. */
 export const DEMO_CONFIG: EmulatorConfigInput = {
   region: 'us-east-1',

@@ -5,7 +5,7 @@
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { isTipError } from '../../src/errors.js';
 import type { TrustedIdentity, UserSession } from '../../src/tip.js';
-import { ATHENA_WORKGROUP, BURST, type DemoUser, REDSHIFT } from './config.js';
+import { ATHENA_WORKGROUP, BURST, type DemoUser, REDSHIFT, REVENUE_ROWS } from './config.js';
 import { type Check, check, failed } from './report.js';
 
 /** What a step gets. */
@@ -70,7 +70,7 @@ export const redshiftStep = step('redshift', async ({ user, session }) => {
   return check(
     'redshift',
     dbUser === `AWSIDC:${user.userName}` && visible === user.redshiftRows,
-    `current_user = ${dbUser} · ${visible} of 5 revenue rows visible`,
+    `current_user = ${dbUser} · ${visible} of ${REVENUE_ROWS} revenue rows visible`,
     `expected AWSIDC:${user.userName} seeing ${user.redshiftRows} rows`,
   );
 });
