@@ -67,7 +67,12 @@ export function tipMiddleware(
         if (controller.signal.aborted || res.destroyed) return;
         if (outcome.kind === 'session') req.tip = outcome.session;
         if (outcome.kind !== 'refused') return next();
-        respond(outcome.response, req, res, next, 'error' in outcome ? outcome.error : undefined);
+        try {
+          respond(outcome.response, req, res, next, 'error' in outcome ? outcome.error : undefined);
+        } catch (error) {
+          // A throwing custom responder goes to Express's error handling, not to an unhandled rejection.
+          next(error);
+        }
       },
       (error: unknown) => {
         res.off('close', onClose);
