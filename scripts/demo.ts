@@ -9,6 +9,9 @@ import { runDemo } from './demo/run.js';
 // created, so setting it here is in time); an explicit setting wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A reader that stops early (`npm run demo | head`) must not turn into a crash; the exit code still tells.
+process.stdout.on('error', () => undefined);
+
 runDemo(consoleOutput()).then(
   (result) => process.exit(result.ok ? 0 : 1),
   (error: unknown) => {
