@@ -5,7 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { s3AccessGrants } from '../../src/services/s3/access-grants.js';
 import { requestScope } from '../../src/services/s3/s3-client.js';
-import { coveringScopes, formatTarget, parseS3Target, scopeCovers } from '../../src/services/s3/uri.js';
+import {
+  coveringScopes,
+  formatTarget,
+  parseS3Target,
+  scopeCovers,
+  validScope,
+} from '../../src/services/s3/uri.js';
 import { fakeClock, mswServer, testContext } from './helpers.js';
 
 const server = mswServer();
@@ -184,6 +190,38 @@ describe('request scopes and S3 URIs', () => {
     's3:/b1b/k',
   ])('rejects hostile target %j', (uri) => {
     expect(() => parseS3Target(uri)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['s3://lake/team-a/*', true],
+    ['s3://lake/report.csv', true],
+    ['s3://*', true],
+    ['s3://lake*', true],
+    ['', false],
+    ['https://lake/*', false],
+    ['s3://UPPER/*', false],
+    ['s3://la/*', false],
+    ['s3://lake/a\nb', false],
+    [`s3://lake/${'x'.repeat(1200)}`, false],
+    [42, false],
+    [null, false],
+  ])('MatchedGrantTarget %j valid: %s', (scope, ok) => {
+    expect(validScope(scope)).toBe(ok);
+  });
+
+  it('property: validScope never throws and accepts only s3:// URIs with a valid bucket', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((t) => `s3://${t}`),
+        ),
+        (text) => {
+          const ok = validScope(text);
+          if (ok) expect(text.startsWith('s3://')).toBe(true);
+        },
+      ),
+    );
   });
 
   it('every covering scope covers its target, and a prefix scope covers nothing outside it', () => {
