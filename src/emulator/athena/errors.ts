@@ -69,6 +69,8 @@ export function athenaFailure(error: unknown): AthenaFailure {
       return user('SYNTAX_ERROR', e.message);
     case '42883':
       return user('FUNCTION_NOT_FOUND', e.message);
+    case '54000':
+      return user('EXCEEDED_LIMIT', e.message);
     case '22012':
       return user('DIVISION_BY_ZERO', e.message);
     default:

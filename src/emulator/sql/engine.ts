@@ -1,3 +1,20 @@
+/**
+ * The SQL engine over PGlite. How it keeps a propagated user inside their role:
+ *
+ * - One operation at a time (PGlite has one connection), so the `SET LOCAL ROLE` of one run never meets
+ *   the statement of another.
+ * - Each `runAs` is `BEGIN; SET LOCAL ROLE "<role>"; SET LOCAL search_path …`, then the user's text as ONE
+ *   extended-protocol statement (Postgres refuses `a; b` there), then a check that `current_user` is still
+ *   the role, then `COMMIT` (any error: `ROLLBACK`). Privileges and row-level security are Postgres's own.
+ * - Postgres lets `SET ROLE` pick any role the *session* user (the superuser) could, so the engine refuses
+ *   `SET`/`RESET`, `DO`, `CALL`, transaction control, `PREPARE`/`EXECUTE`, `COPY` and the creation of
+ *   functions, triggers, rules and roles before they reach Postgres, and revokes `set_config`, the `sql`
+ *   and `plpgsql` languages, `TEMP` and `CREATE` on `public` from PUBLIC.
+ * - Column grants are Postgres column privileges: a column-restricted role can select its columns by name,
+ *   but `SELECT *` fails with 42501 (Lake Formation would return only the permitted columns).
+ * - A running statement cannot be interrupted (PGlite has no statement timeout); results are bounded by
+ *   `maxResultRows`.
+ */
 import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { fold, grantSql, policyName, policySql, revokeSql } from './access.js';
@@ -34,12 +51,16 @@ REVOKE USAGE ON LANGUAGE sql FROM PUBLIC;`;
 /** Rows per INSERT statement when loading a table. */
 const INSERT_BATCH = 500;
 
+/** Default {@link SqlEngineOptions.maxResultRows}. */
+const MAX_RESULT_ROWS = 100_000;
+
 /**
  * Boots a PGlite database (from a snapshot when possible) and returns the {@link SqlEngine} over it.
  * Boot takes about 0.5–1.5 s from a snapshot, several seconds on the first initdb of the machine.
  */
 export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<SqlEngine> {
   const now = options.now ?? Date.now;
+  const maxRows = options.maxResultRows ?? MAX_RESULT_ROWS;
   const boot = await bootPglite(
     options.snapshotPath === undefined ? {} : { snapshotPath: options.snapshotPath },
   );
@@ -110,7 +131,7 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     }
     try {
       await runSimple(pg, setup);
-      const raw = await runExtended(pg, sql, params);
+      const raw = await runExtended(pg, sql, params, opts.maxRows ?? maxRows);
       const who = await runExtended(pg, 'SELECT current_user', []);
       if (who.rows[0]?.[0] !== role) {
         throw new SqlError('42501', 'The statement changed the current role; its effects were rolled back.');

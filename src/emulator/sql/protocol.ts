@@ -1,5 +1,5 @@
 import { type PGlite, protocol } from '@electric-sql/pglite';
-import { toSqlError } from './errors.js';
+import { SqlError, toSqlError } from './errors.js';
 
 /** A result column as Postgres describes it. */
 export interface RawField {
@@ -41,12 +41,14 @@ const OPTIONS = { syncToFs: false, throwOnError: true } as const;
 /**
  * Runs one statement through the extended protocol (Parse/Bind/Describe/Execute/Sync) with text
  * parameters and text results. A Parse message holds exactly one statement, so Postgres itself rejects
- * `a; b` with 42601. The caller must hold the engine's queue: this bypasses PGlite's own locking.
+ * `a; b` with 42601. With `maxRows`, a statement that would return more rows fails with 54000 instead of
+ * filling memory. The caller must hold the engine's queue: this bypasses PGlite's own locking.
  */
 export async function runExtended(
   pg: PGlite,
   sql: string,
   params: readonly (string | null)[],
+  maxRows?: number,
 ): Promise<RawResult> {
   const { serialize } = protocol;
   const messages: Message[] = [];
@@ -58,11 +60,14 @@ export async function runExtended(
     await send(serialize.parse({ text: sql }));
     await send(serialize.bind({ values: [...params] }));
     await send(serialize.describe({ type: 'P' }));
-    await send(serialize.execute({}));
+    await send(serialize.execute(maxRows === undefined ? {} : { rows: maxRows + 1 }));
   } catch (error) {
     throw toSqlError(error);
   } finally {
     await pg.execProtocol(serialize.sync(), { syncToFs: false, throwOnError: false });
+  }
+  if (maxRows !== undefined && messages.some((m) => m.name === 'portalSuspended')) {
+    throw new SqlError('54000', `The query returns more than ${maxRows} rows; add a LIMIT or a filter.`);
   }
   return collect(messages);
 }

@@ -9,6 +9,8 @@ export interface SqlEngineOptions {
   readonly snapshotPath?: string | false;
   /** Clock for query history timestamps, epoch milliseconds. Default `Date.now`. */
   readonly now?: () => number;
+  /** Most rows a `runAs` statement may return; more fail with `54000`. Default 100 000. */
+  readonly maxResultRows?: number;
 }
 
 /** A column of a table to create: name and Athena/Presto/Redshift type text (`decimal(10,2)`, `array<varchar>`). */
@@ -96,6 +98,8 @@ export interface RunOptions {
   readonly params?: readonly unknown[];
   /** Cancels the run: before it starts, or at the end (rolled back, `57014`); a running statement is not interrupted. */
   readonly signal?: AbortSignal;
+  /** Most rows the statement may return (more fail with `54000`). Default: the engine's `maxResultRows`. */
+  readonly maxRows?: number;
   /** Id recorded in the query history (e.g. an Athena QueryExecutionId). Default: a random UUID. */
   readonly queryId?: string;
 }

@@ -255,6 +255,14 @@ describe('grants and row filters', () => {
     ]);
   });
 
+  it('bounds the rows a statement may return', async () => {
+    const ok = await engine.runAs(CAROL, 'SELECT generate_series(1, 10)', { maxRows: 10 });
+    expect(ok.rowCount).toBe(10);
+    const e = await sqlError(engine.runAs(CAROL, 'SELECT generate_series(1, 11)', { maxRows: 10 }));
+    expect(e.code).toBe('54000');
+    expect((await engine.admin('SELECT current_user')).rows).toEqual([['postgres']]);
+  });
+
   it('honours an aborted signal', async () => {
     const controller = new AbortController();
     controller.abort();
