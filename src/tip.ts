@@ -104,6 +104,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.accessRoleArn)?.[1],
     clock,
     maxUsers: config.cache?.maxUsers ?? 10_000,
+    ...(config.serviceEvents === undefined ? {} : { onEvent: config.serviceEvents }),
   });
   const engine = createEngine({
     region: config.region,

@@ -49,8 +49,8 @@ export interface SessionServicesOptions {
   readonly clock?: Clock;
   /** S3 Access Grants settings. */
   readonly s3?: S3AccessGrantsOptions;
-  /** Service events. */
-  readonly onEvent?: (event: ServiceEvent) => void;
+  /** Service events, with the user they concern. */
+  readonly onEvent?: (event: ServiceEvent, identity: ServiceIdentity) => void;
 }
 
 interface UserEntry {
@@ -123,7 +123,9 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
           ...(options.clientConfig === undefined ? {} : { clientConfig: options.clientConfig }),
           identity,
           ...(options.clock === undefined ? {} : { clock: options.clock }),
-          ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+          ...(options.onEvent === undefined
+            ? {}
+            : { onEvent: (event: ServiceEvent) => options.onEvent?.(event, identity) }),
         });
         entry = { credentials, ctx };
         holder.entry = entry;

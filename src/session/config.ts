@@ -13,6 +13,7 @@ import type { SessionNameInput } from '../credentials/session-name.js';
 import type { SessionTag } from '../credentials/types.js';
 import { optionError } from '../errors.js';
 import type { IssuerOptions, JwtVerifier, JwtVerifierOptions } from '../jwt/types.js';
+import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEventSink, TipLogger } from './events.js';
 
 /** Cache settings. */
@@ -68,6 +69,8 @@ export interface TrustedIdentityOptions {
   readonly logger?: TipLogger;
   /** Event sink. Default none. */
   readonly events?: TipEventSink;
+  /** Events of the session's Athena, Redshift and S3 handles, with the user they concern. Default none. */
+  readonly serviceEvents?: (event: ServiceEvent, identity: ServiceIdentity) => void;
   /** Passed to every SDK client created here and returned by `clientConfig()` (without `credentials`). */
   readonly clientConfig?: AwsClientConfig;
   /** AWS call deadline and retries. Defaults: 10 s deadline, 4 attempts, 100 ms base, 2 s cap. */
@@ -143,6 +146,7 @@ export function validateOptions(options: TrustedIdentityOptions): void {
   fn('sourceIdentity', options.sourceIdentity);
   fn('sessionTags', options.sessionTags);
   fn('clock', options.clock);
+  fn('serviceEvents', options.serviceEvents);
   if (options.useRefreshTokens !== undefined && typeof options.useRefreshTokens !== 'boolean') {
     throw optionError('useRefreshTokens', 'must be a boolean');
   }
