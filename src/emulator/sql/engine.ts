@@ -131,6 +131,14 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     }
     try {
       await runSimple(pg, setup);
+      // Never run user text with superuser rights, whatever role name a caller passes.
+      const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
+      if (rights.rows[0]?.[0] !== 'off') {
+        throw new SqlError(
+          '42501',
+          'Statements are not run as a superuser role; pass a propagated user role.',
+        );
+      }
       const raw = await runExtended(pg, sql, params, opts.maxRows ?? maxRows);
       const who = await runExtended(pg, 'SELECT current_user', []);
       if (who.rows[0]?.[0] !== role) {

@@ -255,6 +255,15 @@ describe('grants and row filters', () => {
     ]);
   });
 
+  it('never runs user text as a superuser role', async () => {
+    await engine.admin('CREATE ROLE "AWSIDC:root" SUPERUSER');
+    for (const role of ['postgres', 'AWSIDC:root']) {
+      const e = await sqlError(engine.runAs(role, 'SELECT * FROM sales.hidden'));
+      expect(e.code).toBe('42501');
+      expect(e.message).toContain('superuser');
+    }
+  });
+
   it('bounds the rows a statement may return', async () => {
     const ok = await engine.runAs(CAROL, 'SELECT generate_series(1, 10)', { maxRows: 10 });
     expect(ok.rowCount).toBe(10);
