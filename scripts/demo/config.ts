@@ -28,6 +28,8 @@ export interface DemoUser {
   readonly group: string;
   /** Regions of `sales.orders` rows the user's Athena query must return (sorted). */
   readonly athenaRegions: readonly string[];
+  /** Rows of the finance-only Athena table `finance.ledger` the user reads, or the error code expected. */
+  readonly ledger: number | string;
   /** Rows of `public.revenue` the user's Redshift query must count. */
   readonly redshiftRows: number;
   /** An object inside the user's S3 Access Grant. */
@@ -42,6 +44,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     userName: 'alice',
     group: 'analysts',
     athenaRegions: ['eu'],
+    ledger: 'ERR_QUERY_FAILED',
     redshiftRows: 2,
     allowed: { Bucket: 'lake', Key: 'analysts/eu-summary.csv' },
     denied: { Bucket: 'lake', Key: 'finance/ledger-q3.csv' },
@@ -50,6 +53,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     userName: 'bob',
     group: 'finance',
     athenaRegions: ['apac', 'eu', 'us'],
+    ledger: 3,
     redshiftRows: 5,
     allowed: { Bucket: 'lake', Key: 'finance/ledger-q3.csv' },
     denied: { Bucket: 'lake', Key: 'analysts/eu-summary.csv' },
@@ -69,6 +73,19 @@ const orders = {
     [3, 'eu', 42.25],
     [4, 'apac', 310],
     [5, 'us', 99.9],
+  ],
+};
+
+const ledger = {
+  name: 'finance.ledger',
+  columns: [
+    { name: 'entry', type: 'varchar' },
+    { name: 'amount', type: 'double' },
+  ],
+  rows: [
+    ['payroll', -5200],
+    ['invoice 1042', 2230],
+    ['invoice 1043', 1350],
   ],
 };
 
@@ -163,10 +180,11 @@ export const DEMO_CONFIG: EmulatorConfigInput = {
     workGroups: [
       { name: ATHENA_WORKGROUP, identityCenter: true, outputLocation: 's3://athena-results/tip-demo/' },
     ],
-    tables: [orders],
+    tables: [orders, ledger],
     grants: [
       { principal: 'group:analysts', table: 'sales.orders', rowFilter: "region = 'eu'" },
       { principal: 'group:finance', table: 'sales.orders' },
+      { principal: 'group:finance', table: 'finance.ledger' },
     ],
   },
   redshift: {

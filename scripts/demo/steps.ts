@@ -61,6 +61,28 @@ export const athenaStep = step('athena', async ({ user, session }) => {
   );
 });
 
+/** A table granted to one group only: the other group's query fails with a typed error. */
+export const athenaTableStep = step('athena table', async ({ user, session }) => {
+  const sql = 'SELECT entry, amount FROM finance.ledger';
+  const outcome = await session.athena.query(sql, { workGroup: ATHENA_WORKGROUP, pollInterval: 20 }).then(
+    (result) => ({ seen: `${result.rows.length} rows`, why: '' }),
+    (error: unknown) =>
+      isTipError(error)
+        ? {
+            seen: error.code,
+            why: typeof error.details?.reason === 'string' ? ` (${error.details.reason})` : '',
+          }
+        : { seen: `untyped ${String(error)}`, why: '' },
+  );
+  const wanted = typeof user.ledger === 'number' ? `${user.ledger} rows` : user.ledger;
+  return check(
+    'athena table',
+    outcome.seen === wanted,
+    `${sql} → ${outcome.seen}${outcome.why}`,
+    `expected ${wanted}`,
+  );
+});
+
 /** A Redshift Data API statement: runs as `AWSIDC:<user>` with the user's row filter. */
 export const redshiftStep = step('redshift', async ({ user, session }) => {
   const sql = 'select current_user as db_user, count(*) as visible_rows from public.revenue';
@@ -133,6 +155,7 @@ export const burstStep = step('burst', async ({ tip, user, token }) => {
 export const USER_STEPS: readonly Step[] = [
   identityStep,
   athenaStep,
+  athenaTableStep,
   redshiftStep,
   driverTokenStep,
   s3AllowedStep,

@@ -3,7 +3,17 @@ import { BURST, DEMO_CONFIG, DEMO_USERS } from '../../scripts/demo/config.js';
 import { formatTable } from '../../scripts/demo/report.js';
 import { runDemo } from '../../scripts/demo/run.js';
 
-const STEPS = ['identity', 'athena', 'redshift', 'driver token', 's3 allowed', 's3 denied', 'burst', 'cache'];
+const STEPS = [
+  'identity',
+  'athena',
+  'athena table',
+  'redshift',
+  'driver token',
+  's3 allowed',
+  's3 denied',
+  'burst',
+  'cache',
+];
 
 describe('npm run demo', () => {
   it('runs every step for every user on the emulator, each expectation holding, and prints no secret', async () => {
@@ -22,6 +32,10 @@ describe('npm run demo', () => {
     expect(output).toContain('→ 2 rows, regions eu');
     expect(output).toContain('→ 5 rows, regions apac, eu, us');
     expect(output.match(/→ ERR_ACCESS_DENIED/g)).toHaveLength(2);
+    expect(output).toContain(
+      'FROM finance.ledger → ERR_QUERY_FAILED (Insufficient Lake Formation permission',
+    );
+    expect(output).toContain('FROM finance.ledger → 3 rows');
     expect(output).toMatch(new RegExp(`s3:GetObject +1 +${BURST} +1 +${BURST}`));
     expect(output).toMatch(/sso-oauth:CreateTokenWithIAM +1 +0 +1 +0/);
     expect(output).toMatch(/sts:AssumeRole +1 +0 +1 +0/);
