@@ -47,6 +47,11 @@ export const TIP_METRICS = {
     unit: 'ms',
     description: 'Latency of AWS calls made as a user.',
   },
+  'tip.s3.data_access': {
+    kind: 'counter',
+    unit: '{lookup}',
+    description: 'S3 Access Grants credential lookups: cache hit, GetDataAccess call, cached denial.',
+  },
   'tip.http.requests': {
     kind: 'counter',
     unit: '{request}',

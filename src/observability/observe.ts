@@ -7,6 +7,7 @@
  */
 import { isTipError } from '../errors.js';
 import type { HttpAuthRecord } from '../http/authenticate.js';
+import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEvent, TipEventSink, TipLogger } from '../session/events.js';
 import type { ForTokenOptions, TrustedIdentity, UserSession } from '../tip.js';
 import type { AuditRecord, AuditSink, AuditSubject } from './audit.js';
@@ -52,6 +53,12 @@ export interface Observability {
   readonly logger: TipLogger | undefined;
   /** The in-process metrics registry (`snapshot()` for a metrics route or tests). */
   readonly metrics: MetricsRegistry;
+  /**
+   * Pass as `serviceEvents` to `createTrustedIdentity`: each Athena or Redshift query run through
+   * `session.athena` / `session.redshift` becomes a span, call metrics and an audit record; S3 Access
+   * Grants credential lookups are counted.
+   */
+  readonly serviceEvents: (event: ServiceEvent, identity: ServiceIdentity) => void;
   /** Pass as `observe` to `tipMiddleware` / `tipPlugin`: counts HTTP authentications by outcome and status. */
   readonly http: (record: HttpAuthRecord) => void;
   /** Wraps `tip` so each `forToken` makes a `tip.forToken` span (parent of `tip.exchange`/`tip.assumeRole`) and metrics. */
@@ -289,6 +296,64 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     });
   }
 
+  // Start times of running queries, by service and query id (bounded: a query that never ends is dropped).
+  const queries = new Map<string, number>();
+  function onServiceEvent(event: ServiceEvent, identity: ServiceIdentity): void {
+    if (event.type === 'data-access') {
+      recorder.count('tip.s3.data_access', { outcome: event.outcome, permission: event.permission });
+      return;
+    }
+    const key = `${event.service} ${event.queryId}`;
+    if (event.type === 'query-started') {
+      queries.set(key, Date.now());
+      if (queries.size > 10_000) queries.delete(queries.keys().next().value as string);
+      return;
+    }
+    const now = Date.now();
+    const startedAt = queries.get(key) ?? now;
+    queries.delete(key);
+    const code =
+      event.type === 'query-failed'
+        ? 'ERR_QUERY_FAILED'
+        : event.type === 'query-cancelled'
+          ? 'ERR_ABORTED'
+          : undefined;
+    const outcome = code === undefined ? 'success' : 'failure';
+    const service = event.service;
+    recorder.count('tip.aws.calls', { service, operation: 'query', outcome, ...(code ? { code } : {}) });
+    recorder.record('tip.aws.call.duration', now - startedAt, { service, operation: 'query', outcome });
+    const { issuer = '', subject = '', idcUserId } = identity;
+    tracing?.finished(
+      `${service}.query`,
+      startedAt,
+      {
+        'rpc.system': 'aws-api',
+        'rpc.service': service,
+        'rpc.method': 'query',
+        'tip.query_id': event.queryId,
+        'tip.issuer': issuer,
+        'tip.idc_user_id': idcUserId,
+      },
+      code,
+    );
+    writeAudit({
+      who: idcUserId === undefined ? { issuer, subject } : { issuer, subject, idcUserId },
+      service,
+      operation: 'query',
+      resource: event.queryId,
+      outcome,
+      ...(code ? { code } : {}),
+      durationMs: now - startedAt,
+    });
+  }
+  const serviceEvents = (event: ServiceEvent, identity: ServiceIdentity): void => {
+    try {
+      onServiceEvent(event, identity);
+    } catch {
+      // Observability must never break a query.
+    }
+  };
+
   const http = (record: HttpAuthRecord): void => {
     try {
       recorder.count('tip.http.requests', {
@@ -302,5 +367,13 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     }
   };
 
-  return Object.freeze({ events, logger: options.logger, metrics, http, instrument, instrumentClient });
+  return Object.freeze({
+    events,
+    serviceEvents,
+    logger: options.logger,
+    metrics,
+    http,
+    instrument,
+    instrumentClient,
+  });
 }
