@@ -18,7 +18,7 @@ import {
 import { type EmulatorClock, createClock } from './core/clock.js';
 import { type Counters, createCounters } from './core/counters.js';
 import { type Faults, createFaults } from './core/faults.js';
-import { answerClientError, createFrontListener } from './core/front.js';
+import { answerClientError, createFrontListener } from './core/node-front.js';
 import { createRuntime } from './core/runtime.js';
 import type { EmulatorRuntime, ServiceFactory, ServiceModule, ServiceName } from './core/types.js';
 import { createAthenaService } from './athena/service.js';

@@ -140,3 +140,19 @@ export function encodeError(
     }
   }
 }
+
+/** The answer to a request signed for a service the emulator does not serve. */
+export function unknownServiceReply(signingName: string, requestId: string): HttpReply {
+  return {
+    status: 400,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': 'UnknownServiceException',
+    },
+    body: jsonStringify({
+      __type: 'UnknownServiceException',
+      message: `The emulator does not serve the service signed as '${signingName.slice(0, 64)}'. It serves sts, sso-oauth, athena, redshift-data, redshift, redshift-serverless, s3 and s3-control.`,
+    }),
+  };
+}

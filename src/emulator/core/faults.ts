@@ -2,6 +2,8 @@
  * Fault injection, applied by the front to matching calls after authentication: added latency,
  * throttling (each protocol's code), a 5xx, or a given error, for the next `times` calls.
  */
+import { SERVICE_PROFILES, frontError } from './profiles.js';
+import { AwsServiceError, type ServiceName } from './types.js';
 
 /** One fault rule. */
 export interface FaultSpec {
@@ -102,4 +104,17 @@ export function createFaults(): FaultsController {
       return { latencyMs, kind: 'none' };
     },
   };
+}
+
+/** The error an injected fault answers for `service`; undefined when the call proceeds. */
+export function faultError(service: ServiceName, fault: FaultAction): AwsServiceError | undefined {
+  if (fault.kind === 'throttle') return frontError(service, 'throttling', 'Rate exceeded');
+  if (fault.kind === '5xx') {
+    const shape = SERVICE_PROFILES[service].failures[fault.status === 503 ? 'unavailable' : 'internal'];
+    return new AwsServiceError(shape.code, 'Injected server error.', fault.status ?? shape.status);
+  }
+  if (fault.kind === 'error' && fault.error) {
+    return new AwsServiceError(fault.error.code, fault.error.message, fault.error.status);
+  }
+  return undefined;
 }

@@ -1,18 +1,18 @@
 /**
- * The HTTP front: one `node:http` request listener that serves every emulated service. It buffers the
- * body (bounded), routes to a service, authenticates SigV4, resolves the operation, applies counters,
- * faults and the front-level authorization, calls the handler, and encodes the answer in the service's
- * protocol. Every failure becomes that service's real AWS error; nothing a client sends crashes it.
+ * The front: serves one request exchange for every emulated service, whatever carries it (`node:http`
+ * in `node-front.ts`, a Fetch `Request` in `fetch-front.ts`). It buffers the body (bounded), routes to a
+ * service, authenticates SigV4, resolves the operation, applies counters, faults and the front-level
+ * authorization, calls the handler, and encodes the answer in the service's protocol. Every failure becomes
+ * that service's real AWS error; nothing a client sends crashes it.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLogWriter, type RequestScope, requestScope } from './audit-log.js';
-import { type HttpReply, encodeError, encodeSuccess, jsonStringify } from './codecs.js';
+import { type HttpReply, encodeError, encodeSuccess, jsonStringify, unknownServiceReply } from './codecs.js';
 import type { CountersWriter } from './counters.js';
-import type { FaultsController } from './faults.js';
-import { type FrontFailure, SERVICE_PROFILES } from './profiles.js';
+import { type FaultsController, faultError } from './faults.js';
+import { authenticate } from './authenticate.js';
+import { SERVICE_PROFILES, frontError } from './profiles.js';
 import {
   InputError,
   type QueryForm,
@@ -23,14 +23,7 @@ import {
   routeService,
 } from './route.js';
 import type { EmulatorRuntimeInternal } from './runtime.js';
-import { parseAuthorization, verifySigV4 } from './sigv4.js';
-import {
-  AwsServiceError,
-  type Caller,
-  type RawRequest,
-  type ServiceModule,
-  type ServiceName,
-} from './types.js';
+import { AwsServiceError, type RawRequest, type ServiceModule, type ServiceName } from './types.js';
 
 /** What the front needs. */
 export interface FrontInit {
@@ -82,53 +75,6 @@ const SINGLE_HEADERS = [
   'content-encoding',
 ];
 
-/** Operations AWS serves without a signature. */
-const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']);
-
-function failure(service: ServiceName, kind: FrontFailure, message: string): AwsServiceError {
-  const shape = SERVICE_PROFILES[service].failures[kind];
-  return new AwsServiceError(shape.code, message, shape.status);
-}
-
-function send(res: ServerResponse, reply: HttpReply, close = false): void {
-  const headers: Record<string, string> = { ...reply.headers };
-  const hasLength = Object.keys(headers).some((h) => h.toLowerCase() === 'content-length');
-  if (!hasLength) headers['content-length'] = String(Buffer.byteLength(reply.body));
-  if (close) headers.connection = 'close';
-  res.writeHead(reply.status, headers);
-  res.end(reply.body);
-}
-
-/** Reads the body up to `limit` bytes; undefined when larger (the rest is drained and dropped). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
-}
-
 /** Lower-cased single-valued headers, and the names that were repeated. */
 function collectHeaders(distinct: FrontExchange['headers']): {
   headers: Record<string, string>;
@@ -142,42 +88,6 @@ function collectHeaders(distinct: FrontExchange['headers']): {
     headers[name] = values.join(',');
   }
   return { headers, repeated };
-}
-
-/**
- * Answers requests Node's HTTP parser refuses (bad request line, header overflow) with a JSON error that
- * still carries a request id, instead of a bare 400, then closes the connection.
- */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const body = jsonStringify({
-    __type: tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest',
-    message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP/1.1.',
-  });
-  socket.end(
-    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
-      `x-amzn-requestid: ${randomUUID()}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
-/** Creates the request listener. */
-export function createFrontListener(init: FrontInit): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    void serveExchange(init, {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      headers: req.headersDistinct,
-      readBody: (limit) => readBody(req, limit),
-      discardBody: () => req.resume(),
-      send: (reply, close) => send(res, reply, close),
-      abort: () => res.destroy(),
-    });
-  };
 }
 
 /**
@@ -232,21 +142,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   const route = routeService(headers, path);
   if ('unknown' in route) {
     exchange.discardBody();
-    exchange.send(
-      {
-        status: 400,
-        headers: {
-          'content-type': 'application/json',
-          'x-amzn-requestid': requestId,
-          'x-amzn-errortype': 'UnknownServiceException',
-        },
-        body: jsonStringify({
-          __type: 'UnknownServiceException',
-          message: `The emulator does not serve the service signed as '${route.unknown.slice(0, 64)}'. It serves sts, sso-oauth, athena, redshift-data, redshift, redshift-serverless, s3 and s3-control.`,
-        }),
-      },
-      false,
-    );
+    exchange.send(unknownServiceReply(route.unknown, requestId), false);
     return;
   }
   let service = route.service;
@@ -271,13 +167,19 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   };
   if (wire === undefined) {
     answerError(
-      failure(service, 'tooLarge', `The request body exceeds the maximum of ${config.maxBodyBytes} bytes.`),
+      frontError(
+        service,
+        'tooLarge',
+        `The request body exceeds the maximum of ${config.maxBodyBytes} bytes.`,
+      ),
       true,
     );
     return;
   }
   if (repeated.length > 0) {
-    answerError(failure(service, 'incompleteSignature', `The header ${repeated[0]} appears more than once.`));
+    answerError(
+      frontError(service, 'incompleteSignature', `The header ${repeated[0]} appears more than once.`),
+    );
     return;
   }
 
@@ -288,7 +190,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     query = parseQuery(search);
   } catch (err) {
     answerError(
-      failure(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed request.'),
+      frontError(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed request.'),
     );
     return;
   }
@@ -323,67 +225,33 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
 
   // Authentication.
-  let caller: Caller | undefined;
-  if (headers.authorization === undefined) {
-    if (!(operation && UNSIGNED_OPERATIONS.has(`${service}:${operation}`))) {
-      answerError(
-        failure(
-          service,
-          'missingAuth',
-          service === 's3' || service === 's3-control'
-            ? 'Access Denied'
-            : 'Request is missing Authentication Token',
-        ),
-      );
-      return;
-    }
-  } else {
-    const auth = parseAuthorization(headers.authorization);
-    if (!auth) {
-      answerError(
-        failure(
-          service,
-          'incompleteSignature',
-          'The Authorization header is not a valid AWS4-HMAC-SHA256 signature.',
-        ),
-      );
-      return;
-    }
-    const verdict = await verifySigV4({
-      raw: signedRaw,
-      query: query.multi,
-      wireBody: wire,
-      auth,
-      registry: runtime.credentials,
-      region: config.region,
-      wallNow: Date.now(),
-      now: runtime.now(),
-      maxSkewSeconds: config.maxClockSkewSeconds,
-    });
-    if (!verdict.ok) {
-      init.audit.record({
-        resource: '*',
-        outcome: 'denied',
-        reason: `SigV4: ${verdict.failure}`,
-        action: undefined,
-      });
-      answerError(failure(service, verdict.failure, verdict.message));
-      return;
-    }
-    caller = verdict.caller;
+  const authn = await authenticate(init, {
+    service,
+    operation,
+    headers,
+    signedRaw,
+    query: query.multi,
+    wire,
+  });
+  if (!authn.ok) {
+    answerError(authn.error);
+    return;
+  }
+  const caller = authn.caller;
+  if (caller) {
     scope.callerArn = caller.arn;
     scope.idcUser = caller.identityContext?.userName;
     init.counters.countCaller(caller.arn, caller.identityContext?.userName);
   }
 
   if (formError) {
-    answerError(failure(service, 'malformedBody', formError.message));
+    answerError(frontError(service, 'malformedBody', formError.message));
     return;
   }
   if (operation === undefined || handler === undefined) {
     const shown = operation === undefined ? '' : ` ${operation.slice(0, 128)}`;
     answerError(
-      failure(
+      frontError(
         service,
         'unknownOperation',
         profile.protocol === 'awsQuery'
@@ -399,25 +267,16 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     input = parseInput(service, raw, form, operation);
   } catch (err) {
     answerError(
-      failure(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed input.'),
+      frontError(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed input.'),
     );
     return;
   }
 
   const fault = init.faults.take(service, operation);
   if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-  if (fault.kind === 'throttle') {
-    answerError(failure(service, 'throttling', 'Rate exceeded'));
-    return;
-  }
-  if (fault.kind === '5xx') {
-    const kind = fault.status === 503 ? 'unavailable' : 'internal';
-    const shape = profile.failures[kind];
-    answerError(new AwsServiceError(shape.code, 'Injected server error.', fault.status ?? shape.status));
-    return;
-  }
-  if (fault.kind === 'error' && fault.error) {
-    answerError(new AwsServiceError(fault.error.code, fault.error.message, fault.error.status));
+  const injected = faultError(service, fault);
+  if (injected) {
+    answerError(injected);
     return;
   }
 
@@ -426,7 +285,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     const decision = runtime.authorize(caller, action, '*');
     if (!decision.allowed) {
       answerError(
-        failure(
+        frontError(
           service,
           'accessDenied',
           `User: ${caller.arn} is not authorized to perform: ${action} because ${decision.reason}`,
@@ -458,7 +317,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
       return;
     }
     init.onInternalError?.(err, service, operation);
-    answerError(failure(service, 'internal', 'We encountered an internal error. Please try again.'));
+    answerError(frontError(service, 'internal', 'We encountered an internal error. Please try again.'));
     return;
   }
   exchange.send(reply, false);

@@ -3,7 +3,7 @@
  * namespace, and the exact error each front-level failure produces there (authentication, authorization,
  * throttling, unknown operation, malformed input). Codes are the ones the real endpoints send.
  */
-import type { ServiceName, WireProtocol } from './types.js';
+import { AwsServiceError, type ServiceName, type WireProtocol } from './types.js';
 
 /** A front-level failure kind. */
 export type FrontFailure =
@@ -168,4 +168,10 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
 /** The signing name a service's requests carry (S3 Control signs as `s3`). */
 export function signingName(service: ServiceName): string {
   return service === 's3-control' ? 's3' : service;
+}
+
+/** The error `service` answers for a front-level failure of `kind`. */
+export function frontError(service: ServiceName, kind: FrontFailure, message: string): AwsServiceError {
+  const shape = SERVICE_PROFILES[service].failures[kind];
+  return new AwsServiceError(shape.code, message, shape.status);
 }
