@@ -3,7 +3,7 @@ import {
   GetIdentityCenterAuthTokenCommand,
   RedshiftServerlessClient,
 } from '@aws-sdk/client-redshift-serverless';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
 import { NO_CONTEXT_ROLE, SERVICE_KEY, baseConfig } from './helpers/config.js';
@@ -59,6 +59,20 @@ describe('valid signatures', () => {
     const s3 = new S3Client(emu.clientConfig({ service: 's3' }));
     const got = await s3.send(new GetObjectCommand({ Bucket: 'lake', Key: 'a.txt' }));
     expect(await got.Body?.transformToString()).toBe('hello');
+  });
+});
+
+describe('S3 uploads', () => {
+  it('accept the SDK default flexible checksums (aws-chunked, unsigned payload with trailer)', async () => {
+    const base = emu.clientConfig({ service: 's3' });
+    const s3 = new S3Client({
+      ...base,
+      requestChecksumCalculation: 'WHEN_SUPPORTED',
+      responseChecksumValidation: 'WHEN_SUPPORTED',
+    });
+    await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: 'up/chunked.txt', Body: 'chunked body' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'lake', Key: 'up/chunked.txt' }));
+    expect(await got.Body?.transformToString()).toBe('chunked body');
   });
 });
 
