@@ -2,14 +2,13 @@
  * The demo run: start the embedded IdP and the emulator, sign two users in, create ONE trusted identity
  * aimed at the emulator, and for each user run the steps, a cached burst, and count the AWS calls.
  */
-import { DEFAULT_SERVICES, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { allowInsecureRequests, createTrustedIdentity } from '../../src/index.js';
 import type { TrustedIdentity } from '../../src/index.js';
 import { ACCESS_ROLE_ARN, APPLICATION_ARN, AUDIENCE, BURST, DEMO_CONFIG, DEMO_USERS } from './config.js';
 import type { DemoUser } from './config.js';
 import { type Check, type Output, check, failed, formatTable, paint, printCheck } from './report.js';
-import { USER_STEPS, athenaStep, burstStep } from './steps.js';
-import type { Step } from './steps.js';
+import { USER_STEPS, burstStep } from './steps.js';
 
 /** The outcome of a run. */
 export interface DemoResult {
@@ -35,11 +34,6 @@ function diff(before: Operations, after: Operations): Map<string, number> {
     if (d > 0) out.set(op, d);
   }
   return out;
-}
-
-/** The user's steps: Athena only when this emulator build serves it. */
-function stepsFor(): readonly Step[] {
-  return DEFAULT_SERVICES.athena === undefined ? USER_STEPS.filter((s) => s !== athenaStep) : USER_STEPS;
 }
 
 /** One trusted identity for every user, aimed at the emulator through its client settings. */
@@ -84,7 +78,7 @@ async function runUser(
   });
   if (session === undefined) return { checks };
   const ctx = { emu, tip, user, token, session };
-  for (const s of stepsFor()) record(await s.run(ctx));
+  for (const s of USER_STEPS) record(await s.run(ctx));
   const afterFlow = emu.counters.snapshot().operations;
   record(await burstStep.run(ctx));
   const calls = {
@@ -147,13 +141,10 @@ export async function runDemo(out: Output): Promise<DemoResult> {
         `emulator ${emu.url} · IdP ${emu.idp!.issuer} · ready in ${seconds(Date.now() - began)} (development keys, loopback only)`,
       ),
     );
-    if (DEFAULT_SERVICES.athena === undefined) {
-      out.line(paint(out, 'dim', 'athena: not served by this emulator build; its step is left out'));
-    }
     const tip = trustedIdentity(emu);
-    const running = emu;
     // Scripted logins at the embedded IdP: real RS256 access tokens.
-    const tokens = await Promise.all(DEMO_USERS.map((u) => running.idp!.tokenFor(u.userName)));
+    const idp = emu.idp!;
+    const tokens = await Promise.all(DEMO_USERS.map((u) => idp.tokenFor(u.userName)));
     const calls: UserCalls[] = [];
     for (const [i, user] of DEMO_USERS.entries()) {
       const done = await runUser(out, emu, tip, user, tokens[i]!);
