@@ -22,11 +22,11 @@ import { bootPglite } from './boot.js';
 import { formatColumnType, parseColumnType, pgStorageType } from './column-type.js';
 import { decodeValue } from './decode.js';
 import { SqlError, toSqlError } from './errors.js';
-import { assertUserStatementAllowed } from './guard.js';
 import { HISTORY_DDL, readHistory, recordHistory } from './history.js';
 import { qualified, quoteIdent } from './ident.js';
 import { encodeLiteral } from './literal.js';
 import { type RawResult, runExtended, runSimple } from './protocol.js';
+import { execStatementsAs } from './run-as.js';
 import type {
   QueryHistoryEntry,
   RunOptions,
@@ -118,39 +118,59 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     };
   };
 
-  const rollback = () => runSimple(pg, 'ROLLBACK').catch(() => undefined);
-
-  const execAs = async (role: string, sql: string, opts: RunOptions): Promise<RawResult> => {
-    if (opts.signal?.aborted) throw new SqlError('57014', 'The query was cancelled before it started.');
-    assertUserStatementAllowed(sql);
-    const params = (opts.params ?? []).map(encodeParam);
-    let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
-    if (opts.searchPath) {
-      const path = opts.searchPath.map((s) => quoteIdent(fold(s))).join(', ');
-      setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
-    }
+  /** Runs user statements as `role`, records each in the history, returns their results. */
+  const runUser = async (
+    role: string,
+    statements: readonly { sql: string; params?: readonly unknown[] }[],
+    opts: RunOptions,
+  ): Promise<SqlResult[]> => {
+    const startedAt = now();
+    const queryId = opts.queryId ?? randomUUID();
+    const idOf = (i: number) => (statements.length > 1 ? `${queryId}#${i + 1}` : queryId);
     try {
-      await runSimple(pg, setup);
-      // Never run user text with superuser rights, whatever role name a caller passes.
-      const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
-      if (rights.rows[0]?.[0] !== 'off') {
-        throw new SqlError(
-          '42501',
-          'Statements are not run as a superuser role; pass a propagated user role.',
-        );
+      const raws = await execStatementsAs(
+        pg,
+        role,
+        statements.map((s) => ({ sql: s.sql, params: (s.params ?? []).map(encodeParam) })),
+        {
+          ...(opts.searchPath ? { searchPath: opts.searchPath } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          maxRows: opts.maxRows ?? maxRows,
+        },
+      );
+      const results: SqlResult[] = [];
+      for (const raw of raws) results.push(await toResult(raw));
+      const endedAt = now();
+      for (const [i, r] of results.entries()) {
+        const sql = statements[i]?.sql ?? '';
+        await recordHistory(pg, {
+          queryId: idOf(i),
+          role,
+          sql,
+          startedAt,
+          endedAt,
+          status: 'success',
+          rowCount: r.rowCount,
+        });
       }
-      const raw = await runExtended(pg, sql, params, opts.maxRows ?? maxRows);
-      const who = await runExtended(pg, 'SELECT current_user', []);
-      if (who.rows[0]?.[0] !== role) {
-        throw new SqlError('42501', 'The statement changed the current role; its effects were rolled back.');
-      }
-      if (opts.signal?.aborted) throw new SqlError('57014', 'The query was cancelled.');
-      const end = await runSimple(pg, 'COMMIT');
-      if (end.tag === 'ROLLBACK') throw new SqlError('40000', 'The transaction was rolled back.');
-      return raw;
+      return results;
     } catch (error) {
-      await rollback();
-      throw toSqlError(error);
+      const e = toSqlError(error);
+      const i = e.statementIndex ?? 0;
+      const status: QueryHistoryEntry['status'] = e.code === '57014' ? 'cancelled' : 'failed';
+      const error_ = { code: e.code, message: e.message };
+      const entry = {
+        queryId: idOf(i),
+        role,
+        sql: statements[i]?.sql ?? '',
+        startedAt,
+        endedAt: now(),
+        status,
+        rowCount: 0,
+        error: error_,
+      };
+      await recordHistory(pg, entry).catch(() => undefined);
+      throw e;
     }
   };
 
@@ -235,27 +255,15 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
 
     runAs: (role, sql, opts = {}) =>
       serial(async () => {
-        const startedAt = now();
-        const queryId = opts.queryId ?? randomUUID();
-        const base = { queryId, role, sql, startedAt };
-        try {
-          const result = await toResult(await execAs(role, sql, opts));
-          await recordHistory(pg, { ...base, endedAt: now(), status: 'success', rowCount: result.rowCount });
-          return result;
-        } catch (error) {
-          const e = toSqlError(error);
-          const status: QueryHistoryEntry['status'] = e.code === '57014' ? 'cancelled' : 'failed';
-          const entry = {
-            ...base,
-            endedAt: now(),
-            status,
-            rowCount: 0,
-            error: { code: e.code, message: e.message },
-          };
-          await recordHistory(pg, entry).catch(() => undefined);
-          throw e;
-        }
+        const [result] = await runUser(
+          role,
+          [{ sql, ...(opts.params ? { params: opts.params } : {}) }],
+          opts,
+        );
+        return result!;
       }),
+
+    runBatchAs: (role, statements, opts = {}) => serial(() => runUser(role, statements, opts)),
 
     admin: (sql, params) =>
       serial(async () =>

@@ -8,11 +8,14 @@
 export class SqlError extends Error {
   /** Postgres SQLSTATE, five characters, e.g. `42501`. */
   readonly code: string;
+  /** For `runBatchAs`: index (0-based) of the statement that failed. */
+  readonly statementIndex?: number;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: string, message: string, options?: { cause?: unknown; statementIndex?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SqlError';
     this.code = code;
+    if (options?.statementIndex !== undefined) this.statementIndex = options.statementIndex;
   }
 }
 

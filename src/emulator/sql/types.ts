@@ -163,6 +163,17 @@ export interface SqlEngine {
    */
   runAs(role: string, sql: string, options?: RunOptions): Promise<SqlResult>;
   /**
+   * Runs several user statements as `role` in ONE transaction, atomically and without any other operation
+   * in between (same checks as {@link SqlEngine.runAs}; `params` per statement; `options.params` is ignored).
+   * The first failure rolls back all of them and throws a SqlError whose `statementIndex` names it.
+   * History entries get ids `<queryId>#1`, `#2`…
+   */
+  runBatchAs(
+    role: string,
+    statements: readonly { readonly sql: string; readonly params?: readonly unknown[] }[],
+    options?: RunOptions,
+  ): Promise<SqlResult[]>;
+  /**
    * Runs trusted SQL as the superuser (tests, configuration loading). Without `params` the text may hold
    * several statements (the last one's rows are returned); with `params` it must be one statement.
    */

@@ -283,6 +283,57 @@ describe('grants and row filters', () => {
   });
 });
 
+describe('batches', () => {
+  it('runs statements in one transaction as the role and returns every result', async () => {
+    const results = await engine.runBatchAs(
+      CAROL,
+      [
+        { sql: 'SELECT current_user' },
+        { sql: 'SELECT count(*) FROM sales.orders WHERE region = $1', params: ['eu'] },
+      ],
+      { queryId: 'b-ok' },
+    );
+    expect(results.map((r) => r.rows)).toEqual([[[CAROL]], [[2n]]]);
+    expect((await engine.history({ role: CAROL })).map((h) => h.queryId)).toEqual(
+      expect.arrayContaining(['b-ok#1', 'b-ok#2']),
+    );
+  });
+
+  it('rolls back the whole batch and names the failing statement', async () => {
+    await engine.createTable('batch', { name: 'log', columns: [{ name: 'x', type: 'int' }] });
+    await engine.grant({ schema: 'batch', table: 'log', role: CAROL, privileges: ['SELECT', 'INSERT'] });
+    const e = await sqlError(
+      engine.runBatchAs(CAROL, [
+        { sql: 'INSERT INTO batch.log VALUES (1)' },
+        { sql: 'SELECT * FROM sales.hidden' },
+      ]),
+    );
+    expect(e).toMatchObject({ code: '42501', statementIndex: 1 });
+    expect((await engine.admin('SELECT count(*) FROM batch.log')).rows).toEqual([[0n]]);
+  });
+
+  it('refuses an escape anywhere in a batch before running any statement', async () => {
+    const e = await sqlError(
+      engine.runBatchAs(CAROL, [
+        { sql: 'INSERT INTO batch.log VALUES (2)' },
+        { sql: 'RESET ROLE' },
+        { sql: 'SELECT * FROM sales.hidden' },
+      ]),
+    );
+    expect(e).toMatchObject({ code: '42501', statementIndex: 1 });
+    expect((await engine.admin('SELECT count(*) FROM batch.log')).rows).toEqual([[0n]]);
+  });
+
+  it('keeps other operations out of a running batch', async () => {
+    const [batch, single] = await Promise.all([
+      engine.runBatchAs(ALICE, [{ sql: 'SELECT current_user' }, { sql: 'SELECT current_user' }]),
+      engine.runAs(CAROL, 'SELECT current_user'),
+    ]);
+    expect(batch.map((r) => r.rows[0]?.[0])).toEqual([ALICE, ALICE]);
+    expect(single.rows).toEqual([[CAROL]]);
+  });
+});
+
 describe('history', () => {
   it('records every run with the role, status and error', async () => {
     await engine.runAs(ALICE, 'SELECT 1', { queryId: 'q-ok' });

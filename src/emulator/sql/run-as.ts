@@ -1,0 +1,81 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { fold } from './access.js';
+import { SqlError, toSqlError } from './errors.js';
+import { assertUserStatementAllowed } from './guard.js';
+import { quoteIdent } from './ident.js';
+import { type RawResult, runExtended, runSimple } from './protocol.js';
+
+/** One user statement with its positional parameters (already in text form). */
+export interface UserStatement {
+  readonly sql: string;
+  readonly params: readonly (string | null)[];
+}
+
+/** What {@link execStatementsAs} needs besides the statements. */
+export interface ExecSettings {
+  readonly searchPath?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly maxRows: number;
+}
+
+function failedAt(error: unknown, index: number, batch: boolean): SqlError {
+  const e = toSqlError(error);
+  if (!batch || e.statementIndex !== undefined) return e;
+  return new SqlError(e.code, e.message, { cause: e, statementIndex: index });
+}
+
+/**
+ * Runs user statements as `role` in ONE transaction: `BEGIN; SET LOCAL ROLE; SET LOCAL search_path`, a
+ * refusal of superuser roles, then each statement (kind checked first, one statement per protocol
+ * message, `current_user` checked after it), then `COMMIT`. Any failure rolls everything back and is thrown
+ * as a SqlError (with `statementIndex` for batches). The caller must hold the engine's queue for the
+ * whole call, so no other operation can run inside this transaction.
+ */
+export async function execStatementsAs(
+  pg: PGlite,
+  role: string,
+  statements: readonly UserStatement[],
+  settings: ExecSettings,
+): Promise<RawResult[]> {
+  const batch = statements.length > 1;
+  if (settings.signal?.aborted) throw new SqlError('57014', 'The query was cancelled before it started.');
+  if (statements.length === 0) throw new SqlError('42601', 'There is no statement to run.');
+  statements.forEach((s, i) => {
+    try {
+      assertUserStatementAllowed(s.sql);
+    } catch (error) {
+      throw failedAt(error, i, batch);
+    }
+  });
+  let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
+  if (settings.searchPath) {
+    const path = settings.searchPath.map((s) => quoteIdent(fold(s))).join(', ');
+    setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
+  }
+  let index = 0;
+  try {
+    await runSimple(pg, setup);
+    // Never run user text with superuser rights, whatever role name a caller passes.
+    const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
+    if (rights.rows[0]?.[0] !== 'off') {
+      throw new SqlError('42501', 'Statements are not run as a superuser role; pass a propagated user role.');
+    }
+    const results: RawResult[] = [];
+    for (const statement of statements) {
+      results.push(await runExtended(pg, statement.sql, statement.params, settings.maxRows));
+      const who = await runExtended(pg, 'SELECT current_user', []);
+      if (who.rows[0]?.[0] !== role) {
+        throw new SqlError('42501', 'The statement changed the current role; its effects were rolled back.');
+      }
+      index++;
+    }
+    index = statements.length - 1;
+    if (settings.signal?.aborted) throw new SqlError('57014', 'The query was cancelled.');
+    const end = await runSimple(pg, 'COMMIT');
+    if (end.tag === 'ROLLBACK') throw new SqlError('40000', 'The transaction was rolled back.');
+    return results;
+  } catch (error) {
+    await runSimple(pg, 'ROLLBACK').catch(() => undefined);
+    throw failedAt(error, index, batch);
+  }
+}
