@@ -42,7 +42,10 @@ export interface EmulatorHandlers {
   readonly accountId: string;
   /** The resolved configuration (TTIs with `issuerUrl: "idp"` resolved to the IdP's issuer). */
   readonly config: EmulatorConfig;
-  /** Keys of the first configured caller. */
+  /**
+   * Keys of the first configured caller: a fresh object on each read, because the AWS SDK writes onto the
+   * credential objects it is given (a frozen one breaks it).
+   */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /**
    * Client configuration (region, credentials — default the first caller's keys — and `maxAttempts`,
@@ -133,7 +136,9 @@ export async function createEmulatorHandlers(
     region: config.region,
     accountId: config.accountId,
     config,
-    credentials,
+    get credentials() {
+      return { ...credentials };
+    },
     clientConfig: (opts = {}) => ({
       region: config.region,
       // A fresh object: the SDK writes `$source` onto the credentials it is given.
