@@ -48,6 +48,15 @@ const athenaConfig: EmulatorConfigInput['athena'] = {
       ],
     },
     {
+      name: 'sales.events',
+      columns: [
+        { name: 'at', type: 'timestamp' },
+        { name: 'tags', type: 'array<varchar>' },
+        { name: 'attrs', type: 'map<varchar,varchar>' },
+      ],
+      rows: [['2024-05-06 07:08:09.123', '{red,blue}', '{"k":"v","n":"1"}']],
+    },
+    {
       name: 'sales.numbers',
       columns: [{ name: 'n', type: 'integer' }],
       rows: Array.from({ length: 250 }, (_, k) => [k + 1]),
@@ -57,6 +66,7 @@ const athenaConfig: EmulatorConfigInput['athena'] = {
     { principal: 'user:alice', table: 'sales.orders', rowFilter: "region = 'eu'" },
     { principal: 'group:engineers', table: 'sales.orders' },
     { principal: 'group:analysts', table: 'sales.numbers' },
+    { principal: 'group:engineers', table: 'sales.events' },
   ],
 };
 
@@ -132,6 +142,14 @@ describe('Athena against the emulator', () => {
       .catch((e) => e);
     expect(code(carol)).toBe('ERR_QUERY_FAILED');
     expect(carol.details.queryId).toMatch(/\S/);
+  });
+
+  it('parses timestamps, arrays and maps', async () => {
+    const result = await handleFor('bob').query('SELECT at, tags, attrs FROM sales.events', WG);
+    expect(result.columns.map((c) => c.type)).toEqual(['timestamp', 'array', 'map']);
+    expect(result.rows).toEqual([
+      { at: new Date('2024-05-06T07:08:09.123Z'), tags: ['red', 'blue'], attrs: { k: 'v', n: '1' } },
+    ]);
   });
 
   it('reads more rows than one page', async () => {
