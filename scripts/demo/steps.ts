@@ -2,9 +2,9 @@
  * What the demo does for one user, step by step. Each step acts through the user's tip-sdk session and
  * returns a {@link Check} comparing what happened with what the configuration allows.
  */
-import type { RunningEmulator } from '../../src/emulator/start.js';
-import { isTipError } from '../../src/errors.js';
-import type { TrustedIdentity, UserSession } from '../../src/tip.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { isTipError } from '../../src/index.js';
+import type { TrustedIdentity, UserSession } from '../../src/index.js';
 import { ATHENA_WORKGROUP, BURST, type DemoUser, REDSHIFT, REVENUE_ROWS } from './config.js';
 import { type Check, check, failed } from './report.js';
 
