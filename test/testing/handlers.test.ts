@@ -1,4 +1,10 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetDataAccessCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -172,6 +178,10 @@ describe('createEmulatorHandlers with msw setupServer', () => {
     // Virtual-hosted style (the SDK default): https://lake.s3.us-east-1.amazonaws.com/team-a/report.csv
     const object = await s3.send(new GetObjectCommand({ Bucket: DEMO.bucket, Key: 'team-a/report.csv' }));
     expect(await object.Body!.transformToString()).toBe('id,amount\n1,120.5\n');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: DEMO.bucket, Key: 'team-a/report.csv' }));
+    expect(head.ContentLength).toBe(18);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: DEMO.bucket, Prefix: 'team-a/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['team-a/report.csv']);
     // Outside the grant: refused.
     const outside = await failureOf(
       s3.send(new GetObjectCommand({ Bucket: DEMO.bucket, Key: 'team-b/notes.txt' })),

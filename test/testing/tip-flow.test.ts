@@ -27,7 +27,9 @@ afterAll(async () => {
 function tip() {
   return createTrustedIdentity({
     region: emu.region,
-    issuers: [allowInsecureRequests({ issuer: emu.idp!.issuer, audience: DEMO.audience, algorithms: ['RS256'] })],
+    issuers: [
+      allowInsecureRequests({ issuer: emu.idp!.issuer, audience: DEMO.audience, algorithms: ['RS256'] }),
+    ],
     applicationArn: DEMO.applicationArn,
     accessRoleArn: DEMO.accessRoleArn,
     // Only the service's keys: every client keeps its default AWS endpoint, answered by the handlers.
@@ -57,7 +59,9 @@ describe('tip.forToken() against the msw handlers', () => {
   it('surfaces an injected IdC throttle as a typed error, then succeeds', async () => {
     const t = createTrustedIdentity({
       region: emu.region,
-      issuers: [allowInsecureRequests({ issuer: emu.idp!.issuer, audience: DEMO.audience, algorithms: ['RS256'] })],
+      issuers: [
+        allowInsecureRequests({ issuer: emu.idp!.issuer, audience: DEMO.audience, algorithms: ['RS256'] }),
+      ],
       applicationArn: DEMO.applicationArn,
       accessRoleArn: DEMO.accessRoleArn,
       clientConfig: { credentials: emu.credentials },
