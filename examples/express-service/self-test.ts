@@ -89,11 +89,27 @@ export async function selfTest(base: string, emu: RunningEmulator, name: string)
     `${exchanges} CreateTokenWithIAM`,
   );
   const metrics = await get(`${base}/metrics`);
-  const http = (metrics.json.counters as Record<string, unknown[]> | undefined)?.['tip.http.requests'];
+  const counters = (metrics.json.counters ?? {}) as Record<
+    string,
+    { attributes: Record<string, unknown>; value: number }[]
+  >;
+  const http = counters['tip.http.requests'] ?? [];
+  const calls = counters['tip.aws.calls'] ?? [];
+  const counted = (service: string, operation: string) =>
+    calls.find(
+      (c) =>
+        c.attributes.service === service &&
+        c.attributes.operation === operation &&
+        c.attributes.outcome === 'success',
+    )?.value ?? 0;
   check(
-    'GET /metrics',
-    metrics.status === 200 && Array.isArray(http) && http.length > 0,
-    `${http?.length ?? 0} series`,
+    'GET /metrics counts HTTP outcomes and the calls made as users',
+    metrics.status === 200 &&
+      http.length > 0 &&
+      counted('athena', 'query') === 1 &&
+      counted('s3', 'GetObject') === 1 &&
+      counted('sts', 'GetCallerIdentity') === 1,
+    `${http.length} HTTP series; athena query ${counted('athena', 'query')}, s3 GetObject ${counted('s3', 'GetObject')}`,
   );
 
   for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${c.detail})`);

@@ -11,7 +11,9 @@ import type { ServiceSettings } from './config.js';
 /** Starts the service on 127.0.0.1; port 0 picks a free one. */
 export async function startService(settings: ServiceSettings, port: number) {
   const obs = createObservability();
-  const tip = obs.instrument(createTrustedIdentity({ ...settings.tipOptions, events: obs.events }));
+  const tip = obs.instrument(
+    createTrustedIdentity({ ...settings.tipOptions, events: obs.events, serviceEvents: obs.serviceEvents }),
+  );
   const server: Server = createApp(tip, obs, settings).listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -15,7 +15,9 @@ import { createApp } from './app.js';
 /** Starts the service; port 0 picks a free one. */
 export async function startService(settings: ServiceSettings, port: number) {
   const obs = createObservability();
-  const tip = obs.instrument(createTrustedIdentity({ ...settings.tipOptions, events: obs.events }));
+  const tip = obs.instrument(
+    createTrustedIdentity({ ...settings.tipOptions, events: obs.events, serviceEvents: obs.serviceEvents }),
+  );
   const app = await createApp(tip, obs, settings);
   const url = await app.listen({ port, host: '127.0.0.1' });
   return { url, tip, obs, close: () => app.close() };
