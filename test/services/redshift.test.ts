@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +223,16 @@ describe('redshift.query', () => {
       expect(text).not.toContain(USER_CREDENTIALS.secretAccessKey);
       expect(text).not.toContain(USER_CREDENTIALS.sessionToken as string);
     }
+  });
+
+  it('leaves no listener on a long-lived default signal after statements end', async () => {
+    const controller = new AbortController();
+    const { ctx } = testContext({ signal: controller.signal });
+    const rs = redshift(ctx);
+    fakeData([page([ROW_B])], ['FINISHED']);
+    for (let i = 0; i < 5; i++) await rs.query('select 1', { workgroupName: 'wg', database: 'dev' });
+    await rs.query('select 1', { workgroupName: 'wg', database: 'dev', timeoutMs: 1 }).catch(() => undefined);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects a record whose width differs from the columns', async () => {

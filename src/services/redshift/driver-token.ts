@@ -113,7 +113,9 @@ export function createDriverTokenSource(
         const value: RedshiftDriverToken = Object.freeze({ token, tokenType: 'SUBJECT_TOKEN', expiresAt });
         return { value, expiresAt };
       },
-      target.signal === undefined ? {} : { signal: target.signal },
+      (target.signal ?? ctx.signal) === undefined
+        ? {}
+        : { signal: (target.signal ?? ctx.signal) as AbortSignal },
     );
   };
 }

@@ -136,6 +136,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     const privilege = privilegeOf('privilege', request.privilege, settings.privilege);
     const seconds = duration('durationSeconds', request.durationSeconds, settings.durationSeconds);
     const text = formatTarget(target);
+    const callerSignal = request.signal ?? ctx.signal;
     const hit = index.find(target, permission, settings.minRemainingMs);
     if (hit !== undefined) {
       ctx.emit({ type: 'data-access', outcome: 'hit', target: text, permission });
@@ -153,7 +154,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
         ? servingFlights(target.bucket, permission)
         : [];
     if (pending.length > 0) {
-      await raceAbort(Promise.allSettled(pending), request.signal ?? ctx.signal);
+      await raceAbort(Promise.allSettled(pending), callerSignal);
       const late = index.find(target, permission, settings.minRemainingMs);
       if (late !== undefined) {
         ctx.emit({ type: 'data-access', outcome: 'hit', target: text, permission });
@@ -198,7 +199,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
         return { value: access, expiresAt: access.expiresAt };
       },
       {
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(callerSignal === undefined ? {} : { signal: callerSignal }),
         minRemainingMs: settings.minRemainingMs,
       },
     );
