@@ -20,17 +20,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import { fold, grantSql, policyName, policySql, revokeSql } from './access.js';
 import { bootPglite } from './boot.js';
 import { formatColumnType, parseColumnType, pgStorageType } from './column-type.js';
-import { decodeValue } from './decode.js';
 import { SqlError, toSqlError } from './errors.js';
 import { HISTORY_DDL, readHistory, recordHistory } from './history.js';
 import { qualified, quoteIdent } from './ident.js';
 import { encodeLiteral } from './literal.js';
 import { type RawResult, runExtended, runSimple } from './protocol.js';
+import { ResultReader } from './result.js';
 import { execStatementsAs } from './run-as.js';
 import type {
   QueryHistoryEntry,
   RunOptions,
-  SqlColumn,
   SqlEngine,
   SqlEngineOptions,
   SqlResult,
@@ -67,8 +66,6 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
   const pg = boot.pg;
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
-  const declaredTypes = new Map<string, string>();
-  const typeNames = new Map<string, string>();
 
   /** Runs `fn` after every earlier operation: PGlite has one connection, and roles are per transaction. */
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -82,41 +79,8 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
 
   await runSimple(pg, HARDENING + HISTORY_DDL);
 
-  const typeName = async (oid: number, typmod: number): Promise<string> => {
-    const key = `${oid}:${typmod}`;
-    let name = typeNames.get(key);
-    if (name === undefined) {
-      const r = await runExtended(pg, 'SELECT format_type($1::oid, $2::int)', [String(oid), String(typmod)]);
-      name = r.rows[0]?.[0] ?? 'unknown';
-      typeNames.set(key, name);
-    }
-    return name;
-  };
-
-  const toResult = async (raw: RawResult): Promise<SqlResult> => {
-    const columns: SqlColumn[] = [];
-    for (const f of raw.fields) {
-      const declaredType = f.tableOid ? declaredTypes.get(`${f.tableOid}:${f.columnNumber}`) : undefined;
-      columns.push({
-        name: f.name,
-        pgType: await typeName(f.typeOid, f.typmod),
-        typeOid: f.typeOid,
-        typmod: f.typmod,
-        ...(declaredType ? { declaredType } : {}),
-      });
-    }
-    const rows = raw.rows.map((row) => row.map((v, i) => decodeValue(v, raw.fields[i]?.typeOid ?? 25)));
-    const [command = '', ...rest] = raw.tag.split(' ');
-    const last = rest.at(-1);
-    const rowCount = last !== undefined && /^\d+$/.test(last) ? Number(last) : raw.rows.length;
-    return {
-      columns,
-      rows,
-      textRows: raw.rows,
-      rowCount,
-      command: raw.tag.startsWith('CREATE') ? raw.tag : command,
-    };
-  };
+  const reader = new ResultReader(pg);
+  const toResult = (raw: RawResult) => reader.read(raw);
 
   /** Runs user statements as `role`, records each in the history, returns their results. */
   const runUser = async (
@@ -212,7 +176,7 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
         }
         const oid = await runExtended(pg, 'SELECT to_regclass($1)::oid', [target]);
         const tableOid = oid.rows[0]?.[0];
-        for (const [i, t] of types.entries()) declaredTypes.set(`${tableOid}:${i + 1}`, formatColumnType(t));
+        for (const [i, t] of types.entries()) reader.declare(tableOid ?? 0, i + 1, formatColumnType(t));
       }),
 
     ensureRole: (name) =>
