@@ -213,6 +213,36 @@ export function adapterSuite(name: string, start: StartServer): void {
       expect(again.json.subject).toBe('user08');
     });
 
+    it('answers 503 when the issuer JWKS is down, and 500 for a misconfigured application', async () => {
+      const fresh = createTrustedIdentity(tipOptions(emu));
+      const wrongApp = createTrustedIdentity({
+        ...tipOptions(emu),
+        applicationArn: 'arn:aws:sso::123456789012:application/ssoins-1111222233334444/apl-0000000000000000',
+      });
+      const down = await start(fresh, { realm: REALM, retryAfterSeconds: 30 });
+      const misconfigured = await start(wrongApp, { realm: REALM });
+      try {
+        idp().setJwksAvailable(false);
+        const res = await get(down, '/me', bearer(await idp().tokenFor('user13')));
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('30');
+        expect(res.json.code).toBe('ERR_JWKS_UNAVAILABLE');
+        idp().setJwksAvailable(true);
+        const broken = await get(misconfigured, '/me', bearer(await idp().tokenFor('user13')));
+        expect(broken.status).toBe(500);
+        expect(broken.headers.get('www-authenticate')).toBeNull();
+        expect(broken.json).toEqual({
+          error: 'server_error',
+          error_description: 'The request failed.',
+          code: 'ERR_IDC_INVALID_CLIENT',
+        });
+      } finally {
+        idp().setJwksAvailable(true);
+        await down.close();
+        await misconfigured.close();
+      }
+    });
+
     it('lets anonymous requests through in optional mode but still refuses a bad token', async () => {
       expect((await get(server, '/public')).json).toEqual({ who: null });
       const token = await idp().tokenFor('user09');
