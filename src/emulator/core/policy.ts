@@ -46,29 +46,52 @@ function contextValue(context: ConditionContext, key: string): string | undefine
 }
 
 /**
- * True when every condition holds. Unknown operators and keys the request does not provide make the
- * condition false, so an Allow never widens on what the emulator cannot check.
+ * Evaluates a statement's conditions: true when every one holds, false when one fails, undefined when one
+ * cannot be evaluated (a key the request does not provide, an operator the emulator does not know).
  */
+export function evaluateCondition(
+  condition: PolicyStatementConfig['Condition'],
+  context: ConditionContext,
+): boolean | undefined {
+  if (!condition) return true;
+  let unknown = false;
+  for (const [operator, tests] of Object.entries(condition)) {
+    for (const [key, expected] of Object.entries(tests)) {
+      const actual = contextValue(context, key);
+      const options = asList(expected);
+      let ok: boolean | undefined;
+      if (actual === undefined) ok = undefined;
+      else if (operator === 'StringEquals') ok = options.includes(actual);
+      else if (operator === 'StringEqualsIgnoreCase')
+        ok = options.some((o) => o.toLowerCase() === actual.toLowerCase());
+      else if (operator === 'StringLike') ok = options.some((o) => wildcardMatch(o, actual));
+      else ok = undefined;
+      if (ok === false) return false;
+      if (ok === undefined) unknown = true;
+    }
+  }
+  return unknown ? undefined : true;
+}
+
+/**
+ * Whether a statement applies: an Allow only when its conditions surely hold (never widen access on what
+ * the emulator cannot check), a Deny unless its conditions surely fail (never narrow a Deny either).
+ */
+export function statementApplies(
+  effect: PolicyStatementConfig['Effect'],
+  condition: PolicyStatementConfig['Condition'],
+  context: ConditionContext,
+): boolean {
+  const verdict = evaluateCondition(condition, context);
+  return effect === 'Allow' ? verdict === true : verdict !== false;
+}
+
+/** True when every condition surely holds. */
 export function conditionsHold(
   condition: PolicyStatementConfig['Condition'],
   context: ConditionContext,
 ): boolean {
-  if (!condition) return true;
-  for (const [operator, tests] of Object.entries(condition)) {
-    for (const [key, expected] of Object.entries(tests)) {
-      const actual = contextValue(context, key);
-      if (actual === undefined) return false;
-      const options = asList(expected);
-      let ok: boolean;
-      if (operator === 'StringEquals') ok = options.includes(actual);
-      else if (operator === 'StringEqualsIgnoreCase')
-        ok = options.some((o) => o.toLowerCase() === actual.toLowerCase());
-      else if (operator === 'StringLike') ok = options.some((o) => wildcardMatch(o, actual));
-      else ok = false;
-      if (!ok) return false;
-    }
-  }
-  return true;
+  return evaluateCondition(condition, context) === true;
 }
 
 /** Evaluates permission statements for `action` on `resource`. */
@@ -84,14 +107,9 @@ export function evaluatePermissions(
     if (!asList(s.Action).some((p) => wildcardMatch(p, action, true))) continue;
     const resources = s.Resource === undefined ? ['*'] : asList(s.Resource);
     if (!resources.some((p) => wildcardMatch(p, resource))) continue;
-    if (s.Effect === 'Deny') {
-      // A Deny whose condition cannot be evaluated still applies: never widen access.
-      if (!s.Condition || conditionsHold(s.Condition, context) || Object.keys(context).length === 0) {
-        return { effect: 'deny', statement: i };
-      }
-      continue;
-    }
-    if (allow === undefined && conditionsHold(s.Condition, context)) allow = i;
+    if (!statementApplies(s.Effect, s.Condition, context)) continue;
+    if (s.Effect === 'Deny') return { effect: 'deny', statement: i };
+    allow ??= i;
   }
   return allow === undefined ? { effect: 'none' } : { effect: 'allow', statement: allow };
 }

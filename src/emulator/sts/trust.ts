@@ -4,7 +4,7 @@
  * account root or account id, `*`, or a Federated issuer) with matching conditions, and no Deny does.
  */
 import type { PolicyStatementConfig } from '../config/types.js';
-import { type ConditionContext, asList, conditionsHold, wildcardMatch } from '../core/policy.js';
+import { type ConditionContext, asList, statementApplies, wildcardMatch } from '../core/policy.js';
 import type { Caller } from '../core/types.js';
 
 /** Who asks: an AWS principal (signed caller) or a federated web identity. */
@@ -49,11 +49,15 @@ export function evaluateTrust(
     for (const s of trustPolicy) {
       if (!principalMatches(s, who)) continue;
       if (!asList(s.Action).some((a) => wildcardMatch(a, action, true))) continue;
-      const holds = contexts.some((c) => conditionsHold(s.Condition, c));
-      if (s.Effect === 'Deny' && (holds || !s.Condition)) {
+      // With several contexts (token audiences), one context that the statement applies to is enough.
+      const applies =
+        s.Effect === 'Allow'
+          ? contexts.some((c) => statementApplies('Allow', s.Condition, c))
+          : contexts.some((c) => statementApplies('Deny', s.Condition, c));
+      if (!applies) continue;
+      if (s.Effect === 'Deny')
         return { allowed: false, missing: action, reason: `the trust policy denies ${action}` };
-      }
-      if (s.Effect === 'Allow' && holds) allowed = true;
+      allowed = true;
     }
     if (!allowed)
       return { allowed: false, missing: action, reason: `the trust policy does not allow ${action}` };

@@ -7,7 +7,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { validateEmulatorConfig } from '../../../src/emulator/config/validate.js';
 import { createAuthorizer } from '../../../src/emulator/core/authorize.js';
-import { wildcardMatch } from '../../../src/emulator/core/policy.js';
+import { evaluateCondition, evaluatePermissions, wildcardMatch } from '../../../src/emulator/core/policy.js';
 import type { Caller, IdentityContextClaims } from '../../../src/emulator/core/types.js';
 import { issueIdentityContext } from '../../../src/emulator/identity-center/context.js';
 import { startEmulator } from '../../../src/emulator/start.js';
@@ -188,5 +188,47 @@ describe('identity-enhanced sessions over HTTP', () => {
     } finally {
       await emu.stop();
     }
+  });
+});
+
+describe('policy conditions', () => {
+  const allowIf = {
+    Effect: 'Allow' as const,
+    Action: 's3:GetObject',
+    Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } },
+  };
+  const denyIf = {
+    Effect: 'Deny' as const,
+    Action: 's3:GetObject',
+    Condition: { StringLike: { 'aws:PrincipalArn': '*:user/limited' } },
+  };
+  const denyUnknown = {
+    Effect: 'Deny' as const,
+    Action: 's3:GetObject',
+    Condition: { StringEquals: { 'aws:SourceIp': '10.0.0.1' } },
+  };
+
+  it('never widens: an Allow on a key the request lacks does not apply, a Deny on one does', () => {
+    expect(evaluatePermissions([allowIf], 's3:GetObject', '*', {}).effect).toBe('none');
+    expect(evaluatePermissions([allowIf], 's3:GetObject', '*', { 'aws:SourceVpc': 'vpc-1' }).effect).toBe(
+      'allow',
+    );
+    expect(
+      evaluatePermissions([{ Effect: 'Allow', Action: '*' }, denyUnknown], 's3:GetObject', '*', {}).effect,
+    ).toBe('deny');
+  });
+
+  it('applies a Deny only when its condition can hold', () => {
+    const statements = [{ Effect: 'Allow' as const, Action: '*' }, denyIf];
+    expect(
+      evaluatePermissions(statements, 's3:GetObject', '*', {
+        'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:user/limited`,
+      }).effect,
+    ).toBe('deny');
+    expect(
+      evaluatePermissions(statements, 's3:GetObject', '*', { 'aws:PrincipalArn': SERVICE_ARN }).effect,
+    ).toBe('allow');
+    expect(evaluateCondition(denyIf.Condition, { 'AWS:PRINCIPALARN': 'x:user/limited' })).toBe(true);
+    expect(evaluateCondition({ NumericLessThan: { a: '1' } }, { a: '0' })).toBeUndefined();
   });
 });
