@@ -33,16 +33,21 @@ export interface ServiceIdentity {
 /** What the service handles report. Never carries credentials, tokens or SQL parameter values. */
 export type ServiceEvent =
   | {
+      /** A statement started, finished, failed, or was cancelled by tip-sdk (abort or deadline). */
       readonly type: 'query-started' | 'query-finished' | 'query-failed' | 'query-cancelled';
+      /** Which service ran it. */
       readonly service: 'athena' | 'redshift-data';
+      /** The query execution or statement id. */
       readonly queryId: string;
     }
   | {
+      /** An S3 Access Grants lookup. */
       readonly type: 'data-access';
       /** `hit` from cache, `miss` = a GetDataAccess call, `denied-cached` = a cached denial. */
       readonly outcome: 'hit' | 'miss' | 'denied-cached';
       /** The S3 URI asked for (a bucket and key, no secret). */
       readonly target: string;
+      /** `READ`, `WRITE` or `READWRITE`. */
       readonly permission: string;
     };
 
@@ -84,16 +89,25 @@ export interface ServiceContextInit {
 
 /** The resolved, frozen context the service handles are built from. */
 export interface ServiceContext {
+  /** The user's identity-enhanced credentials. */
   readonly credentials: AwsCredentialIdentityProvider;
+  /** The AWS region. */
   readonly region: string;
   /** Pass-through client settings without `credentials`. */
   readonly clientConfig: Readonly<Record<string, unknown>>;
+  /** Non-secret facts about the user (cache keys, events). */
   readonly identity: ServiceIdentity;
+  /** Debug logger (silent by default). */
   readonly logger: ServiceLogger;
+  /** Reports an event; a listener's exception is swallowed. */
   readonly emit: (event: ServiceEvent) => void;
+  /** Retry and per-call deadline settings. */
   readonly retry: ResolvedRetry;
+  /** Creates the memo of a named cache. */
   readonly memo: MemoFactory;
+  /** Clock in epoch milliseconds. */
   readonly clock: Clock;
+  /** Default AbortSignal for calls that pass none. */
   readonly signal: AbortSignal | undefined;
 }
 

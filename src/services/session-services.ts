@@ -32,13 +32,17 @@ export type SessionS3 = Omit<S3AccessGrants, 'client' | 'clearCache'> & {
 
 /** The three handles of one session. */
 export interface SessionServices {
+  /** Athena queries. */
   readonly athena: SessionAthena;
+  /** Redshift statements and driver tokens. */
   readonly redshift: SessionRedshift;
+  /** S3 through Access Grants. */
   readonly s3: SessionS3;
 }
 
 /** Options of {@link createSessionServices}. */
 export interface SessionServicesOptions {
+  /** The AWS region. */
   readonly region: string;
   /** Client settings without credentials (endpoint, requestHandler…). */
   readonly clientConfig?: AwsClientConfig;
@@ -46,6 +50,7 @@ export interface SessionServicesOptions {
   readonly accountId?: string;
   /** Most users whose handles are kept. Default `10_000`. */
   readonly maxUsers?: number;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
   readonly clock?: Clock;
   /** S3 Access Grants settings. */
   readonly s3?: S3AccessGrantsOptions;

@@ -45,7 +45,9 @@ export interface AthenaQueryOptions {
 export interface AthenaQueryResult {
   /** The query execution id. */
   readonly queryId: string;
+  /** The result columns, in order. */
   readonly columns: readonly AthenaColumn[];
+  /** Typed rows keyed by column name (null-prototype objects). */
   readonly rows: AthenaRow[];
   /** True when `maxRows` cut the result short. */
   readonly truncated: boolean;
@@ -53,8 +55,11 @@ export interface AthenaQueryResult {
 
 /** One page of {@link AthenaHandle.queryPages}. */
 export interface AthenaResultPage {
+  /** The query execution id. */
   readonly queryId: string;
+  /** The result columns, in order. */
   readonly columns: readonly AthenaColumn[];
+  /** This page's typed rows (the header row dropped). */
   readonly rows: AthenaRow[];
 }
 

@@ -56,7 +56,9 @@ export type RedshiftQueryOptions = RedshiftTarget & {
 export interface RedshiftQueryResult {
   /** The Data API statement id (`…:n` for a statement of a batch). */
   readonly statementId: string;
+  /** The result columns, in order (empty without a result set). */
   readonly columns: readonly RedshiftColumn[];
+  /** Typed rows keyed by column label (null-prototype objects). */
   readonly rows: RedshiftRow[];
   /** Rows affected, for statements without a result set (`ResultRows`); otherwise `undefined`. */
   readonly updatedRows: number | undefined;

@@ -27,13 +27,15 @@ import {
   privilegeOf,
   resolveS3Settings,
 } from './settings.js';
-import type { DataAccess, GetDataAccessOptions, S3AccessGrantsOptions } from './types.js';
+import type { DataAccess, GetDataAccessOptions, S3AccessGrants, S3AccessGrantsOptions } from './types.js';
 import { formatTarget, parseS3Target, scopeCovers, servingPermissions } from './uri.js';
 import type { GrantPermission, S3Target } from './uri.js';
 
 /** The data-access part of the handle. */
 export interface DataAccessCache {
+  /** Cached GetDataAccess; see {@link S3AccessGrants.getDataAccess}. */
   getDataAccess(options: GetDataAccessOptions): Promise<DataAccess>;
+  /** Forgets every grant, denial and instance lookup. */
   clear(): void;
 }
 

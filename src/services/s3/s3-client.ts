@@ -19,8 +19,11 @@ import type { GrantPermission } from './uri.js';
 
 /** What one S3 request needs from Access Grants. */
 export interface RequestScope {
+  /** The S3 URI the request touches (`s3://b/key` or `s3://b/prefix*`), or `undefined` without a bucket. */
   readonly target: string | undefined;
+  /** `READ` for Get/Head/List operations, `WRITE` for everything else. */
   readonly permission: GrantPermission;
+  /** The S3 operation, e.g. `GetObject`. */
   readonly operation: string;
 }
 

@@ -88,10 +88,13 @@ export interface S3ObjectContent {
 
 /** One listed object. */
 export interface S3ListedObject {
+  /** The object key. */
   readonly key: string;
   /** Size in bytes. */
   readonly size: number;
+  /** Last modification time, if reported. */
   readonly lastModified: Date | undefined;
+  /** `ETag`, if reported. */
   readonly eTag: string | undefined;
 }
 
