@@ -1,13 +1,12 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Caller, EmulatorRuntime, OperationContext } from '../core/types.js';
 import { AwsServiceError } from '../core/types.js';
 import { leadingWords } from '../sql/guard.js';
 import type { SqlEngine } from '../sql/types.js';
 import { IAM_ROLE, userRole } from './catalog.js';
-import { athenaType, columnInfo } from './column-info.js';
+import { athenaType } from './column-info.js';
 import { athenaFailure, invalidRequest } from './errors.js';
 import { type Execution, type ExecutionStore, stateAt, statementTypes } from './executions.js';
-import { formatRow } from './format.js';
 import { executionParameters, rewritePlaceholders } from './params.js';
 import { type WorkGroup, engineVersion, workGroupOf } from './workgroups.js';
 
@@ -51,11 +50,21 @@ function optObject(input: Record<string, unknown>, key: string): Record<string, 
 /**
  * Decides the database role a caller's query runs as. Identity Center workgroups accept only
  * identity-enhanced sessions of their instance (AWS documents no exact error for plain credentials; the
- * emulator answers `InvalidRequestException`); other workgroups run IAM callers as {@link IAM_ROLE}.
+ * emulator answers `InvalidRequestException`); other workgroups run IAM callers as {@link IAM_ROLE} and
+ * refuse identity-enhanced sessions, so a user's session never gains the IAM role's full access.
  */
 function roleFor(ctx: Ctx, caller: Caller, group: WorkGroup): string {
-  if (!group.identityCenter) return IAM_ROLE;
   const identity = caller.identityContext;
+  if (!group.identityCenter) {
+    // An identity-enhanced session must not fall back to the IAM role's full access (AWS leaves this open).
+    if (identity) {
+      ctx.audit('denied', group.arn, 'identity-enhanced session on a workgroup without IAM Identity Center');
+      throw invalidRequest(
+        `WorkGroup ${group.name} is not enabled for IAM Identity Center; identity-enhanced credentials need an Identity Center workgroup.`,
+      );
+    }
+    return IAM_ROLE;
+  }
   if (!identity) {
     ctx.audit('denied', group.arn, 'workgroup requires IAM Identity Center identity-enhanced credentials');
     throw invalidRequest(
@@ -76,7 +85,7 @@ function ownerOf(caller: Caller): Execution['owner'] {
 }
 
 /** The execution, if the caller may see it (same account; same IdC user on Identity Center workgroups). */
-function visibleExecution(deps: QueryDeps, ctx: Ctx): Execution {
+export function visibleExecution(deps: QueryDeps, ctx: Ctx): Execution {
   const caller = requireCaller(ctx);
   const id = ctx.input.QueryExecutionId;
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw invalidRequest('QueryExecutionId is not valid.');
@@ -253,57 +262,4 @@ export function stopQueryExecution(deps: QueryDeps, ctx: Ctx): object {
   if (state === 'QUEUED' || state === 'RUNNING') execution.cancelledAt = now;
   ctx.audit('allowed', execution.workGroup.arn, `stop query ${execution.id} (${state})`);
   return {};
-}
-
-function pageToken(secret: Buffer, id: string, offset: number): string {
-  const mac = createHmac('sha256', secret).update(`${id}:${offset}`).digest('base64url').slice(0, 22);
-  return `${offset}.${mac}`;
-}
-
-function readPageToken(secret: Buffer, id: string, token: unknown, total: number): number {
-  const m = typeof token === 'string' ? /^(\d{1,9})\.([A-Za-z0-9_-]{22})$/.exec(token) : null;
-  const offset = m ? Number(m[1]) : -1;
-  const expected = m ? Buffer.from(pageToken(secret, id, offset)) : Buffer.alloc(0);
-  const given = Buffer.from(typeof token === 'string' ? token : '');
-  if (!m || offset > total || expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    throw invalidRequest('NextToken is not valid for this query.');
-  }
-  return offset;
-}
-
-/** `GetQueryResults`: a header row on the first page, then data rows, `MaxResults` per page. */
-export function getQueryResults(deps: QueryDeps, ctx: Ctx): object {
-  const execution = visibleExecution(deps, ctx);
-  const max = ctx.input.MaxResults;
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000)) {
-    throw invalidRequest('MaxResults must be an integer from 1 to 1000.');
-  }
-  const { state } = stateAt(execution, deps.runtime.now());
-  if (state === 'QUEUED' || state === 'RUNNING') {
-    throw invalidRequest(`Query has not yet finished. Current state: ${state}`);
-  }
-  if (state !== 'SUCCEEDED' || execution.outcome.kind !== 'succeeded') {
-    throw invalidRequest(`Query did not finish successfully. Final query state: ${state}`);
-  }
-  const { result, types } = execution.outcome;
-  const header = result.columns.length > 0 ? 1 : 0;
-  const total = header + result.rows.length;
-  const size = Math.min((max as number | undefined) ?? 1000, deps.runtime.config.athena.maxPageSize);
-  const start =
-    ctx.input.NextToken === undefined
-      ? 0
-      : readPageToken(deps.runtime.secretKey, execution.id, ctx.input.NextToken, total);
-  const end = Math.min(start + size, total);
-  const rows = [];
-  for (let i = start; i < end; i++) {
-    if (i < header) rows.push({ Data: result.columns.map((c) => ({ VarCharValue: c.name })) });
-    else rows.push({ Data: formatRow(result.rows[i - header] ?? [], types) });
-  }
-  return {
-    ...(execution.statementType === 'DML' && execution.substatementType !== 'SELECT'
-      ? { UpdateCount: result.rowCount }
-      : {}),
-    ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columnInfo(result.columns) } },
-    ...(end < total ? { NextToken: pageToken(deps.runtime.secretKey, execution.id, end) } : {}),
-  };
 }

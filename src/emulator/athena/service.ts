@@ -9,9 +9,9 @@ import { createSqlEngine } from '../sql/engine.js';
 import type { QueryHistoryEntry, SqlEngine } from '../sql/types.js';
 import { applyGrant, revokeGrant, setUpCatalog } from './catalog.js';
 import { ExecutionStore } from './executions.js';
+import { getQueryResults } from './results.js';
 import {
   getQueryExecution,
-  getQueryResults,
   type QueryDeps,
   startQueryExecution,
   stopQueryExecution,

@@ -261,6 +261,22 @@ describe('authorization', () => {
     expect((await results(IAM_CALLER, id)).ResultSet.Rows[1]?.Data[0]?.VarCharValue).toBe('hidden');
   });
 
+  it('refuses identity-enhanced sessions on a workgroup without Identity Center', async () => {
+    const audits: AuditRecord[] = [];
+    const e = await awsError(
+      call(
+        athena,
+        runtime,
+        alice,
+        'StartQueryExecution',
+        { WorkGroup: 'plain', QueryString: 'SELECT v FROM sales.secrets' },
+        audits,
+      ),
+    );
+    expect(e.code).toBe('InvalidRequestException');
+    expect(audits).toEqual([expect.objectContaining({ outcome: 'denied' })]);
+  });
+
   it('hides one user’s executions from another', async () => {
     const id = await start(alice, { QueryString: 'SELECT 1' });
     const e = await awsError(call(athena, runtime, carol, 'GetQueryExecution', { QueryExecutionId: id }));
