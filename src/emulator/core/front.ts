@@ -217,7 +217,11 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
   const operation = resolveOperation(service, raw, module, form);
 
-  const handler = operation === undefined ? undefined : module?.handlers[operation];
+  // Own handlers only: `constructor`, `toString` and friends are not operations.
+  const handler =
+    operation === undefined || module === undefined || !Object.hasOwn(module.handlers, operation)
+      ? undefined
+      : module.handlers[operation];
   // A call of a served operation counts whatever happens next (authentication failures included).
   if (operation !== undefined && handler !== undefined) {
     scope.operation = operation;

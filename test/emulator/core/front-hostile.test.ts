@@ -151,6 +151,18 @@ const cases: Case[] = [
     400,
   ],
   [
+    'prototype member as awsQuery action',
+    () => signed('sts', 'Action=constructor&Version=2011-06-15', FORM),
+    'InvalidAction',
+    400,
+  ],
+  [
+    'prototype member as awsJson target',
+    () => signed('redshift-serverless', '{}', JSON11('RedshiftServerless.toString')),
+    'UnknownOperationException',
+    400,
+  ],
+  [
     'unknown awsJson target',
     () => signed('redshift-serverless', '{}', JSON11('RedshiftServerless.DeleteEverything')),
     'UnknownOperationException',
