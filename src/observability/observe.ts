@@ -10,7 +10,7 @@ import type { HttpAuthRecord } from '../http/authenticate.js';
 import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEvent, TipEventSink, TipLogger } from '../session/events.js';
 import type { ForTokenOptions, TrustedIdentity, UserSession } from '../tip.js';
-import type { AuditRecord, AuditSink, AuditSubject } from './audit.js';
+import type { AuditRecord, AuditSink } from './audit.js';
 import { type SdkClientLike, addCallObserver } from './aws-client.js';
 import {
   type MetricsRecorder,
@@ -20,7 +20,10 @@ import {
   meterRecorder,
 } from './metrics.js';
 import type { OtelApi, OtelMeterProvider, OtelTracerProvider } from './otel-types.js';
-import { type ForTokenScope, createTracing, currentScope, runInScope, setOutcome } from './tracing.js';
+import { coreEventHandler } from './core-events.js';
+import { serviceEventHandler } from './service-events.js';
+import type { Signals } from './signals.js';
+import { type ForTokenScope, createTracing, runInScope, setOutcome } from './tracing.js';
 
 const VERSION = '0.1.0';
 
@@ -83,7 +86,9 @@ function deliver(sink: TipEventSink | undefined, event: TipEvent): void {
  * @example
  * ```ts
  * const obs = createObservability({ otel: await loadOpenTelemetry(), logger: pino(), audit: (r) => auditLog.write(r) });
- * const tip = obs.instrument(createTrustedIdentity({ ...options, events: obs.events, logger: obs.logger }));
+ * const tip = obs.instrument(
+ *   createTrustedIdentity({ ...options, events: obs.events, serviceEvents: obs.serviceEvents, logger: obs.logger }),
+ * );
  * app.use(tipMiddleware(tip, { observe: obs.http }));
  * ```
  */
@@ -107,91 +112,8 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     }
   }
 
-  function onEvent(event: TipEvent): void {
-    const now = Date.now();
-    const who: AuditSubject = { issuer: event.issuer, subject: event.subject };
-    switch (event.type) {
-      case 'exchange.succeeded':
-      case 'exchange.failed': {
-        const code = event.type === 'exchange.failed' ? event.code : undefined;
-        const outcome = code === undefined ? 'success' : 'failure';
-        recorder.count('tip.exchange.requests', { grant: event.grant, outcome, ...(code ? { code } : {}) });
-        recorder.record('tip.exchange.duration', event.durationMs, { grant: event.grant, outcome });
-        const idcUserId = event.type === 'exchange.succeeded' ? event.idcUserId : undefined;
-        tracing?.finished(
-          'tip.exchange',
-          now - event.durationMs,
-          {
-            'tip.issuer': event.issuer,
-            'tip.grant': event.grant,
-            'tip.idc_user_id': idcUserId,
-            'rpc.system': 'aws-api',
-            'rpc.service': 'sso-oidc',
-            'rpc.method': 'CreateTokenWithIAM',
-          },
-          code,
-        );
-        writeAudit({
-          who: idcUserId === undefined ? who : { ...who, idcUserId },
-          service: 'sso-oidc',
-          operation: 'CreateTokenWithIAM',
-          outcome,
-          ...(code ? { code } : {}),
-          durationMs: event.durationMs,
-        });
-        return;
-      }
-      case 'assume-role.succeeded':
-      case 'assume-role.failed': {
-        const code = event.type === 'assume-role.failed' ? event.code : undefined;
-        const outcome = code === undefined ? 'success' : 'failure';
-        recorder.count('tip.assume_role.requests', { outcome, ...(code ? { code } : {}) });
-        recorder.record('tip.assume_role.duration', event.durationMs, { outcome });
-        tracing?.finished(
-          'tip.assumeRole',
-          now - event.durationMs,
-          {
-            'tip.issuer': event.issuer,
-            'tip.idc_user_id': event.idcUserId,
-            'tip.role_arn': event.roleArn,
-            'rpc.system': 'aws-api',
-            'rpc.service': 'sts',
-            'rpc.method': 'AssumeRole',
-          },
-          code,
-        );
-        writeAudit({
-          who: { ...who, idcUserId: event.idcUserId },
-          service: 'sts',
-          operation: 'AssumeRole',
-          resource: event.roleArn,
-          outcome,
-          ...(code ? { code } : {}),
-          durationMs: event.durationMs,
-        });
-        return;
-      }
-      case 'cache.hit':
-      case 'cache.miss': {
-        const result = event.type === 'cache.hit' ? 'hit' : 'miss';
-        recorder.count(
-          'tip.cache.lookups',
-          event.type === 'cache.miss' ? { result, reason: event.reason } : { result },
-        );
-        const scope = currentScope();
-        if (scope !== undefined && scope.cache === undefined) scope.cache = result;
-        return;
-      }
-      case 'cache.refresh':
-        recorder.count('tip.cache.refreshes', {
-          outcome: event.outcome,
-          ...(event.code ? { code: event.code } : {}),
-        });
-        return;
-      default:
-        return;
-    }
-  }
+  const signals: Signals = { recorder, tracing, writeAudit };
+  const onEvent = coreEventHandler(signals);
 
   const events = (event: TipEvent): void => {
     try {
@@ -296,56 +218,8 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     });
   }
 
-  // Start times of running queries, by service and query id (bounded: a query that never ends is dropped).
-  const queries = new Map<string, number>();
-  function onServiceEvent(event: ServiceEvent, identity: ServiceIdentity): void {
-    if (event.type === 'data-access') {
-      recorder.count('tip.s3.data_access', { outcome: event.outcome, permission: event.permission });
-      return;
-    }
-    const key = `${event.service} ${event.queryId}`;
-    if (event.type === 'query-started') {
-      queries.set(key, Date.now());
-      if (queries.size > 10_000) queries.delete(queries.keys().next().value as string);
-      return;
-    }
-    const now = Date.now();
-    const startedAt = queries.get(key) ?? now;
-    queries.delete(key);
-    const code =
-      event.type === 'query-failed'
-        ? 'ERR_QUERY_FAILED'
-        : event.type === 'query-cancelled'
-          ? 'ERR_ABORTED'
-          : undefined;
-    const outcome = code === undefined ? 'success' : 'failure';
-    const service = event.service;
-    recorder.count('tip.aws.calls', { service, operation: 'query', outcome, ...(code ? { code } : {}) });
-    recorder.record('tip.aws.call.duration', now - startedAt, { service, operation: 'query', outcome });
-    const { issuer = '', subject = '', idcUserId } = identity;
-    tracing?.finished(
-      `${service}.query`,
-      startedAt,
-      {
-        'rpc.system': 'aws-api',
-        'rpc.service': service,
-        'rpc.method': 'query',
-        'tip.query_id': event.queryId,
-        'tip.issuer': issuer,
-        'tip.idc_user_id': idcUserId,
-      },
-      code,
-    );
-    writeAudit({
-      who: idcUserId === undefined ? { issuer, subject } : { issuer, subject, idcUserId },
-      service,
-      operation: 'query',
-      resource: event.queryId,
-      outcome,
-      ...(code ? { code } : {}),
-      durationMs: now - startedAt,
-    });
-  }
+  const onServiceEvent = serviceEventHandler(signals);
+
   const serviceEvents = (event: ServiceEvent, identity: ServiceIdentity): void => {
     try {
       onServiceEvent(event, identity);
