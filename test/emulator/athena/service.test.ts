@@ -145,6 +145,11 @@ describe('query lifecycle', () => {
     const bobId = await start(bob, { QueryString: 'SELECT id, region FROM sales.orders' });
     runtime.advance(20);
     expect((await status(bob, bobId)).State).toBe('SUCCEEDED');
+    const star = await start(bob, { QueryString: 'SELECT * FROM sales.orders' });
+    runtime.advance(20);
+    expect((await status(bob, star)).StateChangeReason).toBe(
+      'Insufficient Lake Formation permission(s) on orders: the grant covers only some columns; select those columns instead of *',
+    );
   });
 
   it('fails a query on an ungranted table with a Lake Formation error (the call itself succeeds)', async () => {
