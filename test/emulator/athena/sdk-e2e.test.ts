@@ -68,6 +68,8 @@ let emu: RunningEmulator;
 let module: AthenaServiceModule | undefined;
 const clients: { destroy(): void }[] = [];
 const users: Record<string, AthenaClient> = {};
+/** Every context assertion and session secret handed out, to prove none leaks. */
+const secrets: string[] = [];
 let plain: AthenaClient;
 
 function track<T extends { destroy(): void }>(client: T): T {
@@ -99,6 +101,7 @@ async function athenaFor(user: string): Promise<AthenaClient> {
   );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
+  secrets.push(context, c.SecretAccessKey, c.SessionToken);
   const credentials = {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,
@@ -303,6 +306,14 @@ describe('Athena through @aws-sdk/client-athena with identity-enhanced credentia
     expect(denied.name).toBe('AccessDeniedException');
     const tags = await plain.send(new ListTagsForResourceCommand({ ResourceARN: WG_ARN }));
     expect(tags.Tags).toContainEqual({ Key: 'AthenaDriverOidcAppArn', Value: APP });
+  });
+
+  it('keeps context assertions and session secrets out of the audit log, the history and errors', async () => {
+    const { execution } = await run('alice', { QueryString: 'SELECT * FROM sales.secrets' });
+    const history = (await module?.admin.history()) ?? [];
+    const text = JSON.stringify([emu.auditLog.entries(), history, execution]);
+    expect(secrets.length).toBeGreaterThanOrEqual(9);
+    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 
   it('records queries under the IdC user in the history', async () => {
