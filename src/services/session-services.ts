@@ -126,7 +126,13 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
           credentials: () => holder.entry!.credentials(),
           region: options.region,
           ...(options.clientConfig === undefined ? {} : { clientConfig: options.clientConfig }),
-          identity,
+          // Only the facts cache keys and events need; never the token's other claims.
+          identity: {
+            idcUserId: identity.idcUserId,
+            ...(identity.identityStoreId === undefined ? {} : { identityStoreId: identity.identityStoreId }),
+            ...(identity.issuer === undefined ? {} : { issuer: identity.issuer }),
+            ...(identity.subject === undefined ? {} : { subject: identity.subject }),
+          },
           ...(options.clock === undefined ? {} : { clock: options.clock }),
           ...(options.onEvent === undefined
             ? {}
