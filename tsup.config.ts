@@ -9,6 +9,7 @@ export const entries = {
   express: 'src/express.ts',
   fastify: 'src/fastify.ts',
   emulator: 'src/emulator/index.ts',
+  testing: 'src/testing.ts',
   cli: 'src/cli/index.ts',
 };
 
