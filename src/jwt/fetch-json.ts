@@ -51,7 +51,8 @@ async function readLimited(res: Response, init: FetchJsonInit): Promise<Buffer> 
     if (done) break;
     total += value.byteLength;
     if (total > init.maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: cancel() on a body mirrored by a request interceptor (msw) may never settle.
+      reader.cancel().catch(() => undefined);
       throw malformed(init, 'too_large');
     }
     chunks.push(value);
@@ -81,7 +82,7 @@ export async function fetchJson(url: string, init: FetchJsonInit): Promise<unkno
     throw unavailable(init, 'bad_response');
   }
   if (res.status < 200 || res.status > 299) {
-    await res.body?.cancel().catch(() => undefined);
+    res.body?.cancel().catch(() => undefined);
     throw unavailable(init, 'http_status', undefined, res.status);
   }
   let bytes: Buffer;

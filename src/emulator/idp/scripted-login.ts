@@ -90,7 +90,8 @@ export async function scriptedLogin(input: ScriptedLoginInput): Promise<TokenRes
     jar.store(response);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location !== null) {
-      await response.body?.cancel();
+      // Drain rather than cancel: cancel() on a body that a request interceptor (msw) mirrors never settles.
+      await response.arrayBuffer();
       const target = new URL(location, next.url);
       if (target.href.startsWith(input.redirectUri.split('?')[0] ?? input.redirectUri)) {
         return exchangeCode(input, target, state, verifier);
