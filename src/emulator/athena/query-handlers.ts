@@ -24,7 +24,7 @@ type Ctx = OperationContext<EmulatorRuntime>;
 const MAX_QUERY_LENGTH = 262_144;
 const ID_PATTERN = /^[a-zA-Z0-9-]{1,128}$/;
 
-function requireCaller(ctx: Ctx): Caller {
+export function requireCaller(ctx: Ctx): Caller {
   if (!ctx.caller)
     throw new AwsServiceError('UnrecognizedClientException', 'The request must be signed.', 400);
   return ctx.caller;
@@ -53,7 +53,7 @@ function optObject(input: Record<string, unknown>, key: string): Record<string, 
  * emulator answers `InvalidRequestException`); other workgroups run IAM callers as {@link IAM_ROLE} and
  * refuse identity-enhanced sessions, so a user's session never gains the IAM role's full access.
  */
-function roleFor(ctx: Ctx, caller: Caller, group: WorkGroup): string {
+export function roleFor(ctx: Ctx, caller: Caller, group: WorkGroup): string {
   const identity = caller.identityContext;
   if (!group.identityCenter) {
     // An identity-enhanced session must not fall back to the IAM role's full access (AWS leaves this open).

@@ -9,6 +9,7 @@ import { createSqlEngine } from '../sql/engine.js';
 import type { QueryHistoryEntry, SqlEngine } from '../sql/types.js';
 import { applyGrant, revokeGrant, setUpCatalog } from './catalog.js';
 import { ExecutionStore } from './executions.js';
+import { getTableMetadata, listDatabases, listTableMetadata } from './metadata.js';
 import { getQueryResults } from './results.js';
 import {
   getQueryExecution,
@@ -82,6 +83,9 @@ export async function createAthenaService(runtime: EmulatorRuntime): Promise<Ath
       GetWorkGroup: (ctx) => workGroupOutput(workGroupOf(workGroups, ctx.input.WorkGroup ?? ''), createdAt),
       ListWorkGroups: (ctx) => listWorkGroupsOutput(workGroups, ctx.input, createdAt),
       ListTagsForResource: (ctx) => listTagsOutput(workGroups, ctx.input),
+      ListDatabases: (ctx) => listDatabases(deps, ctx),
+      ListTableMetadata: (ctx) => listTableMetadata(deps, ctx),
+      GetTableMetadata: (ctx) => getTableMetadata(deps, ctx),
     },
     admin: {
       grant: async (grant) => applyGrant(await engine(), grant),

@@ -328,6 +328,50 @@ describe('authorization', () => {
   });
 });
 
+describe('catalog metadata', () => {
+  const meta = (caller: Caller, op: string, input: Record<string, unknown>) =>
+    call(athena, runtime, caller, op, { CatalogName: 'AwsDataCatalog', WorkGroup: 'analysts', ...input });
+
+  it('lists only what Lake Formation lets the user see, columns included', async () => {
+    expect(await meta(alice, 'ListDatabases', {})).toEqual({
+      DatabaseList: [{ Name: 'sales', Parameters: {} }],
+    });
+    const bobs = (await meta(bob, 'ListTableMetadata', { DatabaseName: 'sales' })) as {
+      TableMetadataList: { Name: string; Columns: { Name: string; Type: string }[] }[];
+    };
+    expect(bobs.TableMetadataList).toEqual([
+      expect.objectContaining({
+        Name: 'orders',
+        Columns: [
+          { Name: 'id', Type: 'integer' },
+          { Name: 'region', Type: 'varchar(8)' },
+        ],
+      }),
+    ]);
+    const table = await meta(carol, 'GetTableMetadata', { DatabaseName: 'sales', TableName: 'orders' });
+    expect((table.TableMetadata as { Columns: unknown[] }).Columns).toHaveLength(6);
+    const hidden = await awsError(
+      meta(carol, 'GetTableMetadata', { DatabaseName: 'sales', TableName: 'secrets' }),
+    );
+    expect(hidden.code).toBe('MetadataException');
+  });
+
+  it('needs an Identity Center workgroup for identity-enhanced sessions and a known catalog', async () => {
+    const noGroup = await awsError(
+      call(athena, runtime, alice, 'ListDatabases', { CatalogName: 'AwsDataCatalog' }),
+    );
+    expect(noGroup.code).toBe('InvalidRequestException');
+    expect((await awsError(meta(alice, 'ListDatabases', { CatalogName: 'other' }))).code).toBe(
+      'MetadataException',
+    );
+    const iam = await call(athena, runtime, IAM_CALLER, 'ListTableMetadata', {
+      CatalogName: 'AwsDataCatalog',
+      DatabaseName: 'sales',
+    });
+    expect((iam.TableMetadataList as { Name: string }[]).map((t) => t.Name)).toEqual(['orders', 'secrets']);
+  });
+});
+
 describe('workgroups', () => {
   it('describes an Identity Center workgroup', async () => {
     const out = await call(athena, runtime, alice, 'GetWorkGroup', { WorkGroup: 'analysts' });
