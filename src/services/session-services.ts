@@ -60,6 +60,8 @@ export interface SessionServicesOptions {
 
 interface UserEntry {
   credentials: AwsCredentialIdentityProvider;
+  /** Expiry of the JWT behind `credentials` (epoch ms); a session with an older JWT does not replace it. */
+  tokenExpiresAt: number;
   readonly ctx: ServiceContext;
   athena?: Promise<AthenaHandle>;
   redshift?: Promise<RedshiftHandle>;
@@ -69,9 +71,12 @@ interface UserEntry {
 
 /** The per-user registry of service handles. */
 export interface SessionServiceRegistry {
-  /** The handles of the user, signing with `credentials` from now on. */
+  /**
+   * The handles of the user, signing with `credentials` from now on unless a session whose JWT expires
+   * later (`identity.expiresAt`, epoch ms) already provides them.
+   */
   forUser(
-    identity: ServiceIdentity & { readonly idcUserId: string },
+    identity: ServiceIdentity & { readonly idcUserId: string; readonly expiresAt?: number | undefined },
     credentials: AwsCredentialIdentityProvider,
   ): SessionServices;
   /** Forgets every user's handles and caches. */
@@ -118,6 +123,8 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
 
   return {
     forUser(identity, credentials) {
+      const tokenExpiresAt =
+        typeof identity.expiresAt === 'number' ? identity.expiresAt : Number.POSITIVE_INFINITY;
       let entry = users.get(identity.idcUserId);
       if (entry === undefined) {
         const holder: { entry?: UserEntry } = {};
@@ -138,14 +145,18 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
             ? {}
             : { onEvent: (event: ServiceEvent) => options.onEvent?.(event, identity) }),
         });
-        entry = { credentials, ctx };
+        entry = { credentials, ctx, tokenExpiresAt };
         holder.entry = entry;
         users.set(identity.idcUserId, entry);
         while (users.size > maxUsers) users.delete(users.keys().next().value as string);
       } else {
         users.delete(identity.idcUserId);
         users.set(identity.idcUserId, entry);
-        entry.credentials = credentials;
+        // An older session object used late must not bring back a provider whose JWT expires sooner.
+        if (tokenExpiresAt >= entry.tokenExpiresAt) {
+          entry.credentials = credentials;
+          entry.tokenExpiresAt = tokenExpiresAt;
+        }
       }
       entry.views ??= views(entry);
       return entry.views;

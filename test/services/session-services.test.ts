@@ -46,6 +46,29 @@ describe('session services', () => {
     expect((await other.redshift.driverToken({ workgroupName: 'wg' })).token).toBe('tok-3');
   });
 
+  it('does not let an older session object bring back credentials from a JWT that expires sooner', async () => {
+    const registry = createSessionServices({ region: 'us-east-1' });
+    const signed: (string | undefined)[] = [];
+    server.use(
+      http.post('https://redshift-serverless.us-east-1.amazonaws.com/', ({ request }) => {
+        signed.push(akid(request));
+        return HttpResponse.json(
+          { token: `tok-${signed.length}`, expirationTime: new Date(Date.now() + 900_000).toISOString() },
+          { headers: { 'content-type': 'application/x-amz-json-1.1' } },
+        );
+      }),
+    );
+    const now = Date.now();
+    registry.forUser({ idcUserId: 'u-1', expiresAt: now + 120_000 }, keys('ASIANEWER'));
+    await registry
+      .forUser({ idcUserId: 'u-1', expiresAt: now + 60_000 }, keys('ASIAOLDER'))
+      .redshift.driverToken({ workgroupName: 'a' });
+    await registry
+      .forUser({ idcUserId: 'u-1', expiresAt: now + 180_000 }, keys('ASIANEWEST'))
+      .redshift.driverToken({ workgroupName: 'b' });
+    expect(signed).toEqual(['ASIANEWER', 'ASIANEWEST']);
+  });
+
   it('bounds the users kept and forgets everything on clear()', async () => {
     const registry = createSessionServices({ region: 'us-east-1', maxUsers: 2 });
     const one = registry.forUser({ idcUserId: 'u-1' }, keys('A'));
