@@ -10,7 +10,8 @@ const URL_ROLE = `arn:aws:iam::${ACCOUNT}:role/oidc-by-url`;
 
 let emu: RunningEmulator;
 let sts: STSClient;
-let keys: { kid: string; privateKey: CryptoKey; jwk: Record<string, unknown> }[] = [];
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let keys: { kid: string; privateKey: PrivateKey; jwk: Record<string, unknown> }[] = [];
 let discoveryIssuer = ISSUER;
 let fetches = 0;
 
