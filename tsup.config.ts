@@ -10,6 +10,7 @@ export const entries = {
   fastify: 'src/fastify.ts',
   emulator: 'src/emulator/index.ts',
   testing: 'src/testing.ts',
+  observability: 'src/observability/index.ts',
   cli: 'src/cli/index.ts',
 };
 

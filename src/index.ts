@@ -73,3 +73,4 @@ export type {
 } from './cache/types.js';
 export type { AwsClientConfig } from './aws/clients.js';
 export type { RetryOptions } from './aws/retry.js';
+export type { ServiceEvent, ServiceIdentity } from './services/context.js';
