@@ -21,10 +21,10 @@ function metadataError(message: string): AwsServiceError {
 function roleOf(deps: QueryDeps, ctx: Ctx): string {
   const caller = requireCaller(ctx);
   const catalog = ctx.input.CatalogName;
-  if (typeof catalog !== 'string' || catalog.toLowerCase() !== 'awsdatacatalog') {
-    throw metadataError(
-      `Catalog ${JSON.stringify(String(catalog ?? '')).slice(0, 80)} was not found; use AwsDataCatalog.`,
-    );
+  if (typeof catalog !== 'string' || catalog.length > 256)
+    throw invalidRequest('CatalogName must be a 1..256-character string.');
+  if (catalog.toLowerCase() !== 'awsdatacatalog') {
+    throw metadataError(`Catalog ${JSON.stringify(catalog.slice(0, 64))} was not found; use AwsDataCatalog.`);
   }
   if (ctx.input.WorkGroup === undefined) {
     if (caller.identityContext) {
