@@ -63,7 +63,8 @@ export const TIP_ERROR_CODES = {
   ERR_TIMEOUT: 'The operation did not finish within its deadline.',
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
   ERR_BEARER_MISSING: 'The HTTP request carries no bearer token (Authorization header or configured cookie).',
-  ERR_BEARER_MALFORMED: 'The HTTP Authorization header or token cookie is not one well-formed Bearer credential.',
+  ERR_BEARER_MALFORMED:
+    'The HTTP Authorization header or token cookie is not one well-formed Bearer credential.',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
