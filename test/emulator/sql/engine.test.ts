@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlEngine } from '../../../src/emulator/sql/engine.js';
 import { SqlError } from '../../../src/emulator/sql/errors.js';
@@ -385,6 +386,52 @@ describe('escape attempts', () => {
     expect((await sqlError(engine.runAs(ALICE, sql))).code).toBe(code);
     const after = await engine.admin('SELECT current_user');
     expect(after.rows).toEqual([['postgres']]);
+    expect((await sqlError(engine.runAs(ALICE, 'SELECT * FROM sales.hidden'))).code).toBe('42501');
+  });
+});
+
+describe('arbitrary user text', () => {
+  it('only ever fails with a SqlError and never leaves the role', async () => {
+    const fragment = fc.constantFrom(
+      'SELECT',
+      'RESET ROLE',
+      'SET ROLE postgres',
+      ';',
+      "set_config('role','postgres',true)",
+      '*',
+      'FROM sales.hidden',
+      'FROM sales.orders',
+      '/*',
+      '*/',
+      '--',
+      '\n',
+      "'",
+      '"',
+      '$$',
+      '(',
+      ')',
+      'DO',
+      'COMMIT',
+      'WITH x AS (SELECT 1)',
+      'current_user',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fragment, fc.string({ maxLength: 8 })), { maxLength: 8 }),
+        async (parts) => {
+          const sql = parts.join(' ');
+          try {
+            const r = await engine.runAs(ALICE, sql);
+            // sales.hidden holds 42; text that does not spell it cannot have read it.
+            if (!sql.includes('42')) for (const row of r.rows) expect(row).not.toContain(42);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SqlError);
+          }
+          expect((await engine.admin('SELECT current_user')).rows).toEqual([['postgres']]);
+        },
+      ),
+      { numRuns: 150 },
+    );
     expect((await sqlError(engine.runAs(ALICE, 'SELECT * FROM sales.hidden'))).code).toBe('42501');
   });
 });
