@@ -2,9 +2,8 @@
  * The {@link SqlRunner} over the emulator's SQL engine (`../sql`): the configured layout applied with the
  * engine's roles, grants and row filters; single statements through `runAs`; batches in one transaction.
  *
- * The engine runs each `runAs` in its own transaction, so a batch is built on its administrator channel:
- * `BEGIN; SET LOCAL ROLE; SET LOCAL search_path`, then each statement (refused kinds first, one statement
- * per protocol message, the role checked after each), then `COMMIT` — or `ROLLBACK` on the first failure.
+ * A batch runs through the engine's `runBatchAs`: one transaction under the role that holds the engine's
+ * queue until it commits or rolls back, so no concurrent run can end it early.
  */
 import { createSqlEngine, isSqlError, quoteIdent, type SqlEngine, type SqlResult } from '../sql/index.js';
 import type { RedshiftLayout } from './database-setup.js';
@@ -160,33 +159,21 @@ export class EngineRunner implements SqlRunner {
     searchPath: readonly string[],
     statements: readonly RunnerStatement[],
   ): Promise<RunnerResult[]> {
-    const engine = this.#engine;
-    const path = searchPath.length > 0 ? searchPath.map(quoteIdent).join(', ') : "''";
-    const out: RunnerResult[] = [];
-    let index = 0;
+    statements.forEach((statement, index) => {
+      const refused = refusal(statement.sql);
+      if (refused)
+        throw new RunnerFailure(index, '42501', `${refused} in queries run for a propagated user.`);
+    });
     try {
-      await engine.admin(`BEGIN; SET LOCAL ROLE ${quoteIdent(role)}; SET LOCAL search_path TO ${path}`);
-      for (const statement of statements) {
-        const refused = refusal(statement.sql);
-        if (refused)
-          throw new RunnerFailure(index, '42501', `${refused} in queries run for a propagated user.`);
-        // With a parameter list the engine sends one Parse message: exactly one statement.
-        out.push(toRunnerResult(await engine.admin(statement.sql, [...statement.params])));
-        const who = await engine.admin('SELECT current_user', []);
-        if (who.rows[0]?.[0] !== role) {
-          throw new RunnerFailure(
-            index,
-            '42501',
-            'The statement changed the current role; the batch was rolled back.',
-          );
-        }
-        index++;
-      }
-      await engine.admin('COMMIT');
-      return out;
+      // One engine call: the whole transaction holds the engine's queue, so no other run can interleave.
+      const results = await this.#engine.runBatchAs(
+        role,
+        statements.map((statement) => ({ sql: statement.sql, params: [...statement.params] })),
+        { searchPath: [...searchPath] },
+      );
+      return results.map(toRunnerResult);
     } catch (error) {
-      await engine.admin('ROLLBACK').catch(() => undefined);
-      throw failure(index, error);
+      throw failure(isSqlError(error) ? (error.statementIndex ?? 0) : 0, error);
     }
   }
 

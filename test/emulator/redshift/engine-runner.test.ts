@@ -106,6 +106,20 @@ describe('EngineRunner with the configured layout', () => {
     expect(sneaky.sqlState).toBe('42501');
   });
 
+  it('keeps a batch inside its role while other runs are interleaved with it', async () => {
+    const batch = runner.run('AWSIDC:alice', PATH, [
+      st('select current_user'),
+      st('select current_user'),
+      st('select current_user'),
+    ]);
+    const others = Array.from({ length: 20 }, () =>
+      runner.run('AWSIDC:bob', PATH, [st('select current_user')]),
+    );
+    const [results, otherResults] = await Promise.all([batch, Promise.all(others)]);
+    expect(results.map((r) => r.rows)).toEqual([[['AWSIDC:alice']], [['AWSIDC:alice']], [['AWSIDC:alice']]]);
+    expect(otherResults.every(([r]) => r?.rows[0]?.[0] === 'AWSIDC:bob')).toBe(true);
+  });
+
   it('refuses several statements in one text', async () => {
     const err = await failure('AWSIDC:alice', [st('select 1; select * from secrets')]);
     expect(err.sqlState).toBe('42601');
