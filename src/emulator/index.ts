@@ -5,8 +5,10 @@
  *
  * @packageDocumentation
  */
-export { startEmulator, DEFAULT_SERVICES } from './start.js';
+export { startEmulator } from './start.js';
 export type { RunningEmulator, StartEmulatorOptions } from './start.js';
+export { DEFAULT_SERVICES } from './assemble.js';
+export type { AssembleOptions } from './assemble.js';
 export { validateEmulatorConfig, loadEmulatorConfig } from './config/validate.js';
 export { defaultIdentityContextAllowList } from './config/allow-list.js';
 export type {

@@ -1,0 +1,177 @@
+/**
+ * The emulator's parts without a front: validated config, embedded IdP, runtime, service modules,
+ * counters, audit log, faults and clock. `startEmulator` puts a `node:http` listener in front of them;
+ * `tip-sdk/testing` puts a Fetch front (for msw) in front of them.
+ */
+import { TipError } from '../errors.js';
+import { deepFreeze } from './config/check.js';
+import type { EmulatorConfig, EmulatorConfigInput } from './config/types.js';
+import { loadEmulatorConfig, validateEmulatorConfig } from './config/validate.js';
+import { type AuditLogWriter, createAuditLog } from './core/audit-log.js';
+import { type EmulatorClock, createClock } from './core/clock.js';
+import { type CountersWriter, createCounters } from './core/counters.js';
+import { type FaultsController, createFaults } from './core/faults.js';
+import type { FrontInit } from './core/front.js';
+import { type EmulatorRuntimeInternal, createRuntime } from './core/runtime.js';
+import type { ServiceFactory, ServiceModule, ServiceName } from './core/types.js';
+import { createAthenaService } from './athena/service.js';
+import { createSsoOidcService } from './identity-center/service.js';
+import { type EmbeddedIdp, startIdp } from './idp/index.js';
+import { createRedshiftServerlessService, createRedshiftService } from './redshift/auth-token-service.js';
+import { createRedshiftDataService } from './redshift/data-service.js';
+import { createS3ControlService } from './s3/control-service.js';
+import { createS3Service } from './s3/object-service.js';
+import { createStsService } from './sts/service.js';
+
+/** The service modules the emulator serves by default. */
+export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFactory>>> = {
+  sts: (runtime) => createStsService(runtime),
+  'sso-oauth': createSsoOidcService,
+  athena: createAthenaService,
+  'redshift-data': createRedshiftDataService,
+  redshift: createRedshiftService,
+  'redshift-serverless': createRedshiftServerlessService,
+  's3-control': createS3ControlService,
+  s3: createS3Service,
+};
+
+/** Options of {@link assembleEmulatorParts}, shared by `startEmulator` and `createEmulatorHandlers`. */
+export interface AssembleOptions {
+  /** `false` does not start the embedded IdP even when the config enables it. */
+  readonly idp?: false;
+  /** Silences the IdP's development-keys warning (tests). Default false. */
+  readonly quiet?: boolean;
+  /** Fetch used to reach token issuers (discovery, JWKS). Default: global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /**
+   * Replaces or disables service modules by name (`false` = not served: its calls answer the service's
+   * unknown-operation error). Default {@link DEFAULT_SERVICES}. Disabling the SQL services (`athena`,
+   * `redshift-data`) saves their PGlite boot.
+   */
+  readonly services?: Partial<Record<ServiceName, ServiceFactory | false>>;
+  /** Called when a handler throws something other than an AWS error (answered as a 500). */
+  readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+}
+
+/** The assembled parts; `front` is what either front (`node:http` or Fetch) is built from. */
+export interface EmulatorParts {
+  /** The resolved configuration (TTIs with `issuerUrl: "idp"` resolved to the IdP's issuer). */
+  readonly config: EmulatorConfig;
+  readonly idp: EmbeddedIdp | undefined;
+  readonly runtime: EmulatorRuntimeInternal;
+  readonly counters: CountersWriter;
+  readonly audit: AuditLogWriter;
+  readonly faults: FaultsController;
+  readonly clock: EmulatorClock;
+  readonly front: FrontInit;
+  /** Stops the IdP and closes every service module. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Replaces `issuerUrl: "idp"` by the embedded IdP's issuer. */
+function resolveIdpIssuers(config: EmulatorConfig, issuer: string | undefined): EmulatorConfig {
+  const ic = config.identityCenter;
+  const index = ic.trustedTokenIssuers.findIndex((t) => t.issuerUrl === 'idp');
+  if (index < 0) return config;
+  if (issuer === undefined) {
+    const path = `identityCenter.trustedTokenIssuers[${index}].issuerUrl`;
+    // Fail loudly rather than leave an issuer nobody can serve.
+    throw new TipError(
+      'ERR_EMULATOR_CONFIG',
+      `Emulator config: \`${path}\` is "idp" but the embedded IdP is disabled.`,
+      { details: { path, reason: 'idp_disabled' } },
+    );
+  }
+  return deepFreeze({
+    ...config,
+    identityCenter: {
+      ...ic,
+      trustedTokenIssuers: ic.trustedTokenIssuers.map((t) =>
+        t.issuerUrl === 'idp' ? { ...t, issuerUrl: issuer } : t,
+      ),
+    },
+  });
+}
+
+function startConfiguredIdp(
+  config: EmulatorConfig,
+  options: AssembleOptions,
+): Promise<EmbeddedIdp> | undefined {
+  const settings = options.idp === false ? false : config.idp;
+  if (!settings) return undefined;
+  return startIdp({
+    users: config.identityCenter.users.map((u) => ({
+      userName: u.userName,
+      email: u.email,
+      displayName: u.displayName,
+      groups: [...u.groups],
+    })),
+    port: settings.port,
+    audience: settings.audience,
+    accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
+    clients: settings.clients.map((c) => ({
+      ...c,
+      ...(c.redirectUris ? { redirectUris: [...c.redirectUris] } : {}),
+    })),
+    ...(options.quiet ? { quiet: true } : {}),
+  });
+}
+
+/**
+ * Validates the configuration, starts the embedded IdP, builds the runtime and every service module.
+ * On failure everything already started is stopped before the error is rethrown.
+ *
+ * @param configOrPath - An {@link EmulatorConfigInput} object, a validated {@link EmulatorConfig}, or a JSON file path.
+ * @throws TipError `ERR_EMULATOR_CONFIG` for an invalid configuration.
+ */
+export async function assembleEmulatorParts(
+  configOrPath: EmulatorConfigInput | EmulatorConfig | string,
+  options: AssembleOptions = {},
+): Promise<EmulatorParts> {
+  const validated =
+    typeof configOrPath === 'string'
+      ? await loadEmulatorConfig(configOrPath)
+      : validateEmulatorConfig(configOrPath);
+  const modules = new Map<ServiceName, ServiceModule>();
+  let idp: EmbeddedIdp | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await Promise.allSettled([...[...modules.values()].map((m) => m.close?.()), idp?.stop()]);
+  };
+  try {
+    idp = await startConfiguredIdp(validated, options);
+    const config = resolveIdpIssuers(validated, idp?.issuer);
+    const clock = createClock();
+    const audit = createAuditLog(() => clock.now());
+    const counters = createCounters();
+    const faults = createFaults();
+    const runtime = createRuntime({
+      config,
+      clock,
+      audit,
+      ...(idp ? { idpIssuer: idp.issuer } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    const factories = { ...DEFAULT_SERVICES, ...options.services };
+    const built = await Promise.all(
+      Object.entries(factories).map(async ([name, factory]) =>
+        factory ? ([name as ServiceName, await factory(runtime)] as const) : undefined,
+      ),
+    );
+    for (const entry of built) if (entry) modules.set(entry[0], entry[1]);
+    const front: FrontInit = {
+      runtime,
+      modules,
+      counters,
+      faults,
+      audit,
+      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    };
+    return { config, idp, runtime, counters, audit, faults, clock, front, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
