@@ -1,16 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import type { AthenaConfig, EmulatorConfig } from '../../../src/emulator/config/types.js';
 import type {
   AuthorizationDecision,
   Caller,
   EmulatorRuntime,
-  OperationContext,
   ServiceModule,
 } from '../../../src/emulator/core/types.js';
+import { ACCOUNT, APP_ARN, INSTANCE_ARN, baseConfig } from '../support/identities.js';
+import {
+  type AuditRecord,
+  type ClockedRuntime,
+  clockedRuntime,
+  operationContext,
+} from '../support/runtime.js';
 
-export const ACCOUNT = '123456789012';
-export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1111222233334444';
-export const APP_ARN = `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-aaaabbbbccccdddd`;
+export { ACCOUNT, APP_ARN, INSTANCE_ARN };
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
 
 /** Orders: id, region, amount (decimal), tags (array), attrs (map), at (timestamp). 25 rows, ids 1..25. */
@@ -65,85 +68,23 @@ export function athenaSection(over: Partial<AthenaConfig> = {}): EmulatorConfig[
 
 /** A resolved configuration with alice (analysts), bob (engineers), carol (no groups). */
 export function testConfig(athena = athenaSection()): EmulatorConfig {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    port: 0,
-    idp: false,
-    identityCenter: {
-      instanceArn: INSTANCE_ARN,
-      identityStoreId: 'd-1234567890',
-      users: [
-        {
-          userName: 'alice',
-          email: 'alice@example.com',
-          displayName: 'Alice',
-          userId: 'u-alice',
-          groups: ['analysts'],
-        },
-        {
-          userName: 'bob',
-          email: 'bob@example.com',
-          displayName: 'Bob',
-          userId: 'u-bob',
-          groups: ['engineers'],
-        },
-        {
-          userName: 'carol',
-          email: 'carol@example.com',
-          displayName: 'Carol',
-          userId: 'u-carol',
-          groups: [],
-        },
-      ],
-      groups: [
-        { name: 'analysts', groupId: 'g-analysts' },
-        { name: 'engineers', groupId: 'g-engineers' },
-      ],
-      trustedTokenIssuers: [],
-      applications: [],
-    },
-    roles: [],
-    callers: [],
-    identityContextAllowList: [],
-    athena,
-    redshift: { targets: [], allowIdentityEnhanced: true, authTokenLifetimeSeconds: 900 },
-    s3: { buckets: [] },
-    maxClockSkewSeconds: 900,
-    maxBodyBytes: 1024 * 1024,
-  };
+  return baseConfig({ athena });
 }
 
 /** A runtime with a controllable clock and a switchable authorizer. */
-export interface TestRuntime extends EmulatorRuntime {
-  advance(ms: number): void;
+export interface TestRuntime extends ClockedRuntime {
   deny: Set<string>;
 }
 
 export function testRuntime(config = testConfig()): TestRuntime {
-  let clock = Date.UTC(2026, 0, 1);
   const deny = new Set<string>();
-  return {
-    config,
-    now: () => clock,
-    advance: (ms) => {
-      clock += ms;
-    },
-    deny,
-    credentials: {
-      issue: () => {
-        throw new Error('not used');
-      },
-      lookup: () => undefined,
-    },
-    secretKey: randomBytes(32),
-    idpIssuer: undefined,
-    fetch,
+  const runtime = clockedRuntime(config, {
     authorize: (_c, action, resource): AuthorizationDecision =>
       deny.has(`${action} ${resource}`)
         ? { allowed: false, reason: 'test deny' }
         : { allowed: true, reason: 'test' },
-  };
+  });
+  return Object.assign(runtime, { deny });
 }
 
 /** An identity-enhanced session of a configured user. */
@@ -176,11 +117,7 @@ export const IAM_CALLER: Caller = {
   arn: `arn:aws:iam::${ACCOUNT}:user/service`,
 };
 
-export interface AuditRecord {
-  outcome: 'allowed' | 'denied';
-  resource: string;
-  reason?: string;
-}
+export type { AuditRecord };
 
 /** Calls a handler of `module` as `caller` and returns its output (throws what the handler throws). */
 export async function call(
@@ -193,18 +130,14 @@ export async function call(
 ): Promise<Record<string, unknown>> {
   const handler = module.handlers[operation];
   if (!handler) throw new Error(`no handler ${operation}`);
-  const ctx: OperationContext<EmulatorRuntime> = {
+  const ctx = operationContext({
     service: 'athena',
     operation,
     caller,
     input,
     raw: { method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.alloc(0), host: 'localhost' },
-    state: runtime,
-    now: runtime.now(),
-    requestId: 'req-1',
-    audit: (outcome, resource, reason) => {
-      audits.push({ outcome, resource, ...(reason === undefined ? {} : { reason }) });
-    },
-  };
+    runtime,
+    audit: (record) => audits.push(record),
+  });
   return (await handler(ctx)) as Record<string, unknown>;
 }

@@ -9,60 +9,30 @@ import {
   type StartQueryExecutionCommandInput,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AthenaServiceModule, createAthenaService } from '../../../src/emulator/athena/service.js';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
-import { issueIdentityContext } from '../../../src/emulator/identity-center/context.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
+import {
+  ACCOUNT,
+  APP_ARN,
+  BEARER_ROLE_ARN,
+  BEARER_TRUST,
+  INSTANCE_ARN,
+  e2eDirectory,
+} from '../support/identities.js';
+import { identitySession } from '../support/sessions.js';
 import { athenaSection } from './helpers.js';
 
-const ACCOUNT = '123456789012';
-const INSTANCE = 'ssoins-1111222233334444';
-const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
-const SERVICE = `arn:aws:iam::${ACCOUNT}:user/service`;
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
 const RUNNING_MS = 60_000;
 const WG_ARN = `arn:aws:athena:us-east-1:${ACCOUNT}:workgroup/analysts`;
 
 const { workGroups, tables, grants } = athenaSection();
 const config: EmulatorConfigInput = {
-  accountId: ACCOUNT,
-  idp: false,
-  identityCenter: {
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    identityStoreId: 'd-1234567890',
-    users: [
-      { userName: 'alice', email: 'alice@example.com', userId: 'u-alice', groups: ['analysts'] },
-      { userName: 'bob', email: 'bob@example.com', userId: 'u-bob', groups: ['engineers'] },
-      { userName: 'carol', email: 'carol@example.com', userId: 'u-carol' },
-    ],
-    groups: [
-      { name: 'analysts', groupId: 'g-analysts' },
-      { name: 'engineers', groupId: 'g-engineers' },
-    ],
-    trustedTokenIssuers: [],
-    applications: [{ arn: APP, assignmentRequired: false }],
-  },
-  roles: [
-    {
-      arn: ROLE,
-      trustPolicy: [
-        { Effect: 'Allow', Principal: { AWS: SERVICE }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
-      ],
-    },
-  ],
-  callers: [
-    {
-      accessKeyId: 'AKIDSERVICE0000000001',
-      secretAccessKey: 'service-secret-0123456789',
-      principalArn: SERVICE,
-    },
-  ],
+  ...e2eDirectory(),
+  roles: [{ arn: BEARER_ROLE_ARN, trustPolicy: BEARER_TRUST }],
   athena: { workGroups, tables, grants, maxPageSize: 10, runningMs: RUNNING_MS },
 };
-
-const GROUPS: Record<string, string[]> = { alice: ['analysts'], bob: ['engineers'], carol: [] };
 
 let emu: RunningEmulator;
 let module: AthenaServiceModule | undefined;
@@ -78,35 +48,8 @@ function track<T extends { destroy(): void }>(client: T): T {
 }
 
 async function athenaFor(user: string): Promise<AthenaClient> {
-  const groups = GROUPS[user] ?? [];
-  const context = issueIdentityContext(emu.runtime, {
-    idcUserId: `u-${user}`,
-    userName: user,
-    groupIds: groups.map((g) => `g-${g}`),
-    groupNames: groups,
-    identityStoreId: 'd-1234567890',
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    applicationArn: APP,
-    expiresAt: emu.clock.now() + 24 * 3600 * 1000,
-  });
-  const sts = track(new STSClient(emu.clientConfig({ service: 'sts' })));
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: ROLE,
-      RoleSessionName: user,
-      ProvidedContexts: [
-        { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: context },
-      ],
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
-  secrets.push(context, c.SecretAccessKey, c.SessionToken);
-  const credentials = {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-  };
+  const { keys: credentials, context } = await identitySession(emu, user, { track });
+  secrets.push(context, credentials.secretAccessKey, credentials.sessionToken);
   return track(new AthenaClient(emu.clientConfig({ service: 'athena', credentials })));
 }
 
@@ -295,7 +238,7 @@ describe('Athena through @aws-sdk/client-athena with identity-enhanced credentia
     expect(wg.WorkGroup?.CreationTime).toBeInstanceOf(Date);
     expect(wg.WorkGroup?.Configuration?.IdentityCenterConfiguration).toEqual({
       EnableIdentityCenter: true,
-      IdentityCenterInstanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
+      IdentityCenterInstanceArn: INSTANCE_ARN,
     });
     const list = await client('alice').send(new ListWorkGroupsCommand({}));
     expect(list.WorkGroups?.map((w) => w.Name)).toEqual(['primary', 'analysts', 'plain']);
@@ -305,7 +248,7 @@ describe('Athena through @aws-sdk/client-athena with identity-enhanced credentia
     );
     expect(denied.name).toBe('AccessDeniedException');
     const tags = await plain.send(new ListTagsForResourceCommand({ ResourceARN: WG_ARN }));
-    expect(tags.Tags).toContainEqual({ Key: 'AthenaDriverOidcAppArn', Value: APP });
+    expect(tags.Tags).toContainEqual({ Key: 'AthenaDriverOidcAppArn', Value: APP_ARN });
   });
 
   it('keeps context assertions and session secrets out of the audit log, the history and errors', async () => {

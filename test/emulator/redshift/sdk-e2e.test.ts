@@ -15,55 +15,24 @@ import {
   GetIdentityCenterAuthTokenCommand as GetServerlessTokenCommand,
   RedshiftServerlessClient,
 } from '@aws-sdk/client-redshift-serverless';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
-import { issueIdentityContext } from '../../../src/emulator/identity-center/context.js';
 import { verifyRedshiftAuthToken } from '../../../src/emulator/redshift/auth-token.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
+import { ACCOUNT, BEARER_ROLE_ARN, BEARER_TRUST, e2eDirectory } from '../support/identities.js';
+import { type SessionKeys, identitySession } from '../support/sessions.js';
 
-const ACCOUNT = '123456789012';
-const INSTANCE = 'ssoins-1111222233334444';
-const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
-const SERVICE = `arn:aws:iam::${ACCOUNT}:user/service`;
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/other-bearer`;
+const ROLE = BEARER_ROLE_ARN;
 /** Statements stay STARTED this long (emulator clock), so a cancel test can catch one in flight. */
 const RUNNING_MS = 60_000;
 
-const trust = [
-  { Effect: 'Allow' as const, Principal: { AWS: SERVICE }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
-];
-
 const config: EmulatorConfigInput = {
-  accountId: ACCOUNT,
-  idp: false,
-  identityCenter: {
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    identityStoreId: 'd-1234567890',
-    users: [
-      { userName: 'alice', email: 'alice@example.com', userId: 'u-alice', groups: ['analysts'] },
-      { userName: 'bob', email: 'bob@example.com', userId: 'u-bob', groups: ['engineers'] },
-      { userName: 'carol', email: 'carol@example.com', userId: 'u-carol' },
-    ],
-    groups: [
-      { name: 'analysts', groupId: 'g-analysts' },
-      { name: 'engineers', groupId: 'g-engineers' },
-    ],
-    trustedTokenIssuers: [],
-    applications: [{ arn: APP, assignmentRequired: false }],
-  },
+  ...e2eDirectory(),
   roles: [
-    { arn: ROLE, trustPolicy: trust },
-    { arn: OTHER_ROLE, trustPolicy: trust },
-  ],
-  callers: [
-    {
-      accessKeyId: 'AKIDSERVICE0000000001',
-      secretAccessKey: 'service-secret-0123456789',
-      principalArn: SERVICE,
-    },
+    { arn: ROLE, trustPolicy: BEARER_TRUST },
+    { arn: OTHER_ROLE, trustPolicy: BEARER_TRUST },
   ],
   redshift: {
     targets: [
@@ -120,11 +89,7 @@ const config: EmulatorConfigInput = {
   },
 };
 
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+type Keys = SessionKeys;
 
 let emu: RunningEmulator;
 const clients: { destroy(): void }[] = [];
@@ -152,34 +117,9 @@ function track<T extends { destroy(): void }>(client: T): T {
   return client;
 }
 
-const GROUPS: Record<string, string[]> = { alice: ['analysts'], bob: ['engineers'], carol: [] };
-
 /** Identity-enhanced credentials of `user` in `roleArn`, through STS AssumeRole with ProvidedContexts. */
 async function sessionOf(user: string, roleArn = ROLE): Promise<Keys> {
-  const groups = GROUPS[user] ?? [];
-  const context = issueIdentityContext(emu.runtime, {
-    idcUserId: `u-${user}`,
-    userName: user,
-    groupIds: groups.map((g) => `g-${g}`),
-    groupNames: groups,
-    identityStoreId: 'd-1234567890',
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    applicationArn: APP,
-    expiresAt: emu.clock.now() + 24 * 3600 * 1000,
-  });
-  const sts = track(new STSClient(emu.clientConfig({ service: 'sts' })));
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: roleArn,
-      RoleSessionName: user,
-      ProvidedContexts: [
-        { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: context },
-      ],
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  return (await identitySession(emu, user, { roleArn, track })).keys;
 }
 
 function dataClient(keys: Keys): RedshiftDataClient {

@@ -3,15 +3,17 @@ import type { EmulatorConfig } from '../../../src/emulator/config/types.js';
 import {
   AwsServiceError,
   type Caller,
+  type CredentialRegistry,
   type EmulatorRuntime,
   type IssuedCredentials,
-  type OperationContext,
   type RawReply,
   type RawRequest,
   type ServiceModule,
 } from '../../../src/emulator/core/types.js';
+import { ACCOUNT, APP_ARN, INSTANCE_ARN, STORE_ID, baseConfig } from '../support/identities.js';
+import { type AuditRecord, clockedRuntime, operationContext } from '../support/runtime.js';
 
-export const ACCOUNT = '123456789012';
+export { ACCOUNT };
 export const LOCATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/ag-location`;
 export const RESTRICTED_ROLE = `arn:aws:iam::${ACCOUNT}:role/ag-restricted`;
 export const ETL_ROLE = `arn:aws:iam::${ACCOUNT}:role/etl`;
@@ -35,49 +37,7 @@ export const OBJECTS: Record<string, string> = {
 export function s3Config(
   accessGrants: EmulatorConfig['s3']['accessGrants'] | null = undefined,
 ): EmulatorConfig {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    port: 0,
-    idp: false,
-    identityCenter: {
-      instanceArn: 'arn:aws:sso:::instance/ssoins-1111222233334444',
-      identityStoreId: 'd-1234567890',
-      users: [
-        {
-          userName: 'alice',
-          email: 'alice@example.com',
-          displayName: 'Alice',
-          userId: 'u-alice',
-          groups: ['analysts'],
-        },
-        {
-          userName: 'bob',
-          email: 'bob@example.com',
-          displayName: 'Bob',
-          userId: 'u-bob',
-          groups: ['engineers'],
-        },
-        {
-          userName: 'carol',
-          email: 'carol@example.com',
-          displayName: 'Carol',
-          userId: 'u-carol',
-          groups: [],
-        },
-      ],
-      groups: [
-        { name: 'analysts', groupId: 'g-analysts' },
-        { name: 'engineers', groupId: 'g-engineers' },
-      ],
-      trustedTokenIssuers: [],
-      applications: [],
-    },
-    roles: [],
-    callers: [],
-    identityContextAllowList: [],
-    athena: { workGroups: [], tables: [], grants: [], maxPageSize: 1000, queuedMs: 0, runningMs: 20 },
-    redshift: { targets: [], allowIdentityEnhanced: true, authTokenLifetimeSeconds: 900 },
+  return baseConfig({
     s3: {
       buckets: [{ name: 'lake', objects: OBJECTS }, { name: 'empty-bucket' }],
       accessGrants:
@@ -101,9 +61,7 @@ export function s3Config(
               ],
             }),
     },
-    maxClockSkewSeconds: 900,
-    maxBodyBytes: 1024 * 1024,
-  };
+  });
 }
 
 function identityCaller(userName: string, userId: string, groupIds: string[]): Caller {
@@ -119,9 +77,9 @@ function identityCaller(userName: string, userId: string, groupIds: string[]): C
       userName,
       groupIds,
       groupNames: groupIds.map((g) => g.slice(2)),
-      identityStoreId: 'd-1234567890',
-      instanceArn: 'arn:aws:sso:::instance/ssoins-1111222233334444',
-      applicationArn: `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-aaaabbbbccccdddd`,
+      identityStoreId: STORE_ID,
+      instanceArn: INSTANCE_ARN,
+      applicationArn: APP_ARN,
       expiresAt: Date.now() + 3_600_000,
     },
   };
@@ -161,35 +119,29 @@ export function fakeRuntime(config: EmulatorConfig = s3Config(), now = Date.UTC(
   const denied = new Set<string>();
   const authorizations: FakeRuntime['authorizations'] = [];
   let counter = 0;
-  return {
-    config,
-    now: () => now,
-    credentials: {
-      issue(caller, expiresAt): IssuedCredentials {
-        issued.push({ caller, expiresAt });
-        counter += 1;
-        const accessKeyId = `ASIAGRANT${String(counter).padStart(8, '0')}`;
-        const creds = {
-          accessKeyId,
-          secretAccessKey: randomBytes(20).toString('base64'),
-          sessionToken: randomBytes(32).toString('base64'),
-          expiresAt,
-        };
-        keys.set(accessKeyId, {
-          secretAccessKey: creds.secretAccessKey,
-          sessionToken: creds.sessionToken,
-          caller: { ...caller, accessKeyId, expiresAt },
-        });
-        return creds;
-      },
-      lookup: (accessKeyId) => keys.get(accessKeyId),
+  const credentials: CredentialRegistry = {
+    issue(caller, expiresAt): IssuedCredentials {
+      issued.push({ caller, expiresAt });
+      counter += 1;
+      const accessKeyId = `ASIAGRANT${String(counter).padStart(8, '0')}`;
+      const creds = {
+        accessKeyId,
+        secretAccessKey: randomBytes(20).toString('base64'),
+        sessionToken: randomBytes(32).toString('base64'),
+        expiresAt,
+      };
+      keys.set(accessKeyId, {
+        secretAccessKey: creds.secretAccessKey,
+        sessionToken: creds.sessionToken,
+        caller: { ...caller, accessKeyId, expiresAt },
+      });
+      return creds;
     },
-    secretKey: randomBytes(32),
-    idpIssuer: undefined,
-    fetch,
-    issued,
-    denied,
-    authorizations,
+    lookup: (accessKeyId) => keys.get(accessKeyId),
+  };
+  const runtime = clockedRuntime(config, {
+    now,
+    credentials,
     authorize(caller, action, resource) {
       authorizations.push({ action, resource });
       if (denied.has(action)) return { allowed: false, reason: `${action} denied by test policy` };
@@ -198,14 +150,12 @@ export function fakeRuntime(config: EmulatorConfig = s3Config(), now = Date.UTC(
       }
       return { allowed: true, reason: 'test' };
     },
-  };
+  });
+  return Object.assign(runtime, { issued, denied, authorizations });
 }
 
-export interface Audit {
-  outcome: 'allowed' | 'denied';
-  resource: string;
-  reason?: string;
-}
+/** One audit call of a handler. */
+export type Audit = AuditRecord;
 
 /** Calls `operation` of `module` like the front would, returning the reply and the audit records. */
 export async function call(
@@ -227,19 +177,15 @@ export async function call(
   if (!operation) return { audits, operation };
   const handler = module.handlers[operation];
   if (!handler) throw new Error(`no handler for ${operation}`);
-  const ctx: OperationContext<EmulatorRuntime> = {
+  const ctx = operationContext({
     service: module.service,
     operation,
     caller,
     input: {},
     raw,
-    state: runtime,
-    now: runtime.now(),
-    requestId: 'req-1',
-    audit: (outcome, resource, reason) => {
-      audits.push({ outcome, resource, reason });
-    },
-  };
+    runtime,
+    audit: (record) => audits.push(record),
+  });
   try {
     const reply = (await handler(ctx)) as RawReply;
     return { reply, audits, operation };

@@ -17,42 +17,22 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
-import { issueIdentityContext } from '../../../src/emulator/identity-center/context.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
+import { ACCOUNT, BEARER_ROLE_ARN, BEARER_TRUST, SERVICE_ARN, e2eDirectory } from '../support/identities.js';
+import { type SessionKeys, identitySession, keysOf } from '../support/sessions.js';
 
-const ACCOUNT = '123456789012';
-const INSTANCE = 'ssoins-1111222233334444';
-const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
-const SERVICE = `arn:aws:iam::${ACCOUNT}:user/service`;
-const BEARER = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
+const BEARER = BEARER_ROLE_ARN;
 const ETL = `arn:aws:iam::${ACCOUNT}:role/etl`;
 const LOCATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/access-grants-location`;
 
 const config: EmulatorConfigInput = {
-  accountId: ACCOUNT,
-  idp: false,
-  identityCenter: {
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    identityStoreId: 'd-1234567890',
-    users: [
-      { userName: 'alice', email: 'alice@example.com', userId: 'u-alice', groups: ['analysts'] },
-      { userName: 'bob', email: 'bob@example.com', userId: 'u-bob', groups: ['engineers'] },
-    ],
-    groups: [
-      { name: 'analysts', groupId: 'g-analysts' },
-      { name: 'engineers', groupId: 'g-engineers' },
-    ],
-    trustedTokenIssuers: [],
-    applications: [{ arn: APP, assignmentRequired: false }],
-  },
+  ...e2eDirectory(['alice', 'bob'], 'service-secret-key-0001'),
   roles: [
+    { arn: BEARER, trustPolicy: BEARER_TRUST },
     {
-      arn: BEARER,
-      trustPolicy: [
-        { Effect: 'Allow', Principal: { AWS: SERVICE }, Action: ['sts:AssumeRole', 'sts:SetContext'] },
-      ],
+      arn: ETL,
+      trustPolicy: [{ Effect: 'Allow', Principal: { AWS: SERVICE_ARN }, Action: 'sts:AssumeRole' }],
     },
-    { arn: ETL, trustPolicy: [{ Effect: 'Allow', Principal: { AWS: SERVICE }, Action: 'sts:AssumeRole' }] },
     {
       arn: LOCATION_ROLE,
       trustPolicy: [
@@ -62,13 +42,6 @@ const config: EmulatorConfigInput = {
           Action: 'sts:AssumeRole',
         },
       ],
-    },
-  ],
-  callers: [
-    {
-      accessKeyId: 'AKIDSERVICE0000000001',
-      secretAccessKey: 'service-secret-key-0001',
-      principalArn: SERVICE,
     },
   ],
   s3: {
@@ -96,11 +69,7 @@ const config: EmulatorConfigInput = {
   },
 };
 
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+type Keys = SessionKeys;
 
 let emu: RunningEmulator;
 const clients: { destroy(): void }[] = [];
@@ -122,39 +91,9 @@ function track<T extends { destroy(): void }>(client: T): T {
   return client;
 }
 
-const GROUPS: Record<string, string[]> = { alice: ['analysts'], bob: ['engineers'] };
-
 /** Identity-enhanced credentials of `user`, through STS AssumeRole with an IdC identity context. */
 async function sessionOf(user: string): Promise<Keys> {
-  const groups = GROUPS[user] ?? [];
-  const context = issueIdentityContext(emu.runtime, {
-    idcUserId: `u-${user}`,
-    userName: user,
-    groupIds: groups.map((g) => `g-${g}`),
-    groupNames: groups,
-    identityStoreId: 'd-1234567890',
-    instanceArn: `arn:aws:sso:::instance/${INSTANCE}`,
-    applicationArn: APP,
-    expiresAt: emu.clock.now() + 3600_000,
-  });
-  const sts = track(new STSClient(emu.clientConfig({ service: 'sts' })));
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: BEARER,
-      RoleSessionName: user,
-      ProvidedContexts: [
-        { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: context },
-      ],
-    }),
-  );
-  return keysOf(out.Credentials);
-}
-
-function keysOf(
-  c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined,
-): Keys {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  return (await identitySession(emu, user, { contextTtlMs: 3600_000, track })).keys;
 }
 
 function control(keys: Keys): S3ControlClient {

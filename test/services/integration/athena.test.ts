@@ -13,7 +13,8 @@ import {
   emulatorTip,
   servicesConfig,
   sharedClientConfig,
-  signIn,
+  signInAll,
+  type TestUser,
   startServicesEmulator,
 } from './kit.js';
 
@@ -71,7 +72,7 @@ const athenaConfig: EmulatorConfigInput['athena'] = {
 };
 
 let emu: RunningEmulator;
-let sessions: Record<'alice' | 'bob' | 'carol', UserSession>;
+let sessions: Record<TestUser, UserSession>;
 
 beforeAll(async () => {
   emu = await startServicesEmulator(
@@ -96,9 +97,7 @@ beforeAll(async () => {
     }),
     ['athena'],
   );
-  const tip = emulatorTip(emu);
-  const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)));
-  sessions = { alice: alice!, bob: bob!, carol: carol! };
+  sessions = await signInAll(emu, emulatorTip(emu));
 }, 60_000);
 afterAll(async () => {
   await emu?.stop();

@@ -3,7 +3,7 @@ import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js'
 import { startEmulator } from '../../../src/emulator/start.js';
 import type { RunningEmulator, StartEmulatorOptions } from '../../../src/emulator/start.js';
 import { allowInsecureRequests } from '../../../src/jwt/insecure.js';
-import { createTrustedIdentity } from '../../../src/tip.js';
+import { type UserSession, createTrustedIdentity } from '../../../src/tip.js';
 
 export const ACCOUNT = '123456789012';
 const INSTANCE = 'ssoins-1111222233334444';
@@ -124,4 +124,18 @@ export function emulatorTip(emu: RunningEmulator) {
 /** A signed-in user's session. */
 export async function signIn(emu: RunningEmulator, tip: ReturnType<typeof emulatorTip>, user: string) {
   return tip.forToken(await emu.idp!.tokenFor(user));
+}
+
+/** The users every integration suite signs in. */
+export type TestUser = 'alice' | 'bob' | 'carol';
+
+/** Sessions of alice, bob and carol, signed in concurrently. */
+export async function signInAll(
+  emu: RunningEmulator,
+  tip: ReturnType<typeof emulatorTip>,
+): Promise<Record<TestUser, UserSession>> {
+  const [alice, bob, carol] = await Promise.all(
+    (['alice', 'bob', 'carol'] as const).map((u) => signIn(emu, tip, u)),
+  );
+  return { alice: alice!, bob: bob!, carol: carol! };
 }

@@ -7,7 +7,14 @@ import { isTipError } from '../../../src/errors.js';
 import { redshift } from '../../../src/services/redshift/handle.js';
 import type { RedshiftHandle } from '../../../src/services/redshift/types.js';
 import type { UserSession } from '../../../src/tip.js';
-import { emulatorTip, servicesConfig, sharedClientConfig, signIn, startServicesEmulator } from './kit.js';
+import {
+  type TestUser,
+  emulatorTip,
+  servicesConfig,
+  sharedClientConfig,
+  signInAll,
+  startServicesEmulator,
+} from './kit.js';
 
 /** Statements stay STARTED this long on the emulator clock; the handle's events move the clock on. */
 const RUNNING_MS = 60_000;
@@ -66,15 +73,13 @@ const redshiftConfig: EmulatorConfigInput['redshift'] = {
 };
 
 let emu: RunningEmulator;
-let sessions: Record<'alice' | 'bob' | 'carol', UserSession>;
+let sessions: Record<TestUser, UserSession>;
 
 beforeAll(async () => {
   emu = await startServicesEmulator(servicesConfig({ redshift: redshiftConfig }), ['redshift'], {
     'redshift-data': redshiftDataServiceFactory({ maxPageSize: 10, timing: { runningMs: RUNNING_MS } }),
   });
-  const tip = emulatorTip(emu);
-  const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)));
-  sessions = { alice: alice!, bob: bob!, carol: carol! };
+  sessions = await signInAll(emu, emulatorTip(emu));
 }, 60_000);
 afterAll(async () => {
   await emu?.stop();

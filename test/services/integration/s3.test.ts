@@ -4,7 +4,14 @@ import type { RunningEmulator } from '../../../src/emulator/start.js';
 import { isTipError } from '../../../src/errors.js';
 import { s3AccessGrants } from '../../../src/services/s3/access-grants.js';
 import type { UserSession } from '../../../src/tip.js';
-import { emulatorTip, servicesConfig, sharedClientConfig, signIn, startServicesEmulator } from './kit.js';
+import {
+  emulatorTip,
+  servicesConfig,
+  sharedClientConfig,
+  signIn,
+  signInAll,
+  startServicesEmulator,
+} from './kit.js';
 
 let emu: RunningEmulator;
 let tip: ReturnType<typeof emulatorTip>;
@@ -15,11 +22,7 @@ let carol: UserSession;
 beforeAll(async () => {
   emu = await startServicesEmulator(servicesConfig(), ['s3']);
   tip = emulatorTip(emu);
-  [alice, bob, carol] = (await Promise.all(['alice', 'bob', 'carol'].map((u) => signIn(emu, tip, u)))) as [
-    UserSession,
-    UserSession,
-    UserSession,
-  ];
+  ({ alice, bob, carol } = await signInAll(emu, tip));
 });
 afterAll(async () => {
   await emu?.stop();

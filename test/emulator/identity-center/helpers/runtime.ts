@@ -1,16 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import type { EmulatorConfig } from '../../../../src/emulator/config/types.js';
-import type { Caller, EmulatorRuntime } from '../../../../src/emulator/core/types.js';
+import type { Caller } from '../../../../src/emulator/core/types.js';
+import {
+  ACCOUNT,
+  APP_ARN,
+  INSTANCE_ARN,
+  STORE_ID,
+  baseConfig,
+  resolvedUser,
+} from '../../support/identities.js';
+import { type ClockedRuntime, clockedRuntime } from '../../support/runtime.js';
 
-export const ACCOUNT = '123456789012';
-export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1111222233334444';
-export const STORE_ID = 'd-1234567890';
-export const APP_ARN = `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-aaaabbbbccccdddd`;
+export { ACCOUNT, APP_ARN, INSTANCE_ARN, STORE_ID };
 export const OTHER_APP_ARN = `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-eeeeffff00001111`;
 export const NO_JWT_APP_ARN = `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-2222333344445555`;
 export const AUDIENCE = 'tip-sdk-demo';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type ResolvedApplication = EmulatorConfig['identityCenter']['applications'][number];
 export type ResolvedIssuer = EmulatorConfig['identityCenter']['trustedTokenIssuers'][number];
 
@@ -40,48 +44,17 @@ export function testConfig(
     users?: EmulatorConfig['identityCenter']['users'];
   } = {},
 ): EmulatorConfig {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    port: 0,
-    idp: false,
+  const base = baseConfig();
+  return baseConfig({
     identityCenter: {
-      instanceArn: INSTANCE_ARN,
-      identityStoreId: STORE_ID,
+      ...base.identityCenter,
       users: over.users ?? [
-        {
-          userName: 'alice',
-          email: 'alice@example.com',
-          displayName: 'Alice',
-          userId: 'u-alice',
-          groups: ['analysts'],
-        },
-        {
-          userName: 'bob',
-          email: 'bob@example.com',
-          displayName: 'Bob',
-          userId: 'u-bob',
-          groups: ['engineers'],
-        },
-        {
-          userName: 'carol',
-          email: 'shared@example.com',
-          displayName: 'Carol',
-          userId: 'u-carol',
-          groups: [],
-        },
-        {
-          userName: 'dave',
-          email: 'shared@example.com',
-          displayName: 'Dave',
-          userId: 'u-dave',
-          groups: ['analysts'],
-        },
+        resolvedUser('alice'),
+        resolvedUser('bob'),
+        resolvedUser('carol', { email: 'shared@example.com' }),
+        resolvedUser('dave', { email: 'shared@example.com', groups: ['analysts'] }),
       ],
-      groups: over.groups ?? [
-        { name: 'analysts', groupId: 'g-analysts' },
-        { name: 'engineers', groupId: 'g-engineers' },
-      ],
+      groups: over.groups ?? base.identityCenter.groups,
       trustedTokenIssuers: over.issuers ?? [
         {
           name: 'idp',
@@ -105,50 +78,17 @@ export function testConfig(
         app(NO_JWT_APP_ARN, { assignmentRequired: false }),
       ],
     },
-    roles: [],
-    callers: [],
-    identityContextAllowList: [],
-    athena: { workGroups: [], tables: [], grants: [], maxPageSize: 1000, queuedMs: 0, runningMs: 20 },
-    redshift: { targets: [], allowIdentityEnhanced: true, authTokenLifetimeSeconds: 900 },
-    s3: { buckets: [] },
-    maxClockSkewSeconds: 900,
-    maxBodyBytes: 1024 * 1024,
-  };
+  });
 }
 
-export interface TestRuntime extends EmulatorRuntime {
-  /** Moves the clock, milliseconds. */
-  advance(ms: number): void;
-  setNow(ms: number): void;
-}
+export type TestRuntime = ClockedRuntime;
 
-/** A runtime over `config` with a controllable clock and an allow-all authorizer. */
+/** A runtime over `config` with a controllable clock (starting now) and an allow-all authorizer. */
 export function testRuntime(
   config: EmulatorConfig,
   opts: { idpIssuer?: string; fetch?: typeof fetch } = {},
 ): TestRuntime {
-  let clock = Date.now();
-  const runtime: Mutable<TestRuntime> = {
-    config,
-    now: () => clock,
-    advance: (ms) => {
-      clock += ms;
-    },
-    setNow: (ms) => {
-      clock = ms;
-    },
-    credentials: {
-      issue: () => {
-        throw new Error('not used');
-      },
-      lookup: () => undefined,
-    },
-    secretKey: randomBytes(32),
-    idpIssuer: opts.idpIssuer,
-    fetch: opts.fetch ?? fetch,
-    authorize: () => ({ allowed: true, reason: 'test' }),
-  };
-  return runtime;
+  return clockedRuntime(config, { now: Date.now(), ...opts });
 }
 
 /** The default caller: an IAM user of the instance account. */

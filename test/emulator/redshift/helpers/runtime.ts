@@ -1,22 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type { EmulatorConfig, RedshiftConfig } from '../../../../src/emulator/config/types.js';
 import type {
   AuthorizationDecision,
   Caller,
   EmulatorRuntime,
   IdentityContextClaims,
-  OperationContext,
   ServiceModule,
 } from '../../../../src/emulator/core/types.js';
+import { ACCOUNT, APP_ARN, INSTANCE_ARN, STORE_ID, baseConfig } from '../../support/identities.js';
+import {
+  type AuditRecord,
+  type ClockedRuntime,
+  clockedRuntime,
+  operationContext,
+} from '../../support/runtime.js';
 
-export const ACCOUNT = '123456789012';
-export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1111222233334444';
-export const STORE_ID = 'd-1234567890';
-export const APP_ARN = `arn:aws:sso::${ACCOUNT}:application/ssoins-1111222233334444/apl-aaaabbbbccccdddd`;
+export { ACCOUNT, APP_ARN, INSTANCE_ARN, STORE_ID };
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/analytics-bearer`;
 export const OTHER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/other-bearer`;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Sales rows: region, amount. */
 export const SALES_ROWS: unknown[][] = [
@@ -94,89 +94,26 @@ export function redshiftSection(over: Partial<RedshiftConfig> = {}): EmulatorCon
 
 /** A resolved configuration with users alice (analysts), bob (engineers), carol (no groups). */
 export function testConfig(redshift: EmulatorConfig['redshift'] = redshiftSection()): EmulatorConfig {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    port: 0,
-    idp: false,
-    identityCenter: {
-      instanceArn: INSTANCE_ARN,
-      identityStoreId: STORE_ID,
-      users: [
-        {
-          userName: 'alice',
-          email: 'alice@example.com',
-          displayName: 'Alice',
-          userId: 'u-alice',
-          groups: ['analysts'],
-        },
-        {
-          userName: 'bob',
-          email: 'bob@example.com',
-          displayName: 'Bob',
-          userId: 'u-bob',
-          groups: ['engineers'],
-        },
-        {
-          userName: 'carol',
-          email: 'carol@example.com',
-          displayName: 'Carol',
-          userId: 'u-carol',
-          groups: [],
-        },
-      ],
-      groups: [
-        { name: 'analysts', groupId: 'g-analysts' },
-        { name: 'engineers', groupId: 'g-engineers' },
-      ],
-      trustedTokenIssuers: [],
-      applications: [],
-    },
-    roles: [],
-    callers: [],
-    identityContextAllowList: [],
-    athena: { workGroups: [], tables: [], grants: [], maxPageSize: 1000, queuedMs: 0, runningMs: 20 },
-    redshift,
-    s3: { buckets: [] },
-    maxClockSkewSeconds: 900,
-    maxBodyBytes: 1024 * 1024,
-  };
+  return baseConfig({ redshift });
 }
 
-export interface TestRuntime extends EmulatorRuntime {
-  advance(ms: number): void;
+export interface TestRuntime extends ClockedRuntime {
   /** Replaces the authorizer. */
   setAuthorize(fn: (caller: Caller, action: string, resource: string) => AuthorizationDecision): void;
 }
 
 /** A runtime with a controllable clock and an allow-all authorizer. */
 export function testRuntime(config: EmulatorConfig = testConfig()): TestRuntime {
-  let clock = Date.UTC(2026, 0, 1);
   let authorize = (_c: Caller, _a: string, _r: string): AuthorizationDecision => ({
     allowed: true,
     reason: 'test',
   });
-  const runtime: Mutable<TestRuntime> = {
-    config,
-    now: () => clock,
-    advance: (ms) => {
-      clock += ms;
-    },
-    setAuthorize: (fn) => {
+  const runtime = clockedRuntime(config, { authorize: (c, a, r) => authorize(c, a, r) });
+  return Object.assign(runtime, {
+    setAuthorize: (fn: typeof authorize) => {
       authorize = fn;
     },
-    credentials: {
-      issue: () => {
-        throw new Error('not used');
-      },
-      lookup: () => undefined,
-    },
-    secretKey: randomBytes(32),
-    idpIssuer: undefined,
-    fetch,
-    authorize: (c, a, r) => authorize(c, a, r),
-  };
-  return runtime;
+  });
 }
 
 const GROUP_IDS: Record<string, string> = { analysts: 'g-analysts', engineers: 'g-engineers' };
@@ -220,11 +157,7 @@ export const PLAIN_CALLER: Caller = {
   sessionName: 'job',
 };
 
-export interface AuditRecord {
-  outcome: 'allowed' | 'denied';
-  resource: string;
-  reason?: string;
-}
+export type { AuditRecord };
 
 /** Calls `operation` of `module` as `caller` with `input`; records audit entries in `audits`. */
 export async function call(
@@ -237,7 +170,7 @@ export async function call(
 ): Promise<Record<string, unknown>> {
   const handler = module.handlers[operation];
   if (!handler) throw new Error(`no handler ${operation}`);
-  const ctx: OperationContext<EmulatorRuntime> = {
+  const ctx = operationContext({
     service: module.service,
     operation,
     caller,
@@ -250,13 +183,9 @@ export async function call(
       body: Buffer.from(opts.body ?? ''),
       host: '127.0.0.1',
     },
-    state: runtime,
-    now: runtime.now(),
-    requestId: 'req-1',
-    audit: (outcome, resource, reason) => {
-      opts.audits?.push({ outcome, resource, ...(reason === undefined ? {} : { reason }) });
-    },
-  };
+    runtime,
+    audit: (record) => opts.audits?.push(record),
+  });
   const out = (await handler(ctx)) as Record<string, unknown>;
   // Raw JSON replies (exact 64-bit integers) read back as the SDK would: plain JSON numbers.
   if (out.raw === true) return JSON.parse(String(out.body)) as Record<string, unknown>;
