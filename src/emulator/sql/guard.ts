@@ -6,7 +6,7 @@ import { SqlError } from './errors.js';
  * the superuser), `DO`/`CALL`/`EXECUTE`/`PREPARE` (run code the text check cannot see), transaction
  * control (would end the transaction that holds `SET LOCAL ROLE`), `COPY`, `LOAD`, `LISTEN`, `DISCARD`.
  */
-const ALLOWED_FIRST = new Set([
+const ALLOWED_FIRST: ReadonlySet<string> = new Set([
   'select',
   'with',
   'values',
@@ -25,6 +25,9 @@ const ALLOWED_FIRST = new Set([
   'truncate',
   'comment',
 ]);
+
+/** Leading keywords (lower case) a propagated user's statement may start with; see {@link ALLOWED_FIRST}. */
+export const USER_STATEMENT_KEYWORDS: ReadonlySet<string> = ALLOWED_FIRST;
 
 /** Statement keywords Postgres knows that are refused (42501); any other unknown word is a syntax error (42601). */
 const KNOWN_REFUSED = new Set(
