@@ -1,14 +1,6 @@
 /** Validation of the `identityCenter` section: users, groups, trusted token issuers, applications. */
 import type { EmulatorConfig } from './types.js';
-import {
-  APPLICATION_ARN,
-  IDENTITY_STORE_ID,
-  INSTANCE_ARN,
-  NAME,
-  PLAIN_ID,
-  PRINCIPAL_ARN,
-  TTI_ARN,
-} from './arns.js';
+import { APPLICATION_ARN, IDENTITY_STORE_ID, INSTANCE_ARN, PRINCIPAL_ARN, TTI_ARN } from './arns.js';
 import {
   arr,
   configError,
@@ -26,6 +18,7 @@ import {
   strMap,
   unique,
 } from './check.js';
+import { directoryRef, nameField, optPlainId } from './directory-refs.js';
 
 type IdentityCenter = EmulatorConfig['identityCenter'];
 
@@ -81,12 +74,10 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
 
   const groups = optArr(`${p}.groups`, ic.groups, (gp, gv) => {
     const g = obj(gp, gv, ['name', 'groupId']);
-    const name = str(`${gp}.name`, g.name, { pattern: NAME, hint: 'a name of letters, digits and ._@+=,-' });
+    const name = nameField(`${gp}.name`, g.name);
     return {
       name,
-      groupId:
-        optStr(`${gp}.groupId`, g.groupId, { pattern: PLAIN_ID, hint: 'letters, digits, - and _' }) ??
-        derivedUuid(`group:${name}`),
+      groupId: optPlainId(`${gp}.groupId`, g.groupId) ?? derivedUuid(`group:${name}`),
     };
   });
   unique(`${p}.groups`, groups, (g) => g.name, 'name');
@@ -95,23 +86,15 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
 
   const users = arr(`${p}.users`, ic.users, (up, uv) => {
     const u = obj(up, uv, ['userName', 'email', 'displayName', 'userId', 'groups']);
-    const userName = str(`${up}.userName`, u.userName, {
-      pattern: NAME,
-      hint: 'a name of letters, digits and ._@+=,-',
-    });
-    const userGroups = optArr(`${up}.groups`, u.groups, (ugp, ugv) => {
-      const name = str(ugp, ugv);
-      if (!groupNames.has(name))
-        configError(ugp, `names the group ${JSON.stringify(name)}, which is not in identityCenter.groups.`);
-      return name;
-    });
+    const userName = nameField(`${up}.userName`, u.userName);
+    const userGroups = optArr(`${up}.groups`, u.groups, (ugp, ugv) =>
+      directoryRef(ugp, 'group', str(ugp, ugv), groupNames),
+    );
     return {
       userName,
       email: str(`${up}.email`, u.email, { pattern: EMAIL, hint: 'an email address' }),
       displayName: optStr(`${up}.displayName`, u.displayName, { max: 256 }) ?? userName,
-      userId:
-        optStr(`${up}.userId`, u.userId, { pattern: PLAIN_ID, hint: 'letters, digits, - and _' }) ??
-        derivedUuid(`user:${userName}`),
+      userId: optPlainId(`${up}.userId`, u.userId) ?? derivedUuid(`user:${userName}`),
       groups: [...new Set(userGroups)],
     };
   });
@@ -122,7 +105,7 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
 
   const trustedTokenIssuers = arr(`${p}.trustedTokenIssuers`, ic.trustedTokenIssuers, (tp, tv) => {
     const t = obj(tp, tv, ['name', 'arn', 'issuerUrl', 'claimAttributePath', 'identityStoreAttributePath']);
-    const name = str(`${tp}.name`, t.name, { pattern: NAME, hint: 'a name of letters, digits and ._@+=,-' });
+    const name = nameField(`${tp}.name`, t.name);
     const arn =
       optStr(`${tp}.arn`, t.arn, {
         pattern: TTI_ARN,
@@ -213,18 +196,12 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
     };
     const as = optObj(`${ap}.assignments`, a.assignments, ['users', 'groups']) ?? {};
     const assignments = {
-      users: optArr(`${ap}.assignments.users`, as.users, (xp, xv) => {
-        const name = str(xp, xv);
-        if (!userNames.has(name))
-          configError(xp, `names the user ${JSON.stringify(name)}, which is not in identityCenter.users.`);
-        return name;
-      }),
-      groups: optArr(`${ap}.assignments.groups`, as.groups, (xp, xv) => {
-        const name = str(xp, xv);
-        if (!groupNames.has(name))
-          configError(xp, `names the group ${JSON.stringify(name)}, which is not in identityCenter.groups.`);
-        return name;
-      }),
+      users: optArr(`${ap}.assignments.users`, as.users, (xp, xv) =>
+        directoryRef(xp, 'user', str(xp, xv), userNames),
+      ),
+      groups: optArr(`${ap}.assignments.groups`, as.groups, (xp, xv) =>
+        directoryRef(xp, 'group', str(xp, xv), groupNames),
+      ),
     };
     const tokenLifetimeSeconds = optInt(
       `${ap}.tokenLifetimeSeconds`,

@@ -1,15 +1,6 @@
 /** Validation of the data-service sections: athena, redshift, s3. */
 import type { EmulatorConfig, TableConfig } from './types.js';
-import {
-  ACCOUNT_ID,
-  BUCKET,
-  INSTANCE_ARN,
-  PLAIN_ID,
-  ROLE_ARN,
-  S3_SCOPE,
-  S3_TARGET,
-  TABLE_NAME,
-} from './arns.js';
+import { ACCOUNT_ID, BUCKET, INSTANCE_ARN, ROLE_ARN, S3_SCOPE, S3_TARGET, TABLE_NAME } from './arns.js';
 import {
   arr,
   configError,
@@ -24,12 +15,7 @@ import {
   strMap,
   unique,
 } from './check.js';
-
-/** Users and groups known to the config, for grant references. */
-export interface Directory {
-  readonly users: ReadonlySet<string>;
-  readonly groups: ReadonlySet<string>;
-}
+import { type Directory, optPlainId, principalRef } from './directory-refs.js';
 
 const COLUMN = /^[a-z_][a-z0-9_]{0,127}$/;
 const TYPE = /^[a-z][a-z0-9_ (),<>:]{0,127}$/i;
@@ -75,35 +61,6 @@ function tables(path: string, value: unknown): TableConfig[] {
   });
   unique(path, list, (t) => t.name, 'table name');
   return list;
-}
-
-function principalRef(
-  path: string,
-  value: unknown,
-  dir: Directory,
-  allowPlain: boolean,
-  allowIam = false,
-): string {
-  const text = str(path, value, { max: 2048 });
-  const colon = text.indexOf(':');
-  const kind = colon < 0 ? '' : text.slice(0, colon);
-  const name = text.slice(colon + 1);
-  if (kind === 'user') {
-    if (!dir.users.has(name))
-      configError(path, `names the user ${JSON.stringify(name)}, which is not in identityCenter.users.`);
-  } else if (kind === 'group') {
-    if (!dir.groups.has(name))
-      configError(path, `names the group ${JSON.stringify(name)}, which is not in identityCenter.groups.`);
-  } else if (kind === 'iam' && allowIam) {
-    if (!/^arn:aws:iam::\d{12}:(root|(user|role)\/.+)$/.test(name))
-      configError(path, 'must be iam:<principal ARN>.');
-  } else if (!(allowPlain && /^[a-z_][a-z0-9_$]{0,126}$/.test(text))) {
-    configError(
-      path,
-      `must be user:<userName> or group:<name>${allowIam ? ' or iam:<principal ARN>' : ''}${allowPlain ? ' or a database user name' : ''}.`,
-    );
-  }
-  return text;
 }
 
 function tableOf(path: string, name: string, known: readonly TableConfig[]): TableConfig {
@@ -278,7 +235,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
   if (!ag) return { buckets };
   const locations = arr('s3.accessGrants.locations', ag.locations, (lp, lv) => {
     const l = obj(lp, lv, ['id', 'scope', 'iamRoleArn']);
-    const id = optStr(`${lp}.id`, l.id, { pattern: PLAIN_ID, hint: 'letters, digits, - and _' });
+    const id = optPlainId(`${lp}.id`, l.id);
     const iamRoleArn = optStr(`${lp}.iamRoleArn`, l.iamRoleArn, { pattern: ROLE_ARN, hint: 'a role ARN' });
     return {
       ...(id ? { id } : {}),
