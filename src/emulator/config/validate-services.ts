@@ -15,6 +15,7 @@ import {
   strMap,
   unique,
 } from './check.js';
+import { locationCovers, parseLocationScope, parseS3Target } from '../s3/s3-uri.js';
 import { type Directory, optPlainId, principalRef } from './directory-refs.js';
 
 const COLUMN = /^[a-z_][a-z0-9_]{0,127}$/;
@@ -237,21 +238,29 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
     const l = obj(lp, lv, ['id', 'scope', 'iamRoleArn']);
     const id = optPlainId(`${lp}.id`, l.id);
     const iamRoleArn = optStr(`${lp}.iamRoleArn`, l.iamRoleArn, { pattern: ROLE_ARN, hint: 'a role ARN' });
+    const scope = str(`${lp}.scope`, l.scope, { pattern: S3_SCOPE, hint: 's3:// or s3://bucket/prefix/' });
+    // The S3 module's own parser decides: a scope it cannot read would silently register nothing.
+    if (!parseLocationScope(scope)) {
+      configError(`${lp}.scope`, 'must not contain `*` before its end or `.` / `..` path segments.');
+    }
     return {
       ...(id ? { id } : {}),
-      scope: str(`${lp}.scope`, l.scope, { pattern: S3_SCOPE, hint: 's3:// or s3://bucket/prefix/' }),
+      scope,
       ...(iamRoleArn ? { iamRoleArn } : {}),
     };
   });
   unique('s3.accessGrants.locations', locations, (l) => l.scope, 'scope');
+  const scopes = locations.flatMap((l) => parseLocationScope(l.scope) ?? []);
   const grants = optArr('s3.accessGrants.grants', ag.grants, (gp, gv) => {
     const g = obj(gp, gv, ['grantee', 'target', 'permission']);
     const target = str(`${gp}.target`, g.target, {
       pattern: S3_TARGET,
       hint: 's3://bucket/prefix/* or s3://bucket/key',
     });
-    const base = target.endsWith('*') ? target.slice(0, -1) : target;
-    if (!locations.some((l) => base.startsWith(l.scope === 's3://' ? 's3://' : l.scope.replace(/\*$/, '')))) {
+    // The same parser and coverage rule the S3 module grants by, so every accepted grant takes effect.
+    const parsed = parseS3Target(target);
+    if (!parsed.ok) configError(`${gp}.target`, `is not a grant target: ${parsed.problem}.`);
+    if (!scopes.some((scope) => locationCovers(scope, parsed.target))) {
       configError(`${gp}.target`, 'is not under any s3.accessGrants.locations scope.');
     }
     const permission = g.permission as 'READ' | 'WRITE' | 'READWRITE';

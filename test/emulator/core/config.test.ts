@@ -439,6 +439,123 @@ describe('validateEmulatorConfig', () => {
       's3.accessGrants.grants[0].permission',
     ],
     [
+      'grant target without a key or prefix (s3://lake)',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'grant target with an inner *',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/a*b/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'grant target with a .. segment',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/team-a/../team-b/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'grant target with a . segment',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/./team-b/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'object grant target with an empty key',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'grant in another bucket whose name starts with the location bucket',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://lake' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake2/x/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'grant in another bucket that starts with the location scope text',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://lake/team' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake-team/x/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.grants[0].target',
+    ],
+    [
+      'location scope with an inner *',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://lake/a*/x/' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/a/x/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.locations[0].scope',
+    ],
+    [
+      'location scope with a .. segment',
+      (c) => {
+        c.s3 = {
+          buckets: [],
+          accessGrants: {
+            locations: [{ scope: 's3://lake/a/../b/' }],
+            grants: [{ grantee: 'user:alice', target: 's3://lake/b/*', permission: 'READ' }],
+          },
+        };
+      },
+      's3.accessGrants.locations[0].scope',
+    ],
+    [
       'bad allow-list entry',
       (c) => {
         c.identityContextAllowList = ['everything'];
