@@ -72,10 +72,39 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-/** A signal that fires when any of `signals` fires (undefined entries are ignored). */
-export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length === 0) return undefined;
-  if (present.length === 1) return present[0];
-  return AbortSignal.any(present);
+/** A signal combined from others, and `dispose()` to detach it from them. */
+export interface CombinedSignal {
+  /** Fires, with the source's reason, as soon as any source signal fires. */
+  readonly signal: AbortSignal;
+  /** Removes the listeners from the source signals; idempotent. Call when the operation is done. */
+  dispose(): void;
+}
+
+/**
+ * Combines `signals` (undefined entries are ignored) into one that fires when any of them fires. Built
+ * with a controller and listeners that are removed by `dispose()` or once the combined signal fires,
+ * rather than with `AbortSignal.any`, whose bookkeeping on Node 20 keeps every combined signal alive as
+ * long as a long-lived source (such as a context's default signal) lives: ~6 KB per user in the core flow.
+ */
+export function combineSignals(...signals: (AbortSignal | undefined)[]): CombinedSignal {
+  const controller = new AbortController();
+  const listeners: { source: AbortSignal; onAbort: () => void }[] = [];
+  const dispose = (): void => {
+    for (const { source, onAbort } of listeners.splice(0)) source.removeEventListener('abort', onAbort);
+  };
+  for (const source of signals) {
+    if (source === undefined) continue;
+    if (source.aborted) {
+      controller.abort(source.reason);
+      break;
+    }
+    const onAbort = (): void => {
+      dispose();
+      controller.abort(source.reason);
+    };
+    source.addEventListener('abort', onAbort, { once: true });
+    listeners.push({ source, onAbort });
+  }
+  if (controller.signal.aborted) dispose();
+  return { signal: controller.signal, dispose };
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { combineSignals } from '../aws/abort.js';
 import { TipError, isTipError } from '../errors.js';
 
 /**
@@ -54,34 +55,23 @@ export interface StatementSignals {
 }
 
 /**
- * Signals of a statement: a deadline, and its combination with the caller's signals. Built by hand
- * rather than with `AbortSignal.any`, whose bookkeeping on Node 20 keeps composite signals alive as long
- * as a long-lived source signal (such as a context default) lives.
+ * Signals of a statement: a deadline, and its combination with the caller's signals (see
+ * `combineSignals` for why not `AbortSignal.any`).
  */
 export function statementSignals(
   timeoutMs: number,
   ...signals: (AbortSignal | undefined)[]
 ): StatementSignals {
   const deadline = new AbortController();
-  const combined = new AbortController();
-  const timer = setTimeout(() => {
-    deadline.abort(new Error('deadline'));
-    combined.abort(deadline.signal.reason);
-  }, timeoutMs);
+  const timer = setTimeout(() => deadline.abort(new Error('deadline')), timeoutMs);
   timer.unref?.();
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  const listeners = present.map((source) => {
-    const onAbort = (): void => combined.abort(source.reason);
-    if (source.aborted) combined.abort(source.reason);
-    else source.addEventListener('abort', onAbort, { once: true });
-    return { source, onAbort };
-  });
+  const combined = combineSignals(deadline.signal, ...signals);
   return {
     deadline: deadline.signal,
     signal: combined.signal,
     dispose() {
       clearTimeout(timer);
-      for (const { source, onAbort } of listeners) source.removeEventListener('abort', onAbort);
+      combined.dispose();
     },
   };
 }
