@@ -6,18 +6,14 @@
  * @module
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { createSsoOidcClient, createStsClient } from './aws/clients.js';
 import type { AwsClientConfig } from './aws/clients.js';
-import { resolveRetry } from './aws/retry.js';
-import { defaultSessionName } from './credentials/session-name.js';
 import { TipError } from './errors.js';
 import { createJwtVerifier } from './jwt/verifier.js';
 import type { JSONObject, JwtVerifier } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
 import type { TrustedIdentityOptions } from './session/config.js';
-import { createEngine } from './session/engine.js';
+import { createEngineFromOptions } from './session/engine-from-options.js';
 import type { SubjectToken } from './session/engine.js';
-import { createEmit } from './session/events.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
 
@@ -106,27 +102,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     maxUsers: config.cache?.maxUsers ?? 10_000,
     ...(config.serviceEvents === undefined ? {} : { onEvent: config.serviceEvents }),
   });
-  const engine = createEngine({
-    region: config.region,
-    applicationArn: config.applicationArn,
-    accessRoleArn: config.accessRoleArn,
-    applicationRoleArn: config.applicationRoleArn,
-    scopes: config.scopes === undefined ? undefined : Object.freeze([...config.scopes]),
-    durationSeconds: config.durationSeconds ?? 3600,
-    sessionName: config.sessionName ?? defaultSessionName,
-    sourceIdentity: config.sourceIdentity,
-    sessionTags: config.sessionTags,
-    useRefreshTokens: config.useRefreshTokens ?? true,
-    clientConfig,
-    ssoOidc: config.ssoOidcClient ?? createSsoOidcClient(config.region, clientConfig),
-    sts: config.stsClient ?? createStsClient(config.region, clientConfig),
-    clock,
-    retry: resolveRetry(config.timeouts),
-    maxUsers: config.cache?.maxUsers ?? 10_000,
-    refreshBeforeExpiryMs: config.cache?.refreshBeforeExpiry ?? 300_000,
-    store: config.cache?.store,
-    emit: createEmit(config.events, config.logger),
-  });
+  const engine = createEngineFromOptions(config, clientConfig, clock, 10_000);
 
   try {
     config.logger?.debug(

@@ -7,15 +7,11 @@
  * @module
  */
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { createSsoOidcClient, createStsClient } from '../aws/clients.js';
-import { resolveRetry } from '../aws/retry.js';
 import { TipError, optionError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import { validateOptions } from '../session/config.js';
 import type { TrustedIdentityOptions } from '../session/config.js';
-import { createEngine } from '../session/engine.js';
-import { createEmit } from '../session/events.js';
-import { defaultSessionName } from './session-name.js';
+import { createEngineFromOptions } from '../session/engine-from-options.js';
 
 /** Options of {@link fromTrustedIdentity}: those of `createTrustedIdentity` minus inbound verification. */
 export interface FromTrustedIdentityInit
@@ -42,27 +38,7 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
   validateOptions({ ...init, verifier: { verify: () => Promise.reject(new Error('unused')) } });
   const clock = init.clock ?? Date.now;
   const clientConfig = Object.freeze({ ...(init.clientConfig ?? {}) });
-  const engine = createEngine({
-    region: init.region,
-    applicationArn: init.applicationArn,
-    accessRoleArn: init.accessRoleArn,
-    applicationRoleArn: init.applicationRoleArn,
-    scopes: init.scopes,
-    durationSeconds: init.durationSeconds ?? 3600,
-    sessionName: init.sessionName ?? defaultSessionName,
-    sourceIdentity: init.sourceIdentity,
-    sessionTags: init.sessionTags,
-    useRefreshTokens: init.useRefreshTokens ?? true,
-    clientConfig,
-    ssoOidc: init.ssoOidcClient ?? createSsoOidcClient(init.region, clientConfig),
-    sts: init.stsClient ?? createStsClient(init.region, clientConfig),
-    clock,
-    retry: resolveRetry(init.timeouts),
-    maxUsers: init.cache?.maxUsers ?? 16,
-    refreshBeforeExpiryMs: init.cache?.refreshBeforeExpiry ?? 300_000,
-    store: init.cache?.store,
-    emit: createEmit(init.events, init.logger),
-  });
+  const engine = createEngineFromOptions(init, clientConfig, clock, 16);
   const source = init.token;
 
   return async (properties?: Record<string, unknown>) => {
