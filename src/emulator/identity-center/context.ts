@@ -7,22 +7,23 @@
  * deflated, and groups known to the configuration travel as a bitset over the configured group list, so a
  * user in thousands of groups still fits STS's 2048-character limit for `ContextAssertion`.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createSealer } from '../core/sealed.js';
 import type { EmulatorRuntime, IdentityContextClaims } from '../core/types.js';
 
 /** Prefix naming the format version; everything after it is base64url. */
 const PREFIX = 'tipctx1.';
+const sealer = createSealer({
+  prefix: PREFIX,
+  purpose: 'tip-sdk/identity-context',
+  aad: 'tip-sdk emulator identity context v1',
+});
 /** STS `ContextAssertion` bounds, characters. */
 export const IDENTITY_CONTEXT_MIN_LENGTH = 4;
 /** STS `ContextAssertion` maximum length, characters. */
 export const IDENTITY_CONTEXT_MAX_LENGTH = 2048;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 /** Bound on the inflated payload, bytes: a sealed payload never legitimately exceeds it. */
 const MAX_PLAIN_BYTES = 256 * 1024;
-/** Authenticated data binding the ciphertext to its purpose. */
-const AAD = Buffer.from('tip-sdk emulator identity context v1');
 /** The audience every context is sealed for: STS `AssumeRole` with the IdentityCenter context provider. */
 const AUDIENCE = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
 
@@ -54,17 +55,6 @@ interface Payload {
   p: string;
   /** Expiry, epoch ms. */
   e: number;
-}
-
-const keyCache = new WeakMap<Buffer, Buffer>();
-
-function contextKey(secret: Buffer): Buffer {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tip-sdk/identity-context', 32));
-    keyCache.set(secret, key);
-  }
-  return key;
 }
 
 function encodePayload(runtime: EmulatorRuntime, claims: IdentityContextClaims): Payload {
@@ -105,11 +95,7 @@ function encodePayload(runtime: EmulatorRuntime, claims: IdentityContextClaims):
  */
 export function issueIdentityContext(runtime: EmulatorRuntime, claims: IdentityContextClaims): string {
   const plain = deflateRawSync(Buffer.from(JSON.stringify(encodePayload(runtime, claims)), 'utf8'));
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', contextKey(runtime.secretKey), iv);
-  cipher.setAAD(AAD);
-  const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-  const assertion = PREFIX + sealed.toString('base64url');
+  const assertion = sealer.seal(runtime.secretKey, plain);
   if (assertion.length > IDENTITY_CONTEXT_MAX_LENGTH) {
     throw new RangeError(
       `identity context would be ${assertion.length} characters, over STS's ${IDENTITY_CONTEXT_MAX_LENGTH}: ` +
@@ -118,8 +104,6 @@ export function issueIdentityContext(runtime: EmulatorRuntime, claims: IdentityC
   }
   return assertion;
 }
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function isString(v: unknown, max = 2048): v is string {
   return typeof v === 'string' && v.length <= max;
@@ -197,28 +181,9 @@ function verify(runtime: EmulatorRuntime, assertion: unknown): IdentityContextVe
   ) {
     return { ok: false, reason: 'malformed' };
   }
-  const body = assertion.slice(PREFIX.length);
-  if (!BASE64URL.test(body)) return { ok: false, reason: 'malformed' };
-  const sealed = Buffer.from(body, 'base64url');
-  if (sealed.length < IV_BYTES + TAG_BYTES + 1) return { ok: false, reason: 'malformed' };
-  // Base64url that does not round-trip has stray trailing bits: a different string for the same bytes.
-  if (sealed.toString('base64url') !== body) return { ok: false, reason: 'tampered' };
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      contextKey(runtime.secretKey),
-      sealed.subarray(0, IV_BYTES),
-    );
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    plain = Buffer.concat([
-      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
-  } catch {
-    return { ok: false, reason: 'tampered' };
-  }
+  const opened = sealer.open(runtime.secretKey, assertion);
+  if (!opened.ok) return opened;
+  const plain = opened.plain;
   const payload = parsePayload(
     JSON.parse(inflateRawSync(plain, { maxOutputLength: MAX_PLAIN_BYTES }).toString('utf8')),
   );

@@ -4,16 +4,18 @@
  * is sealed with AES-256-GCM under a key derived from `runtime.secretKey`, so only the emulator that issued
  * it can read it, and any change to it is detected. It binds the IdC user, the targets and an expiry.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createSealer } from '../core/sealed.js';
 import type { EmulatorRuntime, IdentityContextClaims } from '../core/types.js';
 import type { RedshiftTarget } from './targets.js';
 
 const PREFIX = 'tiprsat1.';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const sealer = createSealer({
+  prefix: PREFIX,
+  purpose: 'tip-sdk/redshift-auth-token',
+  aad: 'tip-sdk emulator redshift auth token v1',
+});
 /** Upper bound on an accepted token, characters: 20 targets of 63 characters plus a user fit well below. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
-const AAD = Buffer.from('tip-sdk emulator redshift auth token v1');
 
 /** Who and what a Redshift auth token is for. */
 export interface RedshiftAuthTokenClaims {
@@ -43,17 +45,6 @@ export type RedshiftAuthTokenFailure = 'malformed' | 'tampered' | 'expired' | 'w
 export type RedshiftAuthTokenVerification =
   | { readonly ok: true; readonly claims: RedshiftAuthTokenClaims }
   | { readonly ok: false; readonly reason: RedshiftAuthTokenFailure };
-
-const keyCache = new WeakMap<Buffer, Buffer>();
-
-function tokenKey(secret: Buffer): Buffer {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tip-sdk/redshift-auth-token', 32));
-    keyCache.set(secret, key);
-  }
-  return key;
-}
 
 /**
  * Seals a token for the IdC user of `identity`, valid for `targets` of one `kind` until `expiresAt`.
@@ -85,17 +76,8 @@ export function sealRedshiftAuthToken(
     issuedAt,
     expiresAt,
   };
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', tokenKey(runtime.secretKey), iv);
-  cipher.setAAD(AAD);
-  const plain = Buffer.from(JSON.stringify(claims), 'utf8');
-  return (
-    PREFIX +
-    Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]).toString('base64url')
-  );
+  return sealer.seal(runtime.secretKey, Buffer.from(JSON.stringify(claims), 'utf8'));
 }
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -141,28 +123,13 @@ export function verifyRedshiftAuthToken(
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith(PREFIX)) {
     return { ok: false, reason: 'malformed' };
   }
-  const body = token.slice(PREFIX.length);
-  if (!BASE64URL.test(body)) return { ok: false, reason: 'malformed' };
-  const sealed = Buffer.from(body, 'base64url');
-  if (sealed.toString('base64url') !== body) return { ok: false, reason: 'tampered' };
-  if (sealed.length < IV_BYTES + TAG_BYTES + 1) return { ok: false, reason: 'malformed' };
+  const opened = sealer.open(runtime.secretKey, token);
+  if (!opened.ok) return opened;
   let claims: RedshiftAuthTokenClaims | undefined;
   try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      tokenKey(runtime.secretKey),
-      sealed.subarray(0, IV_BYTES),
-    );
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, -TAG_BYTES)), decipher.final()]);
-    try {
-      claims = parseClaims(JSON.parse(plain.toString('utf8')));
-    } catch {
-      return { ok: false, reason: 'malformed' };
-    }
+    claims = parseClaims(JSON.parse(opened.plain.toString('utf8')));
   } catch {
-    return { ok: false, reason: 'tampered' };
+    return { ok: false, reason: 'malformed' };
   }
   if (!claims) return { ok: false, reason: 'malformed' };
   if (claims.expiresAt <= runtime.now()) return { ok: false, reason: 'expired' };
