@@ -36,7 +36,7 @@ export type {
   TrustedTokenIssuerConfig,
   UserConfig,
 } from './config/types.js';
-export type { ClientConfigOptions, EmulatorClientConfig } from './core/client-config.js';
+export type { ClientConfigOptions, ClientService, EmulatorClientConfig } from './core/client-config.js';
 export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';

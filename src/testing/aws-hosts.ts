@@ -3,6 +3,7 @@
  * the path-style form the emulator's object service reads. The host is untrusted input: anything not
  * recognised exactly is left to msw (an unhandled request), never guessed.
  */
+import type { ClientService } from '../emulator/core/client-config.js';
 
 /** AWS services by the host label the SDK's default endpoints use. */
 const SERVICE_LABELS: Readonly<Record<string, AwsHostService>> = {
@@ -15,15 +16,7 @@ const SERVICE_LABELS: Readonly<Record<string, AwsHostService>> = {
 };
 
 /** A service the emulator answers, named like its SDK client package. */
-export type AwsHostService =
-  | 'sts'
-  | 'sso-oidc'
-  | 'athena'
-  | 'redshift-data'
-  | 'redshift'
-  | 'redshift-serverless'
-  | 's3'
-  | 's3-control';
+export type AwsHostService = ClientService;
 
 /** A recognised AWS host. */
 export interface AwsHost {

@@ -7,6 +7,17 @@ import { Agent, type AgentOptions } from 'node:http';
 import type { LookupAddress } from 'node:dns';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+/** An AWS service the emulator answers, named like its SDK v3 client package (`@aws-sdk/client-<name>`). */
+export type ClientService =
+  | 'sts'
+  | 'sso-oidc'
+  | 'athena'
+  | 'redshift-data'
+  | 'redshift'
+  | 'redshift-serverless'
+  | 's3'
+  | 's3-control';
+
 /** Options of `clientConfig()`. */
 export interface ClientConfigOptions {
   /** Credentials to sign with. Default: the first configured caller's keys. */
@@ -17,15 +28,7 @@ export interface ClientConfigOptions {
     readonly expiration?: Date;
   };
   /** The client's service; `s3` and `s3-control` get the loopback request handler. Default: any other. */
-  readonly service?:
-    | 'sts'
-    | 'sso-oidc'
-    | 'athena'
-    | 'redshift-data'
-    | 'redshift'
-    | 'redshift-serverless'
-    | 's3'
-    | 's3-control';
+  readonly service?: ClientService;
   /** Attempts per call. Default 1, so injected faults surface instead of being retried. */
   readonly maxAttempts?: number;
 }
