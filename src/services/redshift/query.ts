@@ -22,7 +22,7 @@ import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
-import { statementSignals, withDeadline } from '../deadline.js';
+import { type StatementSignals, statementSignals, withDeadline } from '../deadline.js';
 import { readColumns, typedRows } from './fields.js';
 import { resolveTarget, toSqlParameters, validSql } from './options.js';
 import { parseLosslessJson } from './lossless-json.js';
@@ -165,6 +165,59 @@ async function readResult(
   return { columns: columns ?? [], rows, truncated: false };
 }
 
+/** The result of a finished statement or sub-statement: its rows, or the count of rows it changed. */
+async function statementResult(
+  run: Run,
+  id: string,
+  described: { HasResultSet?: boolean; ResultRows?: number },
+  signals: StatementSignals,
+  timeoutMs: number,
+): Promise<RedshiftQueryResult> {
+  if (described.HasResultSet !== true) {
+    return {
+      statementId: id,
+      columns: [],
+      rows: [],
+      updatedRows: described.ResultRows ?? undefined,
+      truncated: false,
+    };
+  }
+  const result = await readResult(run, id, signals.deadline, signals.signal, timeoutMs);
+  return { statementId: id, ...result, updatedRows: undefined };
+}
+
+/**
+ * Starts a statement with `start` (ExecuteStatement or BatchExecuteStatement) under the options' deadline
+ * and signals, waits until it finishes, and hands the description to `finish`.
+ */
+async function execute<T>(
+  run: Run,
+  operation: 'ExecuteStatement' | 'BatchExecuteStatement',
+  start: (abortSignal: AbortSignal) => Promise<{ Id?: string }>,
+  finish: (
+    id: string,
+    described: DescribeStatementResponse,
+    signals: StatementSignals,
+    timeoutMs: number,
+  ) => Promise<T>,
+): Promise<T> {
+  const { ctx, options } = run;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
+  const { deadline, signal } = signals;
+  try {
+    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
+      awsCall(ctx, 'redshift-data', operation, start, signal),
+    );
+    const id = requireId(started.Id, operation);
+    ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
+    const described = await waitFor(run, id, deadline, signal, timeoutMs);
+    return await finish(id, described, signals, timeoutMs);
+  } finally {
+    signals.dispose();
+  }
+}
+
 /** Runs one statement. */
 export async function runStatement(
   ctx: ServiceContext,
@@ -175,47 +228,21 @@ export async function runStatement(
   const target = resolveTarget(options);
   const parameters = toSqlParameters(options.parameters);
   validSql(sql, 'sql');
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
-  const { deadline, signal } = signals;
-  try {
-    const run: Run = { ctx, client, options };
-    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
-      awsCall(
-        ctx,
-        'redshift-data',
-        'ExecuteStatement',
-        (s) =>
-          client.send(
-            new ExecuteStatementCommand({
-              Sql: sql,
-              ...target,
-              ...(parameters ? { Parameters: parameters } : {}),
-            }),
-            {
-              abortSignal: s,
-            },
-          ),
-        signal,
+  const run: Run = { ctx, client, options };
+  return execute(
+    run,
+    'ExecuteStatement',
+    (s) =>
+      client.send(
+        new ExecuteStatementCommand({
+          Sql: sql,
+          ...target,
+          ...(parameters ? { Parameters: parameters } : {}),
+        }),
+        { abortSignal: s },
       ),
-    );
-    const id = requireId(started.Id, 'ExecuteStatement');
-    ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
-    const described = await waitFor(run, id, deadline, signal, timeoutMs);
-    if (described.HasResultSet !== true) {
-      return {
-        statementId: id,
-        columns: [],
-        rows: [],
-        updatedRows: described.ResultRows ?? undefined,
-        truncated: false,
-      };
-    }
-    const result = await readResult(run, id, deadline, signal, timeoutMs);
-    return { statementId: id, ...result, updatedRows: undefined };
-  } finally {
-    signals.dispose();
-  }
+    (id, described, signals, timeoutMs) => statementResult(run, id, described, signals, timeoutMs),
+  );
 }
 
 /** Runs statements as one batch (one transaction). */
@@ -229,57 +256,29 @@ export async function runBatch(
   if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
     throw optionError('sqls', 'must hold 1 to 40 SQL statements');
   for (const [i, sql] of sqls.entries()) validSql(sql, `sqls[${i}]`);
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
-  const { deadline, signal } = signals;
-  try {
-    const run: Run = { ctx, client, options };
-    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
-      awsCall(
-        ctx,
-        'redshift-data',
-        'BatchExecuteStatement',
-        (s) =>
-          client.send(new BatchExecuteStatementCommand({ Sqls: [...sqls], ...target }), { abortSignal: s }),
-        signal,
-      ),
-    );
-    const id = requireId(started.Id, 'BatchExecuteStatement');
-    ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
-    const described = await waitFor(run, id, deadline, signal, timeoutMs);
-    const subs = described.SubStatements ?? [];
-    if (subs.length !== sqls.length) {
-      throw new TipError(
-        'ERR_SERVICE_RESPONSE_INVALID',
-        `The Data API reported ${subs.length} sub-statements for ${sqls.length} statements.`,
-        {
-          details: { service: 'redshift-data', queryId: id },
-        },
-      );
-    }
-    const results: RedshiftQueryResult[] = [];
-    for (const sub of subs) {
-      const subId = requireId(sub.Id, 'DescribeStatement');
-      if (sub.HasResultSet === true) {
-        results.push({
-          statementId: subId,
-          ...(await readResult(run, subId, deadline, signal, timeoutMs)),
-          updatedRows: undefined,
-        });
-      } else {
-        results.push({
-          statementId: subId,
-          columns: [],
-          rows: [],
-          updatedRows: sub.ResultRows ?? undefined,
-          truncated: false,
-        });
+  const run: Run = { ctx, client, options };
+  return execute(
+    run,
+    'BatchExecuteStatement',
+    (s) => client.send(new BatchExecuteStatementCommand({ Sqls: [...sqls], ...target }), { abortSignal: s }),
+    async (id, described, signals, timeoutMs) => {
+      const subs = described.SubStatements ?? [];
+      if (subs.length !== sqls.length) {
+        throw new TipError(
+          'ERR_SERVICE_RESPONSE_INVALID',
+          `The Data API reported ${subs.length} sub-statements for ${sqls.length} statements.`,
+          { details: { service: 'redshift-data', queryId: id } },
+        );
       }
-    }
-    return results;
-  } finally {
-    signals.dispose();
-  }
+      const results: RedshiftQueryResult[] = [];
+      for (const sub of subs) {
+        results.push(
+          await statementResult(run, requireId(sub.Id, 'DescribeStatement'), sub, signals, timeoutMs),
+        );
+      }
+      return results;
+    },
+  );
 }
 
 function requireId(id: unknown, operation: string): string {
