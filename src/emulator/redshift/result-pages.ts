@@ -60,6 +60,25 @@ export function resultOf(statement: Statement, now: number, subIndex: number | u
   return sub.result;
 }
 
+/** One page of rows `offset` up to `pageSize` later, as JSON records or as one CSV text. */
+function page(
+  secret: Buffer,
+  id: string,
+  result: RunnerResult,
+  offset: number,
+  pageSize: number,
+  format: 'JSON' | 'CSV',
+): Record<string, unknown> {
+  const end = Math.min(result.rows.length, offset + pageSize);
+  return {
+    Records: format === 'CSV' ? [{ CSVRecords: toCsv(result, offset, end) }] : toRecords(result, offset, end),
+    ColumnMetadata: result.columns.map(toColumnMetadata),
+    TotalNumRows: result.rows.length,
+    ...(format === 'CSV' ? { ResultFormat: 'CSV' } : {}),
+    ...(end < result.rows.length ? { NextToken: pageToken(secret, id, end) } : {}),
+  };
+}
+
 /** One `GetStatementResult` page. */
 export function jsonPage(
   secret: Buffer,
@@ -68,13 +87,7 @@ export function jsonPage(
   offset: number,
   pageSize: number,
 ): Record<string, unknown> {
-  const end = Math.min(result.rows.length, offset + pageSize);
-  return {
-    Records: toRecords(result, offset, end),
-    ColumnMetadata: result.columns.map(toColumnMetadata),
-    TotalNumRows: result.rows.length,
-    ...(end < result.rows.length ? { NextToken: pageToken(secret, id, end) } : {}),
-  };
+  return page(secret, id, result, offset, pageSize, 'JSON');
 }
 
 /** One `GetStatementResultV2` page (CSV). */
@@ -85,12 +98,5 @@ export function csvPage(
   offset: number,
   pageSize: number,
 ): Record<string, unknown> {
-  const end = Math.min(result.rows.length, offset + pageSize);
-  return {
-    Records: [{ CSVRecords: toCsv(result, offset, end) }],
-    ColumnMetadata: result.columns.map(toColumnMetadata),
-    TotalNumRows: result.rows.length,
-    ResultFormat: 'CSV',
-    ...(end < result.rows.length ? { NextToken: pageToken(secret, id, end) } : {}),
-  };
+  return page(secret, id, result, offset, pageSize, 'CSV');
 }
