@@ -6,7 +6,7 @@
  * not placeholders.
  */
 
-import { skipNonCode } from './sql-scan.js';
+import { skipNonCode } from '../sql/scan.js';
 
 /** A Data API parameter. */
 export interface SqlParameter {

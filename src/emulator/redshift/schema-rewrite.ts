@@ -3,7 +3,7 @@
  * resolve through the search path; a qualified name `<schema>.<table>` whose schema is one of the
  * database's Redshift schemas is rewritten to the internal schema, outside literals and comments.
  */
-import { skipNonCode } from './sql-scan.js';
+import { skipNonCode } from '../sql/scan.js';
 
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_$]/;

@@ -1,4 +1,5 @@
 import { SqlError } from './errors.js';
+import { skipComment } from './scan.js';
 
 /**
  * Statement kinds a propagated user may run. Everything else is refused before it reaches Postgres:
@@ -98,23 +99,11 @@ export function leadingWords(sql: string, count: number): string[] {
   let pos = 0;
   while (pos < sql.length && words.length < count) {
     const ch = sql[pos]!;
-    if (/\s/.test(ch) || ch === '(') {
+    const afterComment = skipComment(sql, pos);
+    if (afterComment !== undefined) {
+      pos = afterComment;
+    } else if (/\s/.test(ch) || ch === '(') {
       pos++;
-    } else if (sql.startsWith('--', pos)) {
-      const end = sql.indexOf('\n', pos);
-      pos = end === -1 ? sql.length : end + 1;
-    } else if (sql.startsWith('/*', pos)) {
-      let depth = 1;
-      pos += 2;
-      while (pos < sql.length && depth > 0) {
-        if (sql.startsWith('/*', pos)) {
-          depth++;
-          pos += 2;
-        } else if (sql.startsWith('*/', pos)) {
-          depth--;
-          pos += 2;
-        } else pos++;
-      }
     } else {
       const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(pos, pos + 64));
       if (!match) {

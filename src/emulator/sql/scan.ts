@@ -1,6 +1,7 @@
 /**
  * A minimal SQL scanner: tells code apart from string literals, quoted identifiers, dollar-quoted strings
- * and comments, so rewrites (parameter placeholders, schema names) touch only code.
+ * and comments, so rewrites (parameter placeholders, schema names) touch only code and the statement
+ * guard reads only keywords.
  */
 
 /** Index just past a quoted section starting at `start` with `quote` (a doubled quote escapes it). */
@@ -32,6 +33,16 @@ function skipBlockComment(sql: string, start: number): number {
   return sql.length;
 }
 
+/** When a `--` or (nested) block comment starts at `pos`, the index just past it; otherwise undefined. */
+export function skipComment(sql: string, pos: number): number | undefined {
+  if (sql.startsWith('--', pos)) {
+    const newline = sql.indexOf('\n', pos);
+    return newline === -1 ? sql.length : newline + 1;
+  }
+  if (sql.startsWith('/*', pos)) return skipBlockComment(sql, pos);
+  return undefined;
+}
+
 /**
  * When a non-code section (string literal, quoted identifier, dollar-quoted string, comment) starts at
  * `pos`, the index just past it; otherwise undefined.
@@ -39,11 +50,8 @@ function skipBlockComment(sql: string, start: number): number {
 export function skipNonCode(sql: string, pos: number): number | undefined {
   const ch = sql[pos];
   if (ch === "'" || ch === '"') return skipQuoted(sql, pos, ch);
-  if (sql.startsWith('--', pos)) {
-    const newline = sql.indexOf('\n', pos);
-    return newline === -1 ? sql.length : newline + 1;
-  }
-  if (sql.startsWith('/*', pos)) return skipBlockComment(sql, pos);
+  const comment = skipComment(sql, pos);
+  if (comment !== undefined) return comment;
   if (ch === '$') {
     const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(sql.slice(pos, pos + 64));
     if (tag) {
