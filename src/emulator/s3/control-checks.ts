@@ -54,6 +54,20 @@ export function checkAccount(ctx: OperationContext<unknown>, instance: AccessGra
 }
 
 /**
+ * The checks every Access Grants operation starts with, in order: a signed caller, a configured instance,
+ * the request's account. Returns the caller and the instance.
+ */
+export function openInstance(
+  ctx: OperationContext<unknown>,
+  instance: AccessGrantsInstance | undefined,
+): { readonly caller: Caller; readonly inst: AccessGrantsInstance } {
+  const caller = requireCaller(ctx);
+  const inst = requireInstance(instance);
+  checkAccount(ctx, inst);
+  return { caller, inst };
+}
+
+/**
  * Parses an optional integer query parameter within [min, max]; `fallback` when absent; InvalidRequest
  * naming `name` otherwise.
  */

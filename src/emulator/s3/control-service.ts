@@ -10,14 +10,7 @@ import type {
   ServiceFactory,
 } from '../core/types.js';
 import { xmlList } from '../core/xml.js';
-import {
-  authorizeOnInstance,
-  checkAccount,
-  instanceNotFound,
-  intParam,
-  requireCaller,
-  requireInstance,
-} from './control-checks.js';
+import { authorizeOnInstance, instanceNotFound, intParam, openInstance } from './control-checks.js';
 import { getDataAccess, S3_CONTROL_NAMESPACE } from './get-data-access.js';
 import { type AccessGrantsInstance, callerGrantees, grantsOf, resolveAccessGrants } from './grants.js';
 import { clip, invalidRequest, xmlReply } from './replies.js';
@@ -61,9 +54,7 @@ function instanceForPrefix(
   ctx: OperationContext<EmulatorRuntime>,
   instance: AccessGrantsInstance | undefined,
 ): RawReply {
-  const caller = requireCaller(ctx);
-  const inst = requireInstance(instance);
-  checkAccount(ctx, inst);
+  const { caller, inst } = openInstance(ctx, instance);
   const text = ctx.raw.query.s3prefix ?? '';
   const scope = text.length > 0 && text.length <= 2000 ? parseLocationScope(text) : undefined;
   if (!scope) {
@@ -93,9 +84,7 @@ function listCallerAccessGrants(
   ctx: OperationContext<EmulatorRuntime>,
   instance: AccessGrantsInstance | undefined,
 ): RawReply {
-  const caller = requireCaller(ctx);
-  const inst = requireInstance(instance);
-  checkAccount(ctx, inst);
+  const { caller, inst } = openInstance(ctx, instance);
   const query = ctx.raw.query;
   const maxResults = intParam(query.maxResults, 'maxResults', 0, LIST_CALLER_GRANTS_MAX_RESULTS, 1000);
   const allowed = query.allowedByApplication;

@@ -6,13 +6,7 @@
  * context, so the identity-context allow-list does not apply to them (as on AWS, where S3 honours them).
  */
 import type { AccessGrantScope, EmulatorRuntime, OperationContext, RawReply } from '../core/types.js';
-import {
-  authorizeOnInstance,
-  checkAccount,
-  intParam,
-  requireCaller,
-  requireInstance,
-} from './control-checks.js';
+import { authorizeOnInstance, intParam, openInstance } from './control-checks.js';
 import {
   type AccessGrantsInstance,
   callerGrantees,
@@ -41,9 +35,7 @@ export function getDataAccess(
   ctx: OperationContext<EmulatorRuntime>,
   instance: AccessGrantsInstance | undefined,
 ): RawReply {
-  const caller = requireCaller(ctx);
-  const inst = requireInstance(instance);
-  checkAccount(ctx, inst);
+  const { caller, inst } = openInstance(ctx, instance);
   const query = ctx.raw.query;
   const rawTarget = query.target ?? '';
   const parsed = parseS3Target(rawTarget);
