@@ -119,24 +119,26 @@ async function* runWith(
           ...(options.catalog === undefined ? {} : { Catalog: options.catalog }),
         }
       : undefined;
-  const started = await withDeadline('athena', deadline, q.timeoutMs, () =>
-    awsCall(
-      ctx,
+  /** One Athena call under the query's deadline and signals. */
+  const call = <T>(operation: string, send: (s: AbortSignal) => Promise<T>, queryId?: string): Promise<T> =>
+    withDeadline(
       'athena',
-      'StartQueryExecution',
-      (s) =>
-        client.send(
-          new StartQueryExecutionCommand({
-            QueryString: q.sql,
-            WorkGroup: options.workGroup,
-            ...(context === undefined ? {} : { QueryExecutionContext: context }),
-            ...(options.executionParameters === undefined
-              ? {}
-              : { ExecutionParameters: [...options.executionParameters] }),
-          }),
-          { abortSignal: s },
-        ),
-      signal,
+      deadline,
+      q.timeoutMs,
+      () => awsCall(ctx, 'athena', operation, send, signal),
+      queryId,
+    );
+  const started = await call('StartQueryExecution', (s) =>
+    client.send(
+      new StartQueryExecutionCommand({
+        QueryString: q.sql,
+        WorkGroup: options.workGroup,
+        ...(context === undefined ? {} : { QueryExecutionContext: context }),
+        ...(options.executionParameters === undefined
+          ? {}
+          : { ExecutionParameters: [...options.executionParameters] }),
+      }),
+      { abortSignal: s },
     ),
   );
   const queryId = started.QueryExecutionId;
@@ -150,19 +152,9 @@ async function* runWith(
   try {
     let delay = options.pollInterval ?? 100;
     for (;;) {
-      const out = await withDeadline(
-        'athena',
-        deadline,
-        q.timeoutMs,
-        () =>
-          awsCall(
-            ctx,
-            'athena',
-            'GetQueryExecution',
-            (s) =>
-              client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal: s }),
-            signal,
-          ),
+      const out = await call(
+        'GetQueryExecution',
+        (s) => client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal: s }),
         queryId,
       );
       const execution = out.QueryExecution ?? {};
@@ -183,25 +175,16 @@ async function* runWith(
     let count = 0;
     let columns: AthenaColumn[] | undefined;
     do {
-      const page = await withDeadline(
-        'athena',
-        deadline,
-        q.timeoutMs,
-        () =>
-          awsCall(
-            ctx,
-            'athena',
-            'GetQueryResults',
-            (s) =>
-              client.send(
-                new GetQueryResultsCommand({
-                  QueryExecutionId: queryId,
-                  MaxResults: Math.min(q.pageSize, first ? q.pageSize : 1000),
-                  ...(token === undefined ? {} : { NextToken: token }),
-                }),
-                { abortSignal: s },
-              ),
-            signal,
+      const page = await call(
+        'GetQueryResults',
+        (s) =>
+          client.send(
+            new GetQueryResultsCommand({
+              QueryExecutionId: queryId,
+              MaxResults: Math.min(q.pageSize, first ? q.pageSize : 1000),
+              ...(token === undefined ? {} : { NextToken: token }),
+            }),
+            { abortSignal: s },
           ),
         queryId,
       );
