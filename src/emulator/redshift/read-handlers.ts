@@ -5,7 +5,7 @@
 import type { EmulatorRuntime, OperationHandler } from '../core/types.js';
 import { callerOf, type DataServiceState, ownStatement } from './data-state.js';
 import { validation } from './data-input.js';
-import { csvPage, jsonPage, readPageToken, resultOf } from './result-pages.js';
+import { readPageToken, resultOf, resultPage } from './result-pages.js';
 import { jsonReply } from './json-reply.js';
 import { describeOutput } from './statement-view.js';
 
@@ -28,7 +28,7 @@ export function readHandlers(state: DataServiceState): Record<string, Handler> {
       }
       const result = resultOf(statement, ctx.now, subIndex);
       const offset = readPageToken(state.tokenKey, id, ctx.input.NextToken);
-      return jsonReply(jsonPage(state.tokenKey, id, result, offset, state.pageSize));
+      return jsonReply(resultPage(state.tokenKey, id, result, offset, state.pageSize, 'JSON'));
     },
 
     async GetStatementResultV2(ctx) {
@@ -39,7 +39,7 @@ export function readHandlers(state: DataServiceState): Record<string, Handler> {
       }
       const result = resultOf(statement, ctx.now, subIndex);
       const offset = readPageToken(state.tokenKey, id, ctx.input.NextToken);
-      return csvPage(state.tokenKey, id, result, offset, state.pageSize);
+      return resultPage(state.tokenKey, id, result, offset, state.pageSize, 'CSV');
     },
   };
 }

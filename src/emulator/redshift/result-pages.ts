@@ -60,8 +60,11 @@ export function resultOf(statement: Statement, now: number, subIndex: number | u
   return sub.result;
 }
 
-/** One page of rows `offset` up to `pageSize` later, as JSON records or as one CSV text. */
-function page(
+/**
+ * One result page of rows `offset` up to `pageSize` later: `JSON` records for `GetStatementResult`, one
+ * `CSV` text for `GetStatementResultV2`.
+ */
+export function resultPage(
   secret: Buffer,
   id: string,
   result: RunnerResult,
@@ -77,26 +80,4 @@ function page(
     ...(format === 'CSV' ? { ResultFormat: 'CSV' } : {}),
     ...(end < result.rows.length ? { NextToken: pageToken(secret, id, end) } : {}),
   };
-}
-
-/** One `GetStatementResult` page. */
-export function jsonPage(
-  secret: Buffer,
-  id: string,
-  result: RunnerResult,
-  offset: number,
-  pageSize: number,
-): Record<string, unknown> {
-  return page(secret, id, result, offset, pageSize, 'JSON');
-}
-
-/** One `GetStatementResultV2` page (CSV). */
-export function csvPage(
-  secret: Buffer,
-  id: string,
-  result: RunnerResult,
-  offset: number,
-  pageSize: number,
-): Record<string, unknown> {
-  return page(secret, id, result, offset, pageSize, 'CSV');
 }
