@@ -9,13 +9,9 @@
  *
  * @module
  */
-import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import type { STSClient } from '@aws-sdk/client-sts';
-import type { ResolvedRetry } from '../aws/retry.js';
-import type { AwsClientConfig } from '../aws/clients.js';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
-import type { CacheStore, Clock, LoadContext, Memo } from '../cache/types.js';
+import type { CacheStore, LoadContext, Memo } from '../cache/types.js';
 import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
@@ -26,7 +22,7 @@ import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
 import type { ExchangeObserver } from '../identity-center/obtain-token.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
-import { createSigningClients } from './bootstrap.js';
+import { type SigningSettings, createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
 import type { RoleSession } from './codecs.js';
 import type { Emit } from './events.js';
@@ -45,24 +41,16 @@ export interface SubjectToken {
   readonly expiresAt: number | undefined;
 }
 
-/** Resolved engine settings (validated by the caller). */
-export interface EngineSettings {
-  readonly region: string;
+/** Resolved engine settings (validated by the caller); the signing-client part is {@link SigningSettings}. */
+export interface EngineSettings extends SigningSettings {
   readonly applicationArn: string;
   readonly accessRoleArn: string;
-  readonly applicationRoleArn: string | undefined;
   readonly scopes: readonly string[] | undefined;
   readonly durationSeconds: number;
   readonly sessionName: (input: SessionNameInput) => string;
   readonly sourceIdentity: ((input: SessionNameInput) => string | undefined) | undefined;
   readonly sessionTags: ((input: SessionNameInput) => readonly SessionTag[]) | undefined;
   readonly useRefreshTokens: boolean;
-  readonly clientConfig: AwsClientConfig;
-  readonly ssoOidc: Pick<SSOOIDCClient, 'send'>;
-  readonly sts: Pick<STSClient, 'send'>;
-  readonly clock: Clock;
-  readonly retry: ResolvedRetry;
-  readonly maxUsers: number;
   readonly refreshBeforeExpiryMs: number;
   readonly store: CacheStore | undefined;
   readonly emit: Emit;
