@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsServiceError } from '../../../src/emulator/core/types.js';
+import type { AwsServiceError } from '../../../src/emulator/core/types.js';
 import { verifyIdentityContext } from '../../../src/emulator/identity-center/context.js';
-import { createHarness, type Harness } from './helpers/harness.js';
+import {
+  JWT_BEARER,
+  REFRESH_TYPE,
+  bearer,
+  createHarness,
+  expectRefusal,
+  type Harness,
+} from './helpers/harness.js';
 import {
   ACCOUNT,
   APP_ARN,
@@ -15,12 +22,6 @@ import {
   STORE_ID,
 } from './helpers/runtime.js';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const _TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const _ACCESS_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const REFRESH_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
-const _REDIRECT = 'http://127.0.0.1:7890/callback';
-
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
@@ -28,23 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.idp.stop();
 });
-
-const bearer = (assertion: string, extra: Record<string, unknown> = {}) => ({
-  clientId: APP_ARN,
-  grantType: JWT_BEARER,
-  assertion,
-  ...extra,
-});
-
-async function expectRefusal(input: Record<string, unknown>, code: string, status: number, message?: RegExp) {
-  const error = await h.refuse(input);
-  expect(error).toBeInstanceOf(AwsServiceError);
-  expect(error.code).toBe(code);
-  expect(error.status).toBe(status);
-  expect(error.extra.error_description).toBe(error.message);
-  if (message) expect(error.message).toMatch(message);
-  return error;
-}
 
 describe('CreateTokenWithIAM jwt-bearer', () => {
   it('exchanges an IdP token for IdC tokens, an ID token and an identity context', async () => {
@@ -110,6 +94,7 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
 
   it('refuses a scope the application lacks', async () => {
     await expectRefusal(
+      h,
       bearer(await h.idp.tokenFor('alice'), { scope: ['openid', 's3:admin'] }),
       'InvalidScopeException',
       400,
@@ -121,11 +106,11 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
     const token = await h.idp.tokenFor('alice');
     const [head, body, sig] = token.split('.') as [string, string, string];
     const flipped = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
-    await expectRefusal(bearer(`${head}.${body}.${flipped}`), 'InvalidGrantException', 400, /signature/);
+    await expectRefusal(h, bearer(`${head}.${body}.${flipped}`), 'InvalidGrantException', 400, /signature/);
     const forged = Buffer.from(JSON.stringify({ ...decodeJwt(token), email: 'bob@example.com' })).toString(
       'base64url',
     );
-    await expectRefusal(bearer(`${head}.${forged}.${sig}`), 'InvalidGrantException', 400, /signature/);
+    await expectRefusal(h, bearer(`${head}.${forged}.${sig}`), 'InvalidGrantException', 400, /signature/);
   });
 
   it('refuses alg none and HS256', async () => {
@@ -133,9 +118,9 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       JSON.stringify({ iss: h.idp.issuer, aud: AUDIENCE, email: 'alice@example.com', exp: 9e9 }),
     ).toString('base64url');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
-    await expectRefusal(bearer(none), 'InvalidGrantException', 400, /algorithm/);
+    await expectRefusal(h, bearer(none), 'InvalidGrantException', 400, /algorithm/);
     const hs = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${payload}.${randomBytes(32).toString('base64url')}`;
-    await expectRefusal(bearer(hs), 'InvalidGrantException', 400, /algorithm/);
+    await expectRefusal(h, bearer(hs), 'InvalidGrantException', 400, /algorithm/);
   });
 
   it('refuses an unknown issuer', async () => {
@@ -145,11 +130,12 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       email: 'alice@example.com',
       aud: AUDIENCE,
     });
-    await expectRefusal(bearer(token), 'InvalidGrantException', 400, /issuer/);
+    await expectRefusal(h, bearer(token), 'InvalidGrantException', 400, /issuer/);
   });
 
   it('refuses a wrong audience', async () => {
     await expectRefusal(
+      h,
       bearer(await h.idp.tokenFor('alice', { audience: 'other-api' })),
       'InvalidGrantException',
       400,
@@ -166,14 +152,14 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       iat: now - 7200,
       exp: now - 3600,
     });
-    await expectRefusal(bearer(expired), 'InvalidGrantException', 400, /expired/);
+    await expectRefusal(h, bearer(expired), 'InvalidGrantException', 400, /expired/);
     const early = await h.idp.signToken({
       sub: 'alice',
       email: 'alice@example.com',
       aud: AUDIENCE,
       nbf: now + 600,
     });
-    await expectRefusal(bearer(early), 'InvalidGrantException', 400, /nbf/);
+    await expectRefusal(h, bearer(early), 'InvalidGrantException', 400, /nbf/);
     const future = await h.idp.signToken({
       sub: 'alice',
       email: 'alice@example.com',
@@ -181,7 +167,7 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       iat: now + 600,
       exp: now + 1200,
     });
-    await expectRefusal(bearer(future), 'InvalidGrantException', 400, /iat/);
+    await expectRefusal(h, bearer(future), 'InvalidGrantException', 400, /iat/);
   });
 
   it('refuses a token without exp', async () => {
@@ -191,17 +177,19 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       aud: AUDIENCE,
       exp: undefined,
     });
-    await expectRefusal(bearer(token), 'InvalidGrantException', 400, /exp/);
+    await expectRefusal(h, bearer(token), 'InvalidGrantException', 400, /exp/);
   });
 
   it('refuses a user not in the identity store, and a claim mapping to several users', async () => {
     await expectRefusal(
+      h,
       bearer(await h.idp.tokenFor('mallory')),
       'InvalidGrantException',
       400,
       /No user in the identity store/,
     );
     await expectRefusal(
+      h,
       bearer(await h.idp.tokenFor('carol')),
       'InvalidGrantException',
       400,
@@ -211,20 +199,20 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
 
   it('refuses a token without the mapped claim', async () => {
     const token = await h.idp.signToken({ sub: 'alice', aud: AUDIENCE });
-    await expectRefusal(bearer(token), 'InvalidGrantException', 400, /no string claim email/);
+    await expectRefusal(h, bearer(token), 'InvalidGrantException', 400, /no string claim email/);
   });
 
   it('refuses an unassigned user with AccessDeniedException (400)', async () => {
-    await expectRefusal(bearer(await h.idp.tokenFor('bob')), 'AccessDeniedException', 400, /not assigned/);
+    await expectRefusal(h, bearer(await h.idp.tokenFor('bob')), 'AccessDeniedException', 400, /not assigned/);
   });
 
   it('refuses a reused jti, but lets a refused exchange be retried', async () => {
     const token = await h.idp.tokenFor('alice');
     await h.call(bearer(token));
-    await expectRefusal(bearer(token), 'InvalidGrantException', 400, /already exchanged/);
+    await expectRefusal(h, bearer(token), 'InvalidGrantException', 400, /already exchanged/);
     const unassigned = await h.idp.tokenFor('bob');
-    await expectRefusal(bearer(unassigned), 'AccessDeniedException', 400);
-    await expectRefusal(bearer(unassigned), 'AccessDeniedException', 400);
+    await expectRefusal(h, bearer(unassigned), 'AccessDeniedException', 400);
+    await expectRefusal(h, bearer(unassigned), 'AccessDeniedException', 400);
   });
 
   it('lets exactly one of two concurrent exchanges of one JWT succeed', async () => {
@@ -272,7 +260,7 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
       { sub: 'alice', email: 'alice@example.com', aud: AUDIENCE },
       { kid: 'no-such-kid' },
     );
-    await expectRefusal(bearer(token), 'InvalidGrantException', 400, /No key/);
+    await expectRefusal(h, bearer(token), 'InvalidGrantException', 400, /No key/);
   });
 
   it('refetches the JWKS after key rotation', async () => {
@@ -285,7 +273,7 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
 
   it('refuses malformed assertions without echoing them', async () => {
     for (const assertion of ['not-a-jwt', 'a.b.c', 'eyJ.eyJ.', 'x'.repeat(20_000)]) {
-      const error = await expectRefusal(bearer(assertion), 'InvalidGrantException', 400);
+      const error = await expectRefusal(h, bearer(assertion), 'InvalidGrantException', 400);
       expect(error.message).not.toContain(assertion.slice(0, 8));
     }
   });
@@ -304,11 +292,12 @@ describe('CreateTokenWithIAM jwt-bearer', () => {
 
 describe('CreateTokenWithIAM client and request checks', () => {
   it('refuses an unknown clientId with InvalidClientException (401)', async () => {
-    await expectRefusal(bearer('x', { clientId: `${APP_ARN}0` }), 'InvalidClientException', 401);
+    await expectRefusal(h, bearer('x', { clientId: `${APP_ARN}0` }), 'InvalidClientException', 401);
   });
 
   it('refuses a grant the application does not have', async () => {
     await expectRefusal(
+      h,
       bearer(await h.idp.tokenFor('alice'), { clientId: NO_JWT_APP_ARN }),
       'UnauthorizedClientException',
       400,
@@ -317,25 +306,37 @@ describe('CreateTokenWithIAM client and request checks', () => {
   });
 
   it('refuses an unsupported grant type', async () => {
-    await expectRefusal({ clientId: APP_ARN, grantType: 'password' }, 'UnsupportedGrantTypeException', 400);
-    await expectRefusal({ clientId: APP_ARN, grantType: '__proto__' }, 'UnsupportedGrantTypeException', 400);
+    await expectRefusal(
+      h,
+      { clientId: APP_ARN, grantType: 'password' },
+      'UnsupportedGrantTypeException',
+      400,
+    );
+    await expectRefusal(
+      h,
+      { clientId: APP_ARN, grantType: '__proto__' },
+      'UnsupportedGrantTypeException',
+      400,
+    );
   });
 
   it('refuses missing or mistyped members with InvalidRequestException', async () => {
-    await expectRefusal({ grantType: JWT_BEARER }, 'InvalidRequestException', 400, /clientId/);
-    await expectRefusal({ clientId: APP_ARN }, 'InvalidRequestException', 400, /grantType/);
+    await expectRefusal(h, { grantType: JWT_BEARER }, 'InvalidRequestException', 400, /clientId/);
+    await expectRefusal(h, { clientId: APP_ARN }, 'InvalidRequestException', 400, /grantType/);
     await expectRefusal(
+      h,
       { clientId: APP_ARN, grantType: JWT_BEARER },
       'InvalidRequestException',
       400,
       /assertion/,
     );
     await expectRefusal(
+      h,
       { clientId: APP_ARN, grantType: JWT_BEARER, assertion: 42 },
       'InvalidRequestException',
       400,
     );
-    await expectRefusal(bearer('x.y.z', { scope: 'openid' }), 'InvalidRequestException', 400, /scope/);
+    await expectRefusal(h, bearer('x.y.z', { scope: 'openid' }), 'InvalidRequestException', 400, /scope/);
   });
 
   it('refuses a caller of another account (default actor policy) and a caller the IAM policy denies', async () => {

@@ -1,17 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsServiceError } from '../../../src/emulator/core/types.js';
 import { verifyIdentityContext } from '../../../src/emulator/identity-center/context.js';
 import { issueAuthorizationCode } from '../../../src/emulator/identity-center/service.js';
-import { createHarness, type Harness } from './helpers/harness.js';
+import {
+  TOKEN_EXCHANGE,
+  ACCESS_TYPE,
+  REFRESH_TYPE,
+  REDIRECT,
+  bearer,
+  createHarness,
+  expectRefusal,
+  type Harness,
+} from './helpers/harness.js';
 import { APP_ARN, NO_JWT_APP_ARN, OTHER_APP_ARN } from './helpers/runtime.js';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-const REFRESH_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
-const REDIRECT = 'http://127.0.0.1:7890/callback';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,23 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.idp.stop();
 });
-
-const bearer = (assertion: string, extra: Record<string, unknown> = {}) => ({
-  clientId: APP_ARN,
-  grantType: JWT_BEARER,
-  assertion,
-  ...extra,
-});
-
-async function expectRefusal(input: Record<string, unknown>, code: string, status: number, message?: RegExp) {
-  const error = await h.refuse(input);
-  expect(error).toBeInstanceOf(AwsServiceError);
-  expect(error.code).toBe(code);
-  expect(error.status).toBe(status);
-  expect(error.extra.error_description).toBe(error.message);
-  if (message) expect(error.message).toMatch(message);
-  return error;
-}
 
 describe('CreateTokenWithIAM refresh_token', () => {
   it('issues a new access token without identity by default, and refuses an expired refresh token', async () => {
@@ -77,11 +62,13 @@ describe('CreateTokenWithIAM refresh_token', () => {
   it("refuses unknown refresh tokens, another application's, and scopes beyond the grant", async () => {
     const first = await h.call(bearer(await h.idp.tokenFor('alice'), { scope: ['aws', 'openid'] }));
     await expectRefusal(
+      h,
       { clientId: APP_ARN, grantType: 'refresh_token', refreshToken: 'aorNOPE' },
       'InvalidGrantException',
       400,
     );
     await expectRefusal(
+      h,
       {
         clientId: APP_ARN,
         grantType: 'refresh_token',
@@ -92,11 +79,13 @@ describe('CreateTokenWithIAM refresh_token', () => {
       400,
     );
     await expectRefusal(
+      h,
       { clientId: NO_JWT_APP_ARN, grantType: 'refresh_token', refreshToken: first.refreshToken },
       'InvalidGrantException',
       400,
     );
     await expectRefusal(
+      h,
       { clientId: OTHER_APP_ARN, grantType: 'refresh_token', refreshToken: first.refreshToken },
       'UnauthorizedClientException',
       400,
@@ -156,20 +145,23 @@ describe('CreateTokenWithIAM token-exchange', () => {
 
   it('refuses tokens of other applications, unknown and expired tokens, and wrong token types', async () => {
     const own = await h.call(bearer(await h.idp.tokenFor('alice')));
-    await expectRefusal(exchange(own.accessToken), 'InvalidGrantException', 400, /does not accept/);
-    await expectRefusal(exchange('aoaUNKNOWN'), 'InvalidGrantException', 400);
+    await expectRefusal(h, exchange(own.accessToken), 'InvalidGrantException', 400, /does not accept/);
+    await expectRefusal(h, exchange('aoaUNKNOWN'), 'InvalidGrantException', 400);
     const other = await h.call(bearer(await h.idp.tokenFor('alice'), { clientId: OTHER_APP_ARN }));
     await expectRefusal(
+      h,
       exchange(other.accessToken, { subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt' }),
       'InvalidRequestException',
       400,
     );
     await expectRefusal(
+      h,
       exchange(other.accessToken, { requestedTokenType: 'urn:x' }),
       'InvalidRequestException',
       400,
     );
     await expectRefusal(
+      h,
       exchange(other.accessToken, { clientId: OTHER_APP_ARN }),
       'UnauthorizedClientException',
       400,
@@ -183,7 +175,7 @@ describe('CreateTokenWithIAM token-exchange', () => {
 
   it('refuses a subject whose user is not assigned to this application', async () => {
     const other = await h.call(bearer(await h.idp.tokenFor('bob'), { clientId: OTHER_APP_ARN }));
-    await expectRefusal(exchange(other.accessToken), 'AccessDeniedException', 400);
+    await expectRefusal(h, exchange(other.accessToken), 'AccessDeniedException', 400);
   });
 });
 
@@ -212,23 +204,26 @@ describe('CreateTokenWithIAM authorization_code', () => {
     const out = await h.call(redeem(code));
     expect(out.refreshToken).toEqual(expect.any(String));
     expect(decodeJwt(out.idToken as string).sub).toBe('u-alice');
-    await expectRefusal(redeem(code), 'InvalidGrantException', 400);
+    await expectRefusal(h, redeem(code), 'InvalidGrantException', 400);
   });
 
   it('refuses a wrong or missing verifier, another redirect URI and an expired code', async () => {
     await expectRefusal(
+      h,
       redeem(newCode(), { codeVerifier: randomBytes(32).toString('base64url') }),
       'InvalidGrantException',
       400,
       /PKCE/,
     );
     await expectRefusal(
+      h,
       redeem(newCode(), { codeVerifier: undefined }),
       'InvalidRequestException',
       400,
       /codeVerifier/,
     );
     await expectRefusal(
+      h,
       redeem(newCode(), { redirectUri: 'http://evil.example/cb' }),
       'InvalidRequestException',
       400,
@@ -236,11 +231,11 @@ describe('CreateTokenWithIAM authorization_code', () => {
     );
     const code = newCode({ lifetimeSeconds: 1 });
     h.runtime.advance(1000);
-    await expectRefusal(redeem(code), 'InvalidGrantException', 400, /expired/);
+    await expectRefusal(h, redeem(code), 'InvalidGrantException', 400, /expired/);
   });
 
   it('refuses the grant on applications without it, and bad authorize requests', async () => {
-    await expectRefusal(redeem('c', { clientId: OTHER_APP_ARN }), 'UnauthorizedClientException', 400);
+    await expectRefusal(h, redeem('c', { clientId: OTHER_APP_ARN }), 'UnauthorizedClientException', 400);
     expect(() => newCode({ userName: 'bob' })).toThrow(TypeError);
     expect(() => newCode({ redirectUri: 'http://x/cb' })).toThrow(TypeError);
     expect(() => newCode({ applicationArn: OTHER_APP_ARN })).toThrow(TypeError);

@@ -1,12 +1,13 @@
+import { expect } from 'vitest';
 import type { EmulatorConfig } from '../../../../src/emulator/config/types.js';
-import type { AwsServiceError, Caller, OperationContext } from '../../../../src/emulator/core/types.js';
+import { AwsServiceError, type Caller, type OperationContext } from '../../../../src/emulator/core/types.js';
 import { startIdp } from '../../../../src/emulator/idp/index.js';
 import type { EmbeddedIdp } from '../../../../src/emulator/idp/types.js';
 import {
   createSsoOidcModule,
   type SsoOidcServiceModule,
 } from '../../../../src/emulator/identity-center/service.js';
-import { CALLER, type TestRuntime, testConfig, testRuntime } from './runtime.js';
+import { APP_ARN, CALLER, type TestRuntime, testConfig, testRuntime } from './runtime.js';
 
 export const IDP_USERS = [
   { userName: 'alice', email: 'alice@example.com' },
@@ -73,4 +74,35 @@ export async function createHarness(
     throw new Error('expected the call to be refused');
   };
   return { idp: running, runtime, module, audit, call, refuse };
+}
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const REFRESH_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
+export const REDIRECT = 'http://127.0.0.1:7890/callback';
+
+/** A jwt-bearer CreateTokenWithIAM input for the main application. */
+export const bearer = (assertion: string, extra: Record<string, unknown> = {}) => ({
+  clientId: APP_ARN,
+  grantType: JWT_BEARER,
+  assertion,
+  ...extra,
+});
+
+/** Asserts that `input` is refused with `code` and `status` (and `message`), the OAuth description matching. */
+export async function expectRefusal(
+  h: Harness,
+  input: Record<string, unknown>,
+  code: string,
+  status: number,
+  message?: RegExp,
+): Promise<AwsServiceError> {
+  const error = await h.refuse(input);
+  expect(error).toBeInstanceOf(AwsServiceError);
+  expect(error.code).toBe(code);
+  expect(error.status).toBe(status);
+  expect(error.extra.error_description).toBe(error.message);
+  if (message) expect(error.message).toMatch(message);
+  return error;
 }
