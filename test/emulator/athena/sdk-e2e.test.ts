@@ -21,6 +21,7 @@ import {
   INSTANCE_ARN,
   e2eDirectory,
 } from '../support/identities.js';
+import { clientTracker, errorOf } from '../support/sdk.js';
 import { identitySession } from '../support/sessions.js';
 import { athenaSection } from './helpers.js';
 
@@ -36,16 +37,11 @@ const config: EmulatorConfigInput = {
 
 let emu: RunningEmulator;
 let module: AthenaServiceModule | undefined;
-const clients: { destroy(): void }[] = [];
+const { track, destroyAll } = clientTracker();
 const users: Record<string, AthenaClient> = {};
 /** Every context assertion and session secret handed out, to prove none leaks. */
 const secrets: string[] = [];
 let plain: AthenaClient;
-
-function track<T extends { destroy(): void }>(client: T): T {
-  clients.push(client);
-  return client;
-}
 
 async function athenaFor(user: string): Promise<AthenaClient> {
   const { keys: credentials, context } = await identitySession(emu, user, { track });
@@ -72,7 +68,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of clients) c.destroy();
+  destroyAll();
   await emu?.stop();
 });
 
@@ -107,22 +103,6 @@ async function rowsOf(user: string, id: string): Promise<(string | undefined)[][
   } while (NextToken);
   expect(pages).toBeGreaterThan(0);
   return rows;
-}
-
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}),
-    };
-  }
-  throw new Error('expected an error');
 }
 
 describe('Athena through @aws-sdk/client-athena with identity-enhanced credentials', () => {

@@ -21,6 +21,7 @@ import { verifyRedshiftAuthToken } from '../../../src/emulator/redshift/auth-tok
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
 import { ACCOUNT, BEARER_ROLE_ARN, BEARER_TRUST, e2eDirectory } from '../support/identities.js';
+import { clientTracker, errorOf } from '../support/sdk.js';
 import { type SessionKeys, identitySession } from '../support/sessions.js';
 
 const OTHER_ROLE = `arn:aws:iam::${ACCOUNT}:role/other-bearer`;
@@ -92,7 +93,7 @@ const config: EmulatorConfigInput = {
 type Keys = SessionKeys;
 
 let emu: RunningEmulator;
-const clients: { destroy(): void }[] = [];
+const { track, destroyAll } = clientTracker();
 
 beforeAll(async () => {
   emu = await startEmulator(config, {
@@ -108,14 +109,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of clients) c.destroy();
+  destroyAll();
   await emu?.stop();
 });
-
-function track<T extends { destroy(): void }>(client: T): T {
-  clients.push(client);
-  return client;
-}
 
 /** Identity-enhanced credentials of `user` in `roleArn`, through STS AssumeRole with ProvidedContexts. */
 async function sessionOf(user: string, roleArn = ROLE): Promise<Keys> {
@@ -136,22 +132,6 @@ async function run(
   const { Id } = await client.send(new ExecuteStatementCommand(input));
   emu.clock.advance(RUNNING_MS);
   return client.send(new DescribeStatementCommand({ Id }));
-}
-
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return {
-      name: e.name,
-      message: e.message,
-      ...(e.$metadata?.httpStatusCode ? { status: e.$metadata.httpStatusCode } : {}),
-    };
-  }
-  throw new Error('expected an error');
 }
 
 let alice: RedshiftDataClient;

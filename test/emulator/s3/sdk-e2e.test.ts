@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
 import { ACCOUNT, BEARER_ROLE_ARN, BEARER_TRUST, SERVICE_ARN, e2eDirectory } from '../support/identities.js';
+import { clientTracker, errorOf } from '../support/sdk.js';
 import { type SessionKeys, identitySession, keysOf } from '../support/sessions.js';
 
 const BEARER = BEARER_ROLE_ARN;
@@ -72,7 +73,7 @@ const config: EmulatorConfigInput = {
 type Keys = SessionKeys;
 
 let emu: RunningEmulator;
-const clients: { destroy(): void }[] = [];
+const { track, destroyAll } = clientTracker();
 
 beforeAll(async () => {
   emu = await startEmulator(config, {
@@ -82,14 +83,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of clients) c.destroy();
+  destroyAll();
   await emu?.stop();
 });
-
-function track<T extends { destroy(): void }>(client: T): T {
-  clients.push(client);
-  return client;
-}
 
 /** Identity-enhanced credentials of `user`, through STS AssumeRole with an IdC identity context. */
 async function sessionOf(user: string): Promise<Keys> {
@@ -106,18 +102,6 @@ function s3(keys: Keys, extra: Record<string, unknown> = {}): S3Client {
 
 async function dataAccess(keys: Keys, input: Omit<GetDataAccessCommandInput, 'AccountId'>) {
   return control(keys).send(new GetDataAccessCommand({ AccountId: ACCOUNT, ...input }));
-}
-
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('S3 Access Grants through the AWS SDK', () => {
