@@ -5,8 +5,9 @@ import {
   createRedshiftServerlessService,
   createRedshiftService,
 } from '../../../src/emulator/redshift/auth-token-service.js';
-import { AwsServiceError, type ServiceModule } from '../../../src/emulator/core/types.js';
+import type { ServiceModule } from '../../../src/emulator/core/types.js';
 import { type AuditRecord, call, enhancedCaller, PLAIN_CALLER, testRuntime } from './helpers/runtime.js';
+import { rejection } from '../support/runtime.js';
 
 const FORM = 'application/x-www-form-urlencoded; charset=utf-8';
 
@@ -32,16 +33,6 @@ async function provisioned(
     {},
     { body: form(ids), contentType: FORM },
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AwsServiceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AwsServiceError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('redshift GetIdentityCenterAuthToken', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AwsServiceError, type Caller, type ServiceModule } from '../../../src/emulator/core/types.js';
+import type { Caller, ServiceModule } from '../../../src/emulator/core/types.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
 import type { StatementTiming } from '../../../src/emulator/redshift/statements.js';
 import { FakeRunner, fakeBackend } from './helpers/fake-runner.js';
 import { call, enhancedCaller, PLAIN_CALLER, type TestRuntime, testRuntime } from './helpers/runtime.js';
+import { rejection } from '../support/runtime.js';
 
 const ALICE = enhancedCaller('alice', ['analysts']);
 const BOB = enhancedCaller('bob', ['engineers']);
@@ -21,16 +22,6 @@ async function setup(opts: { timing?: Partial<StatementTiming>; maxPageSize?: nu
   const runner = new FakeRunner();
   const module = await redshiftDataServiceFactory({ ...opts, backend: fakeBackend(runner) })(runtime);
   return { runtime, runner, module, send: (caller, op, input) => call(module, runtime, caller, op, input) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AwsServiceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AwsServiceError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('GetStatementResult pagination', () => {

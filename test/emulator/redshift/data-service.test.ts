@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AwsServiceError, type Caller, type ServiceModule } from '../../../src/emulator/core/types.js';
+import type { Caller, ServiceModule } from '../../../src/emulator/core/types.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
 import {
   type Statement,
@@ -18,6 +18,7 @@ import {
   type TestRuntime,
   testRuntime,
 } from './helpers/runtime.js';
+import { rejection } from '../support/runtime.js';
 
 const ALICE = enhancedCaller('alice', ['analysts']);
 const BOB = enhancedCaller('bob', ['engineers']);
@@ -47,16 +48,6 @@ async function setup(opts: { timing?: Partial<StatementTiming>; maxPageSize?: nu
     audits,
     send: (caller, op, input) => call(module, runtime, caller, op, input, { audits }),
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AwsServiceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AwsServiceError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 const WG = { WorkgroupName: 'analytics', Database: 'dev' };

@@ -1,14 +1,15 @@
 /** Fake emulator runtimes and handler contexts for calling one service module without the front. */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorConfig } from '../../../src/emulator/config/types.js';
-import type {
-  AuthorizationDecision,
-  Caller,
-  CredentialRegistry,
-  EmulatorRuntime,
-  OperationContext,
-  RawRequest,
-  ServiceName,
+import {
+  type AuthorizationDecision,
+  AwsServiceError,
+  type Caller,
+  type CredentialRegistry,
+  type EmulatorRuntime,
+  type OperationContext,
+  type RawRequest,
+  type ServiceName,
 } from '../../../src/emulator/core/types.js';
 
 /** A runtime whose clock the test moves. */
@@ -93,4 +94,15 @@ export function operationContext(init: OperationContextInit): OperationContext<E
       init.audit?.({ outcome, resource, ...(reason === undefined ? {} : { reason }) });
     },
   };
+}
+
+/** The AwsServiceError `promise` rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<AwsServiceError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof AwsServiceError) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
 }
