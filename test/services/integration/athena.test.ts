@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
 import type { RunningEmulator } from '../../../src/emulator/start.js';
-import { isTipError } from '../../../src/errors.js';
 import { discoverFromWorkGroup } from '../../../src/services/athena/discover.js';
 import { athena } from '../../../src/services/athena/handle.js';
 import type { AthenaHandle } from '../../../src/services/athena/types.js';
@@ -16,6 +15,8 @@ import {
   signInAll,
   type TestUser,
   startServicesEmulator,
+  code,
+  untilCalled,
 } from './kit.js';
 
 /** Queries stay RUNNING this long on the emulator clock; the handle's events move the clock on. */
@@ -121,7 +122,6 @@ function handleFor(user: keyof typeof sessions, finish = true): AthenaHandle {
 }
 
 const WG = { workGroup: 'analysts', pollInterval: 2 } as const;
-const code = (error: unknown) => (isTipError(error) ? error.code : String(error));
 
 describe('Athena against the emulator', () => {
   it('applies row filters per user and group, with typed rows', async () => {
@@ -170,7 +170,7 @@ describe('Athena against the emulator', () => {
     const pending = handleFor('bob', false)
       .query('SELECT * FROM sales.orders', { ...WG, signal: controller.signal })
       .catch((e) => e);
-    while (emu.counters.get('GetQueryExecution') === 0) await new Promise((r) => setTimeout(r, 5));
+    await untilCalled(emu, 'GetQueryExecution');
     controller.abort();
     expect(code(await pending)).toBe('ERR_ABORTED');
     expect(emu.counters.get('StopQueryExecution')).toBe(1);
@@ -221,7 +221,7 @@ describe('Athena against the emulator', () => {
       workGroup: 'analysts',
       pollInterval: 2,
     });
-    while (emu.counters.get('StartQueryExecution') === 0) await new Promise((r) => setTimeout(r, 5));
+    await untilCalled(emu, 'StartQueryExecution');
     emu.clock.advance(RUNNING_MS);
     expect((await pending).rows).toEqual([{ c: 2n }]);
   });

@@ -2,6 +2,7 @@
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
 import { startEmulator } from '../../../src/emulator/start.js';
 import type { RunningEmulator, StartEmulatorOptions } from '../../../src/emulator/start.js';
+import { isTipError } from '../../../src/errors.js';
 import { allowInsecureRequests } from '../../../src/jwt/insecure.js';
 import { type UserSession, createTrustedIdentity } from '../../../src/tip.js';
 
@@ -138,4 +139,12 @@ export async function signInAll(
     (['alice', 'bob', 'carol'] as const).map((u) => signIn(emu, tip, u)),
   );
   return { alice: alice!, bob: bob!, carol: carol! };
+}
+
+/** The TipError code of `error`, or its text when it is not a TipError. */
+export const code = (error: unknown): string => (isTipError(error) ? error.code : String(error));
+
+/** Resolves once the emulator has answered `operation` at least once. */
+export async function untilCalled(emu: RunningEmulator, operation: string): Promise<void> {
+  while (emu.counters.get(operation) === 0) await new Promise((r) => setTimeout(r, 5));
 }

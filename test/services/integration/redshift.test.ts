@@ -3,7 +3,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
 import { redshiftDataServiceFactory } from '../../../src/emulator/redshift/data-service.js';
 import type { RunningEmulator } from '../../../src/emulator/start.js';
-import { isTipError } from '../../../src/errors.js';
 import { redshift } from '../../../src/services/redshift/handle.js';
 import type { RedshiftHandle } from '../../../src/services/redshift/types.js';
 import type { UserSession } from '../../../src/tip.js';
@@ -14,6 +13,8 @@ import {
   sharedClientConfig,
   signInAll,
   startServicesEmulator,
+  code,
+  untilCalled,
 } from './kit.js';
 
 /** Statements stay STARTED this long on the emulator clock; the handle's events move the clock on. */
@@ -104,7 +105,6 @@ function handleFor(user: keyof typeof sessions, finish = true): RedshiftHandle {
 }
 
 const WG = { workgroupName: 'analytics', database: 'dev', pollInterval: 2 } as const;
-const code = (error: unknown) => (isTipError(error) ? error.code : String(error));
 
 describe('Redshift Data API against the emulator', () => {
   it('runs as the IdC user (AWSIDC:<user>) with row filters per user and group', async () => {
@@ -160,7 +160,7 @@ describe('Redshift Data API against the emulator', () => {
     const pending = handleFor('bob', false)
       .query('select * from sales', { ...WG, signal: controller.signal })
       .catch((e) => e);
-    while (emu.counters.get('DescribeStatement') === 0) await new Promise((r) => setTimeout(r, 5));
+    await untilCalled(emu, 'DescribeStatement');
     controller.abort();
     expect(code(await pending)).toBe('ERR_ABORTED');
     expect(emu.counters.get('CancelStatement')).toBe(1);

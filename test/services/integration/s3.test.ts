@@ -1,7 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/emulator/start.js';
-import { isTipError } from '../../../src/errors.js';
 import { s3AccessGrants } from '../../../src/services/s3/access-grants.js';
 import type { UserSession } from '../../../src/tip.js';
 import {
@@ -11,6 +10,7 @@ import {
   signIn,
   signInAll,
   startServicesEmulator,
+  code,
 } from './kit.js';
 
 let emu: RunningEmulator;
@@ -46,7 +46,6 @@ function handleFor(session: UserSession) {
 }
 
 const dataAccessCalls = () => emu.counters.get('GetDataAccess');
-const code = (error: unknown) => (isTipError(error) ? error.code : String(error));
 
 describe('S3 Access Grants against the emulator', () => {
   it('N reads under one granted prefix by one user make 1 GetDataAccess call', async () => {
