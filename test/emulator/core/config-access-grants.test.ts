@@ -24,10 +24,16 @@ function validated(scope: string, target: string): EmulatorConfig | undefined {
   }
 }
 
-const segment = fc.constantFrom('lake', 'lake2', 'a', 'b', '.', '..', '*', 'a*b', '', 'team-a');
+const bucket = fc.constantFrom('lake', 'lake2', 'lake-team');
+const segment = fc.constantFrom('a', 'b', 'team-a', '.', '..', '*', 'a*b', '', 'lake');
+/** S3 URIs: mostly `s3://<bucket>/<segments><end>`, sometimes with no bucket or no slash. */
 const uri = fc
-  .array(segment, { minLength: 0, maxLength: 4 })
-  .chain((parts) => fc.constantFrom('', '/', '*', '/*').map((end) => `s3://${parts.join('/')}${end}`));
+  .tuple(
+    fc.oneof({ weight: 4, arbitrary: bucket.map((b) => `${b}/`) }, fc.constantFrom('', 'lake', 'lake/')),
+    fc.array(segment, { minLength: 0, maxLength: 3 }),
+    fc.constantFrom('', '/', '*', '/*'),
+  )
+  .map(([head, parts, end]) => `s3://${head}${parts.join('/')}${end}`);
 
 describe('Access Grants configuration', () => {
   it('accepts only locations and grants the S3 module registers (nothing is silently left out)', () => {
@@ -41,7 +47,7 @@ describe('Access Grants configuration', () => {
         expect(instance?.ignored).toEqual([]);
         expect(instance?.grants).toHaveLength(1);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, examples: [['s3://lake/', 's3://lake/a/*']] },
     );
     expect(accepted).toBeGreaterThan(0);
   });
