@@ -139,10 +139,15 @@ export class TipError extends Error {
 
   /** A JSON form with code, message, details and request id (no cause, no stack). */
   toJSON(): {
+    /** Always `TipError`. */
     name: string;
+    /** The stable code. */
     code: TipErrorCode;
+    /** What to do about it. */
     message: string;
+    /** Structured, non-secret facts. */
     details: TipErrorDetails;
+    /** The AWS request id, where there is one. */
     requestId?: string;
   } {
     return {

@@ -35,7 +35,9 @@ export interface UserIdentity {
 
 /** Settings for any AWS SDK v3 client acting as the user. */
 export interface UserClientConfig extends Omit<AwsClientConfig, 'credentials'> {
+  /** The configured region. */
   readonly region: string;
+  /** The user's identity-enhanced credentials, refreshed from the cache. */
   readonly credentials: AwsCredentialIdentityProvider;
 }
 

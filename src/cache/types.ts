@@ -58,25 +58,58 @@ export type Loader<V> = (context: LoadContext<V>) => Promise<Expiring<V>>;
 
 /** What the memo reports (to events and metrics). Never carries a value's secrets, only the key digest. */
 export type MemoEvent =
-  | { readonly type: 'hit'; readonly key: string }
-  | { readonly type: 'miss'; readonly key: string; readonly reason: LoadReason }
   | {
-      readonly type: 'loaded';
+      /** A valid value was cached. */
+      readonly type: 'hit';
+      /** The memo key (a digest; never a token or a user name). */
       readonly key: string;
+    }
+  | {
+      /** No usable value was cached; a load starts. */
+      readonly type: 'miss';
+      /** The memo key. */
+      readonly key: string;
+      /** Why the load runs. */
       readonly reason: LoadReason;
+    }
+  | {
+      /** A load succeeded. */
+      readonly type: 'loaded';
+      /** The memo key. */
+      readonly key: string;
+      /** Why the load ran. */
+      readonly reason: LoadReason;
+      /** Load time, milliseconds. */
       readonly durationMs: number;
     }
   | {
+      /** A load failed. */
       readonly type: 'load-failed';
+      /** The memo key. */
       readonly key: string;
+      /** Why the load ran. */
       readonly reason: LoadReason;
+      /** Load time, milliseconds. */
       readonly durationMs: number;
+      /** The error. */
       readonly error: unknown;
       /** True when a still-valid cached value keeps being served. */
       readonly servingStale: boolean;
     }
-  | { readonly type: 'evicted'; readonly key: string }
-  | { readonly type: 'store-error'; readonly key: string; readonly error: unknown };
+  | {
+      /** The least recently used entry was dropped. */
+      readonly type: 'evicted';
+      /** The memo key. */
+      readonly key: string;
+    }
+  | {
+      /** The shared store failed; the local cache is used. */
+      readonly type: 'store-error';
+      /** The memo key. */
+      readonly key: string;
+      /** The store error. */
+      readonly error: unknown;
+    };
 
 /** Options of {@link createMemo}. Every field is optional. */
 export interface MemoOptions<V> {

@@ -30,19 +30,30 @@ export interface StartEmulatorOptions extends AssembleOptions {
 export interface RunningEmulator {
   /** AWS endpoint, `http://127.0.0.1:PORT`. */
   readonly url: string;
+  /** The port the AWS endpoint listens on. */
   readonly port: number;
+  /** The emulator region. */
   readonly region: string;
+  /** The emulator account id. */
   readonly accountId: string;
   /** The resolved configuration (TTIs with `issuerUrl: "idp"` resolved to the IdP's issuer). */
   readonly config: EmulatorConfig;
   /** The embedded IdP, or undefined when disabled. */
   readonly idp: EmbeddedIdp | undefined;
   /** Keys of the first configured caller. */
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials: {
+    /** Access key id. */
+    readonly accessKeyId: string;
+    /** Secret access key (a development value from the configuration). */
+    readonly secretAccessKey: string;
+  };
   /** Configuration for an AWS SDK v3 client aimed at the emulator. */
   clientConfig(options?: ClientConfigOptions): EmulatorClientConfig;
+  /** Calls per operation, caller and user. */
   readonly counters: Counters;
+  /** Every authorization decision, without secrets. */
   readonly auditLog: AuditLog;
+  /** Fault injection: latency, throttling, 5xx or a given error for the next calls. */
   readonly faults: Faults;
   /** The emulator clock (token and session expiry). SigV4 skew is checked against real time. */
   readonly clock: EmulatorClock;

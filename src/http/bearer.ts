@@ -9,16 +9,36 @@
 /** The request parts the extraction reads (a Node `IncomingMessage` has them). */
 export interface BearerRequest {
   /** Parsed headers (lower-case names). */
-  readonly headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined };
+  readonly headers: {
+    /** The `Authorization` header. */
+    readonly authorization?: string | undefined;
+    /** The `Cookie` header, read when a token cookie is configured. */
+    readonly cookie?: string | undefined;
+  };
   /** Raw header name/value pairs, to detect repeated `Authorization` headers that Node drops silently. */
   readonly rawHeaders?: readonly string[];
 }
 
 /** The outcome of {@link extractBearer}. `reason` is safe to show a client (it never quotes the input). */
 export type BearerExtraction =
-  | { readonly kind: 'token'; readonly token: string; readonly source: 'header' | 'cookie' }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'malformed'; readonly reason: string };
+  | {
+      /** A well-formed bearer credential was found. */
+      readonly kind: 'token';
+      /** The token (never logged). */
+      readonly token: string;
+      /** Where it came from. */
+      readonly source: 'header' | 'cookie';
+    }
+  | {
+      /** No credential at all. */
+      readonly kind: 'missing';
+    }
+  | {
+      /** A credential that is not one well-formed Bearer token. */
+      readonly kind: 'malformed';
+      /** Why, safe to show the client. */
+      readonly reason: string;
+    };
 
 /** RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;

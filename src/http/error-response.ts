@@ -26,6 +26,7 @@ export interface HttpErrorResponse {
   readonly status: number;
   /** `WWW-Authenticate` and/or `Retry-After` when they apply; `Cache-Control: no-store` always. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body: `error`, `error_description` and `code`. */
   readonly body: HttpErrorBody;
 }
 

@@ -43,6 +43,7 @@ export interface IdcTokenSet {
 
 /** The JWT-bearer grant: exchange an external IdP's JWT (the main path). */
 export interface JwtBearerGrant {
+  /** Discriminant. */
   readonly type: 'jwt-bearer';
   /** The external JWT. Secret. */
   readonly assertion: string;
@@ -50,6 +51,7 @@ export interface JwtBearerGrant {
 
 /** The refresh-token grant. */
 export interface RefreshTokenGrant {
+  /** Discriminant. */
   readonly type: 'refresh-token';
   /** An IdC refresh token. Secret. */
   readonly refreshToken: string;
@@ -57,6 +59,7 @@ export interface RefreshTokenGrant {
 
 /** The token-exchange grant: exchange an IdC access token issued to another application. */
 export interface TokenExchangeGrant {
+  /** Discriminant. */
   readonly type: 'token-exchange';
   /** The other application's IdC access token. Secret. */
   readonly subjectToken: string;
@@ -66,6 +69,7 @@ export interface TokenExchangeGrant {
 
 /** The authorization-code grant (IdC itself as the IdP), with PKCE. */
 export interface AuthorizationCodeGrant {
+  /** Discriminant. */
   readonly type: 'authorization-code';
   /** The authorization code. Secret. */
   readonly code: string;

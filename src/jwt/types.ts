@@ -30,28 +30,42 @@ export type JwtAlgorithm =
 
 /** A public JSON Web Key (RFC 7517) of type RSA, EC or OKP (Ed25519). Extra members are allowed. */
 export interface PublicJwk {
+  /** Key type: `RSA`, `EC` or `OKP`. */
   readonly kty: string;
+  /** Key id, matched against the token header `kid`. */
   readonly kid?: string;
+  /** The one algorithm the key may be used with, if set. */
   readonly alg?: string;
+  /** Intended use; must be `sig` when present. */
   readonly use?: string;
+  /** Permitted operations; must include `verify` when present. */
   readonly key_ops?: readonly string[];
+  /** RSA modulus (base64url). */
   readonly n?: string;
+  /** RSA public exponent (base64url). */
   readonly e?: string;
+  /** Curve of an EC or OKP key, e.g. `P-256`, `Ed25519`. */
   readonly crv?: string;
+  /** EC/OKP x coordinate or public key (base64url). */
   readonly x?: string;
+  /** EC y coordinate (base64url). */
   readonly y?: string;
   readonly [member: string]: unknown;
 }
 
 /** A JSON Web Key Set document. */
 export interface JwksDocument {
+  /** The keys. */
   readonly keys: readonly PublicJwk[];
 }
 
 /** The decoded, verified header of a token. */
 export interface JwtHeader extends JSONObject {
+  /** Signature algorithm. */
   readonly alg: JwtAlgorithm;
+  /** Key id. */
   readonly kid?: string;
+  /** Media type, e.g. `at+jwt` or `JWT`. */
   readonly typ?: string;
 }
 
@@ -149,6 +163,7 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** A sink for debug-level decisions (which issuer, which URL was fetched). Never receives a token. */
 export interface JwtVerifierLogger {
+  /** Logs one decision. */
   debug(message: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
 }
 
@@ -182,9 +197,19 @@ export interface VerifyOptions {
 
 /** A serializable snapshot of fetched public keys, for cold starts. */
 export interface JwksCacheSnapshot {
+  /** Snapshot format version. */
   readonly version: 1;
+  /** Keys per issuer. */
   readonly issuers: Readonly<
-    Record<string, { readonly fetchedAt: number; readonly keys: readonly PublicJwk[] }>
+    Record<
+      string,
+      {
+        /** When the keys were fetched, epoch milliseconds. */
+        readonly fetchedAt: number;
+        /** The issuer's public keys. */
+        readonly keys: readonly PublicJwk[];
+      }
+    >
   >;
 }
 

@@ -19,10 +19,18 @@ interface About {
 
 /** Every event of the core flow, discriminated by `type`. */
 export type TipEvent =
-  | (About & { readonly type: 'exchange.started'; readonly grant: ExchangeGrant })
   | (About & {
-      readonly type: 'exchange.succeeded';
+      /** An exchange with IdC starts. */
+      readonly type: 'exchange.started';
+      /** The grant used. */
       readonly grant: ExchangeGrant;
+    })
+  | (About & {
+      /** An exchange with IdC succeeded. */
+      readonly type: 'exchange.succeeded';
+      /** The grant used. */
+      readonly grant: ExchangeGrant;
+      /** The IdC user id. */
       readonly idcUserId: string;
       /** Milliseconds. */
       readonly durationMs: number;
@@ -30,30 +38,57 @@ export type TipEvent =
       readonly attempts: number;
     })
   | (About & {
+      /** An exchange with IdC failed. */
       readonly type: 'exchange.failed';
+      /** The grant used. */
       readonly grant: ExchangeGrant;
+      /** The error code. */
       readonly code: TipErrorCode;
+      /** Milliseconds. */
       readonly durationMs: number;
     })
   | (About & {
+      /** AssumeRole with the identity context succeeded. */
       readonly type: 'assume-role.succeeded';
+      /** The IdC user id. */
       readonly idcUserId: string;
+      /** The access role. */
       readonly roleArn: string;
+      /** Milliseconds. */
       readonly durationMs: number;
     })
   | (About & {
+      /** AssumeRole with the identity context failed. */
       readonly type: 'assume-role.failed';
+      /** The IdC user id. */
       readonly idcUserId: string;
+      /** The access role. */
       readonly roleArn: string;
+      /** The error code. */
       readonly code: TipErrorCode;
+      /** Milliseconds. */
       readonly durationMs: number;
     })
-  | (About & { readonly type: 'cache.hit'; readonly idcUserId: string })
-  | (About & { readonly type: 'cache.miss'; readonly reason: 'miss' | 'expired' | 'refresh' | 'force' })
   | (About & {
+      /** Valid credentials were cached for the user. */
+      readonly type: 'cache.hit';
+      /** The IdC user id. */
+      readonly idcUserId: string;
+    })
+  | (About & {
+      /** No usable credentials were cached; a load runs. */
+      readonly type: 'cache.miss';
+      /** Why: nothing cached, expired, inside the refresh window, or forced. */
+      readonly reason: 'miss' | 'expired' | 'refresh' | 'force';
+    })
+  | (About & {
+      /** A background refresh ended. */
       readonly type: 'cache.refresh';
+      /** How it ended. */
       readonly outcome: 'succeeded' | 'failed';
+      /** Milliseconds. */
       readonly durationMs: number;
+      /** The error code, when it failed. */
       readonly code?: TipErrorCode;
     });
 
@@ -66,13 +101,20 @@ export type TipEventType = TipEvent['type'];
  */
 export type TipEventSink =
   | ((event: TipEvent) => void)
-  | { emit(type: TipEventType, event: TipEvent): unknown };
+  | {
+      /** Receives each event with its type. */
+      emit(type: TipEventType, event: TipEvent): unknown;
+    };
 
 /** A pino/console-shaped logger. Silent by default. */
 export interface TipLogger {
+  /** Successes and cache decisions. */
   debug(fields: object, message?: string): void;
+  /** Informational messages. */
   info(fields: object, message?: string): void;
+  /** Failures the caller sees as errors. */
   warn(fields: object, message?: string): void;
+  /** Unexpected failures. */
   error(fields: object, message?: string): void;
 }
 

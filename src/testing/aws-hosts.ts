@@ -20,6 +20,7 @@ export type AwsHostService = ClientService;
 
 /** A recognised AWS host. */
 export interface AwsHost {
+  /** The AWS service the host belongs to. */
   readonly service: AwsHostService;
   /** The region in the host; undefined for global hosts (`sts.amazonaws.com`, `s3.amazonaws.com`). */
   readonly region: string | undefined;

@@ -28,7 +28,9 @@ export type EmulatorHandlersOptions = AssembleOptions;
  * the client keeps its default AWS endpoint, which the handlers answer.
  */
 export interface TestClientConfig {
+  /** The emulator region. */
   readonly region: string;
+  /** Keys to sign with. */
   readonly credentials: NonNullable<ClientConfigOptions['credentials']>;
   /** Attempts per call. Default 1, so injected faults surface instead of being retried. */
   readonly maxAttempts: number;
@@ -38,7 +40,9 @@ export interface TestClientConfig {
 export interface EmulatorHandlers {
   /** The handlers to give `setupServer(...)`: the AWS hosts, then a passthrough for the IdP's origin. */
   readonly handlers: readonly HttpHandler[];
+  /** The emulator region. */
   readonly region: string;
+  /** The emulator account id. */
   readonly accountId: string;
   /** The resolved configuration (TTIs with `issuerUrl: "idp"` resolved to the IdP's issuer). */
   readonly config: EmulatorConfig;
@@ -46,7 +50,12 @@ export interface EmulatorHandlers {
    * Keys of the first configured caller: a fresh object on each read, because the AWS SDK writes onto the
    * credential objects it is given (a frozen one breaks it).
    */
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials: {
+    /** Access key id. */
+    readonly accessKeyId: string;
+    /** Secret access key (a development value from the configuration). */
+    readonly secretAccessKey: string;
+  };
   /**
    * Client configuration (region, credentials — default the first caller's keys — and `maxAttempts`,
    * default 1). `service` is accepted for parity with `startEmulator` and changes nothing here.
@@ -64,8 +73,11 @@ export interface EmulatorHandlers {
    * TypeError for a user name that is not configured.
    */
   tokenFor(userName: string, options?: TestTokenOptions): Promise<string>;
+  /** Calls per operation, caller and user. */
   readonly counters: Counters;
+  /** Every authorization decision, without secrets. */
   readonly auditLog: AuditLog;
+  /** Fault injection for the next calls. */
   readonly faults: Faults;
   /** The emulator clock (token and session expiry). SigV4 skew is checked against real time. */
   readonly clock: EmulatorClock;

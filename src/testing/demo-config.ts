@@ -14,7 +14,9 @@ export function defineEmulatorConfig<const T extends EmulatorConfigInput>(config
 
 /** Names and ARNs of {@link demoEmulatorConfig}, for assertions and for `createTrustedIdentity`. */
 export const DEMO = Object.freeze({
+  /** The region of the demo configuration. */
   region: 'us-east-1',
+  /** The account id of the demo configuration. */
   accountId: '123456789012',
   /** The IdC customer-managed application (jwt-bearer grant trusting the embedded IdP). */
   applicationArn: 'arn:aws:sso::123456789012:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b',

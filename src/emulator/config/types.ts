@@ -47,19 +47,38 @@ export interface ApplicationConfig {
   /** Name for logs. Default: last ARN segment. */
   name?: string;
   /** jwt-bearer grant: authorized TTIs (by name) with 1..10 audiences each. Absent = grant not enabled. */
-  jwtBearer?: { authorizedTokenIssuers: { tokenIssuer: string; audiences: string[] }[] };
+  jwtBearer?: {
+    /** Trusted token issuers the grant accepts, each with its audiences. */
+    authorizedTokenIssuers: {
+      /** The `name` of a configured trusted token issuer. */
+      tokenIssuer: string;
+      /** Audiences accepted from that issuer (1..10); the JWT `aud` must contain one. */
+      audiences: string[];
+    }[];
+  };
   /** refresh_token grant enabled. Default true. */
   refreshToken?: boolean;
   /** token-exchange grant: ARNs of applications whose IdC access tokens may be exchanged. */
-  tokenExchange?: { fromApplications: string[] };
+  tokenExchange?: {
+    /** ARNs of the applications whose IdC access tokens may be exchanged. */
+    fromApplications: string[];
+  };
   /** authorization_code grant: allowed redirect URIs. */
-  authorizationCode?: { redirectUris: string[] };
+  authorizationCode?: {
+    /** Redirect URIs accepted, compared exactly. */
+    redirectUris: string[];
+  };
   /** Scopes the application has. Default `['openid', 'aws', 'sts:identity_context']` plus service scopes. */
   scopes?: string[];
   /** Whether users must be assigned. Default true. */
   assignmentRequired?: boolean;
   /** Assigned users (userName) and groups (name). */
-  assignments?: { users?: string[]; groups?: string[] };
+  assignments?: {
+    /** Assigned users, by `userName`. Default none. */
+    users?: string[];
+    /** Assigned groups, by `name`. Default none. */
+    groups?: string[];
+  };
   /** Principal ARNs (role ARN or account root) allowed by the ActorPolicy to call CreateTokenWithIAM. Default: every caller of the instance account. */
   actorPrincipals?: string[];
   /** Lifetime of issued access tokens and identity contexts, seconds. Default 3600. */
@@ -81,17 +100,32 @@ export interface IdentityCenterConfig {
   instanceArn?: string;
   /** Identity store id. Default `d-<10 hex>` derived from the account. */
   identityStoreId?: string;
+  /** Users of the identity store (and of the embedded IdP). */
   users: UserConfig[];
+  /** Groups of the identity store. Default none. */
   groups?: GroupConfig[];
+  /** Trusted token issuers of the instance. */
   trustedTokenIssuers: TrustedTokenIssuerConfig[];
+  /** Customer-managed applications (the `clientId` of CreateTokenWithIAM). */
   applications: ApplicationConfig[];
 }
 
 /** A statement of an IAM policy (trust or permissions). Only what the emulator evaluates. */
 export interface PolicyStatementConfig {
+  /** Whether the statement allows or denies; an explicit Deny wins. */
   Effect: 'Allow' | 'Deny';
   /** Principal: `{ AWS: arn | arn[] }`, `{ Federated: issuerHostOrArn }` or `'*'`. */
-  Principal?: '*' | { AWS?: string | string[]; Federated?: string | string[]; Service?: string | string[] };
+  Principal?:
+    | '*'
+    | {
+        /** Principal ARNs, account ids or account roots. */
+        AWS?: string | string[];
+        /** An IAM OIDC provider ARN, issuer host/path or URL, or `idp` for the embedded IdP. */
+        Federated?: string | string[];
+        /** Service principals, e.g. `access-grants.s3.amazonaws.com`. */
+        Service?: string | string[];
+      };
+  /** Actions as `service:Action`, with `*` and `?` wildcards. */
   Action: string | string[];
   /** Resource ARNs with `*` wildcards (permission policies only). Default `*`. */
   Resource?: string | string[];
@@ -115,7 +149,9 @@ export interface RoleConfig {
 
 /** A long-term caller: an access key pair bound to a principal (IAM user or role). */
 export interface CallerConfig {
+  /** Access key id the caller signs with, e.g. `AKIAEMULATORSERVICE1`. */
   accessKeyId: string;
+  /** Secret access key: a development value of your own configuration, never a real one. */
   secretAccessKey: string;
   /** Principal ARN the key acts as, e.g. `arn:aws:iam::123456789012:user/service`. */
   principalArn: string;
@@ -139,12 +175,20 @@ export interface AthenaGrantConfig {
 export interface TableConfig {
   /** `database.table`. */
   name: string;
-  columns: { name: string; type: string }[];
+  /** Columns in order. */
+  columns: {
+    /** Column name. */
+    name: string;
+    /** Athena/Presto type, e.g. `varchar`, `integer`, `double`, `timestamp`. */
+    type: string;
+  }[];
+  /** Rows, each an array of values in column order. */
   rows: unknown[][];
 }
 
 /** An Athena workgroup. */
 export interface AthenaWorkGroupConfig {
+  /** Workgroup name. */
   name: string;
   /** IdC-enabled (Trino, identity-enhanced sessions only). Default false. */
   identityCenter?: boolean;
@@ -154,18 +198,23 @@ export interface AthenaWorkGroupConfig {
   outputLocation?: string;
   /** Engine version string. Default `Trino engine version 3` for IdC workgroups. */
   engineVersion?: string;
+  /** Resource tags (the Athena driver convention `AthenaDriverOidcAppArn`). Default none. */
   tags?: Record<string, string>;
 }
 
 /** Athena section. */
 export interface AthenaConfig {
+  /** Workgroups. */
   workGroups: AthenaWorkGroupConfig[];
+  /** Tables with their rows. */
   tables: TableConfig[];
+  /** Lake Formation-style grants; a table without a grant is invisible to the user. */
   grants: AthenaGrantConfig[];
   /** Rows per GetQueryResults page (max). Default 1000 as AWS. */
   maxPageSize?: number;
   /** Time a query stays QUEUED then RUNNING, milliseconds. Default 0 and 20. */
   queuedMs?: number;
+  /** Time a query stays RUNNING, milliseconds. Default 20. */
   runningMs?: number;
 }
 
@@ -173,6 +222,7 @@ export interface AthenaConfig {
 export interface RedshiftGrantConfig {
   /** `user:<userName>` (becomes `AWSIDC:<userName>`), `group:<name>` (a role), or a plain database user name. */
   principal: string;
+  /** Table as `schema.table`. */
   table: string;
   /** Privileges. Default `['SELECT']`. */
   privileges?: string[];
@@ -188,11 +238,20 @@ export interface RedshiftTargetConfig {
   clusterIdentifier?: string;
   /** IdC namespace of the identity provider. Default `AWSIDC`. */
   idcNamespace?: string;
-  databases: { name: string; tables: TableConfig[]; grants: RedshiftGrantConfig[] }[];
+  /** Databases of the target. */
+  databases: {
+    /** Database name, e.g. `dev`. */
+    name: string;
+    /** Tables (name `schema.table`) with their rows. */
+    tables: TableConfig[];
+    /** GRANTs and row-level security. */
+    grants: RedshiftGrantConfig[];
+  }[];
 }
 
 /** Redshift section. */
 export interface RedshiftConfig {
+  /** Serverless workgroups and provisioned clusters. */
   targets: RedshiftTargetConfig[];
   /** Whether identity-enhanced sessions may call redshift-data and GetIdentityCenterAuthToken. Default true. */
   allowIdentityEnhanced?: boolean;
@@ -202,12 +261,15 @@ export interface RedshiftConfig {
   maxPageSize?: number;
   /** Time a Data API statement stays SUBMITTED, then PICKED, then STARTED, milliseconds. Default 0, 0, 0. */
   submittedMs?: number;
+  /** Time a statement stays PICKED, milliseconds. Default 0. */
   pickedMs?: number;
+  /** Time a statement stays STARTED, milliseconds. Default 0. */
   runningMs?: number;
 }
 
 /** An S3 bucket with objects. */
 export interface BucketConfig {
+  /** Bucket name. */
   name: string;
   /** Key -> UTF-8 content. */
   objects?: Record<string, string>;
@@ -229,13 +291,23 @@ export interface AccessGrantConfig {
   grantee: string;
   /** Target under a location, e.g. `s3://lake/team-a/*` or an object key `s3://lake/a.csv`. */
   target: string;
+  /** Access granted. */
   permission: 'READ' | 'WRITE' | 'READWRITE';
 }
 
 /** S3 and S3 Access Grants section. */
 export interface S3Config {
+  /** Buckets with their objects. */
   buckets: BucketConfig[];
-  accessGrants?: { accountId?: string; locations: AccessGrantsLocationConfig[]; grants: AccessGrantConfig[] };
+  /** The S3 Access Grants instance. Default none. */
+  accessGrants?: {
+    /** Account owning the instance. Default the emulator account. */
+    accountId?: string;
+    /** Registered locations. */
+    locations: AccessGrantsLocationConfig[];
+    /** Grants to users, groups or IAM principals. */
+    grants: AccessGrantConfig[];
+  };
 }
 
 /** Embedded IdP settings. */
@@ -247,7 +319,14 @@ export interface IdpConfig {
   /** Access-token lifetime, seconds. Default 600. */
   accessTokenTtlSeconds?: number;
   /** Extra OAuth clients. */
-  clients?: { clientId: string; clientSecret?: string; redirectUris?: string[] }[];
+  clients?: {
+    /** OAuth client id. */
+    clientId: string;
+    /** Client secret; absent for a public client (PKCE). */
+    clientSecret?: string;
+    /** Redirect URIs for the authorization-code flow. */
+    redirectUris?: string[];
+  }[];
 }
 
 /** The whole emulator configuration. */
@@ -260,13 +339,19 @@ export interface EmulatorConfigInput {
   port?: number;
   /** Embedded IdP; `false` to not start one. Default `{}`. */
   idp?: IdpConfig | false;
+  /** The IAM Identity Center instance, users, issuers and applications. */
   identityCenter: IdentityCenterConfig;
+  /** IAM roles with trust and permission policies. */
   roles: RoleConfig[];
+  /** Long-term access keys (at least one); the first is the default of `clientConfig()`. */
   callers: CallerConfig[];
   /** Actions identity-enhanced sessions may call (`service:Action`, `*` wildcards). Default PROTOCOL.md §2 list. */
   identityContextAllowList?: string[];
+  /** Athena workgroups, tables and grants. Default none. */
   athena?: AthenaConfig;
+  /** Redshift targets, databases and grants. Default none. */
   redshift?: RedshiftConfig;
+  /** S3 buckets and Access Grants. Default none. */
   s3?: S3Config;
   /** Allowed clock skew for SigV4, seconds. Default 900. */
   maxClockSkewSeconds?: number;
@@ -293,19 +378,30 @@ export type WithDefaults<T, K extends keyof T> = T & { [P in K]-?: Exclude<T[P],
  * Handlers read this, never {@link EmulatorConfigInput}.
  */
 export interface EmulatorConfig {
+  /** Region. */
   readonly region: string;
+  /** Account id (12 digits). */
   readonly accountId: string;
+  /** Port of the AWS endpoint, 0 = any. */
   readonly port: number;
+  /** Embedded IdP settings, or `false` when none runs. */
   readonly idp: WithDefaults<IdpConfig, 'port' | 'audience' | 'accessTokenTtlSeconds' | 'clients'> | false;
+  /** The IAM Identity Center instance with every id filled. */
   readonly identityCenter: {
+    /** Instance ARN. */
     readonly instanceArn: string;
+    /** Identity store id. */
     readonly identityStoreId: string;
+    /** Users. */
     readonly users: readonly WithDefaults<UserConfig, 'userId' | 'displayName' | 'groups'>[];
+    /** Groups. */
     readonly groups: readonly WithDefaults<GroupConfig, 'groupId'>[];
+    /** Trusted token issuers. */
     readonly trustedTokenIssuers: readonly WithDefaults<
       TrustedTokenIssuerConfig,
       'arn' | 'claimAttributePath' | 'identityStoreAttributePath'
     >[];
+    /** Applications. */
     readonly applications: readonly WithDefaults<
       ApplicationConfig,
       | 'name'
@@ -318,14 +414,25 @@ export interface EmulatorConfig {
       | 'tags'
     >[];
   };
+  /** IAM roles. */
   readonly roles: readonly WithDefaults<RoleConfig, 'permissions' | 'maxSessionDuration' | 'tags'>[];
+  /** Long-term callers. */
   readonly callers: readonly WithDefaults<CallerConfig, 'permissions'>[];
+  /** Actions identity-enhanced sessions may call. */
   readonly identityContextAllowList: readonly string[];
+  /** Athena section (empty when not configured). */
   readonly athena: WithDefaults<AthenaConfig, 'maxPageSize' | 'queuedMs' | 'runningMs'>;
+  /** Redshift section (empty when not configured). */
   readonly redshift: WithDefaults<RedshiftConfig, 'allowIdentityEnhanced' | 'authTokenLifetimeSeconds'>;
+  /** S3 section (empty when not configured). */
   readonly s3: S3Config;
+  /** Allowed SigV4 clock skew, seconds. */
   readonly maxClockSkewSeconds: number;
+  /** Maximum request body, bytes. */
   readonly maxBodyBytes: number;
   /** STS choices; validation always fills it (optional only for hand-built configs). */
-  readonly sts?: { readonly expiredContextError: 'InvalidContextAssertion' | 'ExpiredTokenException' };
+  readonly sts?: {
+    /** The error answered for an expired identity context. */
+    readonly expiredContextError: 'InvalidContextAssertion' | 'ExpiredTokenException';
+  };
 }

@@ -9,8 +9,11 @@ import type { ServiceName } from './types.js';
 export interface AuditEntry {
   /** Emulator clock, epoch ms. */
   readonly time: number;
+  /** The request id answered to the client. */
   readonly requestId: string;
+  /** The service, when routing got that far. */
   readonly service: ServiceName | undefined;
+  /** The operation, when routing got that far. */
   readonly operation: string | undefined;
   /** Principal ARN of the caller (`…:assumed-role/Role/session` for sessions); undefined when unsigned. */
   readonly callerArn: string | undefined;
@@ -20,7 +23,9 @@ export interface AuditEntry {
   readonly action: string | undefined;
   /** ARN or S3 URI, `*` for the front-level check. */
   readonly resource: string;
+  /** The decision. */
   readonly outcome: 'allowed' | 'denied';
+  /** Why, for denials, e.g. `SigV4: badSignature`. */
   readonly reason: string | undefined;
 }
 

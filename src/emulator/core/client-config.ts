@@ -22,9 +22,13 @@ export type ClientService =
 export interface ClientConfigOptions {
   /** Credentials to sign with. Default: the first configured caller's keys. */
   readonly credentials?: {
+    /** Access key id. */
     readonly accessKeyId: string;
+    /** Secret access key. */
     readonly secretAccessKey: string;
+    /** Session token, for session credentials. */
     readonly sessionToken?: string;
+    /** Expiry of session credentials. */
     readonly expiration?: Date;
   };
   /** The client's service; `s3` and `s3-control` get the loopback request handler. Default: any other. */
@@ -35,9 +39,13 @@ export interface ClientConfigOptions {
 
 /** Configuration to spread into an AWS SDK v3 client constructor. */
 export interface EmulatorClientConfig {
+  /** The emulator region. */
   readonly region: string;
+  /** `http://127.0.0.1:PORT`, or `http://localhost:PORT` for S3 and S3 Control. */
   readonly endpoint: string;
+  /** Keys to sign with (a fresh object per call). */
   readonly credentials: NonNullable<ClientConfigOptions['credentials']>;
+  /** Attempts per call. Default 1. */
   readonly maxAttempts: number;
   /** S3 / S3 Control only. */
   readonly requestHandler?: NodeHttpHandler;
@@ -45,6 +53,7 @@ export interface EmulatorClientConfig {
   readonly forcePathStyle?: boolean;
   /** S3 / S3 Control: checksums only where required, so uploads are plain bodies. */
   readonly requestChecksumCalculation?: 'WHEN_REQUIRED';
+  /** S3 / S3 Control: validate response checksums only where required. */
   readonly responseChecksumValidation?: 'WHEN_REQUIRED';
 }
 

@@ -20,6 +20,7 @@ export interface Counters {
   byCaller(arn: string): number;
   /** Calls made for an IdC userName. */
   byUser(userName: string): number;
+  /** Every count at once: by operation, caller, user and error. */
   snapshot(): CounterSnapshot;
   /** Sets every counter back to zero. */
   reset(): void;

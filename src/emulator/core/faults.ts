@@ -16,7 +16,14 @@ export interface FaultSpec {
   /** Answer a server error with this status (500..599): `InternalServerException`/`InternalFailure`/`InternalError`, or the unavailable code for 503. */
   readonly status5xx?: number;
   /** Answer this error instead of calling the handler. */
-  readonly error?: { readonly code: string; readonly message: string; readonly status: number };
+  readonly error?: {
+    /** The AWS error code, e.g. `AccessDeniedException`. */
+    readonly code: string;
+    /** The error message. */
+    readonly message: string;
+    /** The HTTP status. */
+    readonly status: number;
+  };
   /** How many matching calls it applies to. Default 1; `Infinity` for all. */
   readonly times?: number;
 }

@@ -28,7 +28,9 @@ export interface IdentityContextClaims {
   readonly groupIds: readonly string[];
   /** Group names of the user. */
   readonly groupNames: readonly string[];
+  /** Identity store id of the user. */
   readonly identityStoreId: string;
+  /** ARN of the IdC instance that issued the context. */
   readonly instanceArn: string;
   /** Application ARN the context was issued for. */
   readonly applicationArn: string;
@@ -47,7 +49,9 @@ export interface AccessGrantScope {
 
 /** An authenticated caller, resolved from the SigV4 access key (and session token). */
 export interface Caller {
+  /** The access key id the request was signed with. */
   readonly accessKeyId: string;
+  /** Account of the principal. */
   readonly accountId: string;
   /** `iam-user`, `root`, `role` (long-term key configured as a role), `assumed-role` (STS session), `access-grants` (GetDataAccess credentials). */
   readonly kind: 'iam-user' | 'root' | 'role' | 'assumed-role' | 'access-grants';
@@ -55,6 +59,7 @@ export interface Caller {
   readonly arn: string;
   /** The role ARN for role sessions. */
   readonly roleArn?: string;
+  /** Role session name, for role sessions. */
   readonly sessionName?: string;
   /** Present only for identity-enhanced sessions. */
   readonly identityContext?: IdentityContextClaims;
@@ -158,9 +163,11 @@ export interface AuthorizationDecision {
  * by their module factory; what is shared lives here.
  */
 export interface EmulatorRuntime {
+  /** The resolved configuration. */
   readonly config: import('../config/types.js').EmulatorConfig;
   /** The emulator's clock, epoch ms. Tests may move it. */
   now(): number;
+  /** Every key and session the emulator knows. */
   readonly credentials: CredentialRegistry;
   /** Secret key that integrity-protects identity contexts and opaque tokens (random per start). */
   readonly secretKey: Buffer;

@@ -97,12 +97,22 @@ export interface EmbeddedIdp {
   /** The JWKS endpoint, `${issuer}/jwks`. */
   readonly jwksUri: string;
   /** The confidential client for `client_credentials` (authenticates with `client_secret_post`). */
-  readonly serviceClient: { clientId: string; clientSecret: string };
+  readonly serviceClient: {
+    /** OAuth client id. */
+    clientId: string;
+    /** Client secret (a development value). */
+    clientSecret: string;
+  };
   /**
    * The public client for authorization code + PKCE. Its redirect URI is an `http://127.0.0.1/...`
    * loopback URI, which matches on any port.
    */
-  readonly userClient: { clientId: string; redirectUri: string };
+  readonly userClient: {
+    /** OAuth client id. */
+    clientId: string;
+    /** Loopback redirect URI. */
+    redirectUri: string;
+  };
   /** A user access token (`at+jwt`, RS256, with `kid`), obtained by a scripted code + PKCE login. */
   tokenFor(userName: string, opts?: IdpTokenRequest): Promise<string>;
   /** A user ID token from the same kind of scripted login. */
@@ -111,7 +121,14 @@ export interface EmbeddedIdp {
   tokensFor(
     userName: string,
     opts?: IdpTokenRequest,
-  ): Promise<{ accessToken: string; idToken: string; refreshToken?: string }>;
+  ): Promise<{
+    /** Access token (`at+jwt`). */
+    accessToken: string;
+    /** ID token. */
+    idToken: string;
+    /** Refresh token, when the client may have one. */
+    refreshToken?: string;
+  }>;
   /** An `at+jwt` access token for the service client, from the `client_credentials` grant. */
   clientCredentialsToken(opts?: IdpTokenRequest): Promise<string>;
   /**

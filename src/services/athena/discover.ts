@@ -26,7 +26,12 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /** Tags as a list (AWS shape) or a record. */
 export type TagSet =
-  | readonly { readonly Key?: string; readonly Value?: string }[]
+  | readonly {
+      /** Tag key. */
+      readonly Key?: string;
+      /** Tag value. */
+      readonly Value?: string;
+    }[]
   | Readonly<Record<string, string>>;
 
 /** Options of {@link discoverFromWorkGroup}. */

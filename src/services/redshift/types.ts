@@ -30,8 +30,18 @@ export type RedshiftParameter = string | number | boolean | null;
 
 /** Where a statement runs: a serverless workgroup or a provisioned cluster, never both. */
 export type RedshiftTarget =
-  | { readonly workgroupName: string; readonly clusterIdentifier?: undefined }
-  | { readonly clusterIdentifier: string; readonly workgroupName?: undefined };
+  | {
+      /** Redshift Serverless workgroup. */
+      readonly workgroupName: string;
+      /** Not with a workgroup. */
+      readonly clusterIdentifier?: undefined;
+    }
+  | {
+      /** Provisioned cluster. */
+      readonly clusterIdentifier: string;
+      /** Not with a cluster. */
+      readonly workgroupName?: undefined;
+    };
 
 /** Options of {@link RedshiftHandle.query} and {@link RedshiftHandle.batch}. */
 export type RedshiftQueryOptions = RedshiftTarget & {

@@ -13,7 +13,10 @@ export type { GrantPermission } from './uri.js';
 /** Credentials vended by GetDataAccess, and what they cover. Secret: never log it. */
 export interface DataAccess {
   /** Temporary credentials for S3 inside {@link DataAccess.scope}. */
-  readonly credentials: AwsCredentialIdentity & { readonly expiration: Date };
+  readonly credentials: AwsCredentialIdentity & {
+    /** When the credentials expire. */
+    readonly expiration: Date;
+  };
   /** The S3 URI the credentials cover, e.g. `s3://lake/team-a/*` (the matched grant, or the target for `Minimal`). */
   readonly scope: string;
   /** `MatchedGrantTarget` as AWS reported it. */
@@ -21,7 +24,14 @@ export interface DataAccess {
   /** The permission of these credentials. */
   readonly permission: GrantPermission;
   /** Who the matched grant names. */
-  readonly grantee: { readonly type: string; readonly id: string } | undefined;
+  readonly grantee:
+    | {
+        /** `IAM`, `DIRECTORY_USER` or `DIRECTORY_GROUP`. */
+        readonly type: string;
+        /** The IAM principal ARN or the IdC user or group id. */
+        readonly id: string;
+      }
+    | undefined;
   /** Expiry of the credentials, in epoch milliseconds. */
   readonly expiresAt: number;
 }
@@ -113,7 +123,10 @@ export interface S3AccessGrants {
   putObject(
     input: { Bucket: string; Key: string; Body: string | Uint8Array; ContentType?: string },
     options?: { signal?: AbortSignal },
-  ): Promise<{ eTag: string | undefined }>;
+  ): Promise<{
+    /** `ETag` of the written object, if reported. */
+    eTag: string | undefined;
+  }>;
   /** Lists objects under `Prefix` (every page, up to `maxKeys`, default `10_000`). */
   list(
     input: { Bucket: string; Prefix?: string },
