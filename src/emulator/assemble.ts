@@ -35,7 +35,7 @@ export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFacto
   s3: createS3Service,
 };
 
-/** Options of {@link assembleEmulatorParts}, shared by `startEmulator` and `createEmulatorHandlers`. */
+/** Options of the emulator assembly (`assembleEmulatorParts`), shared by `startEmulator` and `createEmulatorHandlers`. */
 export interface AssembleOptions {
   /** `false` does not start the embedded IdP even when the config enables it. */
   readonly idp?: false;
