@@ -9,7 +9,11 @@ import type { TipErrorCode } from '../errors.js';
 /** The IdC grant an exchange used. */
 export type ExchangeGrant = 'jwt-bearer' | 'refresh-token' | 'token-exchange' | 'authorization-code';
 
-/** Who an event is about. */
+/**
+ * Who an event is about.
+ *
+ * @inline
+ */
 interface About {
   /** The external JWT issuer. */
   readonly issuer: string;
