@@ -8,5 +8,10 @@ export type { TipExpressOptions } from './http/express.js';
 export { extractBearer } from './http/bearer.js';
 export type { BearerExtraction, BearerRequest } from './http/bearer.js';
 export { errorResponse } from './http/error-response.js';
-export type { HttpErrorBody, HttpErrorCode, HttpErrorResponse } from './http/error-response.js';
+export type {
+  ErrorResponseSettings,
+  HttpErrorBody,
+  HttpErrorCode,
+  HttpErrorResponse,
+} from './http/error-response.js';
 export type { HttpAuthRecord, TipHttpOptions } from './http/authenticate.js';

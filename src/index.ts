@@ -74,3 +74,4 @@ export type {
 export type { AwsClientConfig } from './aws/clients.js';
 export type { RetryOptions } from './aws/retry.js';
 export type { ServiceEvent, ServiceIdentity } from './services/context.js';
+export type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';

@@ -41,6 +41,24 @@ export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';
 export type { EmulatorClock } from './core/clock.js';
-export type { Caller, EmulatorRuntime, IdentityContextClaims, ServiceName } from './core/types.js';
+export type {
+  AccessGrantScope,
+  AuthorizationDecision,
+  Caller,
+  CredentialRegistry,
+  EmulatorRuntime,
+  IdentityContextClaims,
+  IssuedCredentials,
+  ServiceFactory,
+  ServiceName,
+} from './core/types.js';
 export { startIdp } from './idp/index.js';
-export type { EmbeddedIdp, IdpOptions, IdpUser } from './idp/index.js';
+export type {
+  EmbeddedIdp,
+  IdpClientOptions,
+  IdpOptions,
+  IdpRequestCounts,
+  IdpSignOptions,
+  IdpTokenRequest,
+  IdpUser,
+} from './idp/index.js';

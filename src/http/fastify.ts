@@ -33,7 +33,8 @@ export interface TipFastifyOptions extends TipHttpOptions {
   ) => unknown;
 }
 
-type TipPlugin = ((fastify: FastifyInstance, options: TipFastifyOptions) => Promise<void>) & {
+/** The type of {@link tipPlugin}: a Fastify plugin function marked to skip encapsulation. */
+export type TipPlugin = ((fastify: FastifyInstance, options: TipFastifyOptions) => Promise<void>) & {
   readonly [key: symbol]: unknown;
 };
 
