@@ -107,6 +107,13 @@ export function stsMapping(name: string, site: AwsCallSite): Mapping | undefined
             message:
               'STS rejected the identity context as expired: the IAM Identity Center token must be exchanged again.',
           };
+    case 'InvalidContextAssertion':
+    case 'InvalidContextAssertionException':
+      return {
+        code: 'ERR_STS_CONTEXT_REJECTED',
+        message:
+          'STS rejected the identity context (malformed, expired or from an untrusted provider): exchange the JWT with IAM Identity Center again and retry.',
+      };
     case 'InvalidParameterValue':
     case 'ValidationError':
     case 'MalformedPolicyDocument':

@@ -220,6 +220,7 @@ describe('core flow against the emulator', () => {
     ['sso-oauth:CreateTokenWithIAM', 'ExpiredTokenException', 400, 'ERR_IDC_EXPIRED_TOKEN'],
     ['sts:AssumeRole', 'ExpiredTokenException', 400, 'ERR_STS_CONTEXT_REJECTED'],
     ['sts:AssumeRole', 'InvalidParameterValue', 400, 'ERR_STS_CONTEXT_REJECTED'],
+    ['sts:AssumeRole', 'InvalidContextAssertion', 400, 'ERR_STS_CONTEXT_REJECTED'],
   ])('maps %s answering %s to %s over the wire', async (operation, code, status, tipCode) => {
     const { tip } = emulatorTip(emu);
     emu.faults.inject({ operation, error: { code, message: `${code} (injected)`, status } });

@@ -75,6 +75,7 @@ describe('assumeRoleWithContext', () => {
     ['ExpiredTokenException', 400, 'ERR_STS_CONTEXT_REJECTED', /expired/],
     ['InvalidParameterValue', 400, 'ERR_STS_CONTEXT_REJECTED', /parameter/],
     ['ValidationError', 400, 'ERR_STS_CONTEXT_REJECTED', /parameter/],
+    ['InvalidContextAssertion', 400, 'ERR_STS_CONTEXT_REJECTED', /identity context/],
     ['RegionDisabledException', 403, 'ERR_STS_ACCESS_DENIED', /not activated/],
     ['Throttling', 400, 'ERR_AWS_THROTTLED', /throttled/],
     ['InternalFailure', 500, 'ERR_AWS_UNAVAILABLE', /try again/],
