@@ -20,6 +20,7 @@ export interface AuditSubject {
 export interface AuditRecord {
   /** When the call finished, ISO 8601. */
   readonly time: string;
+  /** The user the call was made for (issuer, subject and, when known, IdC user id). */
   readonly who: AuditSubject;
   /** The AWS service, e.g. `sso-oidc`, `sts`, `athena`, `s3`. */
   readonly service: string;

@@ -9,7 +9,11 @@ import { isTipError } from '../errors.js';
 
 /** Any AWS SDK v3 client (only its middleware stack is used). */
 export interface SdkClientLike {
-  readonly middlewareStack: { add(middleware: never, options: never): unknown };
+  /** The client's middleware stack; tip-sdk adds one `initialize`-step middleware to it. */
+  readonly middlewareStack: {
+    /** Adds `middleware` with `options`. Parameters are `never` so any SDK client's typed stack fits. */
+    add(middleware: never, options: never): unknown;
+  };
 }
 
 /** What the middleware reports for one call. */

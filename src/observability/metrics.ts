@@ -9,57 +9,121 @@ import type { OtelAttributes, OtelCounter, OtelHistogram, OtelMeter } from './ot
 
 /** Every instrument tip-sdk records, with its kind, unit and meaning. */
 export const TIP_METRICS = {
-  'tip.for_token.requests': { kind: 'counter', unit: '{request}', description: 'forToken calls by outcome.' },
-  'tip.for_token.duration': { kind: 'histogram', unit: 'ms', description: 'forToken latency.' },
-  'tip.exchange.requests': { kind: 'counter', unit: '{call}', description: 'CreateTokenWithIAM exchanges.' },
-  'tip.exchange.duration': {
+  /** Counter of `forToken` calls, one per call, by outcome. */
+  'tip.for_token.requests': {
+    /** Instrument kind: a monotonic counter. */
+    kind: 'counter',
+    /** Unit: `{request}` (UCUM annotation: a dimensionless count). */
+    unit: '{request}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
+    description: 'forToken calls by outcome.',
+  },
+  /** Histogram of `forToken` latency, milliseconds. */
+  'tip.for_token.duration': {
+    /** Instrument kind: a histogram with buckets at `HISTOGRAM_BOUNDS_MS`. */
     kind: 'histogram',
+    /** Unit: milliseconds (UCUM `ms`). */
     unit: 'ms',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
+    description: 'forToken latency.',
+  },
+  /** Counter of IAM Identity Center `CreateTokenWithIAM` exchanges. */
+  'tip.exchange.requests': {
+    /** Instrument kind: a monotonic counter. */
+    kind: 'counter',
+    /** Unit: `{call}` (UCUM annotation: a dimensionless count). */
+    unit: '{call}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
+    description: 'CreateTokenWithIAM exchanges.',
+  },
+  /** Histogram of `CreateTokenWithIAM` latency including retries, milliseconds. */
+  'tip.exchange.duration': {
+    /** Instrument kind: a histogram with buckets at `HISTOGRAM_BOUNDS_MS`. */
+    kind: 'histogram',
+    /** Unit: milliseconds (UCUM `ms`). */
+    unit: 'ms',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'CreateTokenWithIAM latency (with retries).',
   },
+  /** Counter of STS `AssumeRole` calls made with an identity context. */
   'tip.assume_role.requests': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{call}` (UCUM annotation: a dimensionless count). */
     unit: '{call}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'AssumeRole calls with an identity context.',
   },
+  /** Histogram of `AssumeRole` latency including retries, milliseconds. */
   'tip.assume_role.duration': {
+    /** Instrument kind: a histogram with buckets at `HISTOGRAM_BOUNDS_MS`. */
     kind: 'histogram',
+    /** Unit: milliseconds (UCUM `ms`). */
     unit: 'ms',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'AssumeRole latency (with retries).',
   },
+  /** Counter of credential cache lookups (hits and misses). */
   'tip.cache.lookups': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{lookup}` (UCUM annotation: a dimensionless count). */
     unit: '{lookup}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'Credential cache hits and misses.',
   },
+  /** Counter of credential refreshes, by outcome. */
   'tip.cache.refreshes': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{refresh}` (UCUM annotation: a dimensionless count). */
     unit: '{refresh}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'Credential refreshes by outcome.',
   },
+  /** Counter of AWS calls made as a user, by service and operation. */
   'tip.aws.calls': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{call}` (UCUM annotation: a dimensionless count). */
     unit: '{call}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'AWS calls made as a user, by service and operation.',
   },
+  /** Histogram of the latency of AWS calls made as a user, milliseconds. */
   'tip.aws.call.duration': {
+    /** Instrument kind: a histogram with buckets at `HISTOGRAM_BOUNDS_MS`. */
     kind: 'histogram',
+    /** Unit: milliseconds (UCUM `ms`). */
     unit: 'ms',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'Latency of AWS calls made as a user.',
   },
+  /** Counter of S3 Access Grants credential lookups (cache hit, `GetDataAccess` call, cached denial). */
   'tip.s3.data_access': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{lookup}` (UCUM annotation: a dimensionless count). */
     unit: '{lookup}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'S3 Access Grants credential lookups: cache hit, GetDataAccess call, cached denial.',
   },
+  /** Counter of HTTP adapter authentications, by outcome and status. */
   'tip.http.requests': {
+    /** Instrument kind: a monotonic counter. */
     kind: 'counter',
+    /** Unit: `{request}` (UCUM annotation: a dimensionless count). */
     unit: '{request}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'HTTP authentications by outcome and status.',
   },
+  /** Histogram of the time HTTP adapters spend authenticating, milliseconds. */
   'tip.http.auth.duration': {
+    /** Instrument kind: a histogram with buckets at `HISTOGRAM_BOUNDS_MS`. */
     kind: 'histogram',
+    /** Unit: milliseconds (UCUM `ms`). */
     unit: 'ms',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'Time HTTP adapters spend authenticating.',
   },
 } as const;
@@ -83,24 +147,36 @@ export type MetricAttributes = Readonly<Record<string, string | number | boolean
 
 /** One counter series in a snapshot. */
 export interface CounterPoint {
+  /** The attributes that identify this series (a copy of those given on first count). */
   readonly attributes: MetricAttributes;
+  /** Running total of every value added to this series (each `count` adds 1 unless told otherwise). */
   readonly value: number;
 }
 
 /** One histogram series in a snapshot. `buckets[i]` counts values ≤ `HISTOGRAM_BOUNDS_MS[i]`; the last, the rest. */
 export interface HistogramPoint {
+  /** The attributes that identify this series (a copy of those given on first record). */
   readonly attributes: MetricAttributes;
+  /** Number of values recorded. */
   readonly count: number;
   /** Sum of recorded values, milliseconds. */
   readonly sum: number;
+  /** Smallest recorded value, milliseconds. */
   readonly min: number;
+  /** Largest recorded value, milliseconds. */
   readonly max: number;
+  /**
+   * Per-bucket counts (not cumulative), one more than `HISTOGRAM_BOUNDS_MS`: `buckets[i]` counts values
+   * above the previous bound and ≤ `HISTOGRAM_BOUNDS_MS[i]`; the last counts values above the largest bound.
+   */
   readonly buckets: readonly number[];
 }
 
 /** A point-in-time copy of every series. */
 export interface MetricsSnapshot {
+  /** Counter series by instrument name; a counter never counted has no key. */
   readonly counters: Readonly<Partial<Record<TipCounterName, readonly CounterPoint[]>>>;
+  /** Histogram series by instrument name; a histogram never recorded has no key. */
   readonly histograms: Readonly<Partial<Record<TipHistogramName, readonly HistogramPoint[]>>>;
 }
 

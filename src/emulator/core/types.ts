@@ -42,9 +42,15 @@ export interface IdentityContextClaims {
 export interface AccessGrantScope {
   /** `s3://bucket/prefix*` or an exact object URI. */
   readonly target: string;
+  /** Access level of the vended credentials. */
   readonly permission: 'READ' | 'WRITE' | 'READWRITE';
   /** The grantee the credentials act for. */
-  readonly grantee: { readonly type: 'IAM' | 'DIRECTORY_USER' | 'DIRECTORY_GROUP'; readonly id: string };
+  readonly grantee: {
+    /** Grantee type: an IAM principal, an IdC user or an IdC group. */
+    readonly type: 'IAM' | 'DIRECTORY_USER' | 'DIRECTORY_GROUP';
+    /** Grantee identifier: an IAM principal ARN, or an IdC user or group id. */
+    readonly id: string;
+  };
 }
 
 /** An authenticated caller, resolved from the SigV4 access key (and session token). */
@@ -136,8 +142,11 @@ export type OperationHandler<S = unknown> = (
 
 /** Credentials the emulator issued (STS sessions, S3 Access Grants). */
 export interface IssuedCredentials {
+  /** Access key id of the new session, registered for SigV4 lookup. */
   readonly accessKeyId: string;
+  /** Secret access key that signs requests with `accessKeyId`. */
   readonly secretAccessKey: string;
+  /** Session token that must accompany requests signed with `accessKeyId`. */
   readonly sessionToken: string;
   /** Expiry, epoch ms. */
   readonly expiresAt: number;
@@ -148,11 +157,21 @@ export interface CredentialRegistry {
   /** Issues session credentials for `caller` (without `accessKeyId`), valid until `expiresAt` (epoch ms). */
   issue(caller: Omit<Caller, 'accessKeyId' | 'expiresAt'>, expiresAt: number): IssuedCredentials;
   /** The secret, session token and caller of a key; undefined when unknown. */
-  lookup(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; caller: Caller } | undefined;
+  lookup(accessKeyId: string):
+    | {
+        /** Secret access key used to verify the SigV4 signature. */
+        secretAccessKey: string;
+        /** Session token the request must carry; absent for long-term keys. */
+        sessionToken?: string;
+        /** The caller requests signed with this key authenticate as. */
+        caller: Caller;
+      }
+    | undefined;
 }
 
 /** Result of an authorization decision. */
 export interface AuthorizationDecision {
+  /** True when the action is allowed; false means deny. */
   readonly allowed: boolean;
   /** Why (policy, allow-list, trust), for the audit log and error messages. */
   readonly reason: string;
