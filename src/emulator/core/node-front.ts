@@ -51,7 +51,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
  * Answers requests Node's HTTP parser refuses (bad request line, header overflow) with a JSON error that
  * still carries a request id, instead of a bare 400, then closes the connection.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+export function answerClientError(
+  error: Error & { code?: string; rawPacket?: unknown },
+  socket: Duplex,
+): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
@@ -61,10 +64,13 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     __type: tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest',
     message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP/1.1.',
   });
+  // The answer to a HEAD request carries no body, or the client reads the body as a stray response.
+  const head =
+    Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(
     `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
       `x-amzn-requestid: ${randomUUID()}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${head ? '' : body}`,
   );
 }
 

@@ -375,6 +375,23 @@ describe('hostile requests get the right AWS error', () => {
     expect(text).toMatch(/x-amzn-requestid: [0-9a-f-]{36}/);
   });
 
+  it('answers a HEAD request refused below HTTP without a body, so a client reads no stray bytes', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(emu.port, '127.0.0.1', () =>
+        socket.end('HEAD / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n'),
+      );
+      let out = '';
+      socket.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(text.startsWith('HTTP/1.1 400 ')).toBe(true);
+    expect(text).toMatch(/x-amzn-requestid: [0-9a-f-]{36}/);
+    expect(text.endsWith('\r\n\r\n')).toBe(true);
+  });
+
   it('still serves GetCallerIdentity afterwards', async () => {
     const out = await new STSClient(emu.clientConfig()).send(new GetCallerIdentityCommand({}));
     expect(out.Arn).toContain(':user/service');
