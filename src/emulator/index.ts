@@ -50,8 +50,15 @@ export type {
   IdentityContextClaims,
   IssuedCredentials,
   ServiceFactory,
+  OperationContext,
+  OperationHandler,
+  RawReply,
+  RawRequest,
+  ServiceModule,
   ServiceName,
+  WireProtocol,
 } from './core/types.js';
+export { AwsServiceError } from './core/types.js';
 export { startIdp } from './idp/index.js';
 export type {
   EmbeddedIdp,

@@ -24,6 +24,10 @@ export type { SdkClientLike } from './aws-client.js';
 export type {
   OtelApi,
   OtelAttributes,
+  OtelAttributeValue,
+  OtelCounter,
+  OtelHistogram,
+  OtelStatusCode,
   OtelMeter,
   OtelMeterProvider,
   OtelSpan,

@@ -49,11 +49,13 @@ export interface OtelTracerProvider {
 
 /** The subset of `Counter` used here. */
 export interface OtelCounter {
+  /** Adds `value` (a count) with the given attributes. */
   add(value: number, attributes?: OtelAttributes): void;
 }
 
 /** The subset of `Histogram` used here. */
 export interface OtelHistogram {
+  /** Records one `value` (milliseconds for tip-sdk's durations) with the given attributes. */
   record(value: number, attributes?: OtelAttributes): void;
 }
 

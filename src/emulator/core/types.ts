@@ -98,32 +98,43 @@ export class AwsServiceError extends Error {
 
 /** What the HTTP front knows of a request, given to handlers that need the raw parts (S3). */
 export interface RawRequest {
+  /** HTTP method, upper case. */
   readonly method: string;
   /** Path without query, not decoded. */
   readonly path: string;
+  /** Query parameters, decoded (the last value of a repeated name). */
   readonly query: Readonly<Record<string, string>>;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The whole request body, as received (at most `maxBodyBytes`). */
   readonly body: Buffer;
+  /** The `Host` header, e.g. `123456789012.localhost:4566`. */
   readonly host: string;
 }
 
 /** What a handler returns for protocols whose output is not a structure (S3 object bodies). */
 export interface RawReply {
+  /** Marks the reply as raw: the codec sends it as is. */
   readonly raw: true;
+  /** HTTP status. */
   readonly status: number;
+  /** Response headers (lower-case names); `content-length` is added when absent. */
   readonly headers: Record<string, string>;
+  /** Response body. */
   readonly body: Buffer | string;
 }
 
 /** Context given to each operation handler. */
 export interface OperationContext<S = unknown> {
+  /** The signing name of the service the request was routed to. */
   readonly service: ServiceName;
+  /** The operation, as AWS names it (e.g. `AssumeRole`). */
   readonly operation: string;
   /** The authenticated caller; undefined only for operations that are unsigned on AWS (AssumeRoleWithWebIdentity). */
   readonly caller: Caller | undefined;
   /** Parsed input (JSON object, form members flattened into objects/arrays, or query + headers for REST). */
   readonly input: Record<string, unknown>;
+  /** The request as received. */
   readonly raw: RawRequest;
   /** The emulator state (config plus runtime state), typed by the service. */
   readonly state: S;
@@ -205,7 +216,9 @@ export interface EmulatorRuntime {
 
 /** What each service module gives the HTTP front. */
 export interface ServiceModule {
+  /** The SigV4 signing name the front routes to this module. */
   readonly service: ServiceName;
+  /** The wire protocol whose codec reads inputs and writes outputs and errors. */
   readonly protocol: WireProtocol;
   /** Operation name (as AWS names it, e.g. `CreateTokenWithIAM`) -> handler. */
   readonly handlers: Readonly<Record<string, OperationHandler<EmulatorRuntime>>>;
