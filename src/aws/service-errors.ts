@@ -5,15 +5,7 @@
  *
  * @module
  */
-import type { TipErrorCode } from '../errors.js';
-
-/** Where a service error leads: a stable code and a message that says what to do. */
-export interface ServiceErrorMapping {
-  /** The stable code. */
-  readonly code: TipErrorCode;
-  /** What to do about it. */
-  readonly message: string;
-}
+import type { Mapping } from './identity-errors.js';
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Forbidden']);
 
@@ -39,7 +31,7 @@ const NOT_FOUND = new Set([
 export function serviceMapping(
   name: string,
   site: { readonly service: string; readonly operation: string },
-): ServiceErrorMapping | undefined {
+): Mapping | undefined {
   if (DENIED.has(name)) {
     return {
       code: 'ERR_ACCESS_DENIED',
