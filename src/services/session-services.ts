@@ -128,7 +128,8 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
       let entry = users.get(identity.idcUserId);
       if (entry === undefined) {
         const holder: { entry?: UserEntry } = {};
-        const ctx = createServiceContext({
+        const onEvent = options.onEvent;
+        const ctx: ServiceContext = createServiceContext({
           // Always the newest session's provider: an older one may hold an expired JWT.
           credentials: () => holder.entry!.credentials(),
           region: options.region,
@@ -141,9 +142,10 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
             ...(identity.subject === undefined ? {} : { subject: identity.subject }),
           },
           ...(options.clock === undefined ? {} : { clock: options.clock }),
-          ...(options.onEvent === undefined
+          // The listener gets the same minimal facts, not the session's identity with all its claims.
+          ...(onEvent === undefined
             ? {}
-            : { onEvent: (event: ServiceEvent) => options.onEvent?.(event, identity) }),
+            : { onEvent: (event: ServiceEvent) => onEvent(event, ctx.identity) }),
         });
         entry = { credentials, ctx, tokenExpiresAt };
         holder.entry = entry;

@@ -69,6 +69,39 @@ describe('session services', () => {
     expect(signed).toEqual(['ASIANEWER', 'ASIANEWEST']);
   });
 
+  it('gives the event listener only the non-secret identity facts, never the token claims', async () => {
+    const seen: unknown[] = [];
+    const registry = createSessionServices({
+      region: 'us-east-1',
+      s3: { instanceAccountId: '444455556666' },
+      onEvent: (_event, identity) => seen.push(identity),
+    });
+    server.use(
+      http.get(
+        'https://:account.s3-control.us-east-1.amazonaws.com/v20180820/accessgrantsinstance/dataaccess',
+        () =>
+          new HttpResponse(
+            '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>no grant</Message></Error>',
+            { status: 403, headers: { 'content-type': 'application/xml' } },
+          ),
+      ),
+    );
+    const identity = {
+      idcUserId: 'u-1',
+      issuer: 'https://idp.example.com',
+      subject: 'alice',
+      expiresAt: Date.now() + 60_000,
+      claims: { email: 'alice@example.com', groups: ['finance'] },
+    };
+    const s3 = registry.forUser(identity, keys('ASIAEVENTS')).s3;
+    await expect(s3.getDataAccess({ target: 's3://bucket/a.csv', permission: 'READ' })).rejects.toMatchObject(
+      {
+        code: 'ERR_ACCESS_DENIED',
+      },
+    );
+    expect(seen).toEqual([{ idcUserId: 'u-1', issuer: 'https://idp.example.com', subject: 'alice' }]);
+  });
+
   it('bounds the users kept and forgets everything on clear()', async () => {
     const registry = createSessionServices({ region: 'us-east-1', maxUsers: 2 });
     const one = registry.forUser({ idcUserId: 'u-1' }, keys('A'));
