@@ -60,8 +60,7 @@ export function authorizeTarget(
   action: string,
   arn: string,
 ): void {
-  const runtime = ctx.state;
-  if (caller.identityContext && !runtime.config.redshift.allowIdentityEnhanced) {
+  if (caller.identityContext && !ctx.state.config.redshift.allowIdentityEnhanced) {
     ctx.audit('denied', arn, `${action}: redshift.allowIdentityEnhanced is false`);
     throw new AwsServiceError(
       'AccessDeniedException',
@@ -69,7 +68,17 @@ export function authorizeTarget(
       400,
     );
   }
-  const decision = runtime.authorize(caller, action, arn);
+  authorizeAction(ctx, caller, action, arn);
+}
+
+/** Checks the IAM decision for `action` on `arn`; a refusal is audited and answered AccessDeniedException. */
+export function authorizeAction(
+  ctx: OperationContext<EmulatorRuntime>,
+  caller: Caller,
+  action: string,
+  arn: string,
+): void {
+  const decision = ctx.state.authorize(caller, action, arn);
   if (!decision.allowed) {
     ctx.audit('denied', arn, decision.reason);
     throw new AwsServiceError(

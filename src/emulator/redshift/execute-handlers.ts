@@ -2,7 +2,13 @@
  * ExecuteStatement, BatchExecuteStatement, CancelStatement and ListStatements.
  */
 import type { EmulatorRuntime, OperationContext, OperationHandler } from '../core/types.js';
-import { authorizeTarget, callerOf, type DataServiceState, ownStatement } from './data-state.js';
+import {
+  authorizeAction,
+  authorizeTarget,
+  callerOf,
+  type DataServiceState,
+  ownStatement,
+} from './data-state.js';
 import {
   checkSql,
   databaseUser,
@@ -17,7 +23,7 @@ import { rewriteSchemas } from './schema-rewrite.js';
 import { pageToken, readPageToken } from './result-pages.js';
 import { epochSeconds, statementData } from './statement-view.js';
 import { newStatementId, ownedBy, type Statement, statusAt, type SubStatement } from './statements.js';
-import { targetArn } from './targets.js';
+import { dbUserArn, targetArn } from './targets.js';
 
 type Handler = OperationHandler<EmulatorRuntime>;
 
@@ -48,6 +54,15 @@ function submit(
   const request = parseExecuteRequest(runtime, caller, ctx.input);
   const arn = targetArn(runtime, request.target);
   authorizeTarget(ctx, caller, `redshift-data:${ctx.operation}`, arn);
+  if (request.requestDbUser !== undefined) {
+    // The Data API gets a DbUser's credentials with GetClusterCredentials on the caller's behalf.
+    authorizeAction(
+      ctx,
+      caller,
+      'redshift:GetClusterCredentials',
+      dbUserArn(runtime, request.target, request.requestDbUser),
+    );
+  }
   const owner = ownerOf(caller);
   if (request.clientToken !== undefined) {
     const earlier = state.store.byClientToken(owner, request.clientToken, ctx.now);

@@ -72,6 +72,19 @@ export function targetArn(runtime: EmulatorRuntime, target: Pick<RedshiftTarget,
 }
 
 /**
+ * The ARN `redshift:GetClusterCredentials` authorizes for database user `dbUser` of a cluster:
+ * `arn:aws:redshift:<region>:<acct>:dbuser:<cluster>/<dbUser>`.
+ */
+export function dbUserArn(
+  runtime: EmulatorRuntime,
+  target: Pick<RedshiftTarget, 'name'>,
+  dbUser: string,
+): string {
+  const { region, accountId } = runtime.config;
+  return `arn:aws:redshift:${region}:${accountId}:dbuser:${target.name}/${dbUser}`;
+}
+
+/**
  * The internal SQL schema of Redshift schema `schema` of `database` on `target`:
  * `rs_<kind>_<name>_<database>_<schema>` squeezed to letters, digits and underscores, plus a short digest so
  * distinct triples never share a schema. At most 63 bytes.

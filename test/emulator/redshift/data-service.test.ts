@@ -314,6 +314,23 @@ describe('authorization', () => {
     const plain = await s.send(PLAIN_CALLER, 'ExecuteStatement', { ...WG, Sql: 'select 1' });
     expect(typeof plain.Id).toBe('string');
   });
+
+  it('runs as a DbUser only with redshift:GetClusterCredentials on that database user', async () => {
+    const s = await setup();
+    const asked: string[] = [];
+    s.runtime.setAuthorize((_c, action, resource) => {
+      asked.push(`${action} ${resource}`);
+      return { allowed: action !== 'redshift:GetClusterCredentials', reason: 'no Allow' };
+    });
+    const input = { ClusterIdentifier: 'warehouse', Database: 'prod', DbUser: 'admin', Sql: 'select 1' };
+    const err = await rejection(s.send(PLAIN_CALLER, 'ExecuteStatement', input));
+    expect(err.code).toBe('AccessDeniedException');
+    expect(asked.at(-1)).toMatch(
+      /^redshift:GetClusterCredentials arn:aws:redshift:[^:]+:\d{12}:dbuser:warehouse\/admin$/,
+    );
+    expect(s.audits.at(-1)).toMatchObject({ outcome: 'denied', reason: 'no Allow' });
+    expect(s.runner.runs).toHaveLength(0);
+  });
 });
 
 describe('StatementStore', () => {
