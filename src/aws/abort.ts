@@ -21,11 +21,6 @@ export function timeoutError(operation: string, timeoutMs: number, cause?: unkno
   );
 }
 
-/** Throws `ERR_ABORTED` when `signal` has fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortedError(signal.reason);
-}
-
 /**
  * Resolves after `ms` milliseconds, or rejects with `ERR_ABORTED` as soon as `signal` fires.
  * The timer is unref'd so a pending backoff never keeps the process alive.

@@ -10,14 +10,10 @@ import type { Clock } from '../cache/types.js';
 
 /** The ledger; see {@link createExchangeLedger}. */
 export interface ExchangeLedger {
-  /** True when the JWT with this id was already exchanged (or is being exchanged now). */
-  has(id: string): boolean;
   /** Marks the JWT as being exchanged; false when it already was. */
   claim(id: string, expiresAt: number | undefined): boolean;
   /** Undoes a claim after a failed exchange, so the same JWT may be tried again. */
   release(id: string): void;
-  /** Entries held. */
-  readonly size: number;
 }
 
 /** Default lifetime of an entry whose JWT has no `exp`, in milliseconds (1 h, the IdC maximum). */
@@ -54,7 +50,6 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     return true;
   }
   return {
-    has: live,
     claim(id, expiresAt) {
       if (live(id)) return false;
       entries.set(id, expiresAt ?? clock() + NO_EXP_TTL_MS);
@@ -63,9 +58,6 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     },
     release(id) {
       entries.delete(id);
-    },
-    get size() {
-      return entries.size;
     },
   };
 }
