@@ -8,8 +8,8 @@
  */
 import { createObservability } from '../../src/observability/index.js';
 import { createTrustedIdentity } from '../../src/tip.js';
-import { type ServiceSettings, emulatorSettings, settingsFromEnv } from '../express-service/config.js';
-import { selfTest } from '../express-service/self-test.js';
+import type { ServiceSettings } from '../express-service/config.js';
+import { runExample } from '../express-service/run.js';
 import { createApp } from './app.js';
 
 /** Starts the service; port 0 picks a free one. */
@@ -23,26 +23,4 @@ export async function startService(settings: ServiceSettings, port: number) {
   return { url, tip, obs, close: () => app.close() };
 }
 
-async function main(): Promise<number> {
-  if (!process.argv.includes('--self-test')) {
-    const service = await startService(settingsFromEnv(), Number(process.env.PORT ?? 3000));
-    console.log(`listening on ${service.url}`);
-    return new Promise<number>(() => undefined);
-  }
-  const { emu, settings } = await emulatorSettings();
-  const service = await startService(settings, 0);
-  try {
-    return await selfTest(service.url, emu, 'fastify-service');
-  } finally {
-    await service.close();
-    await emu.stop();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runExample('fastify-service', startService);
