@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import type { SSOOIDCClientConfig } from '@aws-sdk/client-sso-oidc';
+import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { createSsoOidcClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import type { ResolvedRetry } from '../aws/retry.js';
 import { cacheKey } from '../cache/key.js';
@@ -78,13 +78,11 @@ export function createSigningClients(settings: SigningSettings): {
         { signal, minRemainingMs: MIN_BOOTSTRAP_REMAINING_MS },
       );
       // One client per exchange (exchanges are rare: about one per user per hour).
-      const client = new SSOOIDCClient({
+      const client = createSsoOidcClient(settings.region, {
         ...settings.clientConfig,
-        region: settings.region,
-        maxAttempts: 1,
         // A copy: the SDK annotates credential objects, and the cached one is frozen.
         credentials: { ...credentials },
-      } as SSOOIDCClientConfig);
+      });
       return { client, dispose: () => client.destroy() };
     },
     clear() {
