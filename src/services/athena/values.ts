@@ -35,7 +35,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: UTC|Z)?$/;
 
 /** Raised when a datum does not match its column type. The datum itself is not included. */
-export function badDatum(column: string, type: string, reason: string): TipError {
+function badDatum(column: string, type: string, reason: string): TipError {
   return new TipError(
     'ERR_SERVICE_RESPONSE_INVALID',
     `Athena returned a value for column ${JSON.stringify(column.slice(0, 128))} that is not a valid ${type.slice(0, 64)} (${reason}); check the query or cast the column to varchar.`,
@@ -44,7 +44,7 @@ export function badDatum(column: string, type: string, reason: string): TipError
 }
 
 /** The base name and type arguments of a type like `decimal(10,2)`, `array(integer)`, `map(varchar,bigint)`. */
-export function splitType(type: string): { base: string; args: string[] } {
+function splitType(type: string): { base: string; args: string[] } {
   const t = type.trim().toLowerCase();
   const open = t.indexOf('(');
   if (open < 0 || !t.endsWith(')')) return { base: t, args: [] };

@@ -32,7 +32,7 @@ function bad(statementId: string, reason: string): TipError {
  * One field as a typed value. `exactLong` is the lossless reading of a `longValue` beyond the safe
  * integer range (the SDK's own reading has been rounded).
  */
-export function fieldValue(
+function fieldValue(
   field: Field,
   column: RedshiftColumn,
   statementId: string,
