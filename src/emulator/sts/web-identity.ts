@@ -79,6 +79,8 @@ export function assumeRoleWithWebIdentityHandler(keys: IssuerKeys) {
           algorithms: ALGORITHMS,
           currentDate: new Date(ctx.now),
           clockTolerance: 0,
+          // A token without exp would never expire; STS refuses it.
+          requiredClaims: ['exp'],
         })
       ).payload;
     try {

@@ -158,6 +158,7 @@ describe('AssumeRoleWithWebIdentity against an external issuer', () => {
           .sign(new TextEncoder().encode(JSON.stringify(keys[0]!.jwk))),
     ],
     ['not yet valid', async () => token({ nbf: Math.floor(Date.now() / 1000) + 600 })],
+    ['no exp claim (never expires)', async () => token({ exp: undefined })],
     ['issuer with a trailing path trick', async () => token({ iss: `${ISSUER}/../other` })],
   ])('rejects %s', async (_label, make) => {
     const result = await assume(ARN_ROLE, await make());
