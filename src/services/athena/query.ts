@@ -181,7 +181,7 @@ async function* runWith(
           client.send(
             new GetQueryResultsCommand({
               QueryExecutionId: queryId,
-              MaxResults: Math.min(q.pageSize, first ? q.pageSize : 1000),
+              MaxResults: q.pageSize,
               ...(token === undefined ? {} : { NextToken: token }),
             }),
             { abortSignal: s },
