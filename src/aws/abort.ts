@@ -47,12 +47,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Waits for `promise`, but rejects with `ERR_ABORTED` as soon as `signal` fires. The promise itself keeps
  * running (it may be shared with other callers).
+ *
+ * @param toError - Builds the rejection from the signal's reason; default {@link abortedError}.
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  toError: (reason: unknown) => Error = abortedError,
+): Promise<T> {
   if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
+  if (signal.aborted) return Promise.reject(toError(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal.reason));
+    const onAbort = (): void => reject(toError(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

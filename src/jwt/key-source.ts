@@ -136,26 +136,6 @@ export class RemoteKeySource implements KeySource {
   }
 }
 
-/** Waits for `promise` unless `signal` aborts first; the underlying work keeps running for others. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortedError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** The error for an aborted verification. */
 export function abortedError(): TipError {
   return new TipError('ERR_ABORTED', 'Token verification was aborted through its AbortSignal.', {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { raceAbort } from '../aws/abort.js';
 import { TipError, isTipError, optionError } from '../errors.js';
 import { checkClaims, checkTimes } from './claims.js';
 import { type DecodedJws, decodeJws } from './decode.js';
@@ -13,13 +14,7 @@ import type { IssuerState } from './issuer-state.js';
 import type { KeyEntry } from './jwk.js';
 import { parseJwks } from './jwks.js';
 import { IndexedKeySet } from './key-set.js';
-import {
-  LocalKeySource,
-  RemoteKeySource,
-  type RemoteSettings,
-  abortedError,
-  untilAborted,
-} from './key-source.js';
+import { LocalKeySource, RemoteKeySource, type RemoteSettings, abortedError } from './key-source.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { verifySignature } from './signature.js';
 import { exportSnapshot, importSnapshot } from './snapshot.js';
@@ -185,7 +180,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
   ): Promise<VerifiedJwt> {
     const src = state.source;
     try {
-      await untilAborted(src.refresh(), signal);
+      await raceAbort(src.refresh(), signal, abortedError);
     } catch (error) {
       // Known keys keep working while the endpoint is down; without any, the failure is the answer.
       if (src.current() === undefined || isTipError(error, 'ERR_ABORTED')) throw error;
@@ -250,7 +245,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     verify: verify as JwtVerifier<C>['verify'],
     async hydrate(opts?: VerifyOptions): Promise<void> {
       const remote = [...issuers.values()].filter((s) => s.source instanceof RemoteKeySource);
-      await untilAborted(Promise.all(remote.map((s) => s.source.refresh())), opts?.signal);
+      await raceAbort(Promise.all(remote.map((s) => s.source.refresh())), opts?.signal, abortedError);
     },
     exportCache: () => exportSnapshot(issuers),
     importCache: (snapshot: unknown) => importSnapshot(issuers, snapshot, o.now()),
