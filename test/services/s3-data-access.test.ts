@@ -190,6 +190,27 @@ describe('S3 Access Grants cache', () => {
     expect(calls.map((c) => c.privilege)).toEqual(['Minimal', 'Minimal']);
   });
 
+  it('never answers a Minimal request with cached credentials of a wider grant', async () => {
+    const { s3, clock } = handle();
+    const calls = grantsEndpoint([{ scope: 's3://lake/team-a/*', permission: 'READWRITE' }], clock);
+    const wide = await s3.getDataAccess({ target: 's3://lake/team-a/x', permission: 'READ' });
+    expect(wide.scope).toBe('s3://lake/team-a/*');
+    const narrow = await s3.getDataAccess({
+      target: 's3://lake/team-a/y',
+      permission: 'READ',
+      privilege: 'Minimal',
+    });
+    expect(narrow.scope).toBe('s3://lake/team-a/y');
+    expect(narrow.credentials.accessKeyId).not.toBe(wide.credentials.accessKeyId);
+    const again = await s3.getDataAccess({
+      target: 's3://lake/team-a/y',
+      permission: 'READ',
+      privilege: 'Minimal',
+    });
+    expect(again.credentials.accessKeyId).toBe(narrow.credentials.accessKeyId);
+    expect(calls.map((c) => c.privilege)).toEqual(['Default', 'Minimal']);
+  });
+
   it('maps AccessDenied to ERR_ACCESS_DENIED and remembers the denial for deniedTtlMs', async () => {
     const { s3, clock, events } = handle();
     const calls = grantsEndpoint([], clock);

@@ -139,7 +139,8 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     const seconds = duration('durationSeconds', request.durationSeconds, settings.durationSeconds);
     const text = formatTarget(target);
     const callerSignal = request.signal ?? ctx.signal;
-    const hit = index.find(target, permission, settings.minRemainingMs);
+    const minimal = privilege === 'Minimal';
+    const hit = index.find(target, permission, settings.minRemainingMs, minimal);
     if (hit !== undefined) {
       ctx.emit({ type: 'data-access', outcome: 'hit', target: text, permission });
       return hit;
@@ -151,10 +152,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     }
     const key = cacheKey('s3-data-access', [user, permission, privilege, String(seconds), text]);
     // A call in flight on this bucket may return a grant covering this target too: wait for it once.
-    const pending =
-      privilege === 'Default' && memo.peek(key) === undefined
-        ? servingFlights(target.bucket, permission)
-        : [];
+    const pending = !minimal && memo.peek(key) === undefined ? servingFlights(target.bucket, permission) : [];
     if (pending.length > 0) {
       await raceAbort(Promise.allSettled(pending), callerSignal);
       const late = index.find(target, permission, settings.minRemainingMs);
@@ -205,7 +203,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
         minRemainingMs: settings.minRemainingMs,
       },
     );
-    if (privilege === 'Default') track(target.bucket, permission, result);
+    if (!minimal) track(target.bucket, permission, result);
     return result;
   }
 

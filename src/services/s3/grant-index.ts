@@ -6,7 +6,7 @@
  * @module
  */
 import type { Clock } from '../../cache/types.js';
-import { coveringScopes, servingPermissions } from './uri.js';
+import { coveringScopes, formatTarget, servingPermissions } from './uri.js';
 import type { GrantPermission, S3Target } from './uri.js';
 import type { DataAccess } from './types.js';
 
@@ -32,12 +32,18 @@ export class GrantIndex {
 
   /**
    * The cached credentials covering `target` with a permission serving `permission`, valid at least
-   * `minRemainingMs` more, most specific scope first.
+   * `minRemainingMs` more, most specific scope first. With `exact`, only credentials scoped to `target`
+   * itself (a `Minimal` request must not get a wider grant's credentials).
    */
-  find(target: S3Target, permission: GrantPermission, minRemainingMs: number): DataAccess | undefined {
+  find(
+    target: S3Target,
+    permission: GrantPermission,
+    minRemainingMs: number,
+    exact = false,
+  ): DataAccess | undefined {
     const now = this.#clock();
     const perms = servingPermissions(permission);
-    for (const scope of coveringScopes(target)) {
+    for (const scope of exact ? [formatTarget(target)] : coveringScopes(target)) {
       for (const perm of perms) {
         const key = `${perm} ${scope}`;
         const hit = this.#entries.get(key);
