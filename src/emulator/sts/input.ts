@@ -9,9 +9,13 @@ export function validationError(message: string): AwsServiceError {
   return new AwsServiceError('ValidationError', message, 400);
 }
 
+/** Members holding tokens or assertions: their values never appear in an error, as STS omits sensitive ones. */
+const SENSITIVE = new Set(['webIdentityToken', 'contextAssertion']);
+
 function constraint(value: string, member: string, rule: string): AwsServiceError {
+  const shown = SENSITIVE.has(member) ? '' : ` '${value.slice(0, 64)}'`;
   return validationError(
-    `1 validation error detected: Value '${value.slice(0, 64)}' at '${member}' failed to satisfy constraint: ${rule}`,
+    `1 validation error detected: Value${shown} at '${member}' failed to satisfy constraint: ${rule}`,
   );
 }
 

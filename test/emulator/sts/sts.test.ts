@@ -184,6 +184,35 @@ describe('AssumeRole', () => {
     expect(err).toMatchObject({ name: 'InvalidContextAssertionException', status: 400 });
   });
 
+  it('never echoes an over-long context assertion or web identity token in the ValidationError', async () => {
+    const assertion = `${issueIdentityContext(emu.runtime, claims())}${'A'.repeat(2048)}`;
+    const long = await failure(
+      sts.send(
+        new AssumeRoleCommand({
+          RoleArn: ACCESS_ROLE,
+          RoleSessionName: 'tip-alice',
+          ProvidedContexts: [{ ProviderArn: PROVIDER, ContextAssertion: assertion }],
+        }),
+      ),
+    );
+    expect(long).toMatchObject({ name: 'ValidationError', status: 400 });
+    expect(long.message).toContain("'contextAssertion'");
+    expect(long.message).not.toContain(assertion.slice(0, 16));
+    const token = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(20_001)}`;
+    const web = await failure(
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ACCESS_ROLE,
+          RoleSessionName: 'web',
+          WebIdentityToken: token,
+        }),
+      ),
+    );
+    expect(web).toMatchObject({ name: 'ValidationError', status: 400 });
+    expect(web.message).toContain("'webIdentityToken'");
+    expect(web.message).not.toContain('eyJhbGciOiJSUzI1NiJ9');
+  });
+
   it('rejects an expired context with InvalidContextAssertionException', async () => {
     const assertion = issueIdentityContext(emu.runtime, claims({ expiresAt: emu.clock.now() + 1000 }));
     emu.clock.advance(5000);
