@@ -77,7 +77,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
 
   const emit = onEvent === undefined ? undefined : (event: MemoEvent): void => onEvent(event);
 
-  function usable(value: Expiring<V> | undefined, now: number, minRemaining: number): boolean {
+  function usable(value: Expiring<V> | undefined, now: number, minRemaining: number): value is Expiring<V> {
     return value !== undefined && value.expiresAt - margin - now > minRemaining;
   }
 
@@ -190,7 +190,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       entries.delete(key);
       entries.set(key, entry);
       const value = entry.value;
-      if (!force && value !== undefined && value.expiresAt - margin - now > minRemaining) {
+      if (!force && usable(value, now, minRemaining)) {
         if (now >= entry.refreshAt && entry.flight === undefined) {
           start(key, entry, load, 'refresh', true).promise.catch(() => undefined);
         }
@@ -226,10 +226,10 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
         !force &&
         reason === 'refresh' &&
         opts?.serveStaleOnError !== false &&
-        usable(entry.value, clock(), 0) &&
-        !opts?.signal?.aborted
+        !opts?.signal?.aborted &&
+        usable(entry.value, clock(), 0)
       ) {
-        return entry.value!.value;
+        return entry.value.value;
       }
       throw error;
     }
