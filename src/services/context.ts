@@ -150,6 +150,17 @@ export function createServiceContext(init: ServiceContextInit): ServiceContext {
 }
 
 /**
+ * `value` itself when it is already a context from {@link createServiceContext}, else a new context built
+ * from it (so a handle accepts either).
+ *
+ * @throws TypeError for a missing or malformed option.
+ */
+export function toServiceContext(value: ServiceContext | ServiceContextInit): ServiceContext {
+  const isContext = typeof (value as ServiceContext)?.emit === 'function' && Object.isFrozen(value);
+  return isContext ? (value as ServiceContext) : createServiceContext(value);
+}
+
+/**
  * The settings for a new SDK client of this context: pass-through config, region, the user's
  * credentials, and `maxAttempts: 1` (tip-sdk's own retry loop runs around each call).
  */

@@ -5,13 +5,9 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
-import { createServiceContext, sdkClientConfig } from '../context.js';
+import { sdkClientConfig, toServiceContext } from '../context.js';
 import { resolveQuery, runQuery } from './query.js';
 import type { AthenaHandle, AthenaQueryResult, AthenaRow } from './types.js';
-
-function isContext(value: ServiceContext | ServiceContextInit): value is ServiceContext {
-  return typeof (value as ServiceContext).emit === 'function' && Object.isFrozen(value);
-}
 
 /**
  * Creates the Athena handle of one user. Its `AthenaClient` is created on first use and reused.
@@ -25,7 +21,7 @@ export function athena(
   context: ServiceContext | ServiceContextInit,
   options: { readonly client?: AthenaClient } = {},
 ): AthenaHandle {
-  const ctx = isContext(context) ? context : createServiceContext(context);
+  const ctx = toServiceContext(context);
   let client = options.client;
   const getClient = (): AthenaClient => {
     client ??= new AthenaClient(sdkClientConfig(ctx));

@@ -5,14 +5,10 @@
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
-import { createServiceContext, sdkClientConfig } from '../context.js';
+import { sdkClientConfig, toServiceContext } from '../context.js';
 import { createDriverTokenSource } from './driver-token.js';
 import { runBatch, runStatement } from './query.js';
 import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions } from './types.js';
-
-function isContext(value: ServiceContext | ServiceContextInit): value is ServiceContext {
-  return typeof (value as ServiceContext).emit === 'function' && Object.isFrozen(value);
-}
 
 /**
  * Creates the Redshift handle of one user. Clients are created on first use and reused.
@@ -25,7 +21,7 @@ export function redshift(
   context: ServiceContext | ServiceContextInit,
   options: RedshiftHandleOptions = {},
 ): RedshiftHandle {
-  const ctx = isContext(context) ? context : createServiceContext(context);
+  const ctx = toServiceContext(context);
   let data = options.dataClient;
   const dataClient = (): RedshiftDataClient => {
     data ??= new RedshiftDataClient(sdkClientConfig(ctx));

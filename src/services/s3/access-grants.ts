@@ -6,15 +6,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
-import { createServiceContext } from '../context.js';
+import { toServiceContext } from '../context.js';
 import { createDataAccessCache } from './data-access.js';
 import { listObjects, readObject, writeObject } from './objects.js';
 import { createAccessGrantsS3Client } from './s3-client.js';
 import type { S3AccessGrants, S3AccessGrantsOptions } from './types.js';
-
-function isContext(value: ServiceContext | ServiceContextInit): value is ServiceContext {
-  return typeof (value as ServiceContext).emit === 'function' && Object.isFrozen(value);
-}
 
 /**
  * Creates the S3 Access Grants handle of one user.
@@ -28,7 +24,7 @@ export function s3AccessGrants(
   context: ServiceContext | ServiceContextInit,
   options: S3AccessGrantsOptions = {},
 ): S3AccessGrants {
-  const ctx = isContext(context) ? context : createServiceContext(context);
+  const ctx = toServiceContext(context);
   const cache = createDataAccessCache(ctx, options);
   let shared: S3Client | undefined;
   const defaultClient = (): S3Client => {
