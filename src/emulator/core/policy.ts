@@ -86,14 +86,6 @@ export function statementApplies(
   return effect === 'Allow' ? verdict === true : verdict !== false;
 }
 
-/** True when every condition surely holds. */
-export function conditionsHold(
-  condition: PolicyStatementConfig['Condition'],
-  context: ConditionContext,
-): boolean {
-  return evaluateCondition(condition, context) === true;
-}
-
 /** Evaluates permission statements for `action` on `resource`. */
 export function evaluatePermissions(
   statements: readonly PolicyStatementConfig[],

@@ -55,11 +55,6 @@ export function findTarget(
   return listTargets(runtime).find((t) => t.kind === kind && t.name === name);
 }
 
-/** Whether `database` exists on `target`. */
-export function hasDatabase(target: RedshiftTarget, database: string): boolean {
-  return target.config.databases.some((d) => d.name === database);
-}
-
 /**
  * The ARN of a target, for audit records: `arn:aws:redshift-serverless:<region>:<acct>:workgroup/<name>`
  * or `arn:aws:redshift:<region>:<acct>:cluster:<name>`.
