@@ -6,6 +6,8 @@
  */
 import { combineSignals } from '../aws/abort.js';
 import { TipError, isTipError } from '../errors.js';
+import { awsCall } from './call.js';
+import type { ServiceContext } from './context.js';
 
 /**
  * Runs `run`, mapping a deadline abort to `ERR_TIMEOUT` and adding `queryId` to TipErrors without one.
@@ -74,4 +76,34 @@ export function statementSignals(
       combined.dispose();
     },
   };
+}
+
+/**
+ * One AWS call of a statement: {@link awsCall} under the statement's signal, through {@link withDeadline}
+ * (a deadline abort becomes `ERR_TIMEOUT`; errors gain `queryId` once known).
+ *
+ * @param ctx - The service context.
+ * @param service - `athena` or `redshift-data`.
+ * @param signals - The statement's deadline and combined signal.
+ * @param timeoutMs - The deadline, for the message.
+ * @param operation - The AWS operation, e.g. `DescribeStatement`.
+ * @param send - One attempt; must pass its signal to the SDK as `abortSignal`.
+ * @param queryId - The statement id, once known.
+ */
+export function statementCall<T>(
+  ctx: ServiceContext,
+  service: 'athena' | 'redshift-data',
+  signals: Pick<StatementSignals, 'deadline' | 'signal'>,
+  timeoutMs: number,
+  operation: string,
+  send: (signal: AbortSignal) => Promise<T>,
+  queryId?: string,
+): Promise<T> {
+  return withDeadline(
+    service,
+    signals.deadline,
+    timeoutMs,
+    () => awsCall(ctx, service, operation, send, signals.signal),
+    queryId,
+  );
 }

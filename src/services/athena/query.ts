@@ -14,9 +14,8 @@ import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
-import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
-import { statementSignals, withDeadline } from '../deadline.js';
+import { statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
 import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';
 
@@ -121,13 +120,7 @@ async function* runWith(
       : undefined;
   /** One Athena call under the query's deadline and signals. */
   const call = <T>(operation: string, send: (s: AbortSignal) => Promise<T>, queryId?: string): Promise<T> =>
-    withDeadline(
-      'athena',
-      deadline,
-      q.timeoutMs,
-      () => awsCall(ctx, 'athena', operation, send, signal),
-      queryId,
-    );
+    statementCall(ctx, 'athena', { deadline, signal }, q.timeoutMs, operation, send, queryId);
   const started = await call('StartQueryExecution', (s) =>
     client.send(
       new StartQueryExecutionCommand({

@@ -20,9 +20,8 @@ import type { DescribeStatementResponse, RedshiftDataClient } from '@aws-sdk/cli
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
-import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
-import { type StatementSignals, statementSignals, withDeadline } from '../deadline.js';
+import { type StatementSignals, statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { readColumns, typedRows } from './fields.js';
 import { resolveTarget, toSqlParameters, validSql } from './options.js';
 import { parseLosslessJson } from './lossless-json.js';
@@ -56,18 +55,13 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
   try {
     let delay = options.pollInterval ?? 100;
     for (;;) {
-      const d = await withDeadline(
+      const d = await statementCall(
+        ctx,
         'redshift-data',
-        deadline,
+        { deadline, signal },
         timeoutMs,
-        () =>
-          awsCall(
-            ctx,
-            'redshift-data',
-            'DescribeStatement',
-            (s) => client.send(new DescribeStatementCommand({ Id: id }), { abortSignal: s }),
-            signal,
-          ),
+        'DescribeStatement',
+        (s) => client.send(new DescribeStatementCommand({ Id: id }), { abortSignal: s }),
         id,
       );
       if (d.Status === 'FINISHED') {
@@ -116,25 +110,20 @@ async function readResult(
   let token: string | undefined;
   do {
     let raw: { text: string | undefined } = { text: undefined };
-    const page = await withDeadline(
+    const page = await statementCall(
+      run.ctx,
       'redshift-data',
-      deadline,
+      { deadline, signal },
       timeoutMs,
-      () =>
-        awsCall(
-          run.ctx,
-          'redshift-data',
-          'GetStatementResult',
-          (s) => {
-            const command = new GetStatementResultCommand({
-              Id: id,
-              ...(token === undefined ? {} : { NextToken: token }),
-            });
-            raw = captureRawBody(command.middlewareStack);
-            return run.client.send(command, { abortSignal: s });
-          },
-          signal,
-        ),
+      'GetStatementResult',
+      (s) => {
+        const command = new GetStatementResultCommand({
+          Id: id,
+          ...(token === undefined ? {} : { NextToken: token }),
+        });
+        raw = captureRawBody(command.middlewareStack);
+        return run.client.send(command, { abortSignal: s });
+      },
       id,
     );
     columns ??= readColumns(page.ColumnMetadata);
@@ -206,9 +195,7 @@ async function execute<T>(
   const signals = statementSignals(timeoutMs, options.signal, ctx.signal);
   const { deadline, signal } = signals;
   try {
-    const started = await withDeadline('redshift-data', deadline, timeoutMs, () =>
-      awsCall(ctx, 'redshift-data', operation, start, signal),
-    );
+    const started = await statementCall(ctx, 'redshift-data', signals, timeoutMs, operation, start);
     const id = requireId(started.Id, operation);
     ctx.emit({ type: 'query-started', service: 'redshift-data', queryId: id });
     const described = await waitFor(run, id, deadline, signal, timeoutMs);
