@@ -84,7 +84,8 @@ export const idcTokenCodec: CacheCodec<IdcTokenSet> = {
     const value: IdcTokenSet = Object.freeze({
       accessToken: s(t.accessToken, 'accessToken'),
       refreshToken: os(t.refreshToken, 'refreshToken'),
-      identityContext: os(t.identityContext, 'identityContext'),
+      // Required: a token set without one cannot assume the role, so it must not be served.
+      identityContext: s(t.identityContext, 'identityContext'),
       identity: decodeIdentity(t.identity),
       expiresAt: n(t.expiresAt, 'expiresAt'),
       scopes: Object.freeze(scopes),

@@ -45,3 +45,30 @@ describe('a shared CacheStore', () => {
     }
   });
 });
+
+describe('a shared CacheStore entry without an identity context', () => {
+  it('is not used: the user is exchanged afresh rather than refused', async () => {
+    const expiresAt = clock() + 3_600_000;
+    const tokens = {
+      accessToken: 'stored-access-token',
+      identity: {
+        idcUserId: idcUserIdOf('ann'),
+        identityStoreId: 'd-1234567890',
+        applicationArn: 'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222',
+        expiresAt,
+      },
+      expiresAt,
+      scopes: [],
+    };
+    const store: CacheStore = {
+      // Every key answers an IdC token set lacking `identityContext` (a role key fails to decode it).
+      get: async () => JSON.stringify({ v: 1, expiresAt, tokens }),
+      set: async () => undefined,
+      delete: async () => undefined,
+    };
+    const { tip } = fakeTip(clock, { cache: { store } });
+    const session = await tip.forToken(fakeJwt('ann', 'a1'));
+    expect(userOfSessionToken((await session.credentials()).sessionToken)).toBe(idcUserIdOf('ann'));
+    expect(aws.counts).toMatchObject({ exchange: 1, assumeRole: 1 });
+  });
+});
