@@ -16,7 +16,10 @@ import { createEngineFromOptions } from '../session/engine-from-options.js';
 /** Options of {@link fromTrustedIdentity}: those of `createTrustedIdentity` minus inbound verification. */
 export interface FromTrustedIdentityInit
   extends Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'> {
-  /** The user's JWT, or a function returning the current one (called only when an exchange is needed). */
+  /**
+   * The user's JWT, or a function returning the current one. The function is called on every resolution
+   * (its `iss`/`sub` name the cache entry); the JWT is exchanged only when credentials are missing or due.
+   */
   readonly token: string | (() => string | Promise<string>);
 }
 
