@@ -86,9 +86,7 @@ function issue(
   const runtime = ctx.state;
   const resolved: string[] = [];
   for (const name of names) {
-    const target =
-      findTarget(runtime, kind, name) ??
-      (kind === 'cluster' ? findClusterIgnoringCase(runtime, name) : undefined);
+    const target = findTarget(runtime, kind, name);
     if (!target) {
       ctx.audit('denied', targetArn(runtime, { kind, name }), 'not configured');
       throw errors.notFound(name);
@@ -109,15 +107,6 @@ function issue(
   for (const name of resolved)
     ctx.audit('allowed', targetArn(runtime, { kind, name }), `token for ${identity.userName}`);
   return { token, expiresAt };
-}
-
-/** Redshift stores cluster identifiers in lower case and matches them without regard to case. */
-function findClusterIgnoringCase(runtime: EmulatorRuntime, name: string): RedshiftTarget | undefined {
-  const lower = name.toLowerCase();
-  const config = runtime.config.redshift.targets.find((t) => t.clusterIdentifier?.toLowerCase() === lower);
-  return config?.clusterIdentifier === undefined
-    ? undefined
-    : findTarget(runtime, 'cluster', config.clusterIdentifier);
 }
 
 function checkNames(

@@ -56,8 +56,7 @@ export function resolveTarget(runtime: EmulatorRuntime, input: Record<string, un
     throw validation('Specify either ClusterIdentifier or WorkgroupName, not both');
   }
   if (cluster !== undefined) {
-    const target =
-      findTarget(runtime, 'cluster', cluster.toLowerCase()) ?? findTarget(runtime, 'cluster', cluster);
+    const target = findTarget(runtime, 'cluster', cluster);
     if (!target)
       throw validation(`Redshift endpoint doesn't exist in this region: cluster ${cluster} not found`);
     return target;

@@ -46,13 +46,17 @@ export function listTargets(runtime: EmulatorRuntime): RedshiftTarget[] {
   return out;
 }
 
-/** The target of that kind and name; undefined when none is configured. Names compare exactly. */
+/**
+ * The target of that kind and name; undefined when none is configured. Workgroup names compare exactly;
+ * cluster identifiers without regard to case (Redshift stores them in lower case, as the configuration must).
+ */
 export function findTarget(
   runtime: EmulatorRuntime,
   kind: RedshiftTarget['kind'],
   name: string,
 ): RedshiftTarget | undefined {
-  return listTargets(runtime).find((t) => t.kind === kind && t.name === name);
+  const wanted = kind === 'cluster' ? name.toLowerCase() : name;
+  return listTargets(runtime).find((t) => t.kind === kind && t.name === wanted);
 }
 
 /**
