@@ -61,6 +61,7 @@ export function createDriverTokenSource(
         'must be 1–64 lower-case letters, digits and hyphens',
       );
     const kind = workgroupName === undefined ? 'cluster' : 'workgroup';
+    const callerSignal = target.signal ?? ctx.signal;
     return memo.get(
       cacheKey('redshift-driver-token', [user, kind, name]),
       async ({ signal }) => {
@@ -113,9 +114,7 @@ export function createDriverTokenSource(
         const value: RedshiftDriverToken = Object.freeze({ token, tokenType: 'SUBJECT_TOKEN', expiresAt });
         return { value, expiresAt };
       },
-      (target.signal ?? ctx.signal) === undefined
-        ? {}
-        : { signal: (target.signal ?? ctx.signal) as AbortSignal },
+      callerSignal === undefined ? {} : { signal: callerSignal },
     );
   };
 }

@@ -9,6 +9,7 @@ import type { DataAccess } from './types.js';
 import { formatTarget, invalidScope, validScope } from './uri.js';
 import type { GrantPermission, S3Target } from './uri.js';
 
+/** The `ERR_ACCESS_DENIED` of a GetDataAccess refusal, keeping the AWS error's details and request id. */
 export function deniedError(target: string, permission: GrantPermission, cause?: unknown): TipError {
   const base = isTipError(cause) ? cause : undefined;
   return new TipError(
@@ -28,6 +29,10 @@ export function deniedError(target: string, permission: GrantPermission, cause?:
   );
 }
 
+/**
+ * Validates a GetDataAccess answer into {@link DataAccess}: complete credentials with an expiry and a sane
+ * `MatchedGrantTarget`, else `ERR_SERVICE_RESPONSE_INVALID`. A `Minimal` answer is scoped to `target`.
+ */
 export function readAccess(
   out: GetDataAccessCommandOutput,
   target: S3Target,
