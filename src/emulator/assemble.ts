@@ -155,12 +155,17 @@ export async function assembleEmulatorParts(
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     const factories = { ...DEFAULT_SERVICES, ...options.services };
-    const built = await Promise.all(
+    // Settle every factory so the modules that did start are closed when another one fails.
+    const built = await Promise.allSettled(
       Object.entries(factories).map(async ([name, factory]) =>
         factory ? ([name as ServiceName, await factory(runtime)] as const) : undefined,
       ),
     );
-    for (const entry of built) if (entry) modules.set(entry[0], entry[1]);
+    for (const entry of built) {
+      if (entry.status === 'fulfilled' && entry.value) modules.set(entry.value[0], entry.value[1]);
+    }
+    const failed = built.find((entry) => entry.status === 'rejected');
+    if (failed) throw failed.reason;
     const front: FrontInit = {
       runtime,
       modules,

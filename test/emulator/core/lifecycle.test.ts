@@ -50,6 +50,30 @@ describe('startEmulator lifecycle', () => {
     await expect(fetch(emu.url)).rejects.toThrow();
   });
 
+  it('closes the service modules that started when another fails to start', async () => {
+    let closed = 0;
+    const failure = new Error('service failed to start');
+    const started = startEmulator(baseConfig(), {
+      quiet: true,
+      services: {
+        'redshift-data': false,
+        athena: async () => ({
+          service: 'athena',
+          protocol: 'awsJson1_1',
+          handlers: {},
+          close: async () => {
+            closed += 1;
+          },
+        }),
+        s3: async () => {
+          throw failure;
+        },
+      },
+    });
+    await expect(started).rejects.toBe(failure);
+    expect(closed).toBe(1);
+  });
+
   it('refuses a TTI on the embedded IdP when the IdP is disabled', async () => {
     await expect(startEmulator(baseConfig(), { idp: false })).rejects.toMatchObject({
       code: 'ERR_EMULATOR_CONFIG',
