@@ -79,7 +79,10 @@ export interface ServiceContextInit {
   readonly onEvent?: (event: ServiceEvent) => void;
   /** Retry and per-call deadline for each AWS call. Default see `DEFAULT_RETRY`. */
   readonly retry?: RetryOptions;
-  /** Memo factory. Default: a new in-process `createMemo` per cache. */
+  /**
+   * Memo factory. It may return memos shared across users (keys name the user), so it needs `identity`
+   * with `idcUserId` or `subject`. Default: a new in-process `createMemo` per cache.
+   */
   readonly memo?: MemoFactory;
   /** Clock in epoch ms. Default `Date.now`. */
   readonly clock?: Clock;
@@ -124,6 +127,18 @@ export function createServiceContext(init: ServiceContextInit): ServiceContext {
     throw optionError('credentials', 'must be an AwsCredentialIdentityProvider function');
   if (typeof init.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(init.region))
     throw optionError('region', 'must be an AWS region such as `us-east-1`');
+  if (init.memo !== undefined && typeof init.memo !== 'function')
+    throw optionError('memo', 'must be a function returning a Memo');
+  // A custom factory may share one store across users: its keys must name the user, or users share grants.
+  if (
+    init.memo !== undefined &&
+    init.identity?.idcUserId === undefined &&
+    init.identity?.subject === undefined
+  )
+    throw optionError(
+      'identity',
+      'needs `idcUserId` or `subject` with a custom `memo`, so cache keys name the user',
+    );
   const { credentials: _ignored, ...clientConfig } = init.clientConfig ?? {};
   const onEvent = init.onEvent;
   return Object.freeze({

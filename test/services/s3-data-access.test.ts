@@ -2,6 +2,9 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
+import { createMemo } from '../../src/cache/memo.js';
+import type { Memo } from '../../src/cache/types.js';
+import type { MemoFactory } from '../../src/services/context.js';
 import { s3AccessGrants } from '../../src/services/s3/access-grants.js';
 import { USER_CREDENTIALS, fakeClock, mswServer, testContext } from './helpers.js';
 
@@ -209,6 +212,25 @@ describe('S3 Access Grants cache', () => {
     });
     expect(again.credentials.accessKeyId).toBe(narrow.credentials.accessKeyId);
     expect(calls.map((c) => c.privilege)).toEqual(['Default', 'Minimal']);
+  });
+
+  it('keeps users apart in a memo shared across handles, and refuses a shared memo without a user', async () => {
+    const clock = fakeClock();
+    const shared = new Map<string, Memo<unknown>>();
+    const memo = (<V>(name: string, options: Parameters<MemoFactory>[1]) => {
+      if (!shared.has(name)) shared.set(name, createMemo<unknown>(options as never));
+      return shared.get(name) as Memo<V>;
+    }) as MemoFactory;
+    const calls = grantsEndpoint([{ scope: 's3://lake/team-a/*', permission: 'READ' }], clock);
+    const forUser = (idcUserId: string) =>
+      s3AccessGrants(testContext({ clock, memo, identity: { idcUserId } }).ctx, {
+        instanceAccountId: '444455556666',
+      });
+    const a = await forUser('u-a').getDataAccess({ target: 's3://lake/team-a/x', permission: 'READ' });
+    const b = await forUser('u-b').getDataAccess({ target: 's3://lake/team-a/x', permission: 'READ' });
+    expect(b.credentials.accessKeyId).not.toBe(a.credentials.accessKeyId);
+    expect(calls).toHaveLength(2);
+    expect(() => testContext({ clock, memo, identity: {} })).toThrow(/identity/);
   });
 
   it('maps AccessDenied to ERR_ACCESS_DENIED and remembers the denial for deniedTtlMs', async () => {
