@@ -45,6 +45,19 @@ function validExpiring(result: unknown): result is Expiring<unknown> {
   );
 }
 
+/** `promise`, or a rejection once `ms` milliseconds pass first. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`tip-sdk: the cache store did not answer within ${ms} ms`)),
+      ms,
+    );
+    timer.unref?.();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Creates a memo. Semantics, per key:
  * - concurrent callers share one in-flight load (single flight);
@@ -69,6 +82,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   if (fraction > 1) throw optionError('cache.refreshFraction', 'must be at most 1');
   const margin = positive('cache.expiryMarginMs', options.expiryMarginMs, 0, true);
   const retryMs = positive('cache.refreshRetryMs', options.refreshRetryMs, 10_000, true);
+  const storeTimeoutMs = positive('cache.storeTimeoutMs', options.storeTimeoutMs, 1_000);
   const clock = options.clock ?? Date.now;
   const { store, codec, onEvent } = options;
   if (store !== undefined && codec === undefined)
@@ -84,7 +98,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   async function readStore(key: string, previous: Expiring<V> | undefined): Promise<Expiring<V> | undefined> {
     if (store === undefined || codec === undefined) return undefined;
     try {
-      const text = await store.get(key);
+      const text = await within(store.get(key), storeTimeoutMs);
       if (text === undefined) return undefined;
       const found = codec.decode(text);
       if (!usable(found, clock(), 0)) return undefined;

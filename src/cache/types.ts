@@ -130,6 +130,11 @@ export interface MemoOptions<V> {
   readonly clock?: Clock;
   /** A shared store consulted on a miss and written after a load. Default none (in-process only). */
   readonly store?: CacheStore;
+  /**
+   * A store read not answered within this many milliseconds counts as failed (a `store-error` event) and
+   * the value is loaded instead, so a stalled store cannot hang callers. Default `1_000`.
+   */
+  readonly storeTimeoutMs?: number;
   /** Required with `store`: serializes values. */
   readonly codec?: CacheCodec<V>;
   /** Receives cache events; called synchronously, must not throw. Default none. */

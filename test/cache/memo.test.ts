@@ -277,7 +277,32 @@ describe('createMemo', () => {
     expect(events.filter((e) => e.type === 'store-error')).toHaveLength(2);
   });
 
+  it('loads instead of hanging when the store never answers a read', async () => {
+    const now = clock();
+    const events: MemoEvent[] = [];
+    let loads = 0;
+    const memo = createMemo<string>({
+      clock: now,
+      storeTimeoutMs: 5,
+      store: {
+        get: () => new Promise<string | undefined>(() => undefined),
+        set: async () => undefined,
+        delete: async () => undefined,
+      },
+      codec: { encode: (e) => JSON.stringify(e), decode: (t) => JSON.parse(t) as Expiring<string> },
+      onEvent: (e) => events.push(e),
+    });
+    const load = async () => {
+      loads += 1;
+      return { value: 'v', expiresAt: now() + HOUR };
+    };
+    expect(await memo.get('k', load)).toBe('v');
+    expect(loads).toBe(1);
+    expect(events.filter((e) => e.type === 'store-error')).toHaveLength(1);
+  });
+
   it('validates its options', () => {
+    expect(() => createMemo({ storeTimeoutMs: 0 })).toThrow(/cache.storeTimeoutMs/);
     expect(() => createMemo({ maxEntries: 0 })).toThrow(/cache.maxEntries/);
     expect(() => createMemo({ refreshFraction: 2 })).toThrow(/cache.refreshFraction/);
     expect(() => createMemo({ store: createMemoryCacheStore() })).toThrow(/cache.codec/);
