@@ -165,6 +165,16 @@ export function createServiceContext(init: ServiceContextInit): ServiceContext {
 }
 
 /**
+ * Who the cache keys of `identity` belong to: the IdC user id, else issuer and subject together (one
+ * subject may exist at two issuers). `undefined` when the identity names no user.
+ */
+export function cacheUser(identity: ServiceIdentity): string | undefined {
+  if (identity.idcUserId !== undefined) return identity.idcUserId;
+  if (identity.subject === undefined) return undefined;
+  return `${identity.issuer ?? ''}\u0000${identity.subject}`;
+}
+
+/**
  * `value` itself when it is already a context from {@link createServiceContext}, else a new context built
  * from it (so a handle accepts either).
  *

@@ -231,6 +231,21 @@ describe('S3 Access Grants cache', () => {
     expect(b.credentials.accessKeyId).not.toBe(a.credentials.accessKeyId);
     expect(calls).toHaveLength(2);
     expect(() => testContext({ clock, memo, identity: {} })).toThrow(/identity/);
+    // Without an IdC user id, the same subject at two issuers is two users.
+    const bySubject = (issuer: string) =>
+      s3AccessGrants(testContext({ clock, memo, identity: { issuer, subject: 'alice' } }).ctx, {
+        instanceAccountId: '444455556666',
+      });
+    const one = await bySubject('https://one.example').getDataAccess({
+      target: 's3://lake/team-a/x',
+      permission: 'READ',
+    });
+    const two = await bySubject('https://two.example').getDataAccess({
+      target: 's3://lake/team-a/x',
+      permission: 'READ',
+    });
+    expect(two.credentials.accessKeyId).not.toBe(one.credentials.accessKeyId);
+    expect(calls).toHaveLength(4);
   });
 
   it('maps AccessDenied to ERR_ACCESS_DENIED and remembers the denial for deniedTtlMs', async () => {

@@ -18,7 +18,7 @@ import { cacheKey } from '../../cache/key.js';
 import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
-import { sdkClientConfig } from '../context.js';
+import { cacheUser, sdkClientConfig } from '../context.js';
 import type { RedshiftDriverToken, RedshiftHandleOptions, RedshiftTarget } from './types.js';
 
 /** Issues driver tokens for one user. */
@@ -47,7 +47,7 @@ export function createDriverTokenSource(
   });
   let cluster = options.redshiftClient;
   let serverless = options.serverlessClient;
-  const user = ctx.identity.idcUserId ?? ctx.identity.subject;
+  const user = cacheUser(ctx.identity);
 
   return async (target) => {
     if (typeof target !== 'object' || target === null) throw optionError('driverToken', 'needs a target');

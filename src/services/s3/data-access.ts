@@ -16,7 +16,7 @@ import { raceAbort } from '../../aws/abort.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
-import { sdkClientConfig } from '../context.js';
+import { cacheUser, sdkClientConfig } from '../context.js';
 import { DenialCache, GrantIndex } from './grant-index.js';
 import { deniedError, readAccess } from './responses.js';
 import {
@@ -60,7 +60,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     control ??= new S3ControlClient(sdkClientConfig(ctx));
     return control;
   };
-  const user = ctx.identity.idcUserId ?? ctx.identity.subject;
+  const user = cacheUser(ctx.identity);
   /** GetDataAccess calls in flight per bucket, so a cold burst under one prefix makes one call. */
   const flights = new Map<string, Set<{ permission: GrantPermission; done: Promise<unknown> }>>();
 
