@@ -3,7 +3,7 @@
  * allow-list for identity-enhanced sessions, and S3 Access Grants credentials limited to object calls.
  */
 import type { EmulatorConfig, PolicyStatementConfig } from '../config/types.js';
-import { evaluatePermissions, wildcardMatch } from './policy.js';
+import { evaluatePermissions, principalContext, wildcardMatch } from './policy.js';
 import type { AuthorizationDecision, Caller } from './types.js';
 
 /** S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
@@ -53,11 +53,7 @@ export function createAuthorizer(
         ? rolePolicies.get(caller.roleArn ?? '')
         : callerPolicies.get(caller.accessKeyId);
     if (!statements) return deny(`no permission policy for ${caller.arn}`);
-    const context = {
-      'aws:PrincipalArn': caller.kind === 'assumed-role' ? caller.roleArn : caller.arn,
-      'aws:PrincipalAccount': caller.accountId,
-    };
-    const outcome = evaluatePermissions(statements, action, resource, context);
+    const outcome = evaluatePermissions(statements, action, resource, principalContext(caller));
     const owner = caller.kind === 'assumed-role' ? `role ${caller.roleArn}` : caller.arn;
     if (outcome.effect === 'deny') return deny(`explicit Deny (statement ${outcome.statement}) of ${owner}`);
     if (outcome.effect === 'none') return deny(`no Allow for ${action} in the policies of ${owner}`);

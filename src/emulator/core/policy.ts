@@ -4,6 +4,7 @@
  * provides. An explicit Deny wins, then any Allow, else the implicit deny.
  */
 import type { PolicyStatementConfig } from '../config/types.js';
+import type { Caller } from './types.js';
 
 /** Request facts conditions can test, e.g. `{ 'aws:PrincipalArn': '…' }`. Keys compare case-insensitively. */
 export type ConditionContext = Readonly<Record<string, string | undefined>>;
@@ -13,6 +14,17 @@ export interface PolicyOutcome {
   readonly effect: 'allow' | 'deny' | 'none';
   /** Index of the deciding statement, when one decided. */
   readonly statement?: number;
+}
+
+/**
+ * The global condition keys every signed request provides: `aws:PrincipalArn` (the role ARN for a role
+ * session, as IAM reports it) and `aws:PrincipalAccount`.
+ */
+export function principalContext(caller: Caller): ConditionContext {
+  return {
+    'aws:PrincipalArn': caller.kind === 'assumed-role' ? caller.roleArn : caller.arn,
+    'aws:PrincipalAccount': caller.accountId,
+  };
 }
 
 const patternCache = new Map<string, RegExp>();

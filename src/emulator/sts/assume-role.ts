@@ -4,6 +4,7 @@
  * `sts:SetSourceIdentity` with a source identity); the context assertion must verify; role chaining caps
  * the duration at one hour. The new session carries the verified identity context.
  */
+import { principalContext } from '../core/policy.js';
 import type { IdentityContextVerification } from '../identity-center/context.js';
 import {
   AwsServiceError,
@@ -128,8 +129,7 @@ export function assumeRoleHandler(policy: ContextPolicy) {
     if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
     const trust = evaluateTrust(role.trustPolicy, { aws: caller }, actions, [
       {
-        'aws:PrincipalArn': caller.kind === 'assumed-role' ? caller.roleArn : caller.arn,
-        'aws:PrincipalAccount': caller.accountId,
+        ...principalContext(caller),
         'sts:RoleSessionName': name,
         'sts:SourceIdentity': sourceIdentity,
         'sts:ExternalId': typeof input.ExternalId === 'string' ? input.ExternalId : undefined,
