@@ -94,7 +94,7 @@ export class TokenStore {
     return this.#access.get(digest(token));
   }
 
-  /** The grant of a refresh token (possibly expired), or undefined when unknown or already used. */
+  /** The grant of a refresh token (possibly expired), or undefined when unknown. Refresh tokens are reusable until they expire. */
   refreshToken(token: string): Grant | undefined {
     return this.#refresh.get(digest(token));
   }
