@@ -4,6 +4,7 @@
  * @module
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { optionError } from '../errors.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
 import type { HttpErrorResponse } from './error-response.js';
@@ -54,7 +55,7 @@ export function tipMiddleware(
 ): RequestHandler {
   const auth = createAuthenticator(tip, options);
   const respond = options.respond ?? sendDefault;
-  if (typeof respond !== 'function') throw new TypeError('tip-sdk: option `respond` must be a function');
+  if (typeof respond !== 'function') throw optionError('respond', 'must be a function');
   return (req, res, next) => {
     const controller = new AbortController();
     const onClose = () => {

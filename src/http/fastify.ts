@@ -6,6 +6,7 @@
  * @module
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { optionError } from '../errors.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
 import type { HttpErrorResponse } from './error-response.js';
@@ -42,7 +43,7 @@ async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Pro
   const auth = createAuthenticator(options?.tip, options);
   const respond = options.respond;
   if (respond !== undefined && typeof respond !== 'function') {
-    throw new TypeError('tip-sdk: option `respond` must be a function');
+    throw optionError('respond', 'must be a function');
   }
   fastify.decorateRequest('tip', null);
   fastify.addHook('onRequest', async (request, reply) => {
