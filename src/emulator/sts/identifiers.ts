@@ -1,5 +1,6 @@
 /** Deterministic STS/IAM unique ids (`AROA…`, `AIDA…`) and assumed-role ARNs. */
 import { createHash } from 'node:crypto';
+import { arnAccount } from '../core/registry.js';
 import type { Caller } from '../core/types.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -19,7 +20,7 @@ export function roleName(roleArn: string): string {
 
 /** `arn:aws:sts::<acct>:assumed-role/<Role>/<session>`. */
 export function assumedRoleArn(roleArn: string, session: string): string {
-  return `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${roleName(roleArn)}/${session}`;
+  return `arn:aws:sts::${arnAccount(roleArn)}:assumed-role/${roleName(roleArn)}/${session}`;
 }
 
 /** `AROA…:<session>` as `AssumedRoleUser.AssumedRoleId` and GetCallerIdentity `UserId` show it. */

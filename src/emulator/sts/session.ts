@@ -1,4 +1,5 @@
 /** Issuing role session credentials and the STS response members that describe them. */
+import { arnAccount } from '../core/registry.js';
 import type { Caller, EmulatorRuntime, IdentityContextClaims } from '../core/types.js';
 import { assumedRoleArn, assumedRoleId } from './identifiers.js';
 
@@ -14,7 +15,7 @@ export interface RoleSession {
 export function issueRoleSession(runtime: EmulatorRuntime, session: RoleSession, now: number) {
   const arn = assumedRoleArn(session.roleArn, session.sessionName);
   const caller: Omit<Caller, 'accessKeyId' | 'expiresAt'> = {
-    accountId: session.roleArn.split(':')[4] ?? '',
+    accountId: arnAccount(session.roleArn),
     kind: 'assumed-role',
     arn,
     roleArn: session.roleArn,
