@@ -10,7 +10,7 @@
  * @module
  */
 import { isTipError } from '../errors.js';
-import { abortedError, sleep, timeoutError } from './abort.js';
+import { abortedError, raceAbort, sleep, timeoutError } from './abort.js';
 import { isRetryableTipError, mapAwsError } from './map-error.js';
 import type { AwsCallSite } from './map-error.js';
 
@@ -89,7 +89,8 @@ export async function callWithRetry<T>(
     for (;;) {
       attempts += 1;
       try {
-        return await attempt(combined);
+        // Raced, so a client that ignores its abort signal cannot outlive the deadline or the caller.
+        return await raceAbort(attempt(combined), combined);
       } catch (raw) {
         if (signal?.aborted) throw abortedError(signal.reason);
         if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, raw);

@@ -124,4 +124,16 @@ describe('callWithRetry', () => {
     expect(isTipError(await pending, 'ERR_ABORTED')).toBe(true);
     expect(seen[0]?.aborted).toBe(true);
   });
+
+  it('ends at its deadline, or on the caller signal, even when an attempt ignores its signal', async () => {
+    const never = () => new Promise<never>(() => undefined);
+    const timedOut = await callWithRetry(site, never, resolveRetry({ timeoutMs: 5 })).catch(
+      (e: unknown) => e,
+    );
+    expect(isTipError(timedOut, 'ERR_TIMEOUT')).toBe(true);
+    const controller = new AbortController();
+    const pending = callWithRetry(site, never, resolveRetry({}), controller.signal).catch((e: unknown) => e);
+    controller.abort();
+    expect(isTipError(await pending, 'ERR_ABORTED')).toBe(true);
+  });
 });
