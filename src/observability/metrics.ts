@@ -214,22 +214,26 @@ interface Hist {
 
 /** Creates an empty in-process registry. */
 export function createMetricsRegistry(): MetricsRegistry {
-  const counters = new Map<string, Map<string, CounterPoint>>();
+  const counters = new Map<string, Map<string, { attributes: MetricAttributes; value: number }>>();
   const histograms = new Map<string, Map<string, Hist>>();
   return {
     count(name, attributes, value = 1) {
-      const series = counters.get(name) ?? new Map<string, CounterPoint>();
-      counters.set(name, series);
+      let series = counters.get(name);
+      if (series === undefined) {
+        series = new Map();
+        counters.set(name, series);
+      }
       const key = keyOf(attributes);
-      const prev = series.get(key);
-      series.set(key, {
-        attributes: prev?.attributes ?? { ...attributes },
-        value: (prev?.value ?? 0) + value,
-      });
+      const point = series.get(key);
+      if (point === undefined) series.set(key, { attributes: { ...attributes }, value });
+      else point.value += value;
     },
     record(name, value, attributes) {
-      const series = histograms.get(name) ?? new Map<string, Hist>();
-      histograms.set(name, series);
+      let series = histograms.get(name);
+      if (series === undefined) {
+        series = new Map();
+        histograms.set(name, series);
+      }
       const key = keyOf(attributes);
       let h = series.get(key);
       if (h === undefined) {
