@@ -2,7 +2,8 @@
 /**
  * The `tip-sdk` command. Subcommands: `emulator` (see `emulator-command.ts`).
  */
-import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type CommandIo, runEmulatorCommand } from './emulator-command.js';
 
 /** The top-level usage text. */
@@ -39,9 +40,18 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo)
   return 2;
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
+/** Whether this module is the script node runs, also through a symbolic link such as an npm bin link. */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../../src/cli/emulator-command.js';
@@ -86,6 +86,23 @@ describe('tip-sdk CLI', () => {
     expect(await done).toBe(0);
     expect(f.err()).toContain('SIGINT received');
     await expect(fetch(env.AWS_ENDPOINT_URL!)).rejects.toThrow();
+  });
+
+  it('runs when started through a symbolic link, as an npm bin link starts it', async () => {
+    const root = new URL('../../..', import.meta.url).pathname;
+    const link = join(dir, 'tip-sdk-link.ts');
+    await symlink(resolve(root, 'src/cli/index.ts'), link);
+    const child = spawn(process.execPath, ['--import', 'tsx', link, 'emulator', '--help'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: tip-sdk emulator --config FILE');
   });
 
   it('exits 0 on SIGTERM as a real process', async () => {
