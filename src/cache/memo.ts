@@ -194,7 +194,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     return entry;
   }
 
-  async function get(key: string, load: Loader<V>, opts?: MemoGetOptions): Promise<V> {
+  async function get(key: string, load: Loader<V>, opts?: MemoGetOptions<V>): Promise<V> {
     const now = clock();
     let entry = entries.get(key);
     const minRemaining = opts?.minRemainingMs ?? 0;
@@ -209,7 +209,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           start(key, entry, load, 'refresh', true).promise.catch(() => undefined);
         }
         emit?.({ type: 'hit', key });
-        opts?.onHit?.();
+        opts?.onHit?.(value.value);
         return value.value;
       }
     } else {

@@ -141,8 +141,12 @@ export interface MemoOptions<V> {
   readonly onEvent?: (event: MemoEvent) => void;
 }
 
-/** Options of one {@link Memo.get} call. */
-export interface MemoGetOptions {
+/**
+ * Options of one {@link Memo.get} call.
+ *
+ * @typeParam V - The cached value.
+ */
+export interface MemoGetOptions<V = unknown> {
   /** Abandons waiting; rejects with `ERR_ABORTED`. A shared load keeps running while others wait. */
   readonly signal?: AbortSignal;
   /** Loads anew even when a valid value is cached. */
@@ -157,14 +161,14 @@ export interface MemoGetOptions {
    * error. Default `true`.
    */
   readonly serveStaleOnError?: boolean;
-  /** Called when the value came from the cache without waiting (for hit metrics). */
-  readonly onHit?: () => void;
+  /** Called with the cached value when it came from the cache without waiting (for hit metrics). */
+  readonly onHit?: (value: V) => void;
 }
 
 /** A keyed single-flight memo with early refresh; see {@link createMemo}. */
 export interface Memo<V> {
   /** The cached value for `key`, loading it with `load` when missing, expired or due. */
-  get(key: string, load: Loader<V>, options?: MemoGetOptions): Promise<V>;
+  get(key: string, load: Loader<V>, options?: MemoGetOptions<V>): Promise<V>;
   /** The cached entry for `key` when present and unexpired, without loading or touching recency. */
   peek(key: string): Expiring<V> | undefined;
   /** Forgets `key` here and in the store. */

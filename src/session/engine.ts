@@ -240,15 +240,13 @@ export function createEngine(settings: EngineSettings): Engine {
       const onHit =
         emit === undefined
           ? undefined
-          : () => {
-              const held = roles.peek(key);
+          : (held: RoleSession) =>
               emit({
                 type: 'cache.hit',
                 issuer: subject.issuer,
                 subject: subject.subject,
-                idcUserId: held?.value.identity.idcUserId ?? '',
+                idcUserId: held.identity.idcUserId,
               });
-            };
       const getOptions =
         options === undefined && onHit === undefined
           ? undefined
