@@ -3,21 +3,15 @@
  * objects), which operation (`x-amz-target`, `Action`, or the module's REST resolver), and the parsed input.
  */
 import { FormDecodeError, decodeQueryForm } from './form.js';
-import { SERVICE_PROFILES } from './profiles.js';
+import { SERVICE_PROFILES, signingName } from './profiles.js';
 import { scopeService } from './sigv4.js';
 import type { RawRequest, ServiceModule, ServiceName } from './types.js';
 import { XmlReadError, readXml } from './xml-read.js';
 
-/** Services by signing name (S3 Control is found from `s3` by host or path). */
-const BY_SIGNING_NAME = new Set<string>([
-  'sts',
-  'sso-oauth',
-  'athena',
-  'redshift-data',
-  'redshift',
-  'redshift-serverless',
-  's3',
-]);
+/** Signing names of the served services (S3 Control signs as `s3` and is found by host or path). */
+const BY_SIGNING_NAME: ReadonlySet<string> = new Set(
+  Object.values(SERVICE_PROFILES).map((profile) => signingName(profile.service)),
+);
 
 /** True when a request for signing name `s3` is an S3 Control request. */
 export function isS3Control(host: string, path: string): boolean {
