@@ -136,6 +136,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     key: KeyEntry,
     now: number,
     digest: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<VerifiedJwt> {
     const policy = state.policy;
     if (!verifySignature(d.alg, key, d.signingInput, d.signature)) throw signatureError(policy.issuer);
@@ -160,7 +161,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     } catch (error) {
       throw checkFailedError(policy.issuer, error);
     }
-    return Promise.resolve(outcome).then(
+    const checked = Promise.resolve(outcome).then(
       (value) => {
         if (value === false) throw checkFailedError(policy.issuer);
         remember(digest, result, c.nbfMs, key, state, now);
@@ -170,6 +171,8 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
         throw checkFailedError(policy.issuer, error);
       },
     );
+    // An asynchronous check is user code that may never settle: the caller's signal still ends the wait.
+    return raceAbort(checked, signal, abortedError);
   }
 
   async function slowPath(
@@ -195,7 +198,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     }
     const selected = set.select(d.kid, d.alg);
     if (!('key' in selected)) throw keyMissError(selected, state.policy.issuer, d.kid);
-    return finish(d, state, selected, o.now(), digest);
+    return finish(d, state, selected, o.now(), digest, signal);
   }
 
   function verify(token: string, opts?: VerifyOptions): Promise<VerifiedJwt> {
@@ -230,7 +233,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       if (set !== undefined) {
         refreshIfStale(state, now);
         const selected = set.select(d.kid, d.alg);
-        if ('key' in selected) return finish(d, state, selected, now, digest);
+        if ('key' in selected) return finish(d, state, selected, now, digest, signal);
         if (selected.code !== 'ERR_JWKS_NO_MATCHING_KEY' || !state.source.canFetch(now)) {
           throw keyMissError(selected, state.policy.issuer, d.kid);
         }

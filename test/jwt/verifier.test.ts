@@ -145,6 +145,14 @@ describe('createJwtVerifier', () => {
     expect(await code(v.verify(` ${t}`))).toBe('ERR_JWT_INVALID');
   });
 
+  it('ends on its abort signal while an asynchronous custom check is pending', async () => {
+    const v = make([issuer({ check: () => new Promise<boolean>(() => undefined) })]);
+    const controller = new AbortController();
+    const pending = code(v.verify(signJwt(claims()), { signal: controller.signal }));
+    controller.abort();
+    expect(await pending).toBe('ERR_ABORTED');
+  });
+
   it('bounds the verified-token cache and can disable it', async () => {
     const check = vi.fn();
     const bounded = make([issuer({ check })], { maxCachedTokens: 2 });
