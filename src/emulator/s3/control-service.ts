@@ -86,7 +86,10 @@ function listCallerAccessGrants(
 ): RawReply {
   const { caller, inst } = openInstance(ctx, instance);
   const query = ctx.raw.query;
-  const maxResults = intParam(query.maxResults, 'maxResults', 0, LIST_CALLER_GRANTS_MAX_RESULTS, 1000);
+  // 0 means the default page: an empty page with a NextToken would never let a paginator end.
+  const maxResults =
+    intParam(query.maxResults, 'maxResults', 0, LIST_CALLER_GRANTS_MAX_RESULTS, 0) ||
+    LIST_CALLER_GRANTS_MAX_RESULTS;
   const allowed = query.allowedByApplication;
   if (allowed !== undefined && allowed !== '' && allowed !== 'true' && allowed !== 'false') {
     throw invalidRequest('Invalid allowedByApplication: send true or false.');

@@ -132,6 +132,16 @@ describe('ListCallerAccessGrants', () => {
     expect(seen).toEqual(['s3://lake/team-a/*', 's3://lake/team-a/deep/*', 's3://lake/shared/*']);
   });
 
+  it('answers maxResults 0 with a full page and no NextToken, so paginators end', async () => {
+    const { reply } = await op(GRANTS_PATH, ALICE, { maxResults: '0' });
+    expect(xmlTexts(reply?.body, 'GrantScope')).toEqual([
+      's3://lake/team-a/*',
+      's3://lake/team-a/deep/*',
+      's3://lake/shared/*',
+    ]);
+    expect(xmlText(reply?.body, 'NextToken')).toBeUndefined();
+  });
+
   it.each([
     { maxResults: '1001' },
     { maxResults: '-1' },
