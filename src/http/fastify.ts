@@ -59,12 +59,13 @@ async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Pro
     } finally {
       raw.off('close', onClose);
     }
+    // The client is gone: run no route for it and send nothing (as the Express middleware does).
+    if (controller.signal.aborted || raw.destroyed) return reply.hijack();
     if (outcome.kind === 'session') {
       request.tip = outcome.session;
       return;
     }
     if (outcome.kind === 'anonymous') return;
-    if (controller.signal.aborted || raw.destroyed) return reply.hijack();
     const error = 'error' in outcome ? outcome.error : undefined;
     if (respond !== undefined) {
       await respond(outcome.response, request, reply, error);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { TipError } from '../../src/errors.js';
 import type { HttpAuthRecord } from '../../src/http/authenticate.js';
-import { type TrustedIdentity, createTrustedIdentity } from '../../src/tip.js';
+import { type TrustedIdentity, type UserSession, createTrustedIdentity } from '../../src/tip.js';
 import { ACCOUNT, AUDIENCE, USERS, startTestEmulator, tipOptions } from './fixture.js';
 import type { StartServer, TestServer } from './servers.js';
 
@@ -332,6 +332,50 @@ export function adapterSuite(name: string, start: StartServer): void {
         expect(await abortedP).toBe(true);
         await new Promise((r) => setImmediate(r));
         expect(seenRecords).toEqual([expect.objectContaining({ outcome: 'aborted', code: 'ERR_ABORTED' })]);
+      } finally {
+        await srv.close();
+      }
+    });
+
+    it('does not run the route for a client that left while forToken was resolving', async () => {
+      let called!: () => void;
+      const calledP = new Promise<void>((r) => {
+        called = r;
+      });
+      let resolved!: () => void;
+      const resolvedP = new Promise<void>((r) => {
+        resolved = r;
+      });
+      let routeReads = 0;
+      const identity = {
+        issuer: 'https://idp.example',
+        idcUserId: 'u-1',
+        get subject() {
+          routeReads += 1;
+          return 'alice';
+        },
+      };
+      // A forToken that ignores the abort and resolves once the client is gone.
+      const late = {
+        forToken: (_t: string, opts?: { signal?: AbortSignal }) =>
+          new Promise<UserSession>((resolve) => {
+            called();
+            opts?.signal?.addEventListener('abort', () => {
+              resolve({ identity } as unknown as UserSession);
+              resolved();
+            });
+          }),
+      };
+      const srv = await start(late, { realm: REALM });
+      try {
+        const req = httpRequest(`${srv.url}/me`, { headers: { authorization: 'Bearer abc' } });
+        req.on('error', () => undefined);
+        req.end();
+        await calledP;
+        req.destroy();
+        await resolvedP;
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+        expect(routeReads).toBe(0);
       } finally {
         await srv.close();
       }
