@@ -76,6 +76,9 @@ export interface TrustedIdentity {
   clearCache(): void;
 }
 
+/** Users cached in process when `cache.maxUsers` is not given. */
+const DEFAULT_MAX_USERS = 10_000;
+
 /**
  * Creates the trusted-identity façade. Options are validated now (`TypeError` naming the option) and
  * frozen; see {@link TrustedIdentityOptions}.
@@ -91,6 +94,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   validateOptions(options);
   const config = Object.freeze({ ...options });
   const clock = config.clock ?? Date.now;
+  const maxUsers = config.cache?.maxUsers ?? DEFAULT_MAX_USERS;
   const verifier: Pick<JwtVerifier, 'verify'> =
     config.verifier ??
     createJwtVerifier({ now: clock, ...(config.verifierOptions ?? {}), issuers: config.issuers! });
@@ -101,10 +105,10 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     clientConfig: userClientSettings,
     accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.accessRoleArn)?.[1],
     clock,
-    maxUsers: config.cache?.maxUsers ?? 10_000,
+    maxUsers,
     ...(config.serviceEvents === undefined ? {} : { onEvent: config.serviceEvents }),
   });
-  const engine = createEngineFromOptions(config, clientConfig, clock, 10_000);
+  const engine = createEngineFromOptions(config, clientConfig, clock, DEFAULT_MAX_USERS);
 
   try {
     config.logger?.debug(
@@ -115,7 +119,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
         signing:
           config.applicationRoleArn === undefined ? 'service credentials' : 'AssumeRoleWithWebIdentity',
         endpoint: typeof clientConfig.endpoint === 'string' ? clientConfig.endpoint : 'AWS regional endpoint',
-        maxUsers: config.cache?.maxUsers ?? 10_000,
+        maxUsers,
       },
       'tip-sdk: trusted identity configured',
     );
