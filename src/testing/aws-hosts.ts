@@ -67,11 +67,10 @@ export function parseAwsHost(hostname: string): AwsHost | undefined {
     return { service: 's3', region: s3[2], ...(bucket === undefined ? {} : { bucket }) };
   }
   const regional = REGIONAL.exec(host);
-  const service = regional ? SERVICE_LABELS[regional[1] as string] : undefined;
-  if (regional && service !== undefined && Object.hasOwn(SERVICE_LABELS, regional[1] as string)) {
-    return { service, region: regional[2] };
-  }
-  return undefined;
+  const label = regional?.[1];
+  // Own keys only: `constructor` and the like are not services.
+  if (regional === null || label === undefined || !Object.hasOwn(SERVICE_LABELS, label)) return undefined;
+  return { service: SERVICE_LABELS[label] as AwsHostService, region: regional[2] };
 }
 
 /**
