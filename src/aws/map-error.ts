@@ -86,7 +86,8 @@ const TOKENISH = /[A-Za-z0-9+/=_.:-]{24,}/g;
 /** An AWS message with anything that could be a token, assertion or key replaced by `[redacted]`. */
 export function redactAwsMessage(message: unknown): string {
   if (typeof message !== 'string' || message.length === 0) return '';
-  return message.slice(0, 300).replace(TOKENISH, '[redacted]');
+  // Redacted before the cap: a token cut by the cap could leave a run too short to be recognized.
+  return message.slice(0, 4096).replace(TOKENISH, '[redacted]').slice(0, 300);
 }
 
 function str(value: unknown): string | undefined {

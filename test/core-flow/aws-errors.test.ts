@@ -54,6 +54,14 @@ describe('mapAwsError', () => {
       "Value [redacted] at 'contextAssertion' failed",
     );
   });
+
+  it('redacts a token that the length cap cuts, so no piece of it survives', () => {
+    for (let prose = 270; prose <= 300; prose++) {
+      const out = redactAwsMessage(`${'word '.repeat(60).slice(0, prose)}${SECRET} failed`);
+      expect(out.length).toBeLessThanOrEqual(300);
+      expect(out).not.toContain(SECRET.slice(0, 8));
+    }
+  });
 });
 
 describe('callWithRetry', () => {
