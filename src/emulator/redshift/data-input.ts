@@ -5,9 +5,9 @@
  *   `DbUser` or `SecretArn` (ValidationException), as the service documents.
  * - Plain IAM callers run as `DbUser` on a provisioned cluster (a plain name; namespaced names such as
  *   `AWSIDC:x` or `IAMR:x` are refused so nobody can impersonate an identity-provider user; the caller needs
- *   `redshift:GetClusterCredentials` on `arn:aws:redshift:<region>:<acct>:dbuser:<cluster>/<DbUser>`), else as the
- *   IAM identity: `IAMR:<role name>` for role sessions, `IAM:<user name>` for IAM users. `DbUser` with a
- *   workgroup is refused: Serverless derives the user from the IAM identity.
+ *   `redshift:GetClusterCredentials` on `arn:aws:redshift:<region>:<acct>:dbuser:<cluster>/<DbUser>`),
+ *   else as the IAM identity: `IAMR:<role name>` for role sessions, `IAM:<user name>` for IAM users.
+ *   `DbUser` with a workgroup is refused: Serverless derives the user from the IAM identity.
  * - `SecretArn` (Secrets Manager) and sessions (`SessionId`, `SessionKeepAliveSeconds`) are not emulated and
  *   are refused with a ValidationException that says so.
  */
