@@ -100,6 +100,10 @@ export function assumeRoleWithWebIdentityHandler(keys: IssuerKeys) {
           400,
         );
       }
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp') {
+        ctx.audit('denied', roleArn, 'web identity token without exp');
+        throw invalidToken('The token has no valid expiration (exp) claim.');
+      }
       ctx.audit('denied', roleArn, 'web identity token did not verify');
       throw invalidToken(
         'Incorrect token audience or signature; the token did not verify against the issuer keys.',

@@ -166,6 +166,23 @@ describe('AssumeRoleWithWebIdentity against an external issuer', () => {
     if (!result.ok) expect(['InvalidIdentityTokenException', 'AccessDenied']).toContain(result.name);
   });
 
+  it('names the missing exp claim when refusing a token that never expires', async () => {
+    const result = await sts
+      .send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ARN_ROLE,
+          RoleSessionName: 'web',
+          WebIdentityToken: await token({ exp: undefined }),
+        }),
+      )
+      .then(
+        () => undefined,
+        (err: Error) => err,
+      );
+    expect(result?.name).toBe('InvalidIdentityTokenException');
+    expect(result?.message).toContain('exp');
+  });
+
   it('answers IDPCommunicationError when discovery names another issuer', async () => {
     discoveryIssuer = 'https://evil.example.com';
     try {
