@@ -130,6 +130,15 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     const signal = opts?.signal;
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
+    // The issuer is half of every cache key: a custom verifier that omits it would merge users of
+    // different issuers who share a subject.
+    if (typeof verified.issuer !== 'string' || verified.issuer.length === 0) {
+      throw new TipError(
+        'ERR_JWT_ISSUER',
+        'The configured verifier returned no issuer: its verify() must resolve to a result with `issuer`.',
+        { details: { claim: 'iss', reason: 'missing' } },
+      );
+    }
     if (typeof verified.subject !== 'string' || verified.subject.length === 0) {
       throw new TipError(
         'ERR_JWT_CLAIM',

@@ -7,6 +7,7 @@ import {
   fakeJwt,
   idcUserIdOf,
   manualClock,
+  stubVerifier,
   userOfSessionToken,
 } from './helpers/fake-aws.js';
 import { fakeTip } from './helpers/tip.js';
@@ -120,6 +121,20 @@ describe('forToken', () => {
     const { tip } = fakeTip(clock);
     const error = await tip.forToken('garbage').catch((e: unknown) => e);
     expect(isTipError(error, 'ERR_JWT_INVALID')).toBe(true);
+    expect(aws.counts.exchange).toBe(0);
+  });
+
+  it('refuses a custom verifier result without an issuer, so users of different issuers never share a cache entry', async () => {
+    const stub = stubVerifier(clock);
+    const verifier = {
+      verify: async (token: string) => ({
+        ...(await stub.verify(token)),
+        issuer: undefined as unknown as string,
+      }),
+    };
+    const { tip } = fakeTip(clock, { verifier });
+    const error = await tip.forToken(fakeJwt('ivy', 'i1')).catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_JWT_ISSUER')).toBe(true);
     expect(aws.counts.exchange).toBe(0);
   });
 
