@@ -256,6 +256,12 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       return entry !== undefined && usable(entry.value, clock(), 0) ? entry.value : undefined;
     },
     async delete(key) {
+      const entry = entries.get(key);
+      if (entry !== undefined) {
+        // The sequence guard then applies no load still in flight, so none writes the key back.
+        entry.applied = Number.POSITIVE_INFINITY;
+        entry.value = undefined;
+      }
       entries.delete(key);
       await store?.delete(key);
     },

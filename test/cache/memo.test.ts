@@ -257,6 +257,25 @@ describe('createMemo', () => {
     expect(loads).toBe(1);
   });
 
+  it('does not write back a load that was in flight when its key was deleted', async () => {
+    const now = clock();
+    const store = createMemoryCacheStore({ clock: now });
+    const codec = {
+      encode: (e: Expiring<string>) => JSON.stringify(e),
+      decode: (t: string) => JSON.parse(t) as Expiring<string>,
+    };
+    const memo = createMemo<string>({ clock: now, store, codec });
+    const gate = deferred<Expiring<string>>();
+    const pending = memo.get('k', () => gate.promise);
+    await flush();
+    await memo.delete('k');
+    gate.resolve({ value: 'v1', expiresAt: now() + HOUR });
+    expect(await pending).toBe('v1');
+    await flush();
+    expect(await store.get('k')).toBeUndefined();
+    expect(memo.peek('k')).toBeUndefined();
+  });
+
   it('falls back to loading when the store fails or holds garbage', async () => {
     const now = clock();
     const events: MemoEvent[] = [];
