@@ -25,7 +25,9 @@ export interface FromTrustedIdentityInit
 
 /**
  * Creates a credential provider for one user's JWT. Each resolution returns cached credentials (with
- * `expiration`) and exchanges only when they are missing, expiring or `forceRefresh` is asked.
+ * `expiration`) and exchanges only when they are missing, expiring or `forceRefresh` is asked. The provider
+ * serves the user of its first successful resolution; a later token naming another `iss`/`sub` is refused
+ * with `ERR_JWT_CLAIM` (reason `another_user`), since tokens are not verified locally here.
  *
  * @example
  * ```ts
@@ -43,6 +45,10 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
   const clientConfig = Object.freeze({ ...(init.clientConfig ?? {}) });
   const engine = createEngineFromOptions(init, clientConfig, clock, 16);
   const source = init.token;
+  // The user this provider serves: set by the first resolution IAM Identity Center accepted. Tokens are
+  // not verified locally here, so a token naming anyone else must not reach that user's cached
+  // credentials (or another user's): one provider, one user.
+  let boundUser: string | undefined;
 
   return async (properties?: Record<string, unknown>) => {
     const token = typeof source === 'string' ? source : await source();
@@ -54,6 +60,16 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
         details: { claim: typeof iss !== 'string' ? 'iss' : 'sub', reason: 'missing' },
       });
     }
+    const user = `${iss}\n${sub}`;
+    if (boundUser !== undefined && boundUser !== user) {
+      throw new TipError(
+        'ERR_JWT_CLAIM',
+        'fromTrustedIdentity() serves one user, and this token names another (its iss/sub differ from the ' +
+          "first token's). Create one provider per user, or use createTrustedIdentity(), which verifies " +
+          'every token locally, to serve many users.',
+        { details: { claim: 'sub', reason: 'another_user' } },
+      );
+    }
     const session = await engine.resolve(
       {
         issuer: iss,
@@ -64,6 +80,7 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
       },
       properties?.forceRefresh === true ? { forceRefresh: true } : undefined,
     );
+    boundUser ??= user;
     // A copy: SDK clients annotate the object they get, and the cached one is frozen.
     return { ...session.credentials };
   };

@@ -116,6 +116,27 @@ describe('fromTrustedIdentity', () => {
     expect(auth).toContain(`Credential=${a.accessKeyId}/`);
   });
 
+  it('serves one user: a token naming another user never reaches cached credentials', async () => {
+    let token = shapedJwt('vic', 'v1');
+    const provider = fromTrustedIdentity({
+      region: REGION,
+      token: () => token,
+      applicationArn: APP_ARN,
+      accessRoleArn: ROLE_ARN,
+      clientConfig: { credentials: SERVICE_CREDENTIALS },
+      clock,
+    });
+    const first = await provider();
+    expect(userOfSessionToken(first.sessionToken)).toBe(idcUserIdOf('vic'));
+    token = shapedJwt('mallory', 'm1');
+    const refused = await provider().catch((e: unknown) => e);
+    expect(isTipError(refused, 'ERR_JWT_CLAIM')).toBe(true);
+    expect((refused as { details: { reason?: string } }).details.reason).toBe('another_user');
+    expect(aws.counts).toMatchObject({ jwtBearer: 1, assumeRole: 1 });
+    token = shapedJwt('vic', 'v2');
+    expect(await provider()).toEqual(first);
+  });
+
   it('rejects a token without sub with ERR_JWT_CLAIM and garbage with ERR_JWT_INVALID', async () => {
     const base = { region: REGION, applicationArn: APP_ARN, accessRoleArn: ROLE_ARN, clock };
     const noSub = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"iss":"x"}').toString('base64url')}.c2ln`;
