@@ -84,16 +84,19 @@ describe('no secrets in events, logs, errors or keys', () => {
 });
 
 describe('fromTrustedIdentity', () => {
-  it('is a credential provider an SDK client uses, cached across calls', async () => {
-    let token = shapedJwt('uma', 'u1');
-    const provider = fromTrustedIdentity({
+  const providerOf = (token: () => string) =>
+    fromTrustedIdentity({
       region: REGION,
-      token: () => token,
+      token,
       applicationArn: APP_ARN,
       accessRoleArn: ROLE_ARN,
       clientConfig: { credentials: SERVICE_CREDENTIALS },
       clock,
     });
+
+  it('is a credential provider an SDK client uses, cached across calls', async () => {
+    let token = shapedJwt('uma', 'u1');
+    const provider = providerOf(() => token);
     const a = await provider();
     token = shapedJwt('uma', 'u2');
     const b = await provider();
@@ -118,14 +121,7 @@ describe('fromTrustedIdentity', () => {
 
   it('serves one user: a token naming another user never reaches cached credentials', async () => {
     let token = shapedJwt('vic', 'v1');
-    const provider = fromTrustedIdentity({
-      region: REGION,
-      token: () => token,
-      applicationArn: APP_ARN,
-      accessRoleArn: ROLE_ARN,
-      clientConfig: { credentials: SERVICE_CREDENTIALS },
-      clock,
-    });
+    const provider = providerOf(() => token);
     const first = await provider();
     expect(userOfSessionToken(first.sessionToken)).toBe(idcUserIdOf('vic'));
     token = shapedJwt('mallory', 'm1');
