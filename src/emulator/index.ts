@@ -28,6 +28,7 @@ export type {
   PolicyStatementConfig,
   RedshiftConfig,
   RedshiftGrantConfig,
+  RedshiftSqlEndpointConfig,
   RedshiftTargetConfig,
   RoleConfig,
   S3Config,
@@ -37,6 +38,7 @@ export type {
   UserConfig,
 } from './config/types.js';
 export type { ClientConfigOptions, ClientService, EmulatorClientConfig } from './core/client-config.js';
+export type { RedshiftSqlEndpoint, RedshiftSqlEndpoints } from './redshift/wire/listener.js';
 export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';

@@ -19,6 +19,7 @@ import type { Faults } from './core/faults.js';
 import { answerClientError, createFrontListener } from './core/node-front.js';
 import type { EmulatorRuntime } from './core/types.js';
 import type { EmbeddedIdp } from './idp/index.js';
+import type { RedshiftSqlEndpoints } from './redshift/wire/listener.js';
 
 /** Options of {@link startEmulator}: those of the assembly, and the port. */
 export interface StartEmulatorOptions extends AssembleOptions {
@@ -59,6 +60,11 @@ export interface RunningEmulator {
   readonly clock: EmulatorClock;
   /** The shared runtime (for tests that issue identity contexts or call `authorize`). */
   readonly runtime: EmulatorRuntime;
+  /**
+   * The Redshift SQL endpoints (TLS Postgres wire) of the targets configured with `sqlEndpoint`, with the
+   * development CA to trust; undefined when none is configured.
+   */
+  readonly redshiftSql: RedshiftSqlEndpoints | undefined;
   /** Stops the server, the IdP and every service. Idempotent. */
   stop(): Promise<void>;
 }
@@ -85,6 +91,7 @@ export async function startEmulator(
   options: StartEmulatorOptions = {},
 ): Promise<RunningEmulator> {
   let parts: EmulatorParts | undefined;
+  let sql: RedshiftSqlEndpoints | undefined;
   const server = createServer();
   const clients = createClientConfigFactory();
   let stopped = false;
@@ -97,6 +104,7 @@ export async function startEmulator(
       server.closeAllConnections();
     });
     clients.destroy();
+    await sql?.close();
     await parts?.close();
   };
   try {
@@ -107,6 +115,15 @@ export async function startEmulator(
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
     const port = await listen(server, options.port ?? config.port);
+    // Loaded only when configured: most runs need no SQL endpoint.
+    if (config.redshift.targets.some((t) => t.sqlEndpoint !== undefined)) {
+      const { startRedshiftSqlEndpoints } = await import('./redshift/wire/listener.js');
+      sql = await startRedshiftSqlEndpoints(runtime, {
+        ...(options.quiet
+          ? {}
+          : { log: (line: string) => process.stderr.write(`tip-sdk emulator: ${line}\n`) }),
+      });
+    }
     const url = `http://127.0.0.1:${port}`;
     const first = config.callers[0]!;
     const credentials = Object.freeze({
@@ -127,6 +144,7 @@ export async function startEmulator(
       faults,
       clock,
       runtime,
+      redshiftSql: sql,
       stop,
     };
   } catch (err) {

@@ -238,6 +238,15 @@ export interface RedshiftTargetConfig {
   clusterIdentifier?: string;
   /** IdC namespace of the identity provider. Default `AWSIDC`. */
   idcNamespace?: string;
+  /**
+   * The IAM Identity Center application of the target's identity provider (`CREATE IDENTITY PROVIDER …
+   * APPLICATION_ARN`): SQL-endpoint logins with an external JWT (`token_type=EXT_JWT`) are verified against
+   * its trusted token issuers and audiences, and the user must be assigned to it. Default: the first
+   * application with a jwt-bearer grant.
+   */
+  identityCenterApplicationArn?: string;
+  /** A Postgres-wire SQL endpoint (TLS) serving this target, as drivers connect to Redshift. Default none. */
+  sqlEndpoint?: RedshiftSqlEndpointConfig;
   /** Databases of the target. */
   databases: {
     /** Database name, e.g. `dev`. */
@@ -247,6 +256,18 @@ export interface RedshiftTargetConfig {
     /** GRANTs and row-level security. */
     grants: RedshiftGrantConfig[];
   }[];
+}
+
+/** The SQL endpoint of a Redshift target: a TLS Postgres-wire listener on loopback. */
+export interface RedshiftSqlEndpointConfig {
+  /** Port on 127.0.0.1. Default `0` (any free port; see `RunningEmulator.redshiftSql`). */
+  port?: number;
+  /** Name of the administrator, who logs in with a password (for setup). Default `admin`. */
+  adminUser?: string;
+  /** The administrator's password. Default none: password logins are refused. */
+  adminPassword?: string;
+  /** Most open connections; more are refused with SQLSTATE 53300. Default 100. */
+  maxConnections?: number;
 }
 
 /** Redshift section. */

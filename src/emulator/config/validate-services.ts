@@ -1,4 +1,5 @@
 /** Validation of the data-service sections: athena, redshift, s3. */
+import { validateApplicationRef, validateSqlEndpoint } from './validate-sql-endpoint.js';
 import type { EmulatorConfig, TableConfig } from './types.js';
 import { ACCOUNT_ID, BUCKET, INSTANCE_ARN, ROLE_ARN, S3_SCOPE, S3_TARGET, TABLE_NAME } from './arns.js';
 import {
@@ -142,7 +143,19 @@ export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig
       'runningMs',
     ]) ?? {};
   const targets = optArr('redshift.targets', r.targets, (tp, tv) => {
-    const t = obj(tp, tv, ['workgroupName', 'clusterIdentifier', 'idcNamespace', 'databases']);
+    const t = obj(tp, tv, [
+      'workgroupName',
+      'clusterIdentifier',
+      'idcNamespace',
+      'identityCenterApplicationArn',
+      'sqlEndpoint',
+      'databases',
+    ]);
+    const sqlEndpoint = validateSqlEndpoint(`${tp}.sqlEndpoint`, t.sqlEndpoint);
+    const applicationArn = validateApplicationRef(
+      `${tp}.identityCenterApplicationArn`,
+      t.identityCenterApplicationArn,
+    );
     const workgroupName = optStr(`${tp}.workgroupName`, t.workgroupName, {
       pattern: /^[a-z0-9-]{3,64}$/,
       hint: '3..64 lower-case letters, digits and -',
@@ -192,6 +205,8 @@ export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig
       ...(workgroupName ? { workgroupName } : {}),
       ...(clusterIdentifier ? { clusterIdentifier } : {}),
       idcNamespace: idcNamespace ?? 'AWSIDC',
+      ...(applicationArn ? { identityCenterApplicationArn: applicationArn } : {}),
+      ...(sqlEndpoint ? { sqlEndpoint } : {}),
       databases,
     };
   });

@@ -82,7 +82,7 @@ function mapVerifyError(error: unknown): Error {
  * Finds the trusted token issuer authorized for `req.app` whose issuer URL equals `iss`.
  */
 function findIssuer(
-  req: GrantRequest,
+  req: Pick<GrantRequest, 'state' | 'app'>,
   iss: string,
 ): { tti: TrustedTokenIssuer; audiences: string[] } | undefined {
   const { runtime } = req.state;
@@ -102,7 +102,10 @@ function findIssuer(
  *
  * @throws InvalidGrantException naming what failed (never echoing the token).
  */
-export async function verifyAssertion(req: GrantRequest, assertion: string): Promise<VerifiedAssertion> {
+export async function verifyAssertion(
+  req: Pick<GrantRequest, 'state' | 'app' | 'now'>,
+  assertion: string,
+): Promise<VerifiedAssertion> {
   if (assertion.length > MAX_ASSERTION_LENGTH) throw invalid('The assertion is too large');
   const { alg, kid, iss } = decode(assertion);
   if (typeof alg !== 'string' || !ASSERTION_ALGORITHMS.includes(alg)) {

@@ -61,6 +61,11 @@ export function issueAuthorizationCode(runtime: EmulatorRuntime, request: Author
   return createAuthorizationCode(state, request);
 }
 
+/** The sso-oidc state running on `runtime` (its token store and issuer keys), if a service was created. */
+export function ssoOidcStateOf(runtime: EmulatorRuntime): SsoOidcState | undefined {
+  return states.get(runtime);
+}
+
 /** Routes `POST /token?aws_iam=t` to `CreateTokenWithIAM`. */
 export function resolveSsoOidcOperation(raw: RawRequest): string | undefined {
   const path = raw.path.replace(/\/+$/, '');

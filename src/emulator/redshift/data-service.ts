@@ -17,7 +17,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import type { EmulatorRuntime, ServiceFactory } from '../core/types.js';
-import { createSqlBackend } from './database.js';
+import { acquireSqlBackend } from './database.js';
 import type { DataServiceState, RedshiftBackend } from './data-state.js';
 import { executeHandlers } from './execute-handlers.js';
 import { StatementExecutor } from './executor.js';
@@ -30,7 +30,7 @@ export interface RedshiftDataServiceOptions {
   readonly maxPageSize?: number;
   /** Statement timing, milliseconds. Default `config.redshift.{submittedMs,pickedMs,runningMs}`, else 0. */
   readonly timing?: Partial<StatementTiming>;
-  /** The backend. Default: the emulator's shared SQL engine with the configured databases. */
+  /** The backend. Default: the emulator's SQL engine with the configured databases, shared with the SQL endpoints. */
   readonly backend?: (runtime: EmulatorRuntime) => RedshiftBackend | Promise<RedshiftBackend>;
 }
 
@@ -55,7 +55,9 @@ export function redshiftDataServiceFactory(options: RedshiftDataServiceOptions =
     };
     const pageSize = nonNegative(options.maxPageSize ?? config.maxPageSize, 1000, 'maxPageSize');
     if (pageSize === 0) throw new TypeError('redshift maxPageSize must be at least 1');
-    const backend = await (options.backend ?? createSqlBackend)(runtime);
+    // The default backend is shared with the SQL endpoints, so both serve the same databases.
+    const lease = options.backend ? undefined : await acquireSqlBackend(runtime);
+    const backend = lease ? lease.backend : await options.backend!(runtime);
     const state: DataServiceState = {
       runtime,
       store: new StatementStore(),
@@ -79,7 +81,7 @@ export function redshiftDataServiceFactory(options: RedshiftDataServiceOptions =
       handlers: { ...executeHandlers(state), ...readHandlers(state) },
       async close() {
         await state.executor.close();
-        await backend.close?.();
+        await (lease ? lease.release() : backend.close?.());
       },
     };
   };

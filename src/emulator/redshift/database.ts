@@ -32,3 +32,52 @@ export async function createSqlBackend(runtime: EmulatorRuntime): Promise<Redshi
     },
   };
 }
+
+interface SharedBackend {
+  readonly backend: Promise<RedshiftBackend>;
+  users: number;
+}
+
+const shared = new WeakMap<EmulatorRuntime, SharedBackend>();
+
+/** A use of the shared backend; `release()` once when done (the last release closes it). */
+export interface BackendLease {
+  readonly backend: RedshiftBackend;
+  release(): Promise<void>;
+}
+
+/**
+ * The one SQL backend of `runtime`, shared by the Data API and the SQL endpoints so both see the same
+ * databases, roles, grants and rows. Created on first use; closed when the last user releases it.
+ */
+export async function acquireSqlBackend(runtime: EmulatorRuntime): Promise<BackendLease> {
+  let entry = shared.get(runtime);
+  if (!entry) {
+    const created: SharedBackend = { backend: createSqlBackend(runtime), users: 0 };
+    created.backend.catch(() => {
+      if (shared.get(runtime) === created) shared.delete(runtime);
+    });
+    shared.set(runtime, created);
+    entry = created;
+  }
+  entry.users++;
+  const current = entry;
+  let backend: RedshiftBackend;
+  try {
+    backend = await current.backend;
+  } catch (error) {
+    current.users--;
+    throw error;
+  }
+  let released = false;
+  return {
+    backend,
+    async release() {
+      if (released) return;
+      released = true;
+      if (--current.users > 0) return;
+      if (shared.get(runtime) === current) shared.delete(runtime);
+      await backend.close?.();
+    },
+  };
+}

@@ -5,7 +5,14 @@
  * A batch runs through the engine's `runBatchAs`: one transaction under the role that holds the engine's
  * queue until it commits or rolls back, so no concurrent run can end it early.
  */
-import { createSqlEngine, isSqlError, quoteIdent, type SqlEngine, type SqlResult } from '../sql/index.js';
+import {
+  createSqlEngine,
+  isSqlError,
+  quoteIdent,
+  type SqlEngine,
+  type SqlResult,
+  type StatementDescription,
+} from '../sql/index.js';
 import type { RedshiftLayout } from './database-setup.js';
 import { HISTORY_TABLE_SQL, type HistoryEntry, historyInsertSql, historyViewSql } from './query-history.js';
 import { COMPAT_SCHEMA } from './targets.js';
@@ -15,7 +22,8 @@ import {
   type RunnerColumn,
   type RunnerResult,
   type RunnerStatement,
-  type SqlRunner,
+  type SessionSqlRunner,
+  type SessionStatement,
 } from './sql-runner.js';
 
 /**
@@ -75,7 +83,7 @@ function toRunnerResult(result: SqlResult): RunnerResult {
 }
 
 /** A runner over one {@link SqlEngine}. */
-export class EngineRunner implements SqlRunner {
+export class EngineRunner implements SessionSqlRunner {
   readonly #engine: SqlEngine;
   readonly #roles = new Set<string>();
 
@@ -175,6 +183,35 @@ export class EngineRunner implements SqlRunner {
     } catch (error) {
       throw failure(isSqlError(error) ? (error.statementIndex ?? 0) : 0, error);
     }
+  }
+
+  runStatement(role: string, searchPath: readonly string[], statement: SessionStatement): Promise<SqlResult> {
+    return this.#engine.runAs(role, statement.sql, {
+      searchPath,
+      params: statement.params,
+      parameterTypes: statement.parameterTypes,
+    });
+  }
+
+  describeStatement(
+    role: string,
+    searchPath: readonly string[],
+    statement: Omit<SessionStatement, 'params'>,
+  ): Promise<StatementDescription> {
+    return this.#engine.describeAs(role, statement.sql, {
+      searchPath,
+      parameterTypes: statement.parameterTypes,
+    });
+  }
+
+  async ensureAdministrator(role: string, schemas: readonly string[]): Promise<void> {
+    await this.ensureRole(role);
+    const name = quoteIdent(role);
+    const grants = schemas.flatMap((schema) => [
+      `GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(schema)} TO ${name}`,
+      `GRANT ALL ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} TO ${name} WITH GRANT OPTION`,
+    ]);
+    await this.#engine.admin([`ALTER ROLE ${name} LOGIN BYPASSRLS`, ...grants].join(';\n'));
   }
 
   /** Closes the engine. */

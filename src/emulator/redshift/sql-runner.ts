@@ -4,6 +4,7 @@
  * engine to it; tests may supply another implementation.
  */
 
+import type { SqlResult, StatementDescription } from '../sql/index.js';
 import type { HistoryEntry } from './query-history.js';
 
 /** A result column. */
@@ -71,4 +72,42 @@ export interface SqlRunner {
   ensureRole(role: string): Promise<void>;
   /** Appends rows to the query history (`sys_query_history`), as the administrator. Optional. */
   recordHistory?(entries: readonly HistoryEntry[]): Promise<void>;
+}
+
+/** One statement of a SQL-endpoint session, with its parameters in text form. */
+export interface SessionStatement {
+  readonly sql: string;
+  readonly params: readonly (string | null)[];
+  /** Parameter type OIDs from the client's Parse message (`0` = inferred). */
+  readonly parameterTypes: readonly number[];
+}
+
+/**
+ * What the SQL endpoint needs of a runner besides {@link SqlRunner}: Postgres's own column descriptions
+ * and text rows, statements described without running, and the administrator's role.
+ */
+export interface SessionSqlRunner extends SqlRunner {
+  /** Runs one statement as `role` in its own transaction. @throws SqlError */
+  runStatement(role: string, searchPath: readonly string[], statement: SessionStatement): Promise<SqlResult>;
+  /** Describes one statement as `role` without running it. @throws SqlError */
+  describeStatement(
+    role: string,
+    searchPath: readonly string[],
+    statement: Omit<SessionStatement, 'params'>,
+  ): Promise<StatementDescription>;
+  /**
+   * Makes `role` the administrator of `schemas`: it may log in, bypasses row-level security, may create
+   * tables there and holds every privilege (with grant option) on the tables already there.
+   */
+  ensureAdministrator(role: string, schemas: readonly string[]): Promise<void>;
+}
+
+/** Whether `runner` can serve SQL-endpoint sessions. */
+export function isSessionRunner(runner: SqlRunner): runner is SessionSqlRunner {
+  const r = runner as Partial<SessionSqlRunner>;
+  return (
+    typeof r.runStatement === 'function' &&
+    typeof r.describeStatement === 'function' &&
+    typeof r.ensureAdministrator === 'function'
+  );
 }

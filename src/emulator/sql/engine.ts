@@ -26,7 +26,7 @@ import { qualified, quoteIdent } from './ident.js';
 import { encodeLiteral } from './literal.js';
 import { type RawResult, runExtended, runSimple } from './protocol.js';
 import { ResultReader } from './result.js';
-import { execStatementsAs } from './run-as.js';
+import { describeStatementAs, execStatementsAs } from './run-as.js';
 import type {
   QueryHistoryEntry,
   RunOptions,
@@ -85,7 +85,7 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
   /** Runs user statements as `role`, records each in the history, returns their results. */
   const runUser = async (
     role: string,
-    statements: readonly { sql: string; params?: readonly unknown[] }[],
+    statements: readonly { sql: string; params?: readonly unknown[]; parameterTypes?: readonly number[] }[],
     opts: RunOptions,
   ): Promise<SqlResult[]> => {
     const startedAt = now();
@@ -95,7 +95,11 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
       const raws = await execStatementsAs(
         pg,
         role,
-        statements.map((s) => ({ sql: s.sql, params: (s.params ?? []).map(encodeParam) })),
+        statements.map((s) => ({
+          sql: s.sql,
+          params: (s.params ?? []).map(encodeParam),
+          ...(s.parameterTypes ? { parameterTypes: s.parameterTypes } : {}),
+        })),
         {
           ...(opts.searchPath ? { searchPath: opts.searchPath } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
@@ -221,13 +225,39 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
       serial(async () => {
         const [result] = await runUser(
           role,
-          [{ sql, ...(opts.params ? { params: opts.params } : {}) }],
+          [
+            {
+              sql,
+              ...(opts.params ? { params: opts.params } : {}),
+              ...(opts.parameterTypes ? { parameterTypes: opts.parameterTypes } : {}),
+            },
+          ],
           opts,
         );
         return result!;
       }),
 
     runBatchAs: (role, statements, opts = {}) => serial(() => runUser(role, statements, opts)),
+
+    describeAs: (role, sql, opts = {}) =>
+      serial(async () => {
+        const described = await describeStatementAs(
+          pg,
+          role,
+          { sql, ...(opts.parameterTypes ? { parameterTypes: opts.parameterTypes } : {}) },
+          opts.searchPath,
+        );
+        return {
+          parameterTypes: described.parameterTypes,
+          columns: described.fields.map((f) => ({
+            name: f.name,
+            typeOid: f.typeOid,
+            typmod: f.typmod,
+            tableOid: f.tableOid,
+            columnNumber: f.columnNumber,
+          })),
+        };
+      }),
 
     admin: (sql, params) =>
       serial(async () =>

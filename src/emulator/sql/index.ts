@@ -22,4 +22,5 @@ export type {
   SqlResult,
   SqlRevoke,
   SqlTableSpec,
+  StatementDescription,
 } from './types.js';

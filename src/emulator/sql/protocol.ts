@@ -49,6 +49,7 @@ export async function runExtended(
   sql: string,
   params: readonly (string | null)[],
   maxRows?: number,
+  parameterTypes?: readonly number[],
 ): Promise<RawResult> {
   const { serialize } = protocol;
   const messages: Message[] = [];
@@ -57,7 +58,7 @@ export async function runExtended(
     messages.push(...(result.messages as unknown as Message[]));
   };
   try {
-    await send(serialize.parse({ text: sql }));
+    await send(serialize.parse({ text: sql, ...(parameterTypes ? { types: [...parameterTypes] } : {}) }));
     await send(serialize.bind({ values: [...params] }));
     await send(serialize.describe({ type: 'P' }));
     await send(serialize.execute(maxRows === undefined ? {} : { rows: maxRows + 1 }));
@@ -70,6 +71,36 @@ export async function runExtended(
     throw new SqlError('54000', `The query returns more than ${maxRows} rows; add a LIMIT or a filter.`);
   }
   return collect(messages);
+}
+
+/**
+ * Parses one statement (Parse, Describe statement, Sync) without running it: the parameter types
+ * Postgres resolved and the result columns. The caller must hold the engine's queue.
+ */
+export async function describeExtended(
+  pg: PGlite,
+  sql: string,
+  parameterTypes: readonly number[],
+): Promise<{ parameterTypes: number[]; fields: RawField[] }> {
+  const { serialize } = protocol;
+  const messages: Message[] = [];
+  try {
+    for (const bytes of [
+      serialize.parse({ text: sql, types: [...parameterTypes] }),
+      serialize.describe({ type: 'S' }),
+    ]) {
+      const result = await pg.execProtocol(bytes, OPTIONS);
+      messages.push(...(result.messages as unknown as Message[]));
+    }
+  } catch (error) {
+    throw toSqlError(error);
+  } finally {
+    await pg.execProtocol(serialize.sync(), { syncToFs: false, throwOnError: false });
+  }
+  const described = messages.find((m) => m.name === 'parameterDescription') as
+    | { dataTypeIDs?: number[] }
+    | undefined;
+  return { parameterTypes: [...(described?.dataTypeIDs ?? [])], fields: [...collect(messages).fields] };
 }
 
 /** Runs trusted, engine-built SQL (may hold several statements) through the simple protocol. */

@@ -44,6 +44,7 @@ export class ResultReader {
       textRows: raw.rows,
       rowCount,
       command: raw.tag.startsWith('CREATE') ? raw.tag : command,
+      tag: raw.tag,
     };
   }
 

@@ -3,12 +3,14 @@ import { fold } from './access.js';
 import { SqlError, toSqlError } from './errors.js';
 import { assertUserStatementAllowed } from './guard.js';
 import { quoteIdent } from './ident.js';
-import { type RawResult, runExtended, runSimple } from './protocol.js';
+import { type RawField, type RawResult, describeExtended, runExtended, runSimple } from './protocol.js';
 
 /** One user statement with its positional parameters (already in text form). */
 export interface UserStatement {
   readonly sql: string;
   readonly params: readonly (string | null)[];
+  /** Parameter type OIDs (`0` = inferred). Default: all inferred. */
+  readonly parameterTypes?: readonly number[];
 }
 
 /** What {@link execStatementsAs} needs besides the statements. */
@@ -16,6 +18,44 @@ export interface ExecSettings {
   readonly searchPath?: readonly string[];
   readonly signal?: AbortSignal;
   readonly maxRows: number;
+}
+
+/**
+ * `BEGIN; SET LOCAL ROLE; SET LOCAL search_path`, then a refusal of superuser roles: never run user text
+ * with superuser rights, whatever role name a caller passes. The caller rolls back on failure.
+ */
+async function enterRole(pg: PGlite, role: string, searchPath: readonly string[] | undefined): Promise<void> {
+  let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
+  if (searchPath) {
+    const path = searchPath.map((s) => quoteIdent(fold(s))).join(', ');
+    setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
+  }
+  await runSimple(pg, setup);
+  const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
+  if (rights.rows[0]?.[0] !== 'off') {
+    throw new SqlError('42501', 'Statements are not run as a superuser role; pass a propagated user role.');
+  }
+}
+
+/**
+ * Describes one user statement as `role` without running it (its kind checked first), in a transaction
+ * that is always rolled back. The caller must hold the engine's queue.
+ */
+export async function describeStatementAs(
+  pg: PGlite,
+  role: string,
+  statement: { readonly sql: string; readonly parameterTypes?: readonly number[] },
+  searchPath: readonly string[] | undefined,
+): Promise<{ parameterTypes: number[]; fields: RawField[] }> {
+  assertUserStatementAllowed(statement.sql);
+  try {
+    await enterRole(pg, role, searchPath);
+    return await describeExtended(pg, statement.sql, statement.parameterTypes ?? []);
+  } catch (error) {
+    throw toSqlError(error);
+  } finally {
+    await runSimple(pg, 'ROLLBACK').catch(() => undefined);
+  }
 }
 
 function failedAt(error: unknown, index: number, batch: boolean): SqlError {
@@ -47,22 +87,14 @@ export async function execStatementsAs(
       throw failedAt(error, i, batch);
     }
   });
-  let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
-  if (settings.searchPath) {
-    const path = settings.searchPath.map((s) => quoteIdent(fold(s))).join(', ');
-    setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
-  }
   let index = 0;
   try {
-    await runSimple(pg, setup);
-    // Never run user text with superuser rights, whatever role name a caller passes.
-    const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
-    if (rights.rows[0]?.[0] !== 'off') {
-      throw new SqlError('42501', 'Statements are not run as a superuser role; pass a propagated user role.');
-    }
+    await enterRole(pg, role, settings.searchPath);
     const results: RawResult[] = [];
     for (const statement of statements) {
-      results.push(await runExtended(pg, statement.sql, statement.params, settings.maxRows));
+      results.push(
+        await runExtended(pg, statement.sql, statement.params, settings.maxRows, statement.parameterTypes),
+      );
       const who = await runExtended(pg, 'SELECT current_user', []);
       if (who.rows[0]?.[0] !== role) {
         throw new SqlError('42501', 'The statement changed the current role; its effects were rolled back.');

@@ -85,6 +85,8 @@ export interface SqlResult {
   readonly rowCount: number;
   /** Command of the tag, e.g. `SELECT`, `INSERT`, `CREATE TABLE`. */
   readonly command: string;
+  /** The whole command tag as Postgres sent it, e.g. `INSERT 0 1`, `DROP TABLE`. */
+  readonly tag?: string;
 }
 
 /** Options of `runAs`. */
@@ -102,6 +104,25 @@ export interface RunOptions {
   readonly maxRows?: number;
   /** Id recorded in the query history (e.g. an Athena QueryExecutionId). Default: a random UUID. */
   readonly queryId?: string;
+  /**
+   * Type OIDs of the parameters, as a Postgres client's Parse message names them (`0` = let Postgres
+   * infer). Default: all inferred.
+   */
+  readonly parameterTypes?: readonly number[];
+}
+
+/** What Postgres says of a statement it has parsed but not run. */
+export interface StatementDescription {
+  /** Type OIDs of `$1`, `$2`… as Postgres resolved them. */
+  readonly parameterTypes: readonly number[];
+  /** The result columns; empty for a statement without a result set. */
+  readonly columns: readonly {
+    readonly name: string;
+    readonly typeOid: number;
+    readonly typmod: number;
+    readonly tableOid: number;
+    readonly columnNumber: number;
+  }[];
 }
 
 /** One entry of the query history. */
@@ -173,6 +194,16 @@ export interface SqlEngine {
     statements: readonly { readonly sql: string; readonly params?: readonly unknown[] }[],
     options?: RunOptions,
   ): Promise<SqlResult[]>;
+  /**
+   * Parses one user statement as `role` (same checks as {@link SqlEngine.runAs}) and describes its
+   * parameters and result columns without running it; the transaction is rolled back.
+   * @throws SqlError as `runAs` would for the same text.
+   */
+  describeAs(
+    role: string,
+    sql: string,
+    options?: Pick<RunOptions, 'searchPath' | 'parameterTypes'>,
+  ): Promise<StatementDescription>;
   /**
    * Runs trusted SQL as the superuser (tests, configuration loading). Without `params` the text may hold
    * several statements (the last one's rows are returned); with `params` it must be one statement.

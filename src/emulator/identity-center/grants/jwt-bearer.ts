@@ -3,7 +3,8 @@
  * and the user's identity context.
  */
 import { ASSERTION_CLOCK_SKEW_SECONDS, claimAt, verifyAssertion } from '../assertion.js';
-import { findUserByAttribute, isAssigned } from '../directory.js';
+import type { JWTPayload } from 'jose';
+import { type DirectoryUser, findUserByAttribute, isAssigned } from '../directory.js';
 import { oidcError } from '../errors.js';
 import { type CreateTokenWithIamOutput, issueTokens } from '../issue.js';
 import { type GrantRequest, grantedScopes, stringMember } from '../request.js';
@@ -19,7 +20,7 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
  *   reused), AccessDeniedException (user not assigned).
  */
 export async function jwtBearerGrant(req: GrantRequest): Promise<CreateTokenWithIamOutput> {
-  const { app, ctx, now, state } = req;
+  const { app, ctx, now } = req;
   if (!app.jwtBearer)
     throw oidcError(
       'UnauthorizedClientException',
@@ -27,6 +28,30 @@ export async function jwtBearerGrant(req: GrantRequest): Promise<CreateTokenWith
     );
   const assertion = stringMember(ctx.input, 'assertion', true);
   const scopes = grantedScopes(ctx.input, app.scopes);
+  const { user, payload } = await assertionUser(req, assertion);
+  return issueTokens(req, {
+    user,
+    scopes,
+    authTime: authTimeOf(payload.auth_time, now),
+    refreshExpiresAt: app.refreshToken ? now + app.refreshTokenLifetimeSeconds * 1000 : undefined,
+    withIdentity: true,
+  });
+}
+
+/**
+ * The one user an external JWT stands for at `req.app`: the assertion verified against the application's
+ * trusted token issuers, its claim mapped to exactly one identity store user, the user's assignment
+ * checked, and its `jti` recorded so the same JWT is never accepted twice (here or at any other use of
+ * the ledger, such as a Redshift SQL login with `token_type=EXT_JWT`).
+ *
+ * @throws InvalidGrantException (assertion refused, no or several matching users, jti reused),
+ *   AccessDeniedException (user not assigned).
+ */
+export async function assertionUser(
+  req: Pick<GrantRequest, 'state' | 'app' | 'now'>,
+  assertion: string,
+): Promise<{ user: DirectoryUser; payload: JWTPayload }> {
+  const { app, now, state } = req;
   const verified = await verifyAssertion(req, assertion);
   const { tti, payload } = verified;
   const value = claimAt(payload, tti.claimAttributePath);
@@ -65,13 +90,7 @@ export async function jwtBearerGrant(req: GrantRequest): Promise<CreateTokenWith
     const exp = (payload.exp as number) * 1000 + ASSERTION_CLOCK_SKEW_SECONDS * 1000;
     state.tokens.recordJti(verified.issuer, jti, exp, now);
   }
-  return issueTokens(req, {
-    user: match.user,
-    scopes,
-    authTime: authTimeOf(payload.auth_time, now),
-    refreshExpiresAt: app.refreshToken ? now + app.refreshTokenLifetimeSeconds * 1000 : undefined,
-    withIdentity: true,
-  });
+  return { user: match.user, payload };
 }
 
 /** The user's authentication time from the assertion's `auth_time` (seconds), when plausible; else now. */
