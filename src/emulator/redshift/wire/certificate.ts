@@ -145,7 +145,9 @@ function ipv6Bytes(address: string): Buffer {
   const right = address.includes('::') ? groups(tail) : [];
   const all = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
   const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16) || 0, i * 2));
+  all.forEach((g, i) => {
+    out.writeUInt16BE(Number.parseInt(g, 16) || 0, i * 2);
+  });
   return out;
 }
 
