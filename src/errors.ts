@@ -55,6 +55,14 @@ export const TIP_ERROR_CODES = {
   ERR_NOT_FOUND: 'The named AWS resource does not exist.',
   ERR_QUERY_FAILED: 'The query failed or was cancelled by the service.',
   ERR_SERVICE_RESPONSE_INVALID: 'An AWS service answered with a response tip-sdk cannot use.',
+  // Redshift SQL connections (Postgres wire)
+  ERR_REDSHIFT_TOKEN_REFUSED:
+    'Redshift refused the identity token of a SQL connection (expired, invalid, reused or for another target).',
+  ERR_REDSHIFT_TLS_REQUIRED:
+    'The Redshift endpoint did not complete TLS (it refused it, or its certificate is not trusted); IdC logins need it.',
+  ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED:
+    'The endpoint asked for another login method than identity-provider tokens (not a Redshift with IdC auth).',
+  ERR_DEPENDENCY_MISSING: 'An optional package this call needs is not installed.',
   // Transport and control
   ERR_AWS_THROTTLED: 'AWS throttled the call and retries ran out.',
   ERR_AWS_UNAVAILABLE: 'AWS answered with a server error or could not be reached and retries ran out.',

@@ -21,8 +21,8 @@ import type { S3AccessGrants, S3AccessGrantsClientOptions, S3AccessGrantsOptions
 /** `UserSession.athena`: the Athena handle's query methods. */
 export type SessionAthena = Pick<AthenaHandle, 'query' | 'queryPages'>;
 
-/** `UserSession.redshift`: the Redshift handle's statement and token methods. */
-export type SessionRedshift = Pick<RedshiftHandle, 'query' | 'batch' | 'driverToken'>;
+/** `UserSession.redshift`: the Redshift handle's statement, token and SQL-connection methods. */
+export type SessionRedshift = Pick<RedshiftHandle, 'query' | 'batch' | 'driverToken' | 'connect' | 'pool'>;
 
 /** `UserSession.s3`: the S3 Access Grants handle; `client()` resolves once the S3 module is loaded. */
 export type SessionS3 = Omit<S3AccessGrants, 'client' | 'clearCache'> & {
@@ -110,6 +110,8 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
         query: async (sql, o) => (await redshift()).query(sql, o),
         batch: async (sqls, o) => (await redshift()).batch(sqls, o),
         driverToken: async (t) => (await redshift()).driverToken(t),
+        connect: async (o) => (await redshift()).connect(o),
+        pool: async (o) => (await redshift()).pool(o),
       } satisfies SessionRedshift),
       s3: Object.freeze({
         getDataAccess: async (o) => (await s3()).getDataAccess(o),

@@ -6,9 +6,12 @@
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
+import { connectRedshift, redshiftPool } from './connect.js';
 import { createDriverTokenSource } from './driver-token.js';
+import type { WireToken } from './idc-stream.js';
 import { runBatch, runStatement } from './query.js';
-import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions } from './types.js';
+import { optionError } from '../../errors.js';
+import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions, RedshiftTarget } from './types.js';
 
 /**
  * Creates the Redshift handle of one user. Clients are created on first use and reused.
@@ -28,10 +31,26 @@ export function redshift(
     return data;
   };
   const driverToken = createDriverTokenSource(ctx, options);
+  /** The token source of a SQL connection: the target's driver token, checked now so a bad target fails early. */
+  const tokenFor = (target: RedshiftTarget): (() => Promise<WireToken>) => {
+    const named: RedshiftTarget =
+      target.workgroupName !== undefined
+        ? { workgroupName: target.workgroupName }
+        : { clusterIdentifier: target.clusterIdentifier as string };
+    if ((target.workgroupName === undefined) === (target.clusterIdentifier === undefined))
+      throw optionError('workgroupName', 'or `clusterIdentifier` is required, and not both');
+    return async () => {
+      const { token, tokenType } = await driverToken(named);
+      return { token, tokenType };
+    };
+  };
   return Object.freeze({
     query: (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
     batch: (sqls, batchOptions) => runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
     driverToken,
+    connect: async (connectOptions) =>
+      connectRedshift({ ...connectOptions, token: tokenFor(connectOptions) }),
+    pool: async (poolOptions) => redshiftPool({ ...poolOptions, token: tokenFor(poolOptions) }),
     dataClient,
   } satisfies RedshiftHandle);
 }

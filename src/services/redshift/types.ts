@@ -6,6 +6,9 @@
 import type { RedshiftClient } from '@aws-sdk/client-redshift';
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
+import type { ConnectionOptions } from 'node:tls';
+import type { Client, ClientConfig, Pool, PoolConfig } from 'pg';
+import type { PgModule } from './load-pg.js';
 
 /**
  * A typed Redshift value: `number` for integers in the safe range and floats, `bigint` for integers
@@ -86,6 +89,66 @@ export interface RedshiftDriverToken {
   readonly expiresAt: number;
 }
 
+/** `pg.Client` settings tip-sdk passes through (it sets the connection, TLS and login itself). */
+export type RedshiftPgClientSettings = Omit<
+  ClientConfig,
+  | 'stream'
+  | 'ssl'
+  | 'host'
+  | 'port'
+  | 'user'
+  | 'password'
+  | 'database'
+  | 'connectionString'
+  | 'sslnegotiation'
+  | 'enableChannelBinding'
+>;
+
+/** Where and how a SQL connection goes, whatever token it logs in with. */
+export interface RedshiftSqlConnectionOptions {
+  /**
+   * Host name of the endpoint, e.g. `wg.123456789012.us-east-1.redshift-serverless.amazonaws.com`; TLS
+   * checks the certificate against it. Required.
+   */
+  readonly host: string;
+  /** Port. Default `5439`. */
+  readonly port?: number;
+  /** The database. Required. */
+  readonly database: string;
+  /**
+   * TLS: `true` verifies the certificate with Node's trusted CAs (Redshift's certificates chain to them);
+   * or `node:tls` options such as `{ ca }` (the emulator's `redshiftSql.caPem`). There is no plaintext:
+   * IAM Identity Center logins require TLS. Default `true`.
+   */
+  readonly ssl?: true | Omit<ConnectionOptions, 'socket'>;
+  /** `application_name` of the session. Default `tip-sdk`. */
+  readonly applicationName?: string;
+  /** `identity_namespace`, when the target has several identity providers. Default none. */
+  readonly identityNamespace?: string;
+  /** `plugin_name` the server records for the connection. Default `IdpTokenAuthPlugin`. */
+  readonly pluginName?: string;
+  /** Deadline for opening one connection (token, TCP, TLS and login), ms. Default `30_000`. */
+  readonly connectTimeoutMs?: number;
+  /** Aborts opening the connection (`ERR_ABORTED`). Not used by pools. */
+  readonly signal?: AbortSignal;
+  /** Further `pg.Client` settings (`statement_timeout`, `types`, `query_timeout`…). Default none. */
+  readonly client?: RedshiftPgClientSettings;
+  /** The `pg` module to use. Default: `import('pg')`. */
+  readonly pg?: PgModule;
+}
+
+/** Options of a pool of SQL connections. */
+export type RedshiftSqlPoolOptions = Omit<RedshiftSqlConnectionOptions, 'signal'> & {
+  /** `pg.Pool` settings (`max`, `idleTimeoutMillis`…). Default pg's (10 connections). */
+  readonly pool?: Omit<PoolConfig, keyof ClientConfig | 'Client'> & RedshiftPgClientSettings;
+};
+
+/** Options of {@link RedshiftHandle.connect}: the target, whose driver token logs in, and the endpoint. */
+export type RedshiftConnectOptions = RedshiftTarget & RedshiftSqlConnectionOptions;
+
+/** Options of {@link RedshiftHandle.pool}. */
+export type RedshiftPoolOptions = RedshiftTarget & RedshiftSqlPoolOptions;
+
 /** The Redshift handle of one user. */
 export interface RedshiftHandle {
   /** Runs one statement and returns its typed rows (every page, up to `maxRows`). */
@@ -100,6 +163,13 @@ export interface RedshiftHandle {
    * it expires.
    */
   driverToken(target: RedshiftTarget & { readonly signal?: AbortSignal }): Promise<RedshiftDriverToken>;
+  /**
+   * A SQL connection as the user: a connected `pg.Client` logged in with a `SUBJECT_TOKEN` from
+   * {@link RedshiftHandle.driverToken} for the target (cached, refreshed before expiry). Needs `pg`.
+   */
+  connect(options: RedshiftConnectOptions): Promise<Client>;
+  /** A `pg.Pool` as the user whose every new connection logs in with a valid driver token. Needs `pg`. */
+  pool(options: RedshiftPoolOptions): Promise<Pool>;
   /** The user's RedshiftDataClient (created once). */
   dataClient(): RedshiftDataClient;
 }
