@@ -168,7 +168,7 @@ export class IdcAuthStream extends Duplex {
     raw.once('data', (chunk: Buffer) => this.#sslAnswer(chunk));
   }
 
-  #sslAnswer(chunk: Buffer): void {
+  #sslAnswer(chunk: Buffer): undefined {
     const raw = this.#raw!;
     if (chunk[0] === SSL_REFUSED || chunk[0] !== SSL_OK || chunk.length !== 1) {
       const refused = chunk[0] === SSL_REFUSED;
@@ -204,7 +204,7 @@ export class IdcAuthStream extends Duplex {
     secure.on('close', () => this.destroy());
   }
 
-  #fromServer(data: Buffer): void {
+  #fromServer(data: Buffer): undefined {
     if (this.#state === 'open') {
       if (!this.push(data)) this.#tls?.pause();
       return;
@@ -279,9 +279,11 @@ export class IdcAuthStream extends Duplex {
     }
     // pg's first packet: its startup (replaced by ours) or a CancelRequest (passed on as is).
     this.#startup = Buffer.concat([this.#startup, chunk]);
-    if (this.#startup.length < 8) return callback();
-    const length = this.#startup.readInt32BE(0);
-    if (this.#startup.length < length) return callback();
+    const length = this.#startup.length < 8 ? Number.POSITIVE_INFINITY : this.#startup.readInt32BE(0);
+    if (this.#startup.length < length) {
+      callback();
+      return;
+    }
     const code = this.#startup.readInt32BE(4);
     const rest = this.#startup.subarray(length);
     if (code === 80877102) {
@@ -314,7 +316,7 @@ export class IdcAuthStream extends Duplex {
     callback(error);
   }
 
-  #fail(error: Error): void {
+  #fail(error: Error): undefined {
     if (this.#state === 'closed') return;
     this.destroy(error);
   }
