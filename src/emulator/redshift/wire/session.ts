@@ -192,7 +192,8 @@ export class WireSession {
     for (const text of statements) {
       try {
         const outcome = await runStatement(this.#scope!, text, [], []);
-        this.#sendOutcome(outcome, true);
+        // The simple protocol sends RowDescription only for a result set, never NoData.
+        this.#sendOutcome(outcome, outcome.fields !== undefined);
         this.#sendRows(outcome, 0, outcome.rows.length);
         this.#complete(outcome);
       } catch (error) {
