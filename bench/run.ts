@@ -12,6 +12,7 @@ const BENCHES: Record<string, readonly string[]> = {
   's3-access-grants': [],
   http: [],
   emulator: [],
+  'redshift-wire': [],
 };
 
 const wanted = process.argv.slice(2);
