@@ -10,7 +10,7 @@
  */
 import type { Client } from 'pg';
 import { startEmulator } from '../src/emulator/start.js';
-import { emulatorTip, servicesConfig, signIn } from '../test/services/integration/kit.js';
+import { emulatorTip, salesWorkgroup, servicesConfig, signIn } from '../test/services/integration/kit.js';
 import { formatTable, runSuite } from './lib/harness.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
@@ -21,26 +21,10 @@ async function main(): Promise<void> {
     servicesConfig({
       redshift: {
         targets: [
-          {
-            workgroupName: 'analytics',
-            sqlEndpoint: {},
-            databases: [
-              {
-                name: 'dev',
-                tables: [
-                  {
-                    name: 'public.sales',
-                    columns: [
-                      { name: 'region', type: 'varchar(16)' },
-                      { name: 'amount', type: 'integer' },
-                    ],
-                    rows: Array.from({ length: 50 }, (_, i) => [i % 2 ? 'eu' : 'us', i]),
-                  },
-                ],
-                grants: [{ principal: 'user:alice', table: 'public.sales' }],
-              },
-            ],
-          },
+          salesWorkgroup(
+            Array.from({ length: 50 }, (_, i) => [i % 2 ? 'eu' : 'us', i] as const),
+            [{ principal: 'user:alice', table: 'public.sales' }],
+          ),
         ],
       },
     }),

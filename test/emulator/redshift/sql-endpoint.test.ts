@@ -12,6 +12,7 @@ import type { UserSession } from '../../../src/tip.js';
 import {
   APP,
   emulatorTip,
+  salesWorkgroup,
   servicesConfig,
   signIn,
   startServicesEmulator,
@@ -31,32 +32,17 @@ import {
 
 const redshift: EmulatorConfigInput['redshift'] = {
   targets: [
-    {
-      workgroupName: 'analytics',
-      sqlEndpoint: { maxConnections: 50 },
-      databases: [
-        {
-          name: 'dev',
-          tables: [
-            {
-              name: 'public.sales',
-              columns: [
-                { name: 'region', type: 'varchar(16)' },
-                { name: 'amount', type: 'integer' },
-              ],
-              rows: [
-                ['eu', 10],
-                ['us', 30],
-              ],
-            },
-          ],
-          grants: [
-            { principal: 'user:alice', table: 'public.sales', rowFilter: "region = 'eu'" },
-            { principal: 'user:bob', table: 'public.sales' },
-          ],
-        },
+    salesWorkgroup(
+      [
+        ['eu', 10],
+        ['us', 30],
       ],
-    },
+      [
+        { principal: 'user:alice', table: 'public.sales', rowFilter: "region = 'eu'" },
+        { principal: 'user:bob', table: 'public.sales' },
+      ],
+      { maxConnections: 50 },
+    ),
   ],
 };
 

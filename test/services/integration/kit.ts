@@ -1,5 +1,10 @@
 /** An emulator with users, groups, S3 Access Grants and Redshift data, and a tip wired to it. */
-import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
+import type {
+  EmulatorConfigInput,
+  RedshiftGrantConfig,
+  RedshiftSqlEndpointConfig,
+  RedshiftTargetConfig,
+} from '../../../src/emulator/config/types.js';
 import { startEmulator } from '../../../src/emulator/start.js';
 import type { RunningEmulator, StartEmulatorOptions } from '../../../src/emulator/start.js';
 import { isTipError } from '../../../src/errors.js';
@@ -147,4 +152,32 @@ export const code = (error: unknown): string => (isTipError(error) ? error.code 
 /** Resolves once the emulator has answered `operation` at least once. */
 export async function untilCalled(emu: RunningEmulator, operation: string): Promise<void> {
   while (emu.counters.get(operation) === 0) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Workgroup `analytics` with a SQL endpoint and database `dev` holding `public.sales (region, amount)`. */
+export function salesWorkgroup(
+  rows: readonly (readonly [string, number])[],
+  grants: RedshiftGrantConfig[],
+  sqlEndpoint: RedshiftSqlEndpointConfig = {},
+): RedshiftTargetConfig {
+  return {
+    workgroupName: 'analytics',
+    sqlEndpoint,
+    databases: [
+      {
+        name: 'dev',
+        tables: [
+          {
+            name: 'public.sales',
+            columns: [
+              { name: 'region', type: 'varchar(16)' },
+              { name: 'amount', type: 'integer' },
+            ],
+            rows: rows.map((r) => [...r]),
+          },
+        ],
+        grants,
+      },
+    ],
+  };
 }

@@ -9,40 +9,25 @@ import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js'
 import type { RunningEmulator } from '../../../src/emulator/start.js';
 import { connectRedshift } from '../../../src/services/redshift/connect.js';
 import type { UserSession } from '../../../src/tip.js';
-import { code, emulatorTip, servicesConfig, signIn, startServicesEmulator } from './kit.js';
+import { code, emulatorTip, salesWorkgroup, servicesConfig, signIn, startServicesEmulator } from './kit.js';
 
 const EXTRA_USERS = Array.from({ length: 7 }, (_, i) => `user${i}`);
 
 const redshift: EmulatorConfigInput['redshift'] = {
   targets: [
-    {
-      workgroupName: 'analytics',
-      sqlEndpoint: { adminPassword: 'admin-password-1' },
-      databases: [
-        {
-          name: 'dev',
-          tables: [
-            {
-              name: 'public.sales',
-              columns: [
-                { name: 'region', type: 'varchar(16)' },
-                { name: 'amount', type: 'integer' },
-              ],
-              rows: [
-                ['eu', 10],
-                ['eu', 20],
-                ['us', 30],
-              ],
-            },
-          ],
-          grants: [
-            { principal: 'user:alice', table: 'public.sales', rowFilter: "region = 'eu'" },
-            { principal: 'group:engineers', table: 'public.sales' },
-            { principal: 'group:readers', table: 'public.sales', rowFilter: "region = 'us'" },
-          ],
-        },
+    salesWorkgroup(
+      [
+        ['eu', 10],
+        ['eu', 20],
+        ['us', 30],
       ],
-    },
+      [
+        { principal: 'user:alice', table: 'public.sales', rowFilter: "region = 'eu'" },
+        { principal: 'group:engineers', table: 'public.sales' },
+        { principal: 'group:readers', table: 'public.sales', rowFilter: "region = 'us'" },
+      ],
+      { adminPassword: 'admin-password-1' },
+    ),
     {
       workgroupName: 'marketing',
       sqlEndpoint: {},
