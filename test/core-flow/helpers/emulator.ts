@@ -9,8 +9,10 @@ import { createTrustedIdentity } from '../../../src/tip.js';
 
 export const ACCOUNT = '123456789012';
 const INSTANCE = 'ssoins-1111222233334444';
-/** jwt-bearer app; refresh answers carry no identity context (the emulator's default reading). */
+/** jwt-bearer app; refresh answers carry no identity context (set explicitly: the reading is open). */
 export const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
+/** The same app, except that its refresh answers carry an identity context. */
+export const APP_REFRESH_CONTEXT = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-eeeeffff00001111`;
 export const ACCESS_ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics`;
 export const NO_SETCONTEXT_ROLE = `arn:aws:iam::${ACCOUNT}:role/no-setcontext`;
 export const APPLICATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/application`;
@@ -18,7 +20,9 @@ export const USERS = Array.from({ length: 8 }, (_, i) => `user${i}`);
 /** Users for the counting tests; their tokens are minted with `idp.signToken` (no scripted login). */
 export const BULK_USERS = Array.from({ length: 100 }, (_, i) => `bulk${i}`);
 
-const audience = 'tip-sdk-demo';
+/** The audience the applications authorize. */
+export const AUDIENCE = 'tip-sdk-demo';
+const audience = AUDIENCE;
 const serviceArn = `arn:aws:iam::${ACCOUNT}:user/service`;
 
 export const emulatorConfig: EmulatorConfigInput = {
@@ -38,14 +42,13 @@ export const emulatorConfig: EmulatorConfigInput = {
     ],
     groups: [{ name: 'analysts' }],
     trustedTokenIssuers: [{ name: 'idp', issuerUrl: 'idp' }],
-    applications: [
-      {
-        arn: APP,
-        jwtBearer: { authorizedTokenIssuers: [{ tokenIssuer: 'idp', audiences: [audience] }] },
-        assignments: { groups: ['analysts'] },
-        refreshTokenLifetimeSeconds: 7200,
-      },
-    ],
+    applications: [APP, APP_REFRESH_CONTEXT].map((arn) => ({
+      arn,
+      jwtBearer: { authorizedTokenIssuers: [{ tokenIssuer: 'idp', audiences: [audience] }] },
+      assignments: { groups: ['analysts'] },
+      refreshTokenLifetimeSeconds: 7200,
+      refreshReturnsIdentityContext: arn === APP_REFRESH_CONTEXT,
+    })),
   },
   roles: [
     {
