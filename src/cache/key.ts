@@ -20,14 +20,24 @@ import { createHash } from 'node:crypto';
  */
 export function cacheKey(namespace: string, parts: readonly (string | undefined)[]): string {
   const hash = createHash('sha256');
-  hash.update(namespace);
+  // Well-formed parts are gathered into one string, hashed as UTF-8 with one call (a cache hit computes a
+  // key per request, and each update crosses into native code).
+  let text = namespace;
   for (const part of parts) {
-    if (part === undefined) hash.update('\u0000-');
-    else if (isWellFormed(part)) hash.update(`\u0000${Buffer.byteLength(part)}:`).update(part);
-    else hash.update(`\u0000~${part.length * 2}:`).update(part, 'utf16le');
+    if (part === undefined) text += '\u0000-';
+    else if (ASCII.test(part)) text += `\u0000${part.length}:${part}`;
+    else if (isWellFormed(part)) text += `\u0000${Buffer.byteLength(part)}:${part}`;
+    else {
+      hash.update(text);
+      text = '';
+      hash.update(`\u0000~${part.length * 2}:`).update(part, 'utf16le');
+    }
   }
-  return hash.digest('base64url');
+  return hash.update(text).digest('base64url');
 }
+
+/** Printable ASCII only: its UTF-8 byte length is its length (anything else takes the general path). */
+const ASCII = /^[ -~]*$/;
 
 /** True when `text` holds no lone surrogate (`String.prototype.isWellFormed`, Node ≥ 20). */
 function isWellFormed(text: string): boolean {

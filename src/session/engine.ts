@@ -84,9 +84,11 @@ export interface Engine {
   clear(): void;
 }
 
-/** The audience as key parts: sorted, so the order of a token's `aud` values does not matter. */
-function audienceParts(audience: readonly string[]): readonly string[] {
-  return audience.length < 2 ? audience : [...audience].sort();
+/** `parts` followed by the audience, sorted (the order of a token's `aud` values does not matter). */
+function withAudience(parts: (string | undefined)[], audience: readonly string[]): (string | undefined)[] {
+  if (audience.length === 1) parts.push(audience[0]);
+  else if (audience.length > 1) parts.push(...[...audience].sort());
+  return parts;
 }
 
 /** Creates an engine. */
@@ -178,13 +180,10 @@ export function createEngine(settings: EngineSettings): Engine {
     const startedAt = clock();
     emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
     try {
-      const tokenKey = cacheKey('idc', [
-        subject.issuer,
-        subject.subject,
-        applicationArn,
-        scopeText,
-        ...audienceParts(subject.audience),
-      ]);
+      const tokenKey = cacheKey(
+        'idc',
+        withAudience([subject.issuer, subject.subject, applicationArn, scopeText], subject.audience),
+      );
       const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject, tokenKey), {
         signal: ctx.signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
@@ -274,14 +273,13 @@ export function createEngine(settings: EngineSettings): Engine {
 
   return {
     resolve(subject, options) {
-      const key = cacheKey('role', [
-        subject.issuer,
-        subject.subject,
-        applicationArn,
-        accessRoleArn,
-        scopeText,
-        ...audienceParts(subject.audience),
-      ]);
+      const key = cacheKey(
+        'role',
+        withAudience(
+          [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
+          subject.audience,
+        ),
+      );
       const onHit =
         emit === undefined
           ? undefined

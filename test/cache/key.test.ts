@@ -25,6 +25,12 @@ describe('cacheKey', () => {
     expect(cacheKey('ns', [''])).not.toBe(cacheKey('ns', [undefined]));
   });
 
+  it('keeps the keys of ASCII parts as they always were (entries in a shared store stay reachable)', () => {
+    expect(cacheKey('role', ['https://idp.example.com', 'alice@example.com', undefined, ''])).toBe(
+      'zbymz4R119IU54NmMXcHCc4DcCd3Pk0nm8cZ2ZN_wak',
+    );
+  });
+
   it('keeps subjects with lone surrogates apart from U+FFFD and from each other', () => {
     const subjects = ['p\uD800', 'p\uDC00', 'p\uFFFD', 'p\uD800\uDC00', 'p\u{10000}', 'p\uDC00\uD800'];
     const keys = subjects.map((s) => cacheKey('role', ['https://idp.example.com', s]));
