@@ -3,24 +3,12 @@
  * refuse, refusals that cannot change within seconds are remembered briefly (one refused token does not
  * buy unlimited exchanges), and refused users take no cache slot. Real SDK clients, the emulator's IdC.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/start.js';
+import { describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
-import { AUDIENCE, emulatorTip, mintToken, startCoreEmulator } from './helpers/emulator.js';
+import { AUDIENCE, emulatorTip, mintToken, useCoreEmulator } from './helpers/emulator.js';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startCoreEmulator();
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-beforeEach(() => {
-  emu.counters.reset();
-  emu.faults.clear();
-  emu.clock.reset();
-});
+const emu = useCoreEmulator();
 
 const exchanges = () => emu.counters.get('CreateTokenWithIAM');
 const assumes = () => emu.counters.get('AssumeRole');

@@ -3,8 +3,7 @@
  * after the client left mid-exchange, on a forced refresh. And a session stops at its JWT's expiry unless
  * told otherwise. Real SDK clients against the emulator.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/start.js';
+import { describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import {
@@ -13,21 +12,10 @@ import {
   USERS,
   emulatorTip,
   mintToken,
-  startCoreEmulator,
+  useCoreEmulator,
 } from './helpers/emulator.js';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startCoreEmulator();
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-beforeEach(() => {
-  emu.counters.reset();
-  emu.faults.clear();
-  emu.clock.reset();
-});
+const emu = useCoreEmulator();
 
 const exchanges = () => emu.counters.get('CreateTokenWithIAM');
 const assumes = () => emu.counters.get('AssumeRole');
@@ -80,16 +68,22 @@ describe('an evicted user keeps working with the token they already sent', () =>
 });
 
 describe('a client that leaves while its exchange runs', () => {
-  it('does not burn the token: the exchange finishes in the background and the retry is served', async () => {
+  /** Sends `user`'s token, and leaves once the exchange reached IdC (which holds it 300 ms). */
+  async function leaveMidExchange(user: string) {
     const { tip } = emulatorTip(emu);
-    const jwt = await mintToken(emu, 'user7');
-    const decided = decidedGrants();
+    const jwt = await mintToken(emu, user);
     emu.faults.inject({ operation: 'sso-oauth:CreateTokenWithIAM', latencyMs: 300 });
     const controller = new AbortController();
     const first = tip.forToken(jwt, { signal: controller.signal }).catch((e: unknown) => e);
-    await until(() => exchanges() === 1); // the exchange reached IdC, which holds it 300 ms
+    await until(() => exchanges() === 1);
     controller.abort();
     expect(isTipError(await first, 'ERR_ABORTED')).toBe(true);
+    return { tip, jwt };
+  }
+
+  it('does not burn the token: the exchange finishes in the background and the retry is served', async () => {
+    const decided = decidedGrants();
+    const { tip, jwt } = await leaveMidExchange('user7');
     await until(() => decidedGrants() === decided + 1); // the retry comes after IdC consumed the JWT
     const session = await tip.forToken(jwt);
     expect(session.identity.subject).toBe('user7');
@@ -98,14 +92,7 @@ describe('a client that leaves while its exchange runs', () => {
   });
 
   it('a retry during the exchange joins it', async () => {
-    const { tip } = emulatorTip(emu);
-    const jwt = await mintToken(emu, 'user0');
-    emu.faults.inject({ operation: 'sso-oauth:CreateTokenWithIAM', latencyMs: 300 });
-    const controller = new AbortController();
-    const first = tip.forToken(jwt, { signal: controller.signal }).catch((e: unknown) => e);
-    await until(() => exchanges() === 1); // the exchange reached IdC, which holds it 300 ms
-    controller.abort();
-    expect(isTipError(await first, 'ERR_ABORTED')).toBe(true);
+    const { tip, jwt } = await leaveMidExchange('user0');
     const session = await tip.forToken(jwt);
     expect(session.identity.subject).toBe('user0');
     expect(exchanges()).toBe(1);

@@ -6,6 +6,7 @@ import { allowInsecureRequests } from '../../../src/jwt/insecure.js';
 import type { TrustedIdentityOptions } from '../../../src/session/config.js';
 import type { TipEvent } from '../../../src/session/events.js';
 import { createTrustedIdentity } from '../../../src/tip.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const ACCOUNT = '123456789012';
 const INSTANCE = 'ssoins-1111222233334444';
@@ -90,6 +91,31 @@ export async function startCoreEmulator(): Promise<RunningEmulator> {
       'redshift-serverless': false,
       s3: false,
       's3-control': false,
+    },
+  });
+}
+
+/**
+ * The core emulator for the tests of one file: started before them, stopped after them, its counters,
+ * faults and clock reset before each test. Returns a stand-in that forwards to the running emulator.
+ */
+export function useCoreEmulator(): RunningEmulator {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await startCoreEmulator();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  beforeEach(() => {
+    running!.counters.reset();
+    running!.faults.clear();
+    running!.clock.reset();
+  });
+  return new Proxy({} as RunningEmulator, {
+    get(_target, name) {
+      const value: unknown = Reflect.get(running!, name);
+      return typeof value === 'function' ? value.bind(running) : value;
     },
   });
 }
