@@ -46,6 +46,8 @@ export const TIP_ERROR_CODES = {
   ERR_IDC_EXPIRED_TOKEN: 'The IAM Identity Center token (refresh or subject) has expired.',
   ERR_IDC_RESPONSE_INVALID: 'IAM Identity Center answered with a response tip-sdk cannot use.',
   ERR_IDC_TOKEN_REUSED: 'The JWT was already exchanged with IAM Identity Center (a `jti` is single-use).',
+  ERR_IDC_JWT_REQUIRED:
+    'New IAM Identity Center tokens were required, no refresh token could give them, and the JWT at hand was already exchanged.',
   // STS
   ERR_STS_ACCESS_DENIED: 'STS denied AssumeRole (trust policy, sts:SetContext or permissions).',
   ERR_STS_CONTEXT_REJECTED: 'STS rejected the identity context (expired, tampered or malformed).',

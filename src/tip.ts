@@ -13,6 +13,7 @@ import type { JSONObject, JwtVerifier } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
 import type { TrustedIdentityOptions } from './session/config.js';
 import { createEngineFromOptions } from './session/engine-from-options.js';
+import { sessionExpiryCheck } from './session/session-expiry.js';
 import type { SubjectToken } from './session/engine.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
@@ -45,7 +46,12 @@ export interface UserClientConfig extends Omit<AwsClientConfig, 'credentials'> {
 export interface UserSession {
   /** Who the session is for. */
   readonly identity: UserIdentity;
-  /** Identity-enhanced credentials for any SDK client; refreshed from the cache, with `expiration`. */
+  /**
+   * Identity-enhanced credentials for any SDK client; refreshed from the cache, with `expiration`. Stops
+   * at the JWT's `exp` with `ERR_JWT_EXPIRED` unless `sessionExpiry` is `'refresh-token'`; a forced
+   * refresh (`{ forceRefresh: true }`) uses the IdC refresh token and fails with `ERR_IDC_JWT_REQUIRED`
+   * when that gives no identity context.
+   */
   readonly credentials: AwsCredentialIdentityProvider;
   /** `{ region, credentials, ...clientConfig }` for `new AthenaClient(session.clientConfig())` and co. */
   clientConfig(): UserClientConfig;
@@ -109,6 +115,8 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     ...(config.serviceEvents === undefined ? {} : { onEvent: config.serviceEvents }),
   });
   const engine = createEngineFromOptions(config, clientConfig, clock, DEFAULT_MAX_USERS);
+  // JWT times are judged on the verifier's clock.
+  const expiryCheck = sessionExpiryCheck(config.sessionExpiry, config.verifierOptions?.now ?? clock);
 
   try {
     config.logger?.debug(
@@ -154,12 +162,16 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       token: jwt,
       jti: verified.claims.jti,
       expiresAt: verified.expiresAt,
+      audience: Array.isArray(verified.audience) ? verified.audience : [],
     };
     const held = await engine.resolve(subject, signal === undefined ? undefined : { signal });
-    const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) =>
-      engine
+    const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) => {
+      const expired = expiryCheck(subject.expiresAt);
+      if (expired !== undefined) return Promise.reject(expired);
+      return engine
         .resolve(subject, properties?.forceRefresh === true ? { forceRefresh: true } : undefined)
         .then(pickCredentials);
+    };
     const identity: UserIdentity = Object.freeze({
       issuer: verified.issuer,
       subject: verified.subject,

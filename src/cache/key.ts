@@ -4,21 +4,42 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 
 /**
- * The cache key for `parts` within `namespace`: `base64url(sha256(namespace, len:part, …))`.
- * `undefined` parts are encoded distinctly from empty strings.
+ * The cache key for `parts` within `namespace`: `base64url(sha256(namespace, len:part, …))`, injective
+ * over every list of JS strings. Each part is prefixed with the exact byte length of what is hashed for
+ * it. Well-formed strings are hashed as UTF-8; a string holding a lone surrogate (which UTF-8 encoding
+ * would turn into U+FFFD, merging `p\uD800`, `p\uDC00` and `p\uFFFD`) is hashed as its UTF-16 code units
+ * under a distinct tag. `undefined` parts are encoded distinctly from empty strings. Keys of ASCII parts
+ * are what they always were.
  *
- * @param namespace - What is cached, e.g. `idc` or `role`.
+ * @param namespace - What is cached, e.g. `idc` or `role` (a literal; hashed as UTF-8).
  * @param parts - The identifying facts, e.g. issuer, subject, application ARN, role ARN, scopes.
  */
 export function cacheKey(namespace: string, parts: readonly (string | undefined)[]): string {
   const hash = createHash('sha256');
-  hash.update(namespace);
+  // Well-formed parts are gathered into one string, hashed as UTF-8 with one call (a cache hit computes a
+  // key per request, and each update crosses into native code).
+  let text = namespace;
   for (const part of parts) {
-    if (part === undefined) hash.update('\u0000-');
-    else hash.update(`\u0000${part.length}:`).update(part);
+    if (part === undefined) text += '\u0000-';
+    else if (ASCII.test(part)) text += `\u0000${part.length}:${part}`;
+    else if (isWellFormed(part)) text += `\u0000${Buffer.byteLength(part)}:${part}`;
+    else {
+      hash.update(text);
+      text = '';
+      hash.update(`\u0000~${part.length * 2}:`).update(part, 'utf16le');
+    }
   }
-  return hash.digest('base64url');
+  return hash.update(text).digest('base64url');
+}
+
+/** Printable ASCII only: its UTF-8 byte length is its length (anything else takes the general path). */
+const ASCII = /^[ -~]*$/;
+
+/** True when `text` holds no lone surrogate (`String.prototype.isWellFormed`, Node ≥ 20). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 }

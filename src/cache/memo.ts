@@ -11,13 +11,16 @@ import { DEFAULT_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_FRACTION, refreshAt }
 import type { Expiring, LoadReason, Loader, Memo, MemoEvent, MemoGetOptions, MemoOptions } from './types.js';
 
 interface Flight<V> {
-  readonly promise: Promise<Expiring<V>>;
+  promise: Promise<Expiring<V>>;
   readonly controller: AbortController;
   readonly background: boolean;
+  /** Set by the loader's `detach()`: the load runs to its end even when every caller leaves. */
+  detached: boolean;
   waiters: number;
 }
 
 interface Entry<V> {
+  readonly key: string;
   value: Expiring<V> | undefined;
   refreshAt: number;
   flight: Flight<V> | undefined;
@@ -63,10 +66,13 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * - concurrent callers share one in-flight load (single flight);
  * - a hit within the refresh window (see `refreshAt`) returns the cached value at once and starts one
  *   background refresh; if that refresh fails the cached value is served until its real expiry;
- * - a failed load is never cached: the next caller tries again;
+ * - a failed load is never cached and leaves no entry behind: the next caller tries again, and a key
+ *   counts against `maxEntries` (and can evict another) only once it holds a value;
  * - loads are numbered; a result is applied only when no newer load has been applied (sequence guard);
  * - `forceRefresh` starts a new load even while one is in flight;
- * - at most `maxEntries` keys are kept (least recently used evicted first).
+ * - at most `maxEntries` keys are kept (least recently used evicted first);
+ * - a load whose loader called `detach()` is not aborted when its callers leave: it finishes and its
+ *   result is cached, and later callers join it.
  *
  * @typeParam V - The cached value.
  */
@@ -87,7 +93,10 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   const { store, codec, onEvent } = options;
   if (store !== undefined && codec === undefined)
     throw optionError('cache.codec', 'is required with a store');
+  /** Keys holding a value, least recently used first (the LRU). */
   const entries = new Map<string, Entry<V>>();
+  /** Keys loading their first value: not in the LRU, so a load that fails takes no slot. */
+  const pending = new Map<string, Entry<V>>();
 
   const emit = onEvent === undefined ? undefined : (event: MemoEvent): void => onEvent(event);
 
@@ -136,19 +145,25 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     const controller = new AbortController();
     const previous = entry.value;
     const startedAt = clock();
+    // Built before run() starts: a loader may call detach() synchronously.
+    const flight: Flight<V> = { promise: undefined!, controller, background, detached: false, waiters: 0 };
+    const detach = (): void => {
+      flight.detached = true;
+    };
     const run = async (): Promise<Expiring<V>> => {
       const shared = reason === 'force' ? undefined : await readStore(key, previous);
-      const result = shared ?? (await load({ key, signal: controller.signal, previous, reason }));
+      const result = shared ?? (await load({ key, signal: controller.signal, previous, reason, detach }));
       if (!validExpiring(result)) throw new TypeError('tip-sdk: a cache loader returned no finite expiresAt');
       if (seq > entry.applied) {
         entry.applied = seq;
         entry.value = result;
         entry.refreshAt = refreshAt(clock(), result.expiresAt, beforeMs, fraction);
+        admit(entry);
         if (shared === undefined) writeStore(key, result);
       }
       return result;
     };
-    const flight: Flight<V> = { promise: run(), controller, background, waiters: 0 };
+    flight.promise = run();
     entry.flight = flight;
     flight.promise.then(
       () => {
@@ -157,6 +172,10 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       },
       (error: unknown) => {
         if (entry.flight === flight) entry.flight = undefined;
+        // A key that never held a value is forgotten, so failures take no LRU slot.
+        if (entry.flight === undefined && entry.value === undefined && pending.get(key) === entry) {
+          pending.delete(key);
+        }
         // A failed early refresh is retried after a pause, not on every hit.
         if (background) entry.refreshAt = Math.max(entry.refreshAt, clock() + retryMs);
         emit?.({
@@ -178,20 +197,35 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       return await raceAbort(flight.promise, signal);
     } finally {
       flight.waiters -= 1;
-      if (flight.waiters === 0 && !flight.background && signal?.aborted)
+      if (flight.waiters === 0 && !flight.background && !flight.detached && signal?.aborted)
         flight.controller.abort(signal.reason);
     }
   }
 
+  /** A new key waits in `pending` until its first value arrives. */
   function insert(key: string): Entry<V> {
-    const entry: Entry<V> = { value: undefined, refreshAt: 0, flight: undefined, started: 0, applied: 0 };
-    entries.set(key, entry);
+    const entry: Entry<V> = {
+      key,
+      value: undefined,
+      refreshAt: 0,
+      flight: undefined,
+      started: 0,
+      applied: 0,
+    };
+    pending.set(key, entry);
+    return entry;
+  }
+
+  /** Moves a pending entry that now holds a value into the LRU, evicting beyond `maxEntries`. */
+  function admit(entry: Entry<V>): void {
+    if (pending.get(entry.key) !== entry) return; // already in the LRU, or deleted or cleared meanwhile
+    pending.delete(entry.key);
+    entries.set(entry.key, entry);
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next().value as string;
       entries.delete(oldest);
       emit?.({ type: 'evicted', key: oldest });
     }
-    return entry;
   }
 
   async function get(key: string, load: Loader<V>, opts?: MemoGetOptions<V>): Promise<V> {
@@ -213,7 +247,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
         return value.value;
       }
     } else {
-      entry = insert(key);
+      entry = pending.get(key) ?? insert(key);
     }
     const stillValid = usable(entry.value, now, 0);
     const reason: LoadReason = force
@@ -224,7 +258,8 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           ? 'refresh'
           : 'expired';
     emit?.({ type: 'miss', key, reason });
-    // A flight aborted because all its callers left is not joined: it is about to fail.
+    // A flight aborted because all its callers left is not joined: it is about to fail. A detached one is
+    // never aborted that way, so it is joined.
     const current = entry.flight;
     const flight =
       current !== undefined && !force && !current.controller.signal.aborted
@@ -256,17 +291,19 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       return entry !== undefined && usable(entry.value, clock(), 0) ? entry.value : undefined;
     },
     async delete(key) {
-      const entry = entries.get(key);
-      if (entry !== undefined) {
+      for (const entry of [entries.get(key), pending.get(key)]) {
+        if (entry === undefined) continue;
         // The sequence guard then applies no load still in flight, so none writes the key back.
         entry.applied = Number.POSITIVE_INFINITY;
         entry.value = undefined;
       }
       entries.delete(key);
+      pending.delete(key);
       await store?.delete(key);
     },
     clear() {
       entries.clear();
+      pending.clear();
     },
     get size() {
       return entries.size;

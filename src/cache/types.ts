@@ -51,6 +51,12 @@ export interface LoadContext<V> {
   readonly previous: Expiring<V> | undefined;
   /** Why the load runs. */
   readonly reason: LoadReason;
+  /**
+   * Declares that the load can no longer be abandoned without loss (e.g. a single-use token was sent):
+   * from now on `signal` never fires because callers left, the load runs to its end (bounded by its own
+   * deadline) and its result is cached, and later callers for the key join it.
+   */
+  detach(): void;
 }
 
 /** A function that produces a fresh value for a key. Its failures are never cached. */
@@ -175,6 +181,6 @@ export interface Memo<V> {
   delete(key: string): Promise<void>;
   /** Forgets every in-process entry. */
   clear(): void;
-  /** Number of in-process entries. */
+  /** Number of in-process entries holding a value (keys still loading their first value not counted). */
   readonly size: number;
 }

@@ -35,7 +35,7 @@ export interface AssumeRoleWithContextInput {
  * @param sts - The STS client (signed with the service's own credentials).
  * @param input - Role, context, session name, duration, optional source identity and tags.
  * @param retry - Retry and deadline settings.
- * @param now - Epoch milliseconds, to refuse already-expired credentials.
+ * @param now - Epoch milliseconds, to refuse already-expired credentials and bound their lifetime.
  * @param signal - Abort signal.
  * @throws TipError `ERR_STS_*`, `ERR_AWS_*`, `ERR_TIMEOUT`, `ERR_ABORTED`.
  */
@@ -64,5 +64,9 @@ export async function assumeRoleWithContext(
     retry,
     signal,
   );
-  return parseStsCredentials(output, 'AssumeRole', now(), input.sessionName);
+  return parseStsCredentials(output, 'AssumeRole', {
+    now: now(),
+    sessionName: input.sessionName,
+    durationSeconds: input.durationSeconds,
+  });
 }

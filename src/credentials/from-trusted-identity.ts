@@ -12,6 +12,7 @@ import { decodeJws } from '../jwt/decode.js';
 import { validateOptions } from '../session/config.js';
 import type { TrustedIdentityOptions } from '../session/config.js';
 import { createEngineFromOptions } from '../session/engine-from-options.js';
+import { sessionExpiryCheck } from '../session/session-expiry.js';
 
 /** Options of {@link fromTrustedIdentity}: those of `createTrustedIdentity` minus inbound verification. */
 export interface FromTrustedIdentityInit
@@ -27,7 +28,8 @@ export interface FromTrustedIdentityInit
  * Creates a credential provider for one user's JWT. Each resolution returns cached credentials (with
  * `expiration`) and exchanges only when they are missing, expiring or `forceRefresh` is asked. The provider
  * serves the user of its first successful resolution; a later token naming another `iss`/`sub` is refused
- * with `ERR_JWT_CLAIM` (reason `another_user`), since tokens are not verified locally here.
+ * with `ERR_JWT_CLAIM` (reason `another_user`), since tokens are not verified locally here. A token past
+ * its `exp` is refused with `ERR_JWT_EXPIRED` unless `sessionExpiry` is `'refresh-token'`.
  *
  * @example
  * ```ts
@@ -44,6 +46,7 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
   const clock = init.clock ?? Date.now;
   const clientConfig = Object.freeze({ ...(init.clientConfig ?? {}) });
   const engine = createEngineFromOptions(init, clientConfig, clock, 16);
+  const expiryCheck = sessionExpiryCheck(init.sessionExpiry, clock);
   const source = init.token;
   // The user this provider serves: set by the first resolution IAM Identity Center accepted. Tokens are
   // not verified locally here, so a token naming anyone else must not reach that user's cached
@@ -70,13 +73,18 @@ export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentia
         { details: { claim: 'sub', reason: 'another_user' } },
       );
     }
+    const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+    const expired = expiryCheck(expiresAt);
+    if (expired !== undefined) throw expired;
+    const { aud } = payload;
     const session = await engine.resolve(
       {
         issuer: iss,
         subject: sub,
         token,
         jti: payload.jti,
-        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+        expiresAt,
+        audience: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.map(String) : [],
       },
       properties?.forceRefresh === true ? { forceRefresh: true } : undefined,
     );

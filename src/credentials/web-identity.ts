@@ -12,6 +12,9 @@ import type { ResolvedRetry } from '../aws/retry.js';
 import { parseStsCredentials } from './parse-credentials.js';
 import type { RoleCredentials } from './types.js';
 
+/** Lifetime asked for the bootstrap credentials, seconds (they sign one exchange). */
+const BOOTSTRAP_DURATION_SECONDS = 900;
+
 /**
  * Assumes the application role with the user's JWT.
  *
@@ -36,7 +39,7 @@ export async function assumeRoleWithWebIdentity(
     RoleArn: roleArn,
     RoleSessionName: sessionName,
     WebIdentityToken: jwt,
-    DurationSeconds: 900,
+    DurationSeconds: BOOTSTRAP_DURATION_SECONDS,
   });
   const output = await callWithRetry(
     { service: 'sts', operation: 'AssumeRoleWithWebIdentity', roleArn },
@@ -44,5 +47,9 @@ export async function assumeRoleWithWebIdentity(
     retry,
     signal,
   );
-  return parseStsCredentials(output, 'AssumeRoleWithWebIdentity', now(), sessionName);
+  return parseStsCredentials(output, 'AssumeRoleWithWebIdentity', {
+    now: now(),
+    sessionName,
+    durationSeconds: BOOTSTRAP_DURATION_SECONDS,
+  });
 }

@@ -1,23 +1,54 @@
 /**
- * Remembers which JWTs were exchanged successfully, so the same JWT is never sent to
- * `CreateTokenWithIAM` twice (IdC rejects a reused `jti` with an unhelpful `InvalidGrantException`).
- * Entries are digests, kept until the JWT's own expiry, bounded (oldest dropped first).
+ * The exchange ledger: which JWTs were exchanged with `CreateTokenWithIAM`, and where each exchange's
+ * result is kept. IdC refuses a second exchange of a JWT (a reused `jti`), so the same JWT is never sent
+ * twice; instead, a JWT that was exchanged before is served from the result its exchange gave (the IdC
+ * token set, with its refresh token), which the ledger keeps for as long as an entry of a JWT names it —
+ * even after the in-process LRU evicted the user.
+ *
+ * The interface is asynchronous so that a shared store can back it (several replicas then read the result
+ * another replica's exchange gave instead of exchanging again). {@link createExchangeLedger} is the
+ * in-process implementation.
  *
  * @module
  */
 import { cacheKey } from '../cache/key.js';
 import type { Clock } from '../cache/types.js';
+import type { IdcTokenSet } from './types.js';
+
+/** The answer of {@link ExchangeLedger.claim}. */
+export type LedgerClaim =
+  | {
+      /** This caller may send the JWT to IdC. */
+      readonly claimed: true;
+    }
+  | {
+      /** The JWT was exchanged (or is being exchanged) already: it must not be sent again. */
+      readonly claimed: false;
+      /** Where that exchange keeps its result (see {@link ExchangeLedger.result}). */
+      readonly resultKey: string;
+    };
 
 /** The ledger; see {@link createExchangeLedger}. */
 export interface ExchangeLedger {
-  /** Marks the JWT as being exchanged; false when it already was. */
-  claim(id: string, expiresAt: number | undefined): boolean;
-  /** Undoes a claim after a failed exchange, so the same JWT may be tried again. */
-  release(id: string): void;
+  /**
+   * Claims JWT `id` for an exchange whose result will be kept under `resultKey`, until `expiresAt` (the
+   * JWT's `exp`, epoch ms; 1 h when it has none).
+   */
+  claim(id: string, resultKey: string, expiresAt: number | undefined): Promise<LedgerClaim>;
+  /** Undoes a claim after an exchange IdC did not complete, so the same JWT may be tried again. */
+  release(id: string): Promise<void>;
+  /** Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. */
+  keep(resultKey: string, tokens: IdcTokenSet): Promise<void>;
+  /** The latest result kept under `resultKey`, if any. */
+  result(resultKey: string): Promise<IdcTokenSet | undefined>;
+  /** Drops every kept result; the JWT entries stay (IdC would still refuse those JWTs). */
+  clearResults(): void;
 }
 
 /** Default lifetime of an entry whose JWT has no `exp`, in milliseconds (1 h, the IdC maximum). */
 const NO_EXP_TTL_MS = 3_600_000;
+/** Expired entries dropped from the oldest end per claim, so the sweep stays O(1) amortized. */
+const SWEEP_PER_CLAIM = 8;
 
 /**
  * The ledger id of a JWT: a digest of (issuer, jti) when it has a `jti`, else of the token itself.
@@ -32,32 +63,76 @@ export function jwtLedgerId(issuer: string, jti: unknown, token: string): string
     : cacheKey('jwt', [token]);
 }
 
+interface JwtEntry {
+  readonly resultKey: string;
+  readonly until: number;
+}
+
+interface Kept {
+  /** Live JWT entries naming this key. */
+  refs: number;
+  tokens: IdcTokenSet | undefined;
+}
+
 /**
- * Creates a ledger.
+ * Creates an in-process ledger. Memory: one entry (two digests and a number, ≈ 0.2 KB) per exchanged JWT
+ * until its `exp`, plus — per user — a reference to their latest IdC token set, which costs nothing extra
+ * while the user is cached and the token set itself (≈ 2–3 KB) once the LRU evicted them.
  *
- * @param maxEntries - Bound; default `100_000`.
+ * @param maxEntries - Most JWT entries; the oldest is dropped first. Default `100_000`.
  * @param clock - Epoch milliseconds; default `Date.now`.
  */
 export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.now): ExchangeLedger {
-  const entries = new Map<string, number>();
-  function live(id: string): boolean {
-    const until = entries.get(id);
-    if (until === undefined) return false;
-    if (until <= clock()) {
-      entries.delete(id);
-      return false;
-    }
-    return true;
+  const jwts = new Map<string, JwtEntry>();
+  const kept = new Map<string, Kept>();
+
+  function drop(id: string, entry: JwtEntry): void {
+    jwts.delete(id);
+    const holder = kept.get(entry.resultKey);
+    if (holder !== undefined && --holder.refs <= 0) kept.delete(entry.resultKey);
   }
+
+  function live(id: string, now: number): JwtEntry | undefined {
+    const entry = jwts.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.until > now) return entry;
+    drop(id, entry);
+    return undefined;
+  }
+
+  function sweep(now: number): void {
+    let n = 0;
+    for (const [id, entry] of jwts) {
+      if (n++ >= SWEEP_PER_CLAIM || (entry.until > now && jwts.size < maxEntries)) break;
+      drop(id, entry);
+    }
+  }
+
   return {
-    claim(id, expiresAt) {
-      if (live(id)) return false;
-      entries.set(id, expiresAt ?? clock() + NO_EXP_TTL_MS);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-      return true;
+    async claim(id, resultKey, expiresAt) {
+      const now = clock();
+      const held = live(id, now);
+      if (held !== undefined) return { claimed: false, resultKey: held.resultKey };
+      sweep(now);
+      jwts.set(id, { resultKey, until: expiresAt ?? now + NO_EXP_TTL_MS });
+      const holder = kept.get(resultKey);
+      if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
+      else holder.refs += 1;
+      return { claimed: true };
     },
-    release(id) {
-      entries.delete(id);
+    async release(id) {
+      const entry = jwts.get(id);
+      if (entry !== undefined) drop(id, entry);
+    },
+    async keep(resultKey, tokens) {
+      const holder = kept.get(resultKey);
+      if (holder !== undefined) holder.tokens = tokens;
+    },
+    async result(resultKey) {
+      return kept.get(resultKey)?.tokens;
+    },
+    clearResults() {
+      for (const holder of kept.values()) holder.tokens = undefined;
     },
   };
 }

@@ -1,14 +1,21 @@
 /**
  * Gets IdC tokens with an identity context for one user: the refresh-token grant when a refresh token is
  * held, falling back to the JWT-bearer grant (on `ExpiredTokenException`, a refused refresh token, or an
- * answer without an identity context) — but never with a JWT that was already exchanged.
+ * answer without an identity context) — but never with a JWT that was already exchanged: such a JWT is
+ * served from the result its exchange gave, or refused.
+ *
+ * Once a `CreateTokenWithIAM` call is about to be sent, the load is detached from its callers: IdC may
+ * consume the JWT (or rotate the refresh token) as soon as it receives the call, so the call finishes —
+ * bounded by its deadline — and its result is kept even if every caller left.
  *
  * @module
  */
+import { abortedError } from '../aws/abort.js';
 import { TipError, isTipError } from '../errors.js';
 import { createTokenWithIam } from './exchange.js';
 import type { IdcExchangeContext } from './exchange.js';
 import type { ExchangeLedger } from './exchange-ledger.js';
+import type { RefusalCache } from './refusals.js';
 import type { IdcGrant, IdcTokenSet } from './types.js';
 
 /** The JWT at hand for a JWT-bearer exchange. */
@@ -32,13 +39,25 @@ export interface ExchangeObserver {
 export interface ObtainTokenInput {
   readonly context: IdcExchangeContext;
   readonly ledger: ExchangeLedger;
+  /** Where the user's tokens are kept (their IdC token cache key); the ledger maps JWTs to it. */
+  readonly resultKey: string;
   /** The JWT of the request that needs the tokens. */
   readonly jwt: BearerJwt;
   /** The tokens held before, if any (their refresh token is tried first). */
   readonly previous: IdcTokenSet | undefined;
   /** Whether to use refresh tokens at all. */
   readonly useRefreshToken: boolean;
+  /**
+   * A forced refresh: new tokens are required, so the result an earlier exchange of the JWT gave does not
+   * do; without a refresh answer carrying an identity context, the caller must present a new JWT.
+   */
+  readonly forced?: boolean;
+  /** Honoured until a call is sent; after that the call finishes (see the module notes). */
   readonly signal?: AbortSignal;
+  /** Called just before a `CreateTokenWithIAM` call is sent (the memo's `detach`). */
+  readonly detach?: () => void;
+  /** Where lasting IdC refusals of the JWT-bearer grant are remembered. */
+  readonly refusals?: RefusalCache;
   readonly observer?: ExchangeObserver;
 }
 
@@ -47,6 +66,14 @@ function reusedError(): TipError {
     'ERR_IDC_TOKEN_REUSED',
     'This JWT was already exchanged with IAM Identity Center and a JWT can be exchanged only once (its `jti` is single-use): sign the user in again or send a freshly issued token.',
     { details: { service: 'sso-oidc', operation: 'CreateTokenWithIAM', reason: 'jti_reused' } },
+  );
+}
+
+function jwtRequiredError(reason: string): TipError {
+  return new TipError(
+    'ERR_IDC_JWT_REQUIRED',
+    'New IAM Identity Center tokens were required, the refresh token gave no identity context, and this JWT was already exchanged (it can be exchanged only once): present a newly issued JWT (forToken) to get new credentials.',
+    { details: { service: 'sso-oidc', operation: 'CreateTokenWithIAM', reason } },
   );
 }
 
@@ -62,10 +89,12 @@ async function run(input: ObtainTokenInput, grant: IdcGrant): Promise<IdcTokenSe
   const { context, observer } = input;
   const startedAt = context.clock();
   let attempts = 0;
+  // Past this point the call is not abandoned: IdC may act on it as soon as it arrives.
+  if (input.signal?.aborted) throw abortedError(input.signal.reason);
+  input.detach?.();
   observer?.started(grant.type);
   try {
     const result = await createTokenWithIam(context, grant, {
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(grant.type === 'refresh-token' && input.previous !== undefined
         ? { previous: input.previous.identity }
         : {}),
@@ -89,35 +118,56 @@ const REFRESH_FALLBACK = new Set([
   'ERR_IDC_UNAUTHORIZED_CLIENT',
 ]);
 
+/** True when `tokens` can assume the role now. */
+function usable(tokens: IdcTokenSet | undefined, now: number): tokens is IdcTokenSet {
+  return tokens !== undefined && tokens.identityContext !== undefined && tokens.expiresAt > now;
+}
+
 /**
  * IdC tokens with an identity context for the user of `input.jwt`.
  *
- * @throws TipError `ERR_IDC_TOKEN_REUSED` when only an already-exchanged JWT is at hand, or any error of
- *   the exchange.
+ * @throws TipError `ERR_IDC_TOKEN_REUSED` when only an already-exchanged JWT is at hand and what its
+ *   exchange gave cannot serve; `ERR_IDC_JWT_REQUIRED` for a forced refresh that needs a new JWT; or any
+ *   error of the exchange.
  */
 export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenSet> {
-  const { previous, ledger, jwt } = input;
+  const { previous, ledger, jwt, resultKey } = input;
+  let why = 'no_refresh_token';
   if (input.useRefreshToken && previous?.refreshToken !== undefined) {
     try {
       const refreshed = await run(input, { type: 'refresh-token', refreshToken: previous.refreshToken });
       if (refreshed.identityContext !== undefined) {
         // Keep the refresh token when the answer did not rotate it.
-        return refreshed.refreshToken === undefined
-          ? Object.freeze({ ...refreshed, refreshToken: previous.refreshToken })
-          : refreshed;
+        const tokens =
+          refreshed.refreshToken === undefined
+            ? Object.freeze({ ...refreshed, refreshToken: previous.refreshToken })
+            : refreshed;
+        await ledger.keep(resultKey, tokens);
+        return tokens;
       }
+      why = 'no_identity_context';
     } catch (error) {
       if (!isTipError(error) || !REFRESH_FALLBACK.has(error.code)) throw error;
+      why = 'refresh_refused';
     }
   }
-  if (!ledger.claim(jwt.ledgerId, jwt.expiresAt)) throw reusedError();
+  const claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
+  if (!claim.claimed) {
+    if (input.forced === true) throw jwtRequiredError(why);
+    // The JWT was exchanged before (here or, with a shared ledger, by another replica): its result serves.
+    const theirs = claim.resultKey === resultKey ? await ledger.result(resultKey) : undefined;
+    if (usable(theirs, input.context.clock())) return theirs;
+    throw reusedError();
+  }
   let result: IdcTokenSet;
   try {
     result = await run(input, { type: 'jwt-bearer', assertion: jwt.token });
   } catch (error) {
-    ledger.release(jwt.ledgerId);
+    await ledger.release(jwt.ledgerId);
+    if (isTipError(error)) input.refusals?.record(resultKey, jwt.ledgerId, error);
     throw error;
   }
   if (result.identityContext === undefined) throw noContextError();
+  await ledger.keep(resultKey, result);
   return result;
 }

@@ -36,6 +36,8 @@ export interface SigningSubject {
   readonly subject: string;
   /** The compact JWT. Secret. */
   readonly token: string;
+  /** The JWT's `aud` values (STS judges them too, so they are part of the key). */
+  readonly audience: readonly string[];
 }
 
 /** A client to sign with, and how to release it. */
@@ -58,7 +60,12 @@ export function createSigningClients(settings: SigningSettings): {
     async forUser(subject, signal) {
       const roleArn = settings.applicationRoleArn;
       if (roleArn === undefined) return shared;
-      const key = cacheKey('bootstrap', [subject.issuer, subject.subject, roleArn]);
+      const key = cacheKey('bootstrap', [
+        subject.issuer,
+        subject.subject,
+        roleArn,
+        ...[...subject.audience].sort(),
+      ]);
       const credentials = await bootstrap.get(
         key,
         async (ctx) => {

@@ -27,6 +27,22 @@ export interface TrustedIdentityCacheOptions {
   readonly refreshBeforeExpiry?: number;
   /** A shared store (e.g. Redis) behind the in-process cache. Default none. */
   readonly store?: CacheStore;
+  /**
+   * How long a lasting IAM Identity Center refusal is remembered, in milliseconds: an unassigned user
+   * (`ERR_IDC_ACCESS_DENIED`, for any of their tokens) or a token IdC refused (`ERR_IDC_INVALID_GRANT`,
+   * for that token) is refused again without a `CreateTokenWithIAM` call meanwhile (event
+   * `cache.refusal`). Throttling, 5xx, timeouts and aborts are never remembered. `0` turns it off; at most
+   * `600_000`. Default `10_000` (10 s): an assignment fixed by an administrator takes effect within it.
+   */
+  readonly refusalTtl?: number;
+  /**
+   * Most exchanged JWTs remembered (a JWT is never sent to IdC twice). Each entry lives until the JWT's
+   * `exp` and keeps its user's IdC tokens, so a user the LRU evicted is served again with the same JWT
+   * instead of being refused with `ERR_IDC_TOKEN_REUSED`. About 0.2 KB per JWT, plus the IdC token set
+   * (about 2–3 KB) of each evicted user whose JWT is still live. Size it to the JWTs exchanged within
+   * one token lifetime (≈ the users who sign in per hour). Default `max(100_000, maxUsers)`.
+   */
+  readonly maxExchangedJwts?: number;
 }
 
 /** Deadlines and retries of AWS calls. */
@@ -63,6 +79,16 @@ export interface TrustedIdentityOptions {
   readonly sessionTags?: (identity: SessionNameInput) => readonly SessionTag[];
   /** Use IdC refresh tokens before re-exchanging a JWT. Default `true`. */
   readonly useRefreshTokens?: boolean;
+  /**
+   * When a session's credential provider (`user.credentials`, and the `fromTrustedIdentity` provider)
+   * stops:
+   * - `'jwt'` (default): at the JWT's `exp`, with `ERR_JWT_EXPIRED`; a caller then needs a new token.
+   * - `'refresh-token'`: it keeps minting credentials from IAM Identity Center refresh tokens for as long
+   *   as IdC accepts them (hours, per the application's refresh token lifetime). For long-running jobs
+   *   started by a user. **Risk**: the session keeps acting as the user after their sign-in ended, and a
+   *   sign-out or a revocation at your identity provider is not seen until IdC refuses the refresh token.
+   */
+  readonly sessionExpiry?: 'jwt' | 'refresh-token';
   /** Cache settings. */
   readonly cache?: TrustedIdentityCacheOptions;
   /** A pino/console-shaped logger. Default silent. */
@@ -150,10 +176,19 @@ export function validateOptions(options: TrustedIdentityOptions): void {
   if (options.useRefreshTokens !== undefined && typeof options.useRefreshTokens !== 'boolean') {
     throw optionError('useRefreshTokens', 'must be a boolean');
   }
+  if (
+    options.sessionExpiry !== undefined &&
+    options.sessionExpiry !== 'jwt' &&
+    options.sessionExpiry !== 'refresh-token'
+  ) {
+    throw optionError('sessionExpiry', "must be 'jwt' or 'refresh-token'");
+  }
   const cache = options.cache;
   if (cache !== undefined) {
     int('cache.maxUsers', cache.maxUsers, 1, 10_000_000);
     int('cache.refreshBeforeExpiry', cache.refreshBeforeExpiry, 0, 3_600_000);
+    int('cache.refusalTtl', cache.refusalTtl, 0, 600_000);
+    int('cache.maxExchangedJwts', cache.maxExchangedJwts, 1, 100_000_000);
     const store = cache.store as unknown as Record<string, unknown> | undefined;
     if (store !== undefined && ['get', 'set', 'delete'].some((m) => typeof store[m] !== 'function')) {
       throw optionError('cache.store', 'must have get, set and delete methods');

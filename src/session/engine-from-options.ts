@@ -13,12 +13,18 @@ import type { TrustedIdentityOptions } from './config.js';
 import { type Engine, createEngine } from './engine.js';
 import { createEmit } from './events.js';
 
+/** Default of `cache.refusalTtl`, milliseconds. */
+const DEFAULT_REFUSAL_TTL_MS = 10_000;
+/** Default floor of `cache.maxExchangedJwts`. */
+const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
+
 /** The options the engine reads (inbound verification is not its concern). */
 export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
- * refresh tokens on, refresh 300 000 ms before expiry, SSO OIDC and STS clients for the region.
+ * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
+ * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region.
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -30,6 +36,7 @@ export function createEngineFromOptions(
   clock: Clock,
   defaultMaxUsers: number,
 ): Engine {
+  const maxUsers = options.cache?.maxUsers ?? defaultMaxUsers;
   return createEngine({
     region: options.region,
     applicationArn: options.applicationArn,
@@ -46,8 +53,10 @@ export function createEngineFromOptions(
     sts: options.stsClient ?? createStsClient(options.region, clientConfig),
     clock,
     retry: resolveRetry(options.timeouts),
-    maxUsers: options.cache?.maxUsers ?? defaultMaxUsers,
+    maxUsers,
     refreshBeforeExpiryMs: options.cache?.refreshBeforeExpiry ?? 300_000,
+    refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
+    maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
     store: options.cache?.store,
     emit: createEmit(options.events, options.logger),
   });

@@ -3,9 +3,14 @@
  * and subject it returns identity-enhanced role credentials, caching IdC tokens and role credentials in
  * two memos of the one cache primitive, single-flight per user.
  *
- * Keys are digests of (issuer, subject, application ARN, [role ARN], scopes); a value can only be reached
- * through the key of the user it was loaded for, so a session's credentials always belong to its token's
- * user.
+ * Keys are digests of (issuer, subject, application ARN, [role ARN], scopes, audience); a value can only be
+ * reached through the key of the user it was loaded for, so a session's credentials always belong to its
+ * token's user. The audience is part of the key because IdC judges it: a token whose audience IdC would
+ * refuse is not served the credentials an exchange with another audience gave.
+ *
+ * A JWT is exchanged once: the exchange ledger remembers it until its `exp` together with where its result
+ * (the IdC token set) is kept, and keeps that result while the JWT lives, so a user the LRU evicted is
+ * served again — from those tokens, or their refresh token — when they come back with the same JWT.
  *
  * @module
  */
@@ -21,6 +26,7 @@ import { createExchangeLedger, jwtLedgerId } from '../identity-center/exchange-l
 import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
 import type { ExchangeObserver } from '../identity-center/obtain-token.js';
+import { createRefusalCache } from '../identity-center/refusals.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
 import { type SigningSettings, createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
@@ -39,6 +45,8 @@ export interface SubjectToken {
   readonly jti: unknown;
   /** The JWT `exp`, epoch milliseconds. */
   readonly expiresAt: number | undefined;
+  /** The `aud` values (IdC judges them, so they are part of every key). */
+  readonly audience: readonly string[];
 }
 
 /** Resolved engine settings (validated by the caller); the signing-client part is {@link SigningSettings}. */
@@ -52,6 +60,10 @@ export interface EngineSettings extends SigningSettings {
   readonly sessionTags: ((input: SessionNameInput) => readonly SessionTag[]) | undefined;
   readonly useRefreshTokens: boolean;
   readonly refreshBeforeExpiryMs: number;
+  /** How long lasting IdC refusals are remembered, milliseconds (`0`: never). */
+  readonly refusalTtlMs: number;
+  /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
+  readonly maxExchangedJwts: number;
   readonly store: CacheStore | undefined;
   readonly emit: Emit;
 }
@@ -72,10 +84,22 @@ export interface Engine {
   clear(): void;
 }
 
+/** `parts` followed by the audience, sorted (the order of a token's `aud` values does not matter). */
+function withAudience(parts: (string | undefined)[], audience: readonly string[]): (string | undefined)[] {
+  if (audience.length === 1) parts.push(audience[0]);
+  else if (audience.length > 1) parts.push(...[...audience].sort());
+  return parts;
+}
+
 /** Creates an engine. */
 export function createEngine(settings: EngineSettings): Engine {
   const { clock, emit, retry, applicationArn, accessRoleArn } = settings;
   const scopeText = settings.scopes === undefined ? undefined : [...settings.scopes].sort().join(' ');
+  const refusals = createRefusalCache({
+    ttlMs: settings.refusalTtlMs,
+    maxEntries: settings.maxUsers,
+    clock,
+  });
   const common = {
     maxEntries: settings.maxUsers,
     refreshBeforeExpiryMs: settings.refreshBeforeExpiryMs,
@@ -85,7 +109,7 @@ export function createEngine(settings: EngineSettings): Engine {
   const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
   const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
   const signingClient = createSigningClients(settings);
-  const ledger: ExchangeLedger = createExchangeLedger(Math.max(1000, settings.maxUsers * 4), clock);
+  const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -111,20 +135,36 @@ export function createEngine(settings: EngineSettings): Engine {
   async function loadTokens(
     ctx: LoadContext<IdcTokenSet>,
     subject: SubjectToken,
+    tokenKey: string,
   ): Promise<{ value: IdcTokenSet; expiresAt: number }> {
+    const ledgerId = jwtLedgerId(subject.issuer, subject.jti, subject.token);
+    const refused = refusals.find(tokenKey, ledgerId);
+    if (refused !== undefined) {
+      emit?.({ type: 'cache.refusal', issuer: subject.issuer, subject: subject.subject, code: refused.code });
+      throw refused;
+    }
+    // Tokens an earlier exchange gave this user, kept by the ledger after the LRU evicted them.
+    const held = ctx.previous?.value ?? (await ledger.result(tokenKey));
+    if (
+      ctx.reason !== 'force' &&
+      held?.identityContext !== undefined &&
+      held.expiresAt - clock() > settings.refreshBeforeExpiryMs
+    ) {
+      return { value: held, expiresAt: held.expiresAt };
+    }
     const { client, dispose } = await signingClient.forUser(subject, ctx.signal);
     try {
       const value = await obtainIdcToken({
         context: { client, applicationArn, scopes: settings.scopes, retry, clock },
         ledger,
-        jwt: {
-          token: subject.token,
-          ledgerId: jwtLedgerId(subject.issuer, subject.jti, subject.token),
-          expiresAt: subject.expiresAt,
-        },
-        previous: ctx.previous?.value,
+        resultKey: tokenKey,
+        jwt: { token: subject.token, ledgerId, expiresAt: subject.expiresAt },
+        previous: held,
         useRefreshToken: settings.useRefreshTokens,
+        forced: ctx.reason === 'force',
         signal: ctx.signal,
+        detach: ctx.detach,
+        refusals,
         ...(emit === undefined ? {} : { observer: observer(subject) }),
       });
       return { value, expiresAt: value.expiresAt };
@@ -140,8 +180,11 @@ export function createEngine(settings: EngineSettings): Engine {
     const startedAt = clock();
     emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
     try {
-      const tokenKey = cacheKey('idc', [subject.issuer, subject.subject, applicationArn, scopeText]);
-      const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject), {
+      const tokenKey = cacheKey(
+        'idc',
+        withAudience([subject.issuer, subject.subject, applicationArn, scopeText], subject.audience),
+      );
+      const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject, tokenKey), {
         signal: ctx.signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
         // A failed IdC refresh must fail the role refresh too, so the role memo keeps serving the
@@ -230,13 +273,13 @@ export function createEngine(settings: EngineSettings): Engine {
 
   return {
     resolve(subject, options) {
-      const key = cacheKey('role', [
-        subject.issuer,
-        subject.subject,
-        applicationArn,
-        accessRoleArn,
-        scopeText,
-      ]);
+      const key = cacheKey(
+        'role',
+        withAudience(
+          [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
+          subject.audience,
+        ),
+      );
       const onHit =
         emit === undefined
           ? undefined
@@ -263,6 +306,7 @@ export function createEngine(settings: EngineSettings): Engine {
     clear() {
       roles.clear();
       tokens.clear();
+      ledger.clearResults();
       signingClient.clear();
     },
   };

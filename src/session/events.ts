@@ -86,6 +86,15 @@ export type TipEvent =
       readonly reason: 'miss' | 'expired' | 'refresh' | 'force';
     })
   | (About & {
+      /**
+       * IdC refused this user (or this very token) moments ago for a reason that cannot change within
+       * seconds; the request is refused again without asking IdC (see `cache.refusalTtl`).
+       */
+      readonly type: 'cache.refusal';
+      /** The remembered error code (`ERR_IDC_ACCESS_DENIED` or `ERR_IDC_INVALID_GRANT`). */
+      readonly code: TipErrorCode;
+    })
+  | (About & {
       /** A background refresh ended. */
       readonly type: 'cache.refresh';
       /** How it ended. */

@@ -231,6 +231,67 @@ describe('createMemo', () => {
     expect(await b).toBe('v');
   });
 
+  it('leaves no entry for a failed load: 50 refused keys do not evict a cached one from 50 slots', async () => {
+    const now = clock();
+    const events: MemoEvent[] = [];
+    const memo = createMemo<string>({ clock: now, maxEntries: 50, onEvent: (e) => events.push(e) });
+    await memo.get('real', async () => ({ value: 'v', expiresAt: now() + HOUR }));
+    const refused = async () => {
+      throw new Error('refused');
+    };
+    // At once (all in flight together) and one after the other.
+    await Promise.allSettled(Array.from({ length: 50 }, (_, i) => memo.get(`bad-${i}`, refused)));
+    for (let i = 0; i < 50; i += 1) await memo.get(`worse-${i}`, refused).catch(() => undefined);
+    expect(memo.size).toBe(1);
+    expect(memo.peek('real')?.value).toBe('v');
+    expect(events.filter((e) => e.type === 'evicted')).toHaveLength(0);
+  });
+
+  it('finishes a detached load after every caller left, caches it, and lets the next caller join it', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    let loads = 0;
+    let loadSignal: AbortSignal | undefined;
+    const gate = deferred<Expiring<string>>();
+    const load = (ctx: LoadContext<string>) => {
+      loads += 1;
+      loadSignal = ctx.signal;
+      ctx.detach();
+      return gate.promise;
+    };
+    const controller = new AbortController();
+    const first = memo.get('k', load, { signal: controller.signal });
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(loadSignal?.aborted).toBe(false);
+    const second = memo.get('k', load);
+    gate.resolve({ value: 'v', expiresAt: now() + HOUR });
+    expect(await second).toBe('v');
+    expect(loads).toBe(1);
+    expect(memo.peek('k')?.value).toBe('v');
+  });
+
+  it('caches a detached load that ends while nobody waits', async () => {
+    const now = clock();
+    const memo = createMemo<string>({ clock: now });
+    const gate = deferred<Expiring<string>>();
+    const controller = new AbortController();
+    const first = memo.get(
+      'k',
+      (ctx) => {
+        ctx.detach();
+        return gate.promise;
+      },
+      { signal: controller.signal },
+    );
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    gate.resolve({ value: 'late', expiresAt: now() + HOUR });
+    await flush();
+    expect(memo.peek('k')?.value).toBe('late');
+    expect(memo.size).toBe(1);
+  });
+
   it('refuses a loader result without a finite expiry and caches nothing', async () => {
     const now = clock();
     const memo = createMemo<string>({ clock: now });

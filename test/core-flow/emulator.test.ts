@@ -1,7 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/start.js';
+import { describe, expect, it } from 'vitest';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import { fromTrustedIdentity } from '../../src/credentials/from-trusted-identity.js';
 import { isTipError } from '../../src/errors.js';
@@ -14,22 +13,11 @@ import {
   USERS,
   emulatorTip,
   mintToken,
-  startCoreEmulator,
+  useCoreEmulator,
 } from './helpers/emulator.js';
 import { waitFor } from './helpers/fake-aws.js';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startCoreEmulator();
-});
-afterAll(async () => {
-  await emu?.stop();
-});
-beforeEach(() => {
-  emu.counters.reset();
-  emu.faults.clear();
-  emu.clock.reset();
-});
+const emu = useCoreEmulator();
 
 const token = (user: string) => emu.idp!.tokenFor(user);
 const exchanges = () => emu.counters.get('CreateTokenWithIAM');

@@ -74,7 +74,7 @@ describe('hostile or broken AWS answers in the full flow', () => {
     const { tip } = fakeTip(clock);
     const error = await tip.forToken(fakeJwt('ann', `a-${code}-${_n.length}`)).catch((e: unknown) => e);
     expect(isTipError(error, code as never)).toBe(true);
-    expect(tip.cachedUsers).toBe(1); // the entry exists, but holds no value
+    expect(tip.cachedUsers).toBe(0); // a failed load leaves no entry (and takes no LRU slot)
     // Nothing was cached: the next call tries AWS again (and the real fake answers).
     aws.server.resetHandlers();
     const session = await tip.forToken(fakeJwt('ann', `a2-${code}-${_n.length}`));

@@ -26,3 +26,12 @@ test('result types', () => {
     fromTrustedIdentity({ region: 'us-east-1', token: 'x', applicationArn, accessRoleArn }),
   ).toEqualTypeOf<AwsCredentialIdentityProvider>();
 });
+
+test('sessionExpiry is one of two named behaviours', () => {
+  const base = { region: 'us-east-1', issuers, applicationArn, accessRoleArn };
+  createTrustedIdentity({ ...base, sessionExpiry: 'jwt' });
+  createTrustedIdentity({ ...base, sessionExpiry: 'refresh-token' });
+  // @ts-expect-error a boolean is not a sessionExpiry
+  createTrustedIdentity({ ...base, sessionExpiry: true });
+  createTrustedIdentity({ ...base, cache: { refusalTtl: 0, maxExchangedJwts: 200_000 } });
+});

@@ -84,6 +84,8 @@ describe('no secrets in events, logs, errors or keys', () => {
 });
 
 describe('fromTrustedIdentity', () => {
+  // On the test clock, which earlier tests moved forward: the provider stops at a token's `exp`.
+  const inAnHour = () => Math.floor(clock() / 1000) + 3600;
   const providerOf = (token: () => string) =>
     fromTrustedIdentity({
       region: REGION,
@@ -95,10 +97,10 @@ describe('fromTrustedIdentity', () => {
     });
 
   it('is a credential provider an SDK client uses, cached across calls', async () => {
-    let token = shapedJwt('uma', 'u1');
+    let token = shapedJwt('uma', 'u1', inAnHour());
     const provider = providerOf(() => token);
     const a = await provider();
-    token = shapedJwt('uma', 'u2');
+    token = shapedJwt('uma', 'u2', inAnHour());
     const b = await provider();
     expect(b).toEqual(a);
     expect(userOfSessionToken(a.sessionToken)).toBe(idcUserIdOf('uma'));
@@ -120,17 +122,41 @@ describe('fromTrustedIdentity', () => {
   });
 
   it('serves one user: a token naming another user never reaches cached credentials', async () => {
-    let token = shapedJwt('vic', 'v1');
+    let token = shapedJwt('vic', 'v1', inAnHour());
     const provider = providerOf(() => token);
     const first = await provider();
     expect(userOfSessionToken(first.sessionToken)).toBe(idcUserIdOf('vic'));
-    token = shapedJwt('mallory', 'm1');
+    token = shapedJwt('mallory', 'm1', inAnHour());
     const refused = await provider().catch((e: unknown) => e);
     expect(isTipError(refused, 'ERR_JWT_CLAIM')).toBe(true);
     expect((refused as { details: { reason?: string } }).details.reason).toBe('another_user');
     expect(aws.counts).toMatchObject({ jwtBearer: 1, assumeRole: 1 });
-    token = shapedJwt('vic', 'v2');
+    token = shapedJwt('vic', 'v2', inAnHour());
     expect(await provider()).toEqual(first);
+  });
+
+  it("stops at the token's exp (ERR_JWT_EXPIRED) unless sessionExpiry is 'refresh-token'", async () => {
+    const token = shapedJwt('wes', 'w1', inAnHour());
+    const provider = providerOf(() => token);
+    const first = await provider();
+    clock.advance(3_600_001);
+    const error = await provider().catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_JWT_EXPIRED')).toBe(true);
+    expect(aws.counts).toMatchObject({ jwtBearer: 1, assumeRole: 1 });
+    const lasting = fromTrustedIdentity({
+      region: REGION,
+      token: shapedJwt('xia', 'x1', inAnHour()),
+      applicationArn: APP_ARN,
+      accessRoleArn: ROLE_ARN,
+      clientConfig: { credentials: SERVICE_CREDENTIALS },
+      clock,
+      sessionExpiry: 'refresh-token',
+    });
+    await lasting();
+    clock.advance(3_600_001);
+    expect(userOfSessionToken((await lasting()).sessionToken)).toBe(idcUserIdOf('xia'));
+    expect(aws.counts.refresh).toBe(1);
+    expect(first.accessKeyId).toBeTruthy();
   });
 
   it('rejects a token without sub with ERR_JWT_CLAIM and garbage with ERR_JWT_INVALID', async () => {

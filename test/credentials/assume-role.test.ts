@@ -92,6 +92,15 @@ describe('assumeRoleWithContext', () => {
     expect(JSON.stringify(error.toJSON())).not.toContain(CONTEXT);
   });
 
+  it('caches no longer than asked for: an Expiration 100 years ahead is clamped to DurationSeconds', async () => {
+    const hundredYears = new Date(Date.now() + 100 * 365 * 86_400_000).toISOString();
+    server.use(http.post(STS_URL, () => okXml('tip-u-1', hundredYears)));
+    const before = Date.now();
+    const creds = await assumeRoleWithContext(sts, { ...input, durationSeconds: 900 }, retry, Date.now);
+    expect(creds.expiration.getTime()).toBeGreaterThanOrEqual(before + 900_000);
+    expect(creds.expiration.getTime()).toBeLessThanOrEqual(Date.now() + 900_000);
+  });
+
   it('retries throttling then succeeds', async () => {
     let calls = 0;
     server.use(http.post(STS_URL, () => (++calls < 3 ? xmlError(400, 'Throttling') : okXml())));
@@ -115,6 +124,13 @@ describe('assumeRoleWithContext', () => {
       }),
     ],
     ['expired credentials', okXml('tip-u-1', new Date(Date.now() - 1000).toISOString())],
+    [
+      'no AssumedRoleUser',
+      new HttpResponse(
+        `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAEXAMPLE000000001</AccessKeyId><SecretAccessKey>secretsecretsecretsecret</SecretAccessKey><SessionToken>token-1</SessionToken><Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`,
+        { headers: { 'content-type': 'text/xml' } },
+      ),
+    ],
   ])('answers a malformed response (%s) with ERR_STS_RESPONSE_INVALID', async (_n, response) => {
     server.use(http.post(STS_URL, () => response.clone()));
     const error = await fail();
@@ -123,25 +139,107 @@ describe('assumeRoleWithContext', () => {
 });
 
 describe('parseStsCredentials', () => {
-  const exp = new Date(Date.now() + 60_000);
+  const now = Date.now();
+  const exp = new Date(now + 60_000);
+  const user = {
+    Arn: 'arn:aws:sts::123456789012:assumed-role/identity-bearer/tip-u-1',
+    AssumedRoleId: 'AROAEXAMPLE:tip-u-1',
+  };
   const base = {
     AccessKeyId: 'ASIAEXAMPLE000000001',
     SecretAccessKey: 's'.repeat(30),
     SessionToken: 't',
     Expiration: exp,
   };
+  const expect900 = { now, sessionName: 'tip-u-1', durationSeconds: 900 };
+  const parse = (output: unknown) => parseStsCredentials(output, 'AssumeRole', expect900);
+
   it.each([
     ['null', null],
-    ['no Credentials', {}],
-    ['lowercase key id', { Credentials: { ...base, AccessKeyId: 'asia..' } }],
-    ['short secret', { Credentials: { ...base, SecretAccessKey: 'x' } }],
-    ['empty session token', { Credentials: { ...base, SessionToken: '' } }],
-    ['string expiration', { Credentials: { ...base, Expiration: exp.toISOString() } }],
-    ['invalid date', { Credentials: { ...base, Expiration: new Date('x') } }],
+    ['a string', 'Credentials'],
+    ['no Credentials', { AssumedRoleUser: user }],
+    ['Credentials an array', { Credentials: [base], AssumedRoleUser: user }],
+    ['lowercase key id', { Credentials: { ...base, AccessKeyId: 'asia..' }, AssumedRoleUser: user }],
+    ['short secret', { Credentials: { ...base, SecretAccessKey: 'x' }, AssumedRoleUser: user }],
+    ['empty session token', { Credentials: { ...base, SessionToken: '' }, AssumedRoleUser: user }],
+    ['string expiration', { Credentials: { ...base, Expiration: exp.toISOString() }, AssumedRoleUser: user }],
+    ['invalid date', { Credentials: { ...base, Expiration: new Date('x') }, AssumedRoleUser: user }],
+    ['expired', { Credentials: { ...base, Expiration: new Date(now - 1) }, AssumedRoleUser: user }],
+    ['no AssumedRoleUser', { Credentials: base }],
+    ['AssumedRoleUser null', { Credentials: base, AssumedRoleUser: null }],
+    [
+      'AssumedRoleUser without Arn',
+      { Credentials: base, AssumedRoleUser: { AssumedRoleId: 'AROA:tip-u-1' } },
+    ],
     ['assumed user arn not a string', { Credentials: base, AssumedRoleUser: { Arn: 5 } }],
-  ])('refuses %s', (_n, output) => {
-    expect(() => parseStsCredentials(output, 'AssumeRole', Date.now(), 'tip-u-1')).toThrow(
-      expect.objectContaining({ code: 'ERR_STS_RESPONSE_INVALID' }),
+    [
+      'an ARN of another session',
+      { Credentials: base, AssumedRoleUser: { ...user, Arn: `${user.Arn.slice(0, -7)}tip-u-2` } },
+    ],
+    [
+      'an ARN that only ends like the session',
+      { Credentials: base, AssumedRoleUser: { ...user, Arn: 'arn:aws:sts::1:x/evil/tip-u-1' } },
+    ],
+    ['an ARN of another kind', { Credentials: base, AssumedRoleUser: { ...user, Arn: 'tip-u-1' } }],
+    [
+      'a role id of another session',
+      { Credentials: base, AssumedRoleUser: { ...user, AssumedRoleId: 'AROA:x' } },
+    ],
+    ['a role id not a string', { Credentials: base, AssumedRoleUser: { ...user, AssumedRoleId: 7 } }],
+  ])('refuses %s with ERR_STS_RESPONSE_INVALID', (_n, output) => {
+    expect(() => parse(output)).toThrow(expect.objectContaining({ code: 'ERR_STS_RESPONSE_INVALID' }));
+  });
+
+  it('clamps an Expiration beyond what was asked for to now + DurationSeconds', () => {
+    const far = new Date(now + 100 * 365 * 86_400_000);
+    const creds = parse({ Credentials: { ...base, Expiration: far }, AssumedRoleUser: user });
+    expect(creds.expiration.getTime()).toBe(now + 900_000);
+    // A shorter answer is kept as it is.
+    expect(parse({ Credentials: base, AssumedRoleUser: user }).expiration.getTime()).toBe(exp.getTime());
+  });
+
+  it('property: any answer gives a typed error or credentials that expire within what was asked for', () => {
+    const anything = fc.oneof(
+      fc.anything(),
+      fc.date({ noInvalidDate: false }),
+      fc.constantFrom(base.AccessKeyId, user.Arn, user.AssumedRoleId),
+    );
+    const answer = fc.record(
+      {
+        Credentials: fc.oneof(
+          anything,
+          fc.record(
+            {
+              AccessKeyId: fc.oneof(anything, fc.constant(base.AccessKeyId)),
+              SecretAccessKey: fc.oneof(anything, fc.constant(base.SecretAccessKey)),
+              SessionToken: fc.oneof(anything, fc.constant('t')),
+              Expiration: fc.oneof(anything, fc.date({ noInvalidDate: false })),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        AssumedRoleUser: fc.oneof(
+          anything,
+          fc.constant(user),
+          fc.record({ Arn: anything, AssumedRoleId: anything }),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(answer, (output) => {
+        let creds: ReturnType<typeof parse> | undefined;
+        try {
+          creds = parse(output);
+        } catch (error) {
+          expect(isTipError(error, 'ERR_STS_RESPONSE_INVALID')).toBe(true);
+          return;
+        }
+        expect(creds.expiration.getTime()).toBeGreaterThan(now);
+        expect(creds.expiration.getTime()).toBeLessThanOrEqual(now + 900_000);
+        expect(Object.isFrozen(creds)).toBe(true);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

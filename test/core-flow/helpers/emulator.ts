@@ -6,11 +6,14 @@ import { allowInsecureRequests } from '../../../src/jwt/insecure.js';
 import type { TrustedIdentityOptions } from '../../../src/session/config.js';
 import type { TipEvent } from '../../../src/session/events.js';
 import { createTrustedIdentity } from '../../../src/tip.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const ACCOUNT = '123456789012';
 const INSTANCE = 'ssoins-1111222233334444';
-/** jwt-bearer app; refresh answers carry no identity context (the emulator's default reading). */
+/** jwt-bearer app; refresh answers carry no identity context (set explicitly: the reading is open). */
 export const APP = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-aaaabbbbccccdddd`;
+/** The same app, except that its refresh answers carry an identity context. */
+export const APP_REFRESH_CONTEXT = `arn:aws:sso::${ACCOUNT}:application/${INSTANCE}/apl-eeeeffff00001111`;
 export const ACCESS_ROLE = `arn:aws:iam::${ACCOUNT}:role/analytics`;
 export const NO_SETCONTEXT_ROLE = `arn:aws:iam::${ACCOUNT}:role/no-setcontext`;
 export const APPLICATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/application`;
@@ -18,7 +21,9 @@ export const USERS = Array.from({ length: 8 }, (_, i) => `user${i}`);
 /** Users for the counting tests; their tokens are minted with `idp.signToken` (no scripted login). */
 export const BULK_USERS = Array.from({ length: 100 }, (_, i) => `bulk${i}`);
 
-const audience = 'tip-sdk-demo';
+/** The audience the applications authorize. */
+export const AUDIENCE = 'tip-sdk-demo';
+const audience = AUDIENCE;
 const serviceArn = `arn:aws:iam::${ACCOUNT}:user/service`;
 
 export const emulatorConfig: EmulatorConfigInput = {
@@ -38,14 +43,13 @@ export const emulatorConfig: EmulatorConfigInput = {
     ],
     groups: [{ name: 'analysts' }],
     trustedTokenIssuers: [{ name: 'idp', issuerUrl: 'idp' }],
-    applications: [
-      {
-        arn: APP,
-        jwtBearer: { authorizedTokenIssuers: [{ tokenIssuer: 'idp', audiences: [audience] }] },
-        assignments: { groups: ['analysts'] },
-        refreshTokenLifetimeSeconds: 7200,
-      },
-    ],
+    applications: [APP, APP_REFRESH_CONTEXT].map((arn) => ({
+      arn,
+      jwtBearer: { authorizedTokenIssuers: [{ tokenIssuer: 'idp', audiences: [audience] }] },
+      assignments: { groups: ['analysts'] },
+      refreshTokenLifetimeSeconds: 7200,
+      refreshReturnsIdentityContext: arn === APP_REFRESH_CONTEXT,
+    })),
   },
   roles: [
     {
@@ -87,6 +91,31 @@ export async function startCoreEmulator(): Promise<RunningEmulator> {
       'redshift-serverless': false,
       s3: false,
       's3-control': false,
+    },
+  });
+}
+
+/**
+ * The core emulator for the tests of one file: started before them, stopped after them, its counters,
+ * faults and clock reset before each test. Returns a stand-in that forwards to the running emulator.
+ */
+export function useCoreEmulator(): RunningEmulator {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await startCoreEmulator();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  beforeEach(() => {
+    running!.counters.reset();
+    running!.faults.clear();
+    running!.clock.reset();
+  });
+  return new Proxy({} as RunningEmulator, {
+    get(_target, name) {
+      const value: unknown = Reflect.get(running!, name);
+      return typeof value === 'function' ? value.bind(running) : value;
     },
   });
 }
