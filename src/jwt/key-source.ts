@@ -106,11 +106,10 @@ export class RemoteKeySource implements KeySource {
     if (this.set !== undefined && fetchedAt < this.set.fetchedAt) return false;
     const { set, removed } = carryOver(this.set, parsed);
     this.set = new IndexedKeySet(set, fetchedAt);
-    this.settings.logger?.debug('tip-sdk: JWKS loaded', {
-      issuer: this.issuer,
-      keys: set.keys.length,
-      rejected: set.rejected.length,
-    });
+    this.settings.logger?.debug(
+      { issuer: this.issuer, keys: set.keys.length, rejected: set.rejected.length },
+      'tip-sdk: JWKS loaded',
+    );
     if (removed) this.settings.onKeysRemoved();
     return true;
   }
@@ -126,12 +125,12 @@ export class RemoteKeySource implements KeySource {
     let uri = this.jwksUri;
     if (uri === undefined) {
       const url = discoveryUrl(this.issuer);
-      s.logger?.debug('tip-sdk: fetching OpenID discovery', { issuer: this.issuer, url });
+      s.logger?.debug({ issuer: this.issuer, url }, 'tip-sdk: fetching OpenID discovery');
       const doc = await fetchJson(url, { ...base, kind: 'discovery' });
       uri = parseDiscovery(doc, this.issuer, this.allowHttp);
       this.jwksUri = uri;
     }
-    s.logger?.debug('tip-sdk: fetching JWKS', { issuer: this.issuer, url: uri });
+    s.logger?.debug({ issuer: this.issuer, url: uri }, 'tip-sdk: fetching JWKS');
     return fetchJson(uri, { ...base, kind: 'jwks' });
   }
 }

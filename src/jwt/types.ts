@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DebugLogger } from '../logger.js';
 
 /** A JSON value as produced by `JSON.parse`. */
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
@@ -161,11 +162,11 @@ export interface JwksCacheOptions {
 /** The `fetch` the verifier uses; `globalThis.fetch` by default. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-/** A sink for debug-level decisions (which issuer, which URL was fetched). Never receives a token. */
-export interface JwtVerifierLogger {
-  /** Logs one decision. */
-  debug(message: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
-}
+/**
+ * A sink for debug-level decisions (which issuer, which URL was fetched), called pino-style as
+ * `debug(fields, message)`: a pino logger fits as is. Never receives a token.
+ */
+export type JwtVerifierLogger = DebugLogger;
 
 /**
  * Options of {@link createJwtVerifier}.

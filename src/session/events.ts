@@ -5,6 +5,9 @@
  * @module
  */
 import type { TipErrorCode } from '../errors.js';
+import type { TipLogger } from '../logger.js';
+
+export type { TipLogger } from '../logger.js';
 
 /** The IdC grant an exchange used. */
 export type ExchangeGrant = 'jwt-bearer' | 'refresh-token' | 'token-exchange' | 'authorization-code';
@@ -109,18 +112,6 @@ export type TipEventSink =
       /** Receives each event with its type. */
       emit(type: TipEventType, event: TipEvent): unknown;
     };
-
-/** A pino/console-shaped logger. Silent by default. */
-export interface TipLogger {
-  /** Successes and cache decisions. */
-  debug(fields: object, message?: string): void;
-  /** Informational messages. */
-  info(fields: object, message?: string): void;
-  /** Failures the caller sees as errors. */
-  warn(fields: object, message?: string): void;
-  /** Unexpected failures. */
-  error(fields: object, message?: string): void;
-}
 
 /** The emitter used inside: `undefined` when nobody listens (so the warm path allocates nothing). */
 export type Emit = ((event: TipEvent) => void) | undefined;
