@@ -13,6 +13,7 @@ import { isTipError } from '../errors.js';
 import { abortedError, raceAbort, sleep, timeoutError } from './abort.js';
 import { isRetryableTipError, mapAwsError } from './map-error.js';
 import type { AwsCallSite } from './map-error.js';
+import { redactAwsError } from './redact.js';
 
 /** Retry and deadline settings. Every field is optional. */
 export interface RetryOptions {
@@ -93,7 +94,7 @@ export async function callWithRetry<T>(
         return await raceAbort(attempt(combined), combined);
       } catch (raw) {
         if (signal?.aborted) throw abortedError(signal.reason);
-        if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, raw);
+        if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, redactAwsError(raw, site.secrets));
         const error = mapAwsError(raw, site);
         if (!isRetryableTipError(error) || attempts >= retry.maxAttempts) throw error;
         const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempts - 1));

@@ -39,7 +39,7 @@ export async function assumeRoleWithWebIdentity(
     DurationSeconds: 900,
   });
   const output = await callWithRetry(
-    { service: 'sts', operation: 'AssumeRoleWithWebIdentity', roleArn },
+    { service: 'sts', operation: 'AssumeRoleWithWebIdentity', roleArn, secrets: [jwt] },
     (abortSignal) => sts.send(command, { abortSignal }),
     retry,
     signal,

@@ -6,7 +6,10 @@ export type PinoRecord = Record<string, unknown> & { readonly level: number; rea
 
 export function capturePino() {
   const lines: string[] = [];
-  const logger = pino({ level: 'debug', base: null, timestamp: false }, { write: (s: string) => lines.push(s) });
+  const logger = pino(
+    { level: 'debug', base: null, timestamp: false },
+    { write: (s: string) => lines.push(s) },
+  );
   return {
     logger,
     lines,

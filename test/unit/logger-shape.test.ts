@@ -72,8 +72,18 @@ describe('a pino logger', () => {
     const auth = createAuthenticator(tip, { logger });
     await auth.authenticate({ headers: {} }, new AbortController().signal);
     expect(records()).toEqual([
-      expect.objectContaining({ level: 20, msg: 'tip-sdk: trusted identity configured', region: 'us-east-1' }),
-      { level: 20, msg: 'tip-sdk http request refused', status: 401, code: 'ERR_BEARER_MISSING', outcome: 'rejected' },
+      expect.objectContaining({
+        level: 20,
+        msg: 'tip-sdk: trusted identity configured',
+        region: 'us-east-1',
+      }),
+      {
+        level: 20,
+        msg: 'tip-sdk http request refused',
+        status: 401,
+        code: 'ERR_BEARER_MISSING',
+        outcome: 'rejected',
+      },
     ]);
   });
 });
