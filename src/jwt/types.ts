@@ -149,11 +149,15 @@ export interface JwksCacheOptions {
   /** After this many milliseconds a JWKS is refreshed in the background. Default `600_000` (10 min). */
   readonly maxAgeMs?: number;
   /**
-   * Minimum milliseconds between two fetches for one issuer; an unknown `kid` inside this window fails
-   * without a fetch (penalty box). Default `30_000`.
+   * Minimum milliseconds between two fetches for one issuer, whatever the outcome of the last one: an
+   * unknown `kid` inside this window fails without a fetch, and so does a token that needs keys while the
+   * last fetch failed (penalty box; it fails with that fetch's error). Default `30_000`.
    */
   readonly cooldownMs?: number;
-  /** Timeout of one discovery or JWKS request, in milliseconds. Default `5_000`. */
+  /**
+   * Deadline of one key load, discovery and JWKS together, in milliseconds: no verification waits
+   * longer for keys. Default `5_000`.
+   */
   readonly timeoutMs?: number;
   /** Largest accepted discovery or JWKS response body, in bytes. Default `524_288` (512 KiB). */
   readonly maxResponseBytes?: number;
