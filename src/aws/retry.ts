@@ -81,7 +81,8 @@ export async function callWithRetry<T>(
     timedOut = true;
     controller.abort(DEADLINE);
   }, retry.timeoutMs);
-  timer.unref?.();
+  // Not unref'd: a pending call keeps the process alive until it settles (a script must not exit with
+  // its promise never settled while a backoff sleeps and the sockets are idle).
   const forward = (): void => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forward, { once: true });
   const startedAt = Date.now();
