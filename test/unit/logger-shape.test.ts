@@ -7,6 +7,7 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../src/http/authenticate.js';
 import { createJwtVerifier } from '../../src/jwt/verifier.js';
+import { createEmit } from '../../src/session/events.js';
 import { s3AccessGrants } from '../../src/services/s3/access-grants.js';
 import { createTrustedIdentity } from '../../src/tip.js';
 import { AUDIENCE, ISSUER, NOW_MS, claims, publishedJwks, signJwt } from '../jwt/kit.js';
@@ -84,6 +85,26 @@ describe('a pino logger', () => {
         code: 'ERR_BEARER_MISSING',
         outcome: 'rejected',
       },
+    ]);
+  });
+
+  it('gets failures a client token can cause at info, and the others at warn', () => {
+    const { logger, records } = capturePino();
+    const emit = createEmit(undefined, logger)!;
+    const about = { issuer: ISSUER, subject: 'u', grant: 'jwt-bearer' as const, durationMs: 1 };
+    emit({ type: 'exchange.failed', code: 'ERR_IDC_INVALID_GRANT', ...about });
+    emit({ type: 'exchange.failed', code: 'ERR_IDC_ACCESS_DENIED', ...about });
+    emit({ type: 'exchange.failed', code: 'ERR_AWS_THROTTLED', ...about });
+    emit({ type: 'exchange.failed', code: 'ERR_IDC_INVALID_CLIENT', ...about });
+    emit({ type: 'cache.refresh', outcome: 'failed', issuer: ISSUER, subject: 'u', durationMs: 1 });
+    emit({ type: 'exchange.started', issuer: ISSUER, subject: 'u', grant: 'jwt-bearer' });
+    expect(records().map((r) => [r.code ?? r.type, r.level])).toEqual([
+      ['ERR_IDC_INVALID_GRANT', 30],
+      ['ERR_IDC_ACCESS_DENIED', 30],
+      ['ERR_AWS_THROTTLED', 40],
+      ['ERR_IDC_INVALID_CLIENT', 40],
+      ['cache.refresh', 40],
+      ['exchange.started', 20],
     ]);
   });
 });
