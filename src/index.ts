@@ -39,6 +39,7 @@ export type {
   TrustedIdentityTimeouts,
 } from './session/config.js';
 export type { ExchangeGrant, TipEvent, TipEventSink, TipEventType, TipLogger } from './session/events.js';
+export type { DebugLogger } from './logger.js';
 export { fromTrustedIdentity } from './credentials/from-trusted-identity.js';
 export type { FromTrustedIdentityInit } from './credentials/from-trusted-identity.js';
 export { defaultSessionName, sanitizeSessionName } from './credentials/session-name.js';
