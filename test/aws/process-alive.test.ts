@@ -4,13 +4,13 @@
  * local HTTP endpoint that answers 503: ESM loading the sources through tsx, and CommonJS requiring the
  * sources built as a CommonJS bundle with tsup (as the package ships them).
  */
-import { spawn } from 'node:child_process';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from '../support/run-node.js';
 
 /** Inside the project, so the bundle resolves its dependencies from node_modules. */
 const CJS_DIR = fileURLToPath(new URL('../../node_modules/.cache/tip-sdk-process-alive/', import.meta.url));
@@ -51,44 +51,24 @@ afterAll(async () => {
 
 function run(script: string, scenario: 'retry' | 'store') {
   const file = fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, script.endsWith('.mts') ? ['--import', 'tsx', file] : [file], {
-      env: { ...process.env, ENDPOINT: endpoint, SCENARIO: scenario, TIP_SDK_CJS: `${CJS_DIR}index.cjs` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runNode(script.endsWith('.mts') ? ['--import', 'tsx', file] : [file], {
+    ENDPOINT: endpoint,
+    SCENARIO: scenario,
+    TIP_SDK_CJS: `${CJS_DIR}index.cjs`,
   });
 }
 
 describe('a pending call keeps the process alive until it settles', () => {
   it.each([
-    ['ESM', 'pending-call.mts'],
-    ['CommonJS', 'pending-call.cjs'],
-  ])('%s: a call sleeping in backoff between retries settles before exit', async (_kind, script) => {
+    ['ESM', 'pending-call.mts', 'retry'],
+    ['CommonJS', 'pending-call.cjs', 'retry'],
+    ['ESM', 'pending-call.mts', 'store'],
+    ['CommonJS', 'pending-call.cjs', 'store'],
+  ] as const)('%s (%s, %s): the call settles before the process exits', async (_kind, script, scenario) => {
+    // retry: AWS answers 503, so the call sleeps in backoff with idle sockets between its 3 attempts;
+    // store: the shared store never answers a read, so only its read timeout can end the wait.
     const before = requests;
-    const out = await run(script, 'retry');
-    expect({ code: out.code, stdout: out.stdout.trim() }, out.stderr).toEqual({
-      code: 0,
-      stdout: 'settled: ERR_AWS_UNAVAILABLE',
-    });
-    expect(requests - before).toBe(3);
-  });
-
-  it.each([
-    ['ESM', 'pending-call.mts'],
-    ['CommonJS', 'pending-call.cjs'],
-  ])('%s: a call waiting on a shared store that never answers settles before exit', async (_kind, script) => {
-    const before = requests;
-    const out = await run(script, 'store');
+    const out = await run(script, scenario);
     expect({ code: out.code, stdout: out.stdout.trim() }, out.stderr).toEqual({
       code: 0,
       stdout: 'settled: ERR_AWS_UNAVAILABLE',
