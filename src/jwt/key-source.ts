@@ -98,16 +98,16 @@ export class RemoteKeySource implements KeySource {
         : Promise.reject(cooldownError(last, this.settings.cooldownMs - sinceLast));
     }
     this.lastAttempt = startedAt;
-    const run = this.load().then(
-      (doc) => {
+    const run = this.load()
+      .then((doc) => {
         this.apply(doc, startedAt);
         this.lastFailure = undefined;
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
+        // A malformed JWKS (thrown by apply) is a failed fetch too.
         this.lastFailure = error instanceof TipError ? error : undefined;
         throw error;
-      },
-    );
+      });
     const tracked = run.finally(() => {
       if (this.inflight === tracked) this.inflight = undefined;
     });

@@ -140,6 +140,16 @@ describe('JWKS cache', () => {
     expect(f.calls.length).toBe(6);
   });
 
+  it('answers a malformed JWKS with its own error, without a new fetch, until the cooldown passes', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json({ keys: 'none' }) });
+    for (let i = 0; i < 5; i++) expect(await code(verifier.verify(token(`u${i}`)))).toBe('ERR_JWKS_INVALID');
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 30_000;
+    f.routes.set(JWKS_URI, json(jwksOf('rsa')));
+    expect(await code(verifier.verify(token()))).toBe('ok');
+    expect(f.count(JWKS_URI)).toBe(2);
+  });
+
   it('gives discovery and JWKS together one deadline of timeoutMs', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
