@@ -27,13 +27,19 @@ const JOSE = /e[wy][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*)*/g;
 /** `Value '…' at '<member>'`, the wording of AWS validation errors. */
 const VALIDATION_VALUE = /(Value\s+)(['"])(.*?)\2(\s+at\s+['"]([^'"]*)['"])/g;
 
-/** Names of members and parameters whose values are secret. */
-const SECRET_NAME =
-  /assertion|token|secret|passw(?:or)?d|passphrase|credential|signature|context|verifier|api[_-]?key|private[_-]?key|access[_-]?key/i;
+/** Names of members and parameters whose values are secret (as regular-expression alternatives). */
+const SECRET_NAMES =
+  'assertion|token|secret|passw(?:or)?d|passphrase|credential|signature|context|verifier|api[_-]?key|private[_-]?key|access[_-]?key';
+const SECRET_NAME = new RegExp(SECRET_NAMES, 'i');
 
-/** `name=value`, `name: value`, `"name":"value"` where the name is a secret's. */
-const NAMED_VALUE =
-  /([A-Za-z0-9_$.-]*(?:assertion|token|secret|passw(?:or)?d|passphrase|credential|signature|context|verifier|api[_-]?key|private[_-]?key|access[_-]?key)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&)\]}"']+)/gi;
+/**
+ * `name=value`, `name: value`, `"name":"value"` where the name is a secret's. Name parts are bounded, so
+ * a long run of name characters costs linear time.
+ */
+const NAMED_VALUE = new RegExp(
+  `([A-Za-z0-9_$.-]{0,64}(?:${SECRET_NAMES})[A-Za-z0-9_.-]{0,64})(["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s,;&)\\]}"']+)`,
+  'gi',
+);
 
 /** AWS access key ids and the base64 session tokens STS issues (by their fixed leading bytes). */
 const AWS_SECRET_SHAPES = [
