@@ -53,8 +53,12 @@ function parsedKeys(value: unknown): number {
     for (const item of value) n += parsedKeys(item);
     return n;
   }
+  // for…in allocates no key array; JSON.parse objects inherit no enumerable keys.
   let n = 0;
-  for (const key of Object.keys(value)) n += 1 + parsedKeys((value as Record<string, unknown>)[key]);
+  for (const key in value) {
+    const member = (value as Record<string, unknown>)[key];
+    n += typeof member === 'object' && member !== null ? 1 + parsedKeys(member) : 1;
+  }
   return n;
 }
 
