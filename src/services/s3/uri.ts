@@ -45,7 +45,7 @@ export function isBucketName(bucket: unknown): bucket is string {
 }
 
 /** Whether a key or prefix has a `.` or `..` path segment. */
-export function hasDotSegment(key: string): boolean {
+function hasDotSegment(key: string): boolean {
   return key.split('/').some((segment) => segment === '.' || segment === '..');
 }
 
