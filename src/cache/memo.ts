@@ -56,7 +56,6 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
       () => reject(new Error(`tip-sdk: the cache store did not answer within ${ms} ms`)),
       ms,
     );
-    timer.unref?.();
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { TipErrorCode } from '../errors.js';
+import { type TipErrorCategory, type TipErrorCode, errorCategory } from '../errors.js';
+import type { TipLogger } from '../logger.js';
+
+export type { TipLogger } from '../logger.js';
 
 /** The IdC grant an exchange used. */
 export type ExchangeGrant = 'jwt-bearer' | 'refresh-token' | 'token-exchange' | 'authorization-code';
@@ -119,17 +122,11 @@ export type TipEventSink =
       emit(type: TipEventType, event: TipEvent): unknown;
     };
 
-/** A pino/console-shaped logger. Silent by default. */
-export interface TipLogger {
-  /** Successes and cache decisions. */
-  debug(fields: object, message?: string): void;
-  /** Informational messages. */
-  info(fields: object, message?: string): void;
-  /** Failures the caller sees as errors. */
-  warn(fields: object, message?: string): void;
-  /** Unexpected failures. */
-  error(fields: object, message?: string): void;
-}
+/**
+ * Failures a client can cause at will with the token it presents (or the user it names): logged at `info`,
+ * so that no client can raise warnings; everything else that failed is logged at `warn`.
+ */
+const CLIENT_CAUSED: ReadonlySet<TipErrorCategory> = new Set(['token', 'forbidden', 'request', 'aborted']);
 
 /** The emitter used inside: `undefined` when nobody listens (so the warm path allocates nothing). */
 export type Emit = ((event: TipEvent) => void) | undefined;
@@ -151,9 +148,13 @@ export function createEmit(sink: TipEventSink | undefined, logger: TipLogger | u
     }
     if (logger === undefined) return;
     try {
-      if (event.type.endsWith('.failed') || (event.type === 'cache.refresh' && event.outcome === 'failed')) {
-        logger.warn(event, `tip-sdk ${event.type}`);
-      } else logger.debug(event, `tip-sdk ${event.type}`);
+      const failed =
+        event.type.endsWith('.failed') || (event.type === 'cache.refresh' && event.outcome === 'failed');
+      const code = 'code' in event ? event.code : undefined;
+      if (!failed) logger.debug(event, `tip-sdk ${event.type}`);
+      else if (code !== undefined && CLIENT_CAUSED.has(errorCategory(code)))
+        logger.info(event, `tip-sdk ${event.type}`);
+      else logger.warn(event, `tip-sdk ${event.type}`);
     } catch {
       // Same for a faulty logger.
     }

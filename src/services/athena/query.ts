@@ -206,6 +206,6 @@ async function stopQuery(ctx: ServiceContext, client: AthenaClient, queryId: str
     });
     ctx.emit({ type: 'query-cancelled', service: 'athena', queryId });
   } catch (error) {
-    ctx.logger.debug('athena StopQueryExecution failed', { queryId, error: String((error as Error)?.name) });
+    ctx.logger.debug({ queryId, error: String((error as Error)?.name) }, 'athena StopQueryExecution failed');
   }
 }

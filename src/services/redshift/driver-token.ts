@@ -110,7 +110,7 @@ export function createDriverTokenSource(
             },
           );
         }
-        ctx.logger.debug('redshift driver token issued', { target: kind, name });
+        ctx.logger.debug({ target: kind, name }, 'redshift driver token issued');
         const value: RedshiftDriverToken = Object.freeze({ token, tokenType: 'SUBJECT_TOKEN', expiresAt });
         return { value, expiresAt };
       },

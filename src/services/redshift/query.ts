@@ -89,10 +89,10 @@ async function cancel(run: Run, id: string): Promise<void> {
     });
     run.ctx.emit({ type: 'query-cancelled', service: 'redshift-data', queryId: id });
   } catch (error) {
-    run.ctx.logger.debug('redshift-data CancelStatement failed', {
-      queryId: id,
-      error: String((error as Error)?.name),
-    });
+    run.ctx.logger.debug(
+      { queryId: id, error: String((error as Error)?.name) },
+      'redshift-data CancelStatement failed',
+    );
   }
 }
 

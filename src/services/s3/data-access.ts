@@ -122,7 +122,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
             { details: { service: 's3-control', operation: 'GetAccessGrantsInstanceForPrefix' } },
           );
         }
-        ctx.logger.debug('s3 access grants instance found', { bucket: target.bucket, account: owner });
+        ctx.logger.debug({ bucket: target.bucket, account: owner }, 's3 access grants instance found');
         return { value: owner, expiresAt: ctx.clock() + INSTANCE_TTL_MS };
       },
       { signal },
