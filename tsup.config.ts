@@ -24,5 +24,6 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
-  shims: false,
+  // `import.meta.url` in the CommonJS build (optional peers are loaded with a require bound to the package).
+  shims: true,
 });

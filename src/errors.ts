@@ -66,6 +66,9 @@ export const TIP_ERROR_CODES = {
   ERR_BEARER_MALFORMED:
     'The HTTP Authorization header or token cookie is not one well-formed Bearer credential.',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
+  ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_INTERNAL:
+    'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
 } as const;

@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { AthenaClient } from '@aws-sdk/client-athena';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { resolveQuery, runQuery } from './query.js';
+import { athenaSdk } from './sdk.js';
 import type { AthenaHandle, AthenaQueryResult, AthenaRow } from './types.js';
 
 /**
@@ -24,7 +25,7 @@ export function athena(
   const ctx = toServiceContext(context);
   let client = options.client;
   const getClient = (): AthenaClient => {
-    client ??= new AthenaClient(sdkClientConfig(ctx));
+    client ??= new (athenaSdk().AthenaClient)(sdkClientConfig(ctx));
     return client;
   };
   return Object.freeze({

@@ -4,12 +4,6 @@
  *
  * @module
  */
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
 import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
@@ -17,6 +11,7 @@ import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
+import { athenaSdk } from './sdk.js';
 import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -111,6 +106,7 @@ async function* runWith(
   signal: AbortSignal,
 ): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
   const { options } = q;
+  const { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } = athenaSdk();
   const context =
     options.database !== undefined || options.catalog !== undefined
       ? {
@@ -201,6 +197,7 @@ async function* runWith(
 /** Stops a query, best effort, with its own short deadline (the caller's signal has usually fired). */
 async function stopQuery(ctx: ServiceContext, client: AthenaClient, queryId: string): Promise<void> {
   try {
+    const { StopQueryExecutionCommand } = athenaSdk();
     await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }), {
       abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
     });

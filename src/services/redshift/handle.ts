@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { createDriverTokenSource } from './driver-token.js';
 import { runBatch, runStatement } from './query.js';
+import { redshiftDataSdk } from './sdk.js';
 import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions } from './types.js';
 
 /**
@@ -24,13 +25,14 @@ export function redshift(
   const ctx = toServiceContext(context);
   let data = options.dataClient;
   const dataClient = (): RedshiftDataClient => {
-    data ??= new RedshiftDataClient(sdkClientConfig(ctx));
+    data ??= new (redshiftDataSdk().RedshiftDataClient)(sdkClientConfig(ctx));
     return data;
   };
   const driverToken = createDriverTokenSource(ctx, options);
   return Object.freeze({
-    query: (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
-    batch: (sqls, batchOptions) => runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
+    query: async (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
+    batch: async (sqls, batchOptions) =>
+      runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
     driverToken,
     dataClient,
   } satisfies RedshiftHandle);

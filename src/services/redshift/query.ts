@@ -9,13 +9,6 @@
  *
  * @module
  */
-import {
-  BatchExecuteStatementCommand,
-  CancelStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-} from '@aws-sdk/client-redshift-data';
 import type { DescribeStatementResponse, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
@@ -27,6 +20,7 @@ import { resolveTarget, toSqlParameters, validSql } from './options.js';
 import { parseLosslessJson } from './lossless-json.js';
 import type { LosslessJson } from './lossless-json.js';
 import { captureRawBody } from './raw-body.js';
+import { redshiftDataSdk } from './sdk.js';
 import type { RedshiftColumn, RedshiftQueryOptions, RedshiftQueryResult, RedshiftRow } from './types.js';
 
 const STOP_TIMEOUT_MS = 5_000;
@@ -54,6 +48,7 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
   let finished = false;
   try {
     let delay = options.pollInterval ?? 100;
+    const { DescribeStatementCommand } = redshiftDataSdk();
     for (;;) {
       const d = await statementCall(
         ctx,
@@ -84,6 +79,7 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
 
 async function cancel(run: Run, id: string): Promise<void> {
   try {
+    const { CancelStatementCommand } = redshiftDataSdk();
     await run.client.send(new CancelStatementCommand({ Id: id }), {
       abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
     });
@@ -108,6 +104,7 @@ async function readResult(
   const rows: RedshiftRow[] = [];
   let columns: RedshiftColumn[] | undefined;
   let token: string | undefined;
+  const { GetStatementResultCommand } = redshiftDataSdk();
   do {
     let raw: { text: string | undefined } = { text: undefined };
     const page = await statementCall(
@@ -215,6 +212,7 @@ export async function runStatement(
   const target = resolveTarget(options);
   const parameters = toSqlParameters(options.parameters);
   validSql(sql, 'sql');
+  const { ExecuteStatementCommand } = redshiftDataSdk();
   const run: Run = { ctx, client, options };
   return execute(
     run,
@@ -243,6 +241,7 @@ export async function runBatch(
   if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
     throw optionError('sqls', 'must hold 1 to 40 SQL statements');
   for (const [i, sql] of sqls.entries()) validSql(sql, `sqls[${i}]`);
+  const { BatchExecuteStatementCommand } = redshiftDataSdk();
   const run: Run = { ctx, client, options };
   return execute(
     run,
