@@ -172,6 +172,38 @@ describe('athena.query', () => {
     expect(events.map((e) => e.type)).toEqual(['query-started', 'query-failed']);
   });
 
+  it('turns a query Lake Formation refused into ERR_ACCESS_DENIED, with the same details', async () => {
+    const { a, events } = handle();
+    const fake = fakeAthena(0, ['FAILED']);
+    fake.failure = {
+      State: 'FAILED',
+      StateChangeReason: 'Insufficient Lake Formation permission(s) on finance',
+      AthenaError: {
+        ErrorCategory: 2,
+        ErrorType: 234,
+        ErrorMessage: 'Insufficient Lake Formation permission(s) on finance',
+      },
+    };
+    const error = await a.query('SELECT * FROM finance.ledger', { workGroup: 'analysts' }).catch((e) => e);
+    expect(isTipError(error, 'ERR_ACCESS_DENIED')).toBe(true);
+    expect(error.details).toMatchObject({
+      service: 'athena',
+      queryId: 'q-1',
+      state: 'FAILED',
+      reason: 'Insufficient Lake Formation permission(s) on finance',
+      errorType: 234,
+    });
+    expect(error.message).toMatch(
+      /^Athena query q-1 was refused: Insufficient Lake Formation permission\(s\) on finance\. Grant/,
+    );
+    expect(events.at(-1)).toEqual({
+      type: 'query-failed',
+      service: 'athena',
+      queryId: 'q-1',
+      code: 'ERR_ACCESS_DENIED',
+    });
+  });
+
   it('reports a cancelled query as ERR_QUERY_FAILED', async () => {
     const { a } = handle();
     const fake = fakeAthena(0, ['CANCELLED']);

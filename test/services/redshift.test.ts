@@ -160,14 +160,20 @@ describe('redshift.query', () => {
     expect(fake.calls.some((c) => c.op === 'GetStatementResult')).toBe(false);
   });
 
-  it('turns a failed statement into ERR_QUERY_FAILED with the statement id and error', async () => {
-    const { rs } = handle();
+  it('turns a statement refused for lack of a GRANT into ERR_ACCESS_DENIED with the statement id and error', async () => {
+    const { rs, events } = handle();
     const fake = fakeData([], ['STARTED', 'FAILED']);
     fake.describe = { Error: 'ERROR: permission denied for relation salaries' };
     const error = await rs
       .query('select * from salaries', { workgroupName: 'wg', database: 'dev', pollInterval: 1 })
       .catch((e) => e);
-    expect(isTipError(error, 'ERR_QUERY_FAILED')).toBe(true);
+    expect(isTipError(error, 'ERR_ACCESS_DENIED')).toBe(true);
+    expect(events.at(-1)).toEqual({
+      type: 'query-failed',
+      service: 'redshift-data',
+      queryId: 'st-1',
+      code: 'ERR_ACCESS_DENIED',
+    });
     expect(error.details).toMatchObject({
       queryId: 'st-1',
       state: 'FAILED',

@@ -9,6 +9,7 @@ import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
+import { type QueryError, queryFailureError } from '../query-failure.js';
 import { statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
 import { athenaSdk } from './sdk.js';
@@ -60,24 +61,20 @@ export function resolveQuery(sql: string, options: AthenaQueryOptions): Resolved
   };
 }
 
-function failed(execution: QueryExecution, queryId: string): TipError {
+function failed(execution: QueryExecution, queryId: string): QueryError {
   const status = execution.Status;
   const state = String(status?.State ?? 'UNKNOWN');
-  const reason = redactAwsMessage(status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? '');
-  return new TipError(
-    'ERR_QUERY_FAILED',
-    `Athena query ${queryId} ${state === 'CANCELLED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's Lake Formation permissions.`,
-    {
-      details: {
-        service: 'athena',
-        queryId,
-        state,
-        reason,
-        errorCategory: status?.AthenaError?.ErrorCategory,
-        errorType: status?.AthenaError?.ErrorType,
-      },
+  return queryFailureError({
+    service: 'athena',
+    queryId,
+    state,
+    cancelled: state === 'CANCELLED',
+    reason: redactAwsMessage(status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? ''),
+    details: {
+      errorCategory: status?.AthenaError?.ErrorCategory,
+      errorType: status?.AthenaError?.ErrorType,
     },
-  );
+  });
 }
 
 /**
@@ -151,8 +148,9 @@ async function* runWith(
       if (state === 'SUCCEEDED') break;
       if (state === 'FAILED' || state === 'CANCELLED') {
         done = true;
-        ctx.emit({ type: 'query-failed', service: 'athena', queryId });
-        throw failed(execution, queryId);
+        const error = failed(execution, queryId);
+        ctx.emit({ type: 'query-failed', service: 'athena', queryId, code: error.code });
+        throw error;
       }
       await withDeadline('athena', deadline, q.timeoutMs, () => sleep(delay, signal), queryId);
       if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);

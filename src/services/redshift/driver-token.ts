@@ -6,8 +6,6 @@
  *
  * @module
  */
-import type { RedshiftClient } from '@aws-sdk/client-redshift';
-import type { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import { cacheKey } from '../../cache/key.js';
 import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';

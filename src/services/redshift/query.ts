@@ -14,6 +14,7 @@ import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
+import { type QueryError, queryFailureError } from '../query-failure.js';
 import { type StatementSignals, statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { readColumns, typedRows } from './fields.js';
 import { resolveTarget, toSqlParameters, validSql } from './options.js';
@@ -25,15 +26,16 @@ import type { RedshiftColumn, RedshiftQueryOptions, RedshiftQueryResult, Redshif
 
 const STOP_TIMEOUT_MS = 5_000;
 
-function failed(describe: DescribeStatementResponse, id: string): TipError {
+function failed(describe: DescribeStatementResponse, id: string): QueryError {
   const status = String(describe.Status ?? 'UNKNOWN');
   const subError = describe.SubStatements?.find((s) => s.Status === 'FAILED')?.Error;
-  const reason = redactAwsMessage(describe.Error ?? subError ?? '');
-  return new TipError(
-    'ERR_QUERY_FAILED',
-    `Redshift statement ${id} ${status === 'ABORTED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's database grants.`,
-    { details: { service: 'redshift-data', queryId: id, state: status, reason } },
-  );
+  return queryFailureError({
+    service: 'redshift-data',
+    queryId: id,
+    state: status,
+    cancelled: status === 'ABORTED',
+    reason: redactAwsMessage(describe.Error ?? subError ?? ''),
+  });
 }
 
 interface Run {
@@ -66,8 +68,9 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
       }
       if (d.Status === 'FAILED' || d.Status === 'ABORTED') {
         finished = true;
-        ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id });
-        throw failed(d, id);
+        const error = failed(d, id);
+        ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id, code: error.code });
+        throw error;
       }
       await withDeadline('redshift-data', deadline, timeoutMs, () => sleep(delay, signal), id);
       if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
