@@ -151,6 +151,21 @@ describe('redshift.query', () => {
     expect(cut.truncated).toBe(true);
   });
 
+  it('maps every row with mapRow, counting rows across pages', async () => {
+    const { rs } = handle();
+    fakeData([page([ROW_B, ROW_B], 1), page([ROW_B])], ['FINISHED']);
+    const result = await rs.query('select 1', {
+      workgroupName: 'wg',
+      database: 'dev',
+      mapRow: (row, index) => ({ index, columns: Object.keys(row).length }),
+    });
+    expect(result.rows.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(result.rows[0]?.columns).toBeGreaterThan(0);
+    await expect(
+      rs.query('select 1', { workgroupName: 'wg', database: 'dev', mapRow: 1 as never }),
+    ).rejects.toThrow(/option `mapRow` must be a function/);
+  });
+
   it('reports affected rows for a statement without a result set', async () => {
     const { rs } = handle();
     const fake = fakeData([], ['FINISHED']);

@@ -21,14 +21,14 @@ const STOP_TIMEOUT_MS = 5_000;
 /** Validated query options. */
 export interface ResolvedQuery {
   readonly sql: string;
-  readonly options: AthenaQueryOptions;
+  readonly options: AthenaQueryOptions<unknown>;
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly maxRows: number;
 }
 
 /** Validates `sql` and options. @throws TypeError */
-export function resolveQuery(sql: string, options: AthenaQueryOptions): ResolvedQuery {
+export function resolveQuery(sql: string, options: AthenaQueryOptions<unknown>): ResolvedQuery {
   if (typeof sql !== 'string' || sql.trim().length === 0 || sql.length > 262_144)
     throw optionError('sql', 'must be a non-empty string of at most 262144 characters');
   if (typeof options !== 'object' || options === null) throw optionError('athena.query', 'needs options');

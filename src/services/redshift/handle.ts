@@ -9,7 +9,14 @@ import { sdkClientConfig, toServiceContext } from '../context.js';
 import { createDriverTokenSource } from './driver-token.js';
 import { runBatch, runStatement } from './query.js';
 import { redshiftDataSdk } from './sdk.js';
-import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions } from './types.js';
+import { rowMapper } from '../rows.js';
+import type {
+  RedshiftHandle,
+  RedshiftHandleOptions,
+  RedshiftQueryOptions,
+  RedshiftQueryResult,
+  RedshiftRow,
+} from './types.js';
 
 /**
  * Creates the Redshift handle of one user. Clients are created on first use and reused.
@@ -30,7 +37,11 @@ export function redshift(
   };
   const driverToken = createDriverTokenSource(ctx, options);
   return Object.freeze({
-    query: async (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
+    async query<T = RedshiftRow>(sql: string, queryOptions: RedshiftQueryOptions<T>) {
+      const map = rowMapper(queryOptions?.mapRow);
+      const result = await runStatement(ctx, dataClient(), sql, queryOptions as RedshiftQueryOptions);
+      return { ...result, rows: result.rows.map(map) } satisfies RedshiftQueryResult<T>;
+    },
     batch: async (sqls, batchOptions) =>
       runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
     driverToken,
