@@ -6,7 +6,8 @@
  * Runs with the service's own credentials (not a user's). Athena tags are read with
  * `athena:ListTagsForResource`; application tags live in `sso-admin ListTagsForResource`, for which
  * tip-sdk ships no client: pass `applicationTags`, e.g. with `@aws-sdk/client-sso-admin`:
- * `(arn) => ssoAdmin.send(new ListTagsForResourceCommand({ InstanceArn, ResourceArn: arn }))`.
+ * `(arn) => ssoAdmin.send(new ListTagsForResourceCommand({ InstanceArn, ResourceArn: arn }))`, where
+ * `InstanceArn` is the IAM Identity Center instance (`arn:aws:sso:::instance/ssoins-…`).
  *
  * @module
  */

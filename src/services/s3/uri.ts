@@ -5,6 +5,7 @@
  * @module
  */
 import { TipError } from '../../errors.js';
+import { clause } from '../../message-text.js';
 
 /** A GetDataAccess permission. */
 export type GrantPermission = 'READ' | 'WRITE' | 'READWRITE';
@@ -32,7 +33,7 @@ function hasControl(text: string): boolean {
 const MAX_URI = 1100;
 
 function invalid(problem: string): TipError {
-  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${problem}.`, {
+  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${clause(problem)}.`, {
     details: { reason: 'invalid_s3_uri' },
   });
 }
