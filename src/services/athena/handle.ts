@@ -30,7 +30,10 @@ export function athena(
     return client;
   };
   return Object.freeze({
-    async query<T = AthenaRow>(sql: string, queryOptions: AthenaQueryOptions<T>): Promise<AthenaQueryResult<T>> {
+    async query<T = AthenaRow>(
+      sql: string,
+      queryOptions: AthenaQueryOptions<T>,
+    ): Promise<AthenaQueryResult<T>> {
       const q = resolveQuery(sql, queryOptions);
       const map = rowMapper(queryOptions.mapRow);
       const rows: T[] = [];
