@@ -24,6 +24,13 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
-  // `import.meta.url` in the CommonJS build (optional peers are loaded with a require bound to the package).
-  shims: true,
+  shims: false,
+  esbuildOptions(options, { format }) {
+    // The CommonJS build has no `import.meta`: there `import.meta.url` is the file's own URL, which
+    // optional peers are required from (src/optional-peer.ts).
+    if (format === 'cjs') {
+      options.define = { ...options.define, 'import.meta.url': '__tipImportMetaUrl' };
+      options.banner = { js: "var __tipImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" };
+    }
+  },
 });
