@@ -1,7 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import {
@@ -13,9 +12,9 @@ import {
   missingPeerError,
   requireOptionalPeer,
 } from '../../src/optional-peer.js';
+import { ROOT, filesUnder } from '../support/source-files.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   peerDependencies: Record<string, string>;
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
@@ -76,7 +75,7 @@ describe('isPackageMissing', () => {
   it('does not blame the package for another missing package or a missing file', async () => {
     expect(isPackageMissing(await importError(ABSENT), 'another-package')).toBe(false);
     expect(isPackageMissing(requireError(ABSENT), `${ABSENT}-more`)).toBe(false);
-    expect(isPackageMissing(requireError(join(root, 'no-such-file.js')), ABSENT)).toBe(false);
+    expect(isPackageMissing(requireError(join(ROOT, 'no-such-file.js')), ABSENT)).toBe(false);
     expect(isPackageMissing(new Error(`Cannot find package '${ABSENT}'`), ABSENT)).toBe(false);
     expect(isPackageMissing(undefined, ABSENT)).toBe(false);
     expect(isPackageMissing('Cannot find module', ABSENT)).toBe(false);
@@ -143,20 +142,12 @@ describe('the library imports no optional peer at the top of a module', () => {
   /** Modules loaded only through `loadOptionalPeer`, and the emulator (which loads its own peers). */
   const LOADED_LAZILY = ['src/testing/msw-handlers.ts'];
 
-  function files(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? files(path) : entry.name.endsWith('.ts') ? [path] : [];
-    });
-  }
-
   it('outside the emulator, value imports of peers only sit in modules loaded lazily', () => {
-    const offenders = files(join(root, 'src'))
-      .map((path) => relative(root, path).split('\\').join('/'))
+    const offenders = filesUnder('src')
       .filter((path) => !path.startsWith('src/emulator/') && !path.startsWith('src/cli/'))
       .filter((path) => !LOADED_LAZILY.includes(path))
       .filter((path) =>
-        PEER_IMPORT.test(readFileSync(join(root, path), 'utf8').replace(/^import type[^;]*;/gm, '')),
+        PEER_IMPORT.test(readFileSync(join(ROOT, path), 'utf8').replace(/^import type[^;]*;/gm, '')),
       );
     expect(offenders).toEqual([]);
   });

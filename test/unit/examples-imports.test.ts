@@ -1,25 +1,17 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, filesUnder } from '../support/source-files.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   exports: Record<string, unknown>;
 };
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? files(path) : /\.(ts|mjs|cjs|js)$/.test(entry.name) ? [path] : [];
-  });
-}
-
 describe('examples', () => {
-  const sources = files(join(root, 'examples')).map((path) => ({
-    path: relative(root, path),
-    text: readFileSync(path, 'utf8'),
+  const sources = filesUnder('examples', /\.(ts|mjs|cjs|js)$/).map((path) => ({
+    path,
+    text: readFileSync(join(ROOT, path), 'utf8'),
   }));
 
   it('import tip-sdk by its package name, as users do, never from src/', () => {

@@ -1,24 +1,15 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mapAwsError } from '../../src/aws/map-error.js';
 import { loadEmulatorConfig, validateEmulatorConfig } from '../../src/emulator/config/validate.js';
 import { clause } from '../../src/message-text.js';
 import { invalidScope } from '../../src/services/s3/uri.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { ROOT, filesUnder } from '../support/source-files.js';
 
 /** Two periods ending a sentence (an ellipsis `...` is fine). */
 const DOUBLED = /[^.]\.\s*\.(?!\.)/;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? sources(path) : entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 describe('error message punctuation', () => {
   it('clause() drops the final periods of embedded text and keeps an ellipsis', () => {
@@ -37,10 +28,9 @@ describe('error message punctuation', () => {
       /\$\{\s*(?:[\w$]+\.)*(reason|problem|detail|awsMessage|message|description)\s*\}\.(?=[\s`'"]|$)/;
     const CONDITIONAL = /\$\{\s*(\w+)\s*\?\s*`[^`]*\$\{\s*\1\s*\}`\s*:\s*''\s*\}\.(?=[\s`'"]|$)/;
     const offenders: string[] = [];
-    for (const file of sources(join(root, 'src'))) {
-      const path = relative(root, file).split('\\').join('/');
+    for (const path of filesUnder('src')) {
       if (path.startsWith('src/emulator/') && !path.startsWith('src/emulator/config/')) continue;
-      readFileSync(file, 'utf8')
+      readFileSync(join(ROOT, path), 'utf8')
         .split('\n')
         .forEach((line, i) => {
           if (FREE_TEXT.test(line) || CONDITIONAL.test(line)) offenders.push(`${path}:${i + 1}`);
@@ -95,9 +85,9 @@ describe('emulator configuration messages', () => {
   });
 
   it('says why a file cannot be read', async () => {
-    await expect(loadEmulatorConfig(join(root, 'no-such-emulator-config.json'))).rejects.toThrow(
+    await expect(loadEmulatorConfig(join(ROOT, 'no-such-emulator-config.json'))).rejects.toThrow(
       /^Emulator config: cannot read the file .*no-such-emulator-config\.json \(no such file\)\.$/,
     );
-    await expect(loadEmulatorConfig(root)).rejects.toThrow(/\(it is a directory\)\.$/);
+    await expect(loadEmulatorConfig(ROOT)).rejects.toThrow(/\(it is a directory\)\.$/);
   });
 });
