@@ -8,7 +8,7 @@ import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { resolveQuery, runQuery } from './query.js';
 import { athenaSdk } from './sdk.js';
-import { rowMapper } from '../rows.js';
+import { rowMapping } from '../rows.js';
 import type { AthenaHandle, AthenaQueryOptions, AthenaQueryResult, AthenaRow } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export function athena(
       queryOptions: AthenaQueryOptions<T>,
     ): Promise<AthenaQueryResult<T>> {
       const q = resolveQuery(sql, queryOptions);
-      const map = rowMapper(queryOptions.mapRow);
+      const map = rowMapping<AthenaRow, T>(queryOptions.mapRow);
       const rows: T[] = [];
       let columns: AthenaQueryResult['columns'] = [];
       let queryId = '';
@@ -43,16 +43,16 @@ export function athena(
       for await (const page of runQuery(ctx, getClient(), q)) {
         queryId = page.queryId;
         columns = page.columns;
-        for (const row of page.rows) rows.push(map(row));
+        for (const row of map(page.rows)) rows.push(row);
         truncated = page.truncated;
       }
       return { queryId, columns, rows, truncated };
     },
     async *queryPages<T = AthenaRow>(sql: string, queryOptions: AthenaQueryOptions<T>) {
       const q = resolveQuery(sql, queryOptions);
-      const map = rowMapper(queryOptions.mapRow);
+      const map = rowMapping<AthenaRow, T>(queryOptions.mapRow);
       for await (const { truncated: _t, rows, ...page } of runQuery(ctx, getClient(), q))
-        yield { ...page, rows: rows.map(map) };
+        yield { ...page, rows: map(rows) };
     },
     client: getClient,
   } satisfies AthenaHandle);

@@ -9,7 +9,7 @@ import { sdkClientConfig, toServiceContext } from '../context.js';
 import { createDriverTokenSource } from './driver-token.js';
 import { runBatch, runStatement } from './query.js';
 import { redshiftDataSdk } from './sdk.js';
-import { rowMapper } from '../rows.js';
+import { rowMapping } from '../rows.js';
 import type {
   RedshiftHandle,
   RedshiftHandleOptions,
@@ -38,9 +38,9 @@ export function redshift(
   const driverToken = createDriverTokenSource(ctx, options);
   return Object.freeze({
     async query<T = RedshiftRow>(sql: string, queryOptions: RedshiftQueryOptions<T>) {
-      const map = rowMapper(queryOptions?.mapRow);
+      const map = rowMapping<RedshiftRow, T>(queryOptions?.mapRow);
       const result = await runStatement(ctx, dataClient(), sql, queryOptions as RedshiftQueryOptions);
-      return { ...result, rows: result.rows.map(map) } satisfies RedshiftQueryResult<T>;
+      return { ...result, rows: map(result.rows) } satisfies RedshiftQueryResult<T>;
     },
     batch: async (sqls, batchOptions) =>
       runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
