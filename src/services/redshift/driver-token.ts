@@ -56,16 +56,15 @@ export function createDriverTokenSource(
     const kind = workgroupName === undefined ? 'cluster' : 'workgroup';
     const callerSignal = target.signal ?? ctx.signal;
     // Loaded before the cache is consulted, so a missing package fails every call the same way.
-    const sdk = kind === 'workgroup' ? redshiftServerlessSdk() : redshiftSdk();
+    if (kind === 'workgroup') redshiftServerlessSdk();
+    else redshiftSdk();
     return memo.get(
       cacheKey('redshift-driver-token', [user, kind, name]),
       async ({ signal }) => {
         let token: string | undefined;
         let expiration: Date | undefined;
         if (kind === 'workgroup') {
-          const { GetIdentityCenterAuthTokenCommand, RedshiftServerlessClient } = sdk as ReturnType<
-            typeof redshiftServerlessSdk
-          >;
+          const { GetIdentityCenterAuthTokenCommand, RedshiftServerlessClient } = redshiftServerlessSdk();
           serverless ??= new RedshiftServerlessClient(sdkClientConfig(ctx));
           const client = serverless;
           const out = await awsCall(
@@ -81,7 +80,7 @@ export function createDriverTokenSource(
           token = out.token;
           expiration = out.expirationTime;
         } else {
-          const { GetIdentityCenterAuthTokenCommand, RedshiftClient } = sdk as ReturnType<typeof redshiftSdk>;
+          const { GetIdentityCenterAuthTokenCommand, RedshiftClient } = redshiftSdk();
           cluster ??= new RedshiftClient(sdkClientConfig(ctx));
           const client = cluster;
           const out = await awsCall(
