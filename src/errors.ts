@@ -64,7 +64,6 @@ export const TIP_ERROR_CODES = {
     'The Redshift endpoint did not complete TLS (it refused it, or its certificate is not trusted); IdC logins need it.',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED:
     'The endpoint asked for another login method than identity-provider tokens (not a Redshift with IdC auth).',
-  ERR_DEPENDENCY_MISSING: 'An optional package this call needs is not installed.',
   // Transport and control
   ERR_AWS_THROTTLED: 'AWS throttled the call and retries ran out.',
   ERR_AWS_UNAVAILABLE: 'AWS answered with a server error or could not be reached and retries ran out.',
@@ -79,6 +78,9 @@ export const TIP_ERROR_CODES = {
     'A request authenticated by the token cookie, with an unsafe method, came from another site (CSRF).',
   ERR_INVALID_ARGUMENT: 'An argument of a call is not acceptable (e.g. an S3 key with `.` or `..` segments).',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
+  ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_INTERNAL:
+    'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
 } as const;
@@ -167,7 +169,8 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_REDSHIFT_TOKEN_REFUSED: 'forbidden',
   ERR_REDSHIFT_TLS_REQUIRED: 'configuration',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
-  ERR_DEPENDENCY_MISSING: 'configuration',
+  ERR_MISSING_DEPENDENCY: 'configuration',
+  ERR_INTERNAL: 'remote',
 });
 
 /** The category of `code` (see {@link TipErrorCategory}); `remote` for a string that is no known code. */

@@ -3,11 +3,11 @@
  * emulator (with its embedded IdP) for `--self-test`.
  */
 import { fileURLToPath } from 'node:url';
-import type { RunningEmulator } from '../../src/emulator/start.js';
-import { startEmulator } from '../../src/emulator/start.js';
-import type { EmulatorConfigInput } from '../../src/emulator/config/types.js';
-import { allowInsecureRequests } from '../../src/jwt/insecure.js';
-import type { TrustedIdentityOptions } from '../../src/session/config.js';
+import type { RunningEmulator } from 'tip-sdk/emulator';
+import { startEmulator } from 'tip-sdk/emulator';
+import type { EmulatorConfigInput } from 'tip-sdk/emulator';
+import { allowInsecureRequests } from 'tip-sdk';
+import type { TrustedIdentityOptions } from 'tip-sdk';
 
 /** The settings the app needs besides the trusted identity. */
 export interface ServiceSettings {

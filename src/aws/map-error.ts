@@ -7,6 +7,7 @@
  */
 import { TipError, isTipError } from '../errors.js';
 import type { TipErrorDetails } from '../errors.js';
+import { clause } from '../message-text.js';
 import { idcMapping, stsMapping } from './identity-errors.js';
 import { redactAwsError, redactAwsMessage } from './redact.js';
 import type { Mapping } from './identity-errors.js';
@@ -175,7 +176,7 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
     } else {
       mapping = {
         code: 'ERR_AWS_UNKNOWN',
-        message: `AWS ${site.service} refused ${site.operation} with ${name}${awsMessage ? `: ${awsMessage}` : ''}.`,
+        message: `AWS ${site.service} refused ${site.operation} with ${name}${awsMessage ? `: ${clause(awsMessage)}` : ''}.`,
       };
     }
   }

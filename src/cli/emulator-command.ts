@@ -20,7 +20,8 @@ export const EMULATOR_USAGE = `Usage: tip-sdk emulator --config FILE [--port N] 
 Starts the local AWS trusted identity propagation emulator (STS, SSO OIDC, Athena, Redshift, S3,
 S3 Control) and the embedded OIDC identity provider, for development and tests only.
 
-  --config FILE   emulator configuration (JSON), see docs/emulator.md
+  --config FILE   emulator configuration (JSON); an example ships with the package as
+                  node_modules/tip-sdk/examples/emulator.config.json
   --port N        port of the AWS endpoint (default: the config's port, else any free port)
   --no-idp        do not start the embedded identity provider
   --quiet         do not print the development-keys warning

@@ -40,6 +40,11 @@ export type ServiceEvent =
       readonly service: 'athena' | 'redshift-data';
       /** The query execution or statement id. */
       readonly queryId: string;
+      /**
+       * For `query-failed`: the code the query rejects with, `ERR_ACCESS_DENIED` when the service refused
+       * it for lack of permission, else `ERR_QUERY_FAILED`.
+       */
+      readonly code?: 'ERR_ACCESS_DENIED' | 'ERR_QUERY_FAILED';
     }
   | {
       /** An S3 Access Grants lookup. */

@@ -5,7 +5,7 @@
  * Host), counters, faults, authorization and the service modules. The embedded IdP runs for real on
  * loopback; its traffic passes through msw untouched.
  */
-import { http, type HttpHandler, passthrough } from 'msw';
+import type { HttpHandler } from 'msw';
 import { TipError } from '../errors.js';
 import type { EmulatorConfig, EmulatorConfigInput } from '../emulator/config/types.js';
 import type { AuditLog } from '../emulator/core/audit-log.js';
@@ -13,11 +13,10 @@ import type { ClientConfigOptions } from '../emulator/core/client-config.js';
 import type { EmulatorClock } from '../emulator/core/clock.js';
 import type { Counters } from '../emulator/core/counters.js';
 import type { Faults } from '../emulator/core/faults.js';
-import type { FetchFront } from '../emulator/core/fetch-front.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
+import { loadOptionalPeer } from '../optional-peer.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
-import { parseAwsHost, pathStylePath } from './aws-hosts.js';
 import { type TestTokenOptions, mintUserToken } from './mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */
@@ -92,22 +91,14 @@ export interface EmulatorHandlers {
   close(): Promise<void>;
 }
 
-function serveAws(front: FetchFront, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const host = parseAwsHost(url.hostname);
-  const bucket = host?.service === 's3' ? host.bucket : undefined;
-  return bucket === undefined
-    ? front(request)
-    : front(request, { routePath: pathStylePath(bucket, url.pathname) });
-}
-
 /**
  * Creates the emulator as msw handlers.
  *
  * @param configOrPath - The same input as `startEmulator`: an `EmulatorConfigInput`, a validated
  *   `EmulatorConfig`, or a JSON file path.
  * @param options - See {@link EmulatorHandlersOptions}.
- * @throws TipError `ERR_EMULATOR_CONFIG` for an invalid configuration.
+ * @throws TipError `ERR_EMULATOR_CONFIG` for an invalid configuration, `ERR_MISSING_DEPENDENCY` without
+ *   msw (checked before the emulator starts).
  *
  * @example
  * ```ts
@@ -121,23 +112,10 @@ export async function createEmulatorHandlers(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: EmulatorHandlersOptions = {},
 ): Promise<EmulatorHandlers> {
+  const { emulatorHttpHandlers, serveAws } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
   const { config, idp, front } = emu;
-  const handlers: HttpHandler[] = [
-    http.all(
-      ({ request }) => parseAwsHost(new URL(request.url).hostname) !== undefined,
-      ({ request }) => serveAws(front, request),
-    ),
-  ];
-  if (idp) {
-    const origin = new URL(idp.issuer).origin;
-    handlers.push(
-      http.all(
-        ({ request }) => new URL(request.url).origin === origin,
-        () => passthrough(),
-      ),
-    );
-  }
+  const handlers = emulatorHttpHandlers(front, idp?.issuer);
   const first = config.callers[0]!;
   const credentials = Object.freeze({
     accessKeyId: first.accessKeyId,

@@ -1,5 +1,6 @@
 /** Validation of the data-service sections: athena, redshift, s3. */
 import { validateApplicationRef, validateSqlEndpoint } from './validate-sql-endpoint.js';
+import { clause } from '../../message-text.js';
 import type { EmulatorConfig, TableConfig } from './types.js';
 import { ACCOUNT_ID, BUCKET, INSTANCE_ARN, ROLE_ARN, S3_SCOPE, S3_TARGET, TABLE_NAME } from './arns.js';
 import {
@@ -274,7 +275,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
     });
     // The same parser and coverage rule the S3 module grants by, so every accepted grant takes effect.
     const parsed = parseS3Target(target);
-    if (!parsed.ok) configError(`${gp}.target`, `is not a grant target: ${parsed.problem}.`);
+    if (!parsed.ok) configError(`${gp}.target`, `is not a grant target: ${clause(parsed.problem)}.`);
     if (!scopes.some((scope) => locationCovers(scope, parsed.target))) {
       configError(`${gp}.target`, 'is not under any s3.accessGrants.locations scope.');
     }

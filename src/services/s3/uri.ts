@@ -5,6 +5,7 @@
  * @module
  */
 import { TipError } from '../../errors.js';
+import { clause } from '../../message-text.js';
 
 /** A GetDataAccess permission. */
 export type GrantPermission = 'READ' | 'WRITE' | 'READWRITE';
@@ -34,7 +35,7 @@ const MAX_URI = 1100;
 const MAX_KEY_BYTES = 1024;
 
 function invalid(problem: string): TipError {
-  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${problem}.`, {
+  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${clause(problem)}.`, {
     details: { reason: 'invalid_s3_uri' },
   });
 }
@@ -52,7 +53,7 @@ function hasDotSegment(key: string): boolean {
 function invalidKey(reason: string, problem: string): TipError {
   return new TipError(
     'ERR_INVALID_ARGUMENT',
-    `S3 Access Grants cannot cover this key: ${problem}. GetDataAccess refuses such targets; use the object's literal key.`,
+    `S3 Access Grants cannot cover this key: ${clause(problem)}. GetDataAccess refuses such targets; use the object's literal key.`,
     { details: { reason } },
   );
 }
