@@ -68,7 +68,8 @@ export const TIP_ERROR_CODES = {
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
   // Connector (browser sign-in, token cache, profiles)
   ERR_SIGN_IN_REQUIRED: 'No usable sign-in is cached for the profile; the user must sign in in the browser.',
-  ERR_SIGN_IN_FAILED: 'The browser sign-in failed: the identity provider refused it or its answer was invalid.',
+  ERR_SIGN_IN_FAILED:
+    'The browser sign-in failed: the identity provider refused it or its answer was invalid.',
   ERR_SIGN_IN_PORT_IN_USE: 'The loopback port of the sign-in redirect is already in use.',
   ERR_TOKEN_CACHE: 'The token cache file is unreadable, corrupt, foreign or not owned by this user.',
   ERR_PROFILE_INVALID: 'The connector profile (file or flags) is invalid.',
