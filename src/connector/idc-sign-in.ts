@@ -12,7 +12,7 @@ import { CreateTokenCommand, RegisterClientCommand, type SSOOIDCClient } from '@
 import { TipError, isTipError } from '../errors.js';
 import { mapAwsError } from '../aws/map-error.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
-import { LOOPBACK_HOST, listenForRedirect } from './loopback.js';
+import { LOOPBACK_HOST, listenForRedirect, openAndWait } from './loopback.js';
 import type { BrowserOpener } from './open-browser.js';
 import type { CachedClient, CachedIdcTokens } from './token-cache/record.js';
 
@@ -178,8 +178,7 @@ export async function signInWithIdc(options: IdcSignInOptions): Promise<IdcSignI
     }).toString();
     emitTo(options.onEvent, { type: 'sign-in.started', flow: 'idc', redirectUri: redirect.redirectUri });
     options.onAuthorizationUrl?.(url.href);
-    await options.open(url.href);
-    const response = await redirect.response;
+    const response = await openAndWait(redirect, options.open, url.href);
     const error = response.url.searchParams.get('error');
     if (error !== null) {
       const description = (response.url.searchParams.get('error_description') ?? '')

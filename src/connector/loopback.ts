@@ -211,3 +211,26 @@ export async function listenForRedirect(options: LoopbackOptions): Promise<Loopb
 
   return { redirectUri, port: address.port, response, close };
 }
+
+/**
+ * Opens the browser with `open(url)` and waits for the redirect. The opener is not awaited before the
+ * response (a browser driven in-process may only return once the redirect completed); its failure fails
+ * the sign-in.
+ */
+export function openAndWait(
+  redirect: LoopbackRedirect,
+  open: (url: string) => Promise<void>,
+  url: string,
+): Promise<RedirectResponse> {
+  let opening: Promise<void>;
+  try {
+    opening = Promise.resolve(open(url));
+  } catch (error) {
+    opening = Promise.reject(error);
+  }
+  const failed = opening.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(error),
+  );
+  return Promise.race([redirect.response, failed]);
+}

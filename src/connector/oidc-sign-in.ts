@@ -10,7 +10,7 @@ import * as oauth from 'openid-client';
 import { TipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
-import { listenForRedirect } from './loopback.js';
+import { listenForRedirect, openAndWait } from './loopback.js';
 import type { BrowserOpener } from './open-browser.js';
 
 /** Tokens of the external IdP. Secret: never log them. */
@@ -181,8 +181,7 @@ export async function signInWithIdp(options: OidcSignInOptions): Promise<IdpToke
     const url = oauth.buildAuthorizationUrl(config, params).href;
     emitTo(options.onEvent, { type: 'sign-in.started', flow: 'oidc', redirectUri: redirect.redirectUri });
     options.onAuthorizationUrl?.(url);
-    await options.open(url);
-    const response = await redirect.response;
+    const response = await openAndWait(redirect, options.open, url);
     const error = response.url.searchParams.get('error');
     if (error !== null) {
       const description = (response.url.searchParams.get('error_description') ?? '')
