@@ -36,11 +36,6 @@ export interface ConnectorOptions {
   readonly clientConfig?: AwsClientConfig;
   /** Fetch for the IdP's endpoints. Default the global `fetch`. */
   readonly fetch?: typeof fetch;
-  /**
-   * Cached credentials and tokens are renewed when they have less than this left, milliseconds.
-   * Default `900_000` (15 min, the AWS CLI's advisory refresh window).
-   */
-  readonly minRemainingMs?: number;
 }
 
 /** Identity-enhanced credentials. Secret. */
@@ -133,7 +128,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     options.cache !== undefined && 'withLock' in options.cache
       ? options.cache
       : createTokenCache(options.cache);
-  const minRemainingMs = options.minRemainingMs ?? 900_000;
+  const minRemainingMs = profile.refreshBeforeSeconds * 1000;
   const open = options.open ?? openSystemBrowser;
   const settings = profileDigest(profile);
   const onEvent = options.onEvent;
@@ -271,16 +266,19 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     return { ...used, role: exchanged.role, store: exchanged.store, user: exchanged.user };
   }
 
-  /** Runs `renew` under the lock unless a fresh value appears in the cache meanwhile. */
+  /**
+   * Runs `renew` under the lock unless a fresh value appears in the cache meanwhile. `pick(record, margin)`
+   * returns the value when it has more than `margin` ms left; a just-renewed value only needs a minute.
+   */
   async function renewing<T>(
-    pick: (record: CacheRecord | undefined) => T | undefined,
+    pick: (record: CacheRecord | undefined, marginMs: number) => T | undefined,
     renew: (record: CacheRecord | undefined) => Promise<CacheRecord>,
   ): Promise<T> {
-    const first = pick(await readRecord());
+    const first = pick(await readRecord(), minRemainingMs);
     if (first !== undefined) return first;
     return cache.withLock(profile.name, async () => {
       const record = await readRecord();
-      const again = pick(record);
+      const again = pick(record, minRemainingMs);
       if (again !== undefined) return again;
       let next: CacheRecord;
       try {
@@ -294,20 +292,24 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
         throw error;
       }
       await cache.write(profile.name, next);
-      const out = pick(next);
-      if (out === undefined)
+      const out = pick(next, 60_000);
+      if (out === undefined) {
         throw new TipError(
           'ERR_SIGN_IN_FAILED',
-          'The renewed tokens are already due; check the system clock.',
-          { details: { reason: 'clock' } },
+          'The renewed tokens are already expired: check the system clock.',
+          {
+            details: { reason: 'clock' },
+          },
         );
+      }
       return out;
     });
   }
 
   async function credentials(call: ConnectorCallOptions = {}): Promise<ConnectorCredentials> {
     return renewing(
-      (r) => (r?.role !== undefined && fresh(r.role.expiration) ? toCredentials(r.role) : undefined),
+      (r, margin) =>
+        r?.role !== undefined && fresh(r.role.expiration, margin) ? toCredentials(r.role) : undefined,
       async (record) => {
         if (record === undefined || (record.idp?.refreshToken === undefined && record.idp?.used !== false)) {
           if (!call.interactive)
@@ -329,12 +331,12 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
   async function idcAccessToken(call: ConnectorCallOptions = {}): Promise<ConnectorToken> {
     if (profile.signIn === 'oidc') {
       return renewing(
-        (r) => {
+        (r, margin) => {
           const set =
-            r?.role !== undefined && fresh(r.role.expiration)
+            r?.role !== undefined && fresh(r.role.expiration, margin)
               ? idcTokenSetOf(r.store, Date.now())
               : undefined;
-          return set !== undefined && fresh(set.expiresAt)
+          return set !== undefined && fresh(set.expiresAt, margin)
             ? { token: set.accessToken, expiresAt: set.expiresAt }
             : undefined;
         },
@@ -348,8 +350,8 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
       );
     }
     return renewing(
-      (r) =>
-        r?.idc !== undefined && fresh(r.idc.expiresAt)
+      (r, margin) =>
+        r?.idc !== undefined && fresh(r.idc.expiresAt, margin)
           ? { token: r.idc.accessToken, expiresAt: r.idc.expiresAt }
           : undefined,
       async (record) => {

@@ -56,6 +56,8 @@ export interface ConnectorProfile {
   readonly port?: number;
   /** How long the browser sign-in may take, seconds. Default 120. */
   readonly timeoutSeconds?: number;
+  /** Cached credentials and tokens are renewed this long before they expire, seconds. Default 900. */
+  readonly refreshBeforeSeconds?: number;
   /** Default Redshift Serverless workgroup for `tip-sdk token --for redshift`. */
   readonly workgroupName?: string;
   /** Default provisioned Redshift cluster for `tip-sdk token --for redshift`. */
@@ -85,6 +87,7 @@ export interface ResolvedProfile {
   readonly clientName: string;
   readonly port: number;
   readonly timeoutSeconds: number;
+  readonly refreshBeforeSeconds: number;
   readonly workgroupName: string | undefined;
   readonly clusterIdentifier: string | undefined;
 }
@@ -206,6 +209,14 @@ export const PROFILE_SETTINGS: readonly SettingSpec[] = Object.freeze([
     min: 5,
     max: 3600,
     help: 'browser sign-in timeout, seconds (default 120)',
+  },
+  {
+    key: 'refreshBeforeSeconds',
+    flag: 'refresh-before',
+    kind: 'int',
+    min: 0,
+    max: 3599,
+    help: 'renew credentials this many seconds before expiry (default 900)',
   },
   {
     key: 'workgroupName',
@@ -392,6 +403,7 @@ export function resolveProfile(name: string, input: unknown): ResolvedProfile {
     clientName: (v.clientName as string | undefined) ?? 'tip-sdk',
     port: (v.port as number | undefined) ?? 7890,
     timeoutSeconds: (v.timeoutSeconds as number | undefined) ?? 120,
+    refreshBeforeSeconds: (v.refreshBeforeSeconds as number | undefined) ?? 900,
     workgroupName: v.workgroupName as string | undefined,
     clusterIdentifier: v.clusterIdentifier as string | undefined,
   });
@@ -406,6 +418,7 @@ export function profileDigest(profile: ResolvedProfile): string {
     name: _n,
     port: _p,
     timeoutSeconds: _t,
+    refreshBeforeSeconds: _r,
     workgroupName: _w,
     clusterIdentifier: _c,
     clientName: _cn,

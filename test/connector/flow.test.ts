@@ -2,7 +2,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { ACCESS_ROLE } from './support/emulator-config.js';
-import { type ConnectorFixture, startConnectorFixture } from './support/fixture.js';
+import { type ConnectorFixture, expireSoon, startConnectorFixture } from './support/fixture.js';
 import { httpBrowser } from './support/http-browser.js';
 
 let fx: ConnectorFixture;
@@ -46,5 +46,87 @@ describe('oidc profile: browser sign-in, then credentials', () => {
     const { connector } = fx.connector(fx.oidcProfile({}, 'nobody'));
     const error = await connector.credentials().catch((e: unknown) => e);
     expect(isTipError(error, 'ERR_SIGN_IN_REQUIRED')).toBe(true);
+  });
+});
+
+describe('refresh-token-first renewal', () => {
+  it('renews due credentials with the IdP refresh token and one exchange, no browser', async () => {
+    const profile = fx.oidcProfile({}, 'renew');
+    await fx.connector(profile, { open: httpBrowser('bob') }).connector.login();
+    const idpTokens = fx.emu.idp!.requests.token;
+    const exchanges = fx.emu.counters.get('sso-oauth:CreateTokenWithIAM');
+    await expireSoon(fx.dir, 'renew');
+    const { connector, events } = fx.connector(fx.oidcProfile({}, 'renew'), {
+      open: () => Promise.reject(new Error('the browser must not open')),
+    });
+    const creds = await connector.credentials();
+    expect(creds.expiration.getTime() - Date.now()).toBeGreaterThan(3500_000);
+    expect(fx.emu.idp!.requests.token - idpTokens).toBe(1);
+    expect(fx.emu.counters.get('sso-oauth:CreateTokenWithIAM') - exchanges).toBe(1);
+    expect(events).toContainEqual({ type: 'refresh.succeeded', profile: 'renew', via: 'idp-refresh-token' });
+  });
+
+  it('a refused IdP refresh token means ERR_SIGN_IN_REQUIRED, and it is forgotten', async () => {
+    const profile = fx.oidcProfile({}, 'revoked');
+    const { connector } = fx.connector(profile, { open: httpBrowser('alice') });
+    await connector.login();
+    await expireSoon(fx.dir, 'revoked');
+    const due = fx.connector(fx.oidcProfile({}, 'revoked'), {
+      fetch: async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.endsWith('/token')) {
+          return new Response(
+            JSON.stringify({ error: 'invalid_grant', error_description: 'grant revoked' }),
+            {
+              status: 400,
+              headers: { 'content-type': 'application/json' },
+            },
+          );
+        }
+        return fetch(input, init);
+      },
+    }).connector;
+    const first = await due.credentials().catch((e: unknown) => e);
+    expect(isTipError(first, 'ERR_SIGN_IN_REQUIRED')).toBe(true);
+    expect((first as { details: { reason?: string } }).details.reason).toBe('refresh_refused');
+    const status = await due.status();
+    expect(status.canRefresh).toBe(false);
+  });
+});
+
+describe('idc profile: IAM Identity Center sign-in', () => {
+  it('registers a client, signs in at /authorize with PKCE, and returns an IdC access token', async () => {
+    const registered = fx.emu.counters.get('sso-oauth:RegisterClient');
+    const browser = httpBrowser('alice');
+    const { connector } = fx.connector(fx.idcProfile(), { open: browser });
+    await connector.login();
+    expect(browser.trace.urls.some((u) => new URL(u).pathname === '/authorize')).toBe(true);
+    const token = await connector.idcAccessToken();
+    expect(token.token).toMatch(/^aoa/);
+    expect(fx.emu.counters.get('sso-oauth:RegisterClient') - registered).toBe(1);
+    // The registered client is reused by the next sign-in.
+    await fx.connector(fx.idcProfile(), { open: httpBrowser('alice') }).connector.login();
+    expect(fx.emu.counters.get('sso-oauth:RegisterClient') - registered).toBe(1);
+  });
+
+  it('renews with CreateToken refresh_token, silently', async () => {
+    const before = fx.emu.counters.get('sso-oauth:CreateToken');
+    await expireSoon(fx.dir, 'idc');
+    const { connector, events } = fx.connector(fx.idcProfile(), {
+      open: () => Promise.reject(new Error('the browser must not open')),
+    });
+    const token = await connector.idcAccessToken();
+    expect(token.token).toMatch(/^aoa/);
+    expect(fx.emu.counters.get('sso-oauth:CreateToken') - before).toBe(1);
+    expect(events).toContainEqual({ type: 'refresh.succeeded', profile: 'idc', via: 'idc-refresh-token' });
+  });
+
+  it('a cancelled sign-in is ERR_SIGN_IN_FAILED with the IdC error', async () => {
+    const { connector } = fx.connector(fx.idcProfile({}, 'idc-cancel'), {
+      open: httpBrowser('alice', { cancel: true }),
+    });
+    const error = await connector.login().catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_SIGN_IN_FAILED')).toBe(true);
+    expect((error as { details: { error?: string } }).details.error).toBe('access_denied');
   });
 });

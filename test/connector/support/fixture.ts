@@ -83,3 +83,17 @@ export async function startConnectorFixture(
     },
   };
 }
+
+/** Rewrites the cached record of `profile` in `dir` so its credentials and IdC tokens expire in `ms`. */
+export async function expireSoon(dir: string, profile: string, ms = 60_000): Promise<void> {
+  const { createTokenCache } = await import('../../../src/connector/token-cache/file-cache.js');
+  const cache = createTokenCache({ dir, keychain: false });
+  const { record } = await cache.read(profile);
+  if (record === undefined) throw new Error(`no cached record for ${profile}`);
+  const at = Date.now() + ms;
+  await cache.write(profile, {
+    ...record,
+    ...(record.role === undefined ? {} : { role: { ...record.role, expiration: at } }),
+    ...(record.idc === undefined ? {} : { idc: { ...record.idc, expiresAt: at } }),
+  });
+}
