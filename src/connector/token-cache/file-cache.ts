@@ -33,6 +33,11 @@ export interface TokenCacheOptions {
   readonly keychain?: Keychain | false;
   /** Lock timing. */
   readonly lock?: FileLockOptions;
+  /**
+   * The OS user id the files must belong to (and that is bound into the encryption). Default the
+   * process's (`process.getuid()`); none on Windows.
+   */
+  readonly uid?: number;
 }
 
 /** The outcome of a read: the record, or why there is none. */
@@ -89,7 +94,7 @@ function rejection(reason: CacheRejection, path: string): TipError {
 /** Creates the token cache. */
 export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const dir = options.dir ?? defaultCacheDir();
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const uid = options.uid ?? (typeof process.getuid === 'function' ? process.getuid() : undefined);
   const keySource = options.keySource ?? defaultKeySource(dir, uid, options.keychain);
   const binding = (profile: string): EnvelopeBinding => ({ profile, uid: uid ?? -1 });
   let dirReady: Promise<void> | undefined;
