@@ -246,13 +246,6 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
   }
 
   async function withCredentials(record: CacheRecord, signal?: AbortSignal): Promise<CacheRecord> {
-    if (profile.signIn === 'idc') {
-      throw new TipError(
-        'ERR_PROFILE_INVALID',
-        'AWS credentials come from an `oidc` profile (external IdP, then CreateTokenWithIAM); an `idc` profile yields the IdC access token (`tip-sdk token`).',
-        { details: { path: 'signIn' } },
-      );
-    }
     const { record: current, jwt } = await currentJwt(record);
     // The JWT counts as used from here: IdC accepts a JWT once.
     const used: CacheRecord = { ...current, idp: { ...(current.idp as CachedIdpTokens), used: true } };
@@ -307,6 +300,13 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
   }
 
   async function credentials(call: ConnectorCallOptions = {}): Promise<ConnectorCredentials> {
+    if (profile.signIn === 'idc') {
+      throw new TipError(
+        'ERR_PROFILE_INVALID',
+        'AWS credentials come from an `oidc` profile (external IdP, then CreateTokenWithIAM); an `idc` profile yields the IdC access token (`tip-sdk token`).',
+        { details: { path: 'signIn' } },
+      );
+    }
     return renewing(
       (r, margin) =>
         r?.role !== undefined && fresh(r.role.expiration, margin) ? toCredentials(r.role) : undefined,
