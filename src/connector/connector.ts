@@ -151,8 +151,8 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     return record?.settings === settings ? record : undefined;
   }
 
-  const fresh = (expiresAt: number | undefined) =>
-    expiresAt !== undefined && expiresAt - Date.now() > minRemainingMs;
+  const fresh = (expiresAt: number | undefined, marginMs: number) =>
+    expiresAt !== undefined && expiresAt - Date.now() > marginMs;
 
   function toCredentials(role: NonNullable<CacheRecord['role']>): ConnectorCredentials {
     return {
