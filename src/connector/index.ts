@@ -18,7 +18,7 @@ export type {
 export { credentialProcessOutput } from './credential-process.js';
 export type { CredentialProcessOutput } from './credential-process.js';
 export { PROFILE_SETTINGS, resolveProfile } from './profile.js';
-export type { ConnectorProfile, ResolvedProfile, SettingSpec, SignInFlow } from './profile.js';
+export type { ConnectorProfile, ResolvedProfile, SettingKind, SettingSpec, SignInFlow } from './profile.js';
 export { defaultProfileFile, loadProfile, readProfileFile } from './profile-file.js';
 export { createTokenCache, defaultCacheDir } from './token-cache/file-cache.js';
 export type { CacheRead, TokenCache, TokenCacheOptions } from './token-cache/file-cache.js';
@@ -26,7 +26,15 @@ export { defaultKeySource, fileKeySource, keychainKeySource } from './token-cach
 export type { CacheKeySource, Keychain } from './token-cache/key-source.js';
 export type { FileLockOptions } from './token-cache/lock.js';
 export type { CacheKey } from './token-cache/envelope.js';
-export type { CacheRecord } from './token-cache/record.js';
+export type {
+  CachedClient,
+  CachedIdcTokens,
+  CachedIdpTokens,
+  CachedRoleCredentials,
+  CachedStoreEntry,
+  CachedUser,
+  CacheRecord,
+} from './token-cache/record.js';
 export { openSystemBrowser } from './open-browser.js';
 export type { BrowserOpener } from './open-browser.js';
 export type { CacheRejection, ConnectorEvent, ConnectorEventSink } from './events.js';

@@ -68,32 +68,65 @@ export interface ConnectorProfile {
 export interface ResolvedProfile {
   /** The profile name. */
   readonly name: string;
+  /** The sign-in flow. */
   readonly signIn: SignInFlow;
+  /** The AWS region. */
   readonly region: string;
+  /** The custom AWS endpoint, if any. */
   readonly endpoint: string | undefined;
+  /** The IdP issuer (`oidc`). */
   readonly issuer: string | undefined;
+  /** The OAuth client id (`oidc`). */
   readonly clientId: string | undefined;
+  /** Scopes requested from the IdP. */
   readonly scopes: readonly string[];
+  /** Extra authorization parameters. */
   readonly authorizationParams: Readonly<Record<string, string>>;
+  /** The IdP token exchanged. */
   readonly tokenType: 'id_token' | 'access_token';
+  /** The `aud` of the exchanged token. */
   readonly audience: string | undefined;
+  /** The IdC application ARN, if any. */
   readonly applicationArn: string | undefined;
+  /** The identity-bearer role ARN, if any. */
   readonly accessRoleArn: string | undefined;
+  /** The web identity role ARN, if any. */
   readonly webIdentityRoleArn: string | undefined;
+  /** Scopes of the exchange, if restricted. */
   readonly exchangeScopes: readonly string[] | undefined;
+  /** Role session duration, seconds. */
   readonly durationSeconds: number;
+  /** The IdC issuer URL (`idc`). */
   readonly idcIssuerUrl: string | undefined;
+  /** Scopes of the IdC sign-in. */
   readonly idcScopes: readonly string[];
+  /** The RegisterClient name. */
   readonly clientName: string;
+  /** The loopback port (0 = ephemeral). */
   readonly port: number;
+  /** The sign-in timeout, seconds. */
   readonly timeoutSeconds: number;
+  /** Renewal margin before expiry, seconds. */
   readonly refreshBeforeSeconds: number;
+  /** The default Redshift Serverless workgroup, if any. */
   readonly workgroupName: string | undefined;
+  /** The default Redshift cluster, if any. */
   readonly clusterIdentifier: string | undefined;
 }
 
 /** The type of a setting, for validation and flag parsing. */
-type Kind = 'string' | 'url' | 'list' | 'map' | 'int' | 'region' | 'app-arn' | 'role-arn' | 'name' | 'enum';
+/** The type of a setting value. */
+export type SettingKind =
+  | 'string'
+  | 'url'
+  | 'list'
+  | 'map'
+  | 'int'
+  | 'region'
+  | 'app-arn'
+  | 'role-arn'
+  | 'name'
+  | 'enum';
 
 /** One setting: key, flag, kind, help line. */
 export interface SettingSpec {
@@ -101,11 +134,13 @@ export interface SettingSpec {
   readonly key: keyof ConnectorProfile;
   /** The flag, without `--`. */
   readonly flag: string;
-  readonly kind: Kind;
+  /** The value's type. */
+  readonly kind: SettingKind;
   /** Allowed values of an enum. */
   readonly values?: readonly string[];
   /** Bounds of an int. */
   readonly min?: number;
+  /** Upper bound of an int. */
   readonly max?: number;
   /** One help line. */
   readonly help: string;

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TipError } from '../../errors.js';
 
-/** Options of {@link withFileLock}. */
+/** Options of the token cache's file lock. */
 export interface FileLockOptions {
   /** Give up after this many milliseconds. Default `60_000`. */
   readonly timeoutMs?: number;
