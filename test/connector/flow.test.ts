@@ -49,6 +49,26 @@ describe('oidc profile: browser sign-in, then credentials', () => {
   });
 });
 
+describe('oidc sign-in refusals', () => {
+  it('an IdP error response (the user cancels) is ERR_SIGN_IN_FAILED with the error, and caches nothing', async () => {
+    const { connector, events } = fx.connector(fx.oidcProfile({}, 'cancelled'), {
+      open: httpBrowser('alice', { cancel: true }),
+    });
+    const error = await connector.login().catch((e: unknown) => e);
+    expect(isTipError(error, 'ERR_SIGN_IN_FAILED')).toBe(true);
+    expect((error as { details: { error?: string } }).details.error).toBe('access_denied');
+    expect(events).toContainEqual({ type: 'sign-in.failed', flow: 'oidc', code: 'ERR_SIGN_IN_FAILED' });
+    expect((await connector.status()).signedIn).toBe(false);
+  });
+
+  it('a browser that cannot be opened fails the sign-in at once', async () => {
+    const { connector } = fx.connector(fx.oidcProfile({}, 'nobrowser'), {
+      open: () => Promise.reject(new Error('no display')),
+    });
+    await expect(connector.login()).rejects.toThrow('no display');
+  });
+});
+
 describe('refresh-token-first renewal', () => {
   it('renews due credentials with the IdP refresh token and one exchange, no browser', async () => {
     const profile = fx.oidcProfile({}, 'renew');

@@ -251,3 +251,12 @@ describe('file lock', () => {
     expect(isTipError(error, 'ERR_TOKEN_CACHE')).toBe(true);
   });
 });
+
+describe('the real @napi-rs/keyring', () => {
+  it('loads lazily, and the default key source yields a working key with it or without it', async () => {
+    const { loadNapiKeyring } = await import('../../src/connector/token-cache/key-source.js');
+    expect(await loadNapiKeyring()).toBeDefined();
+    await createTokenCache({ dir }).write('k', record);
+    expect((await createTokenCache({ dir }).read('k')).record).toEqual(record);
+  });
+});
