@@ -12,7 +12,7 @@ import { CreateTokenCommand, RegisterClientCommand, type SSOOIDCClient } from '@
 import { TipError, isTipError } from '../errors.js';
 import { mapAwsError } from '../aws/map-error.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
-import { LOOPBACK_HOST, listenForRedirect, openAndWait } from './loopback.js';
+import { authorizationError, LOOPBACK_HOST, listenForRedirect, openAndWait } from './loopback.js';
 import type { BrowserOpener } from './open-browser.js';
 import type { CachedClient, CachedIdcTokens } from './token-cache/record.js';
 
@@ -179,20 +179,8 @@ export async function signInWithIdc(options: IdcSignInOptions): Promise<IdcSignI
     emitTo(options.onEvent, { type: 'sign-in.started', flow: 'idc', redirectUri: redirect.redirectUri });
     options.onAuthorizationUrl?.(url.href);
     const response = await openAndWait(redirect, options.open, url.href);
-    const error = response.url.searchParams.get('error');
-    if (error !== null) {
-      const description = (response.url.searchParams.get('error_description') ?? '')
-        .replace(/[\r\n]+/g, ' ')
-        .slice(0, 300);
-      response.finish({
-        ok: false,
-        message: `IAM Identity Center refused the sign-in: ${error}. ${description}`,
-      });
-      throw signInFailed(
-        `IAM Identity Center refused the sign-in (${error.slice(0, 100)}${description ? `: ${description}` : ''}): sign in again, or check the user's assignment.`,
-        { reason: 'idp_error', error: error.slice(0, 100), ...(description ? { description } : {}) },
-      );
-    }
+    const refused = authorizationError(response, 'IAM Identity Center', "check the user's assignment");
+    if (refused !== undefined) throw refused;
     const code = response.url.searchParams.get('code');
     if (code === null || code.length === 0) {
       response.finish({ ok: false, message: 'The answer carried no authorization code.' });

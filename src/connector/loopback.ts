@@ -234,3 +234,28 @@ export function openAndWait(
   );
   return Promise.race([redirect.response, failed]);
 }
+
+/**
+ * The authorization server's error answer (`error`, `error_description`) as `ERR_SIGN_IN_FAILED`, after
+ * showing the browser the failure page; `undefined` when the response carries no error.
+ *
+ * @param party - Who refused, e.g. `The identity provider`.
+ * @param hint - What to check, one clause.
+ */
+export function authorizationError(
+  response: RedirectResponse,
+  party: string,
+  hint: string,
+): TipError | undefined {
+  const error = response.url.searchParams.get('error')?.slice(0, 100);
+  if (error === undefined) return undefined;
+  const description = (response.url.searchParams.get('error_description') ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 300);
+  response.finish({ ok: false, message: `${party} refused the sign-in: ${error}. ${description}` });
+  return new TipError(
+    'ERR_SIGN_IN_FAILED',
+    `${party} refused the sign-in (${error}${description ? `: ${description}` : ''}): sign in again, or ${hint}.`,
+    { details: { reason: 'idp_error', error, ...(description ? { description } : {}) } },
+  );
+}

@@ -10,7 +10,7 @@ import * as oauth from 'openid-client';
 import { TipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
-import { listenForRedirect, openAndWait } from './loopback.js';
+import { authorizationError, listenForRedirect, openAndWait } from './loopback.js';
 import type { BrowserOpener } from './open-browser.js';
 
 /** Tokens of the external IdP. Secret: never log them. */
@@ -182,20 +182,12 @@ export async function signInWithIdp(options: OidcSignInOptions): Promise<IdpToke
     emitTo(options.onEvent, { type: 'sign-in.started', flow: 'oidc', redirectUri: redirect.redirectUri });
     options.onAuthorizationUrl?.(url);
     const response = await openAndWait(redirect, options.open, url);
-    const error = response.url.searchParams.get('error');
-    if (error !== null) {
-      const description = (response.url.searchParams.get('error_description') ?? '')
-        .replace(/[\r\n]+/g, ' ')
-        .slice(0, 300);
-      response.finish({
-        ok: false,
-        message: `The identity provider refused the sign-in: ${error}. ${description}`,
-      });
-      throw signInFailed(
-        `The identity provider refused the sign-in (${error.slice(0, 100)}${description ? `: ${description}` : ''}): sign in again, or check that the user may use client ${options.clientId}.`,
-        { reason: 'idp_error', error: error.slice(0, 100), description: description || undefined },
-      );
-    }
+    const refused = authorizationError(
+      response,
+      'The identity provider',
+      `check that the user may use client ${options.clientId}`,
+    );
+    if (refused !== undefined) throw refused;
     let result: oauth.TokenEndpointResponse;
     try {
       result = await oauth.authorizationCodeGrant(config, response.url, {
