@@ -12,6 +12,7 @@ import { isTipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import type { Connector } from './connector.js';
 import { isLoopbackHttp } from './oidc-sign-in.js';
+import { checkTrustPolicy } from './trust-check.js';
 
 /** One check's outcome. Never holds a secret. */
 export interface DoctorCheck {
@@ -152,6 +153,8 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
       });
     }
   }
+
+  if (profile.signIn === 'oidc' && profile.accessRoleArn !== undefined) add(await checkTrustPolicy(profile));
 
   const status = await connector.status();
   if (!status.signedIn) {

@@ -46,7 +46,14 @@ beforeAll(async () => {
     port: 0,
   };
   await writeFile(configFile, JSON.stringify({ profiles: { emu, idc, broken: { ...emu, colour: 'blue' } } }));
-  env = { TIP_SDK_CONFIG_FILE: configFile, TIP_SDK_CACHE_DIR: join(fx.dir, 'cache') };
+  // No AWS credentials around, and no instance metadata lookups: only loopback traffic.
+  env = {
+    TIP_SDK_CONFIG_FILE: configFile,
+    TIP_SDK_CACHE_DIR: join(fx.dir, 'cache'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete process.env[name];
   Object.assign(process.env, env);
 });
 afterAll(async () => {
@@ -150,6 +157,8 @@ describe('tip-sdk', () => {
     expect(c.stdout).toContain('✓ exchange and role');
     expect(c.stdout).toContain('✓ caller identity');
     expect(c.stdout).toContain('✓ Redshift driver token');
+    // Without AWS credentials the trust policy is not read, which is not a failure.
+    expect(c.stdout).toContain('– access role trust policy');
     expect(c.stdout).not.toContain('✗');
     expect(doctorCode).toBe(0);
     outputs.push(c.stdout, c.stderr);
@@ -157,6 +166,28 @@ describe('tip-sdk', () => {
     const secrets = await secretsOf('emu');
     expect(secrets.length).toBeGreaterThan(5);
     for (const out of outputs) for (const secret of secrets) expect(out).not.toContain(secret);
+  });
+
+  it('doctor reads the access role trust policy with AWS credentials allowed iam:GetRole', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAEMULATORADMIN001';
+    process.env.AWS_SECRET_ACCESS_KEY = 'emulator-admin-secret-not-a-real-key';
+    try {
+      let c = capture();
+      await runCli(['doctor', '--profile', 'emu'], c.io);
+      expect(c.stdout).toContain('✓ access role trust policy');
+      // A principal the role does not trust: the check fails and names the statement to add.
+      c = capture();
+      expect(await runCli(['doctor', '--profile', 'emu', '--web-identity-role-arn', ACCESS_ROLE], c.io)).toBe(
+        1,
+      );
+      expect(c.stdout).toMatch(
+        /✗ access role trust policy — .* does not allow sts:AssumeRole and sts:SetContext/,
+      );
+      expect(c.stdout).toContain('"sts:AssumeRole", "sts:SetContext"');
+    } finally {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
   });
 
   it('doctor names the fix when the role does not trust the caller', async () => {

@@ -75,7 +75,7 @@ describe('refresh-token-first renewal', () => {
     await fx.connector(profile, { open: httpBrowser('bob') }).connector.login();
     const idpTokens = fx.emu.idp!.requests.token;
     const exchanges = fx.emu.counters.get('sso-oauth:CreateTokenWithIAM');
-    await expireSoon(fx.dir, 'renew');
+    await expireSoon(fx.dir, 'renew', 60_000, false);
     const { connector, events } = fx.connector(fx.oidcProfile({}, 'renew'), {
       open: () => Promise.reject(new Error('the browser must not open')),
     });
@@ -90,7 +90,7 @@ describe('refresh-token-first renewal', () => {
     const profile = fx.oidcProfile({}, 'revoked');
     const { connector } = fx.connector(profile, { open: httpBrowser('alice') });
     await connector.login();
-    await expireSoon(fx.dir, 'revoked');
+    await expireSoon(fx.dir, 'revoked', 60_000, false);
     const due = fx.connector(fx.oidcProfile({}, 'revoked'), {
       fetch: async (input, init) => {
         const url = String(input instanceof Request ? input.url : input);
@@ -131,7 +131,7 @@ describe('idc profile: IAM Identity Center sign-in', () => {
 
   it('renews with CreateToken refresh_token, silently', async () => {
     const before = fx.emu.counters.get('sso-oauth:CreateToken');
-    await expireSoon(fx.dir, 'idc');
+    await expireSoon(fx.dir, 'idc', 60_000, false);
     const { connector, events } = fx.connector(fx.idcProfile(), {
       open: () => Promise.reject(new Error('the browser must not open')),
     });

@@ -84,10 +84,13 @@ export async function startConnectorFixture(
   };
 }
 
-/** Rewrites the cached record of `profile` in `dir` so its credentials and IdC tokens expire in `ms`. */
-export async function expireSoon(dir: string, profile: string, ms = 60_000): Promise<void> {
+/**
+ * Rewrites the cached record of `profile` in `dir` so its credentials and IdC tokens expire in `ms`.
+ * `keychain: false` for caches written by the fixture's connectors, default for the CLI's.
+ */
+export async function expireSoon(dir: string, profile: string, ms = 60_000, keychain?: false): Promise<void> {
   const { createTokenCache } = await import('../../../src/connector/token-cache/file-cache.js');
-  const cache = createTokenCache({ dir, keychain: false });
+  const cache = createTokenCache({ dir, ...(keychain === undefined ? {} : { keychain }) });
   const { record } = await cache.read(profile);
   if (record === undefined) throw new Error(`no cached record for ${profile}`);
   const at = Date.now() + ms;
