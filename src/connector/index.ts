@@ -16,6 +16,8 @@ export type {
   ConnectorToken,
 } from './connector.js';
 export { credentialProcessOutput } from './credential-process.js';
+export { formatDoctor, runDoctor } from './doctor.js';
+export type { DoctorCheck, DoctorOptions } from './doctor.js';
 export type { CredentialProcessOutput } from './credential-process.js';
 export { PROFILE_SETTINGS, resolveProfile } from './profile.js';
 export type { ConnectorProfile, ResolvedProfile, SettingKind, SettingSpec, SignInFlow } from './profile.js';
