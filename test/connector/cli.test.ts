@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoginCommand } from '../../src/cli/login-command.js';
@@ -264,6 +265,25 @@ describe('tip-sdk emulator token', () => {
         })
       ).status,
     ).toBe(415);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const u = new URL(url);
+      const req = request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { host: 'evil.example', 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{"user":"alice"}');
+    });
+    expect(rebound).toBe(403);
     const bad = await fetch(url, {
       method: 'POST',
       body: '{"user":"alice","admin":true}',

@@ -3,7 +3,8 @@
  * (`tip-sdk emulator token <user>` calls it). Development only, like the whole IdP: it signs in any
  * configured user without a password. JSON in (`{"user": "alice", "audience"?: "…", "scope"?: "…"}`), JSON
  * out (`access_token`, `id_token`, `refresh_token`, `token_type`, `expires_in`). A JSON body is required, so
- * a page in a browser cannot trigger it with a plain form.
+ * a page in a browser cannot trigger it with a plain form, and the Host must be a loopback one, so a page
+ * reached through a rebound host name cannot read the answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IdpTokenRequest } from './types.js';
@@ -56,6 +57,11 @@ export async function handleDevToken(
   if (req.method !== 'POST') {
     res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
     res.end('Method not allowed: POST a JSON body {"user": "<userName>"}');
+    return;
+  }
+  // A page whose host name was rebound to 127.0.0.1 sends its own Host: refused, so it cannot read tokens.
+  if (!/^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?$/.test(req.headers.host ?? '')) {
+    invalid(res, 'The development token endpoint answers loopback hosts only.', 403);
     return;
   }
   if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
