@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/start.js';
 import { connectorEmulatorConfig, IDC_ISSUER_URL } from '../../connector/support/emulator-config.js';
@@ -222,5 +223,64 @@ describe('/authorize and CreateToken', () => {
       expect(result.status).toBe(401);
       expect(result.location).toBeUndefined();
     }
+  });
+});
+
+describe('hostile input (properties)', () => {
+  it('any /authorize query is answered with a page or a redirect, never a crash', async () => {
+    const client = await register();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.constantFrom(
+            'response_type',
+            'client_id',
+            'redirect_uri',
+            'state',
+            'code_challenge',
+            'code_challenge_method',
+            'scopes',
+            'x',
+          ),
+          fc.oneof(
+            fc.string({ maxLength: 80 }),
+            fc.constant(client.clientId as string),
+            fc.constant('http://127.0.0.1:1/callback'),
+          ),
+        ),
+        async (params) => {
+          const res = await fetch(`${emu.url}/authorize?${new URLSearchParams(params)}`, {
+            redirect: 'manual',
+          });
+          await res.arrayBuffer();
+          expect([200, 302, 400]).toContain(res.status);
+          if (res.status === 302)
+            expect(res.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1(:\d+)?\/callback\?/);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('any body to the IdP development token endpoint is answered with a JSON status, never a crash', async () => {
+    const url = `${emu.idp?.issuer}/dev/token`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const res = await fetch(url, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
+          await res.arrayBuffer();
+          expect([200, 400, 404, 413]).toContain(res.status);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
