@@ -81,6 +81,13 @@ export const TIP_ERROR_CODES = {
   ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
   ERR_INTERNAL:
     'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
+  // Connector (browser sign-in, token cache, profiles)
+  ERR_SIGN_IN_REQUIRED: 'No usable sign-in is cached for the profile; the user must sign in in the browser.',
+  ERR_SIGN_IN_FAILED:
+    'The browser sign-in failed: the identity provider refused it or its answer was invalid.',
+  ERR_SIGN_IN_PORT_IN_USE: 'The loopback port of the sign-in redirect is already in use.',
+  ERR_TOKEN_CACHE: 'The token cache file is unreadable, corrupt, foreign or not owned by this user.',
+  ERR_PROFILE_INVALID: 'The connector profile (file or flags) is invalid.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
 } as const;
@@ -171,6 +178,12 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
   ERR_MISSING_DEPENDENCY: 'configuration',
   ERR_INTERNAL: 'remote',
+  // Connector: the user must sign in (again); the rest is the desktop's own setup.
+  ERR_SIGN_IN_REQUIRED: 'token',
+  ERR_SIGN_IN_FAILED: 'token',
+  ERR_SIGN_IN_PORT_IN_USE: 'configuration',
+  ERR_TOKEN_CACHE: 'configuration',
+  ERR_PROFILE_INVALID: 'configuration',
 });
 
 /** The category of `code` (see {@link TipErrorCategory}); `remote` for a string that is no known code. */

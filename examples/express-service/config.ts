@@ -26,14 +26,36 @@ function required(name: string): string {
   return value;
 }
 
-/** Settings from `TIP_REGION`, `TIP_ISSUER`, `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`, `TIP_WORKGROUP`. */
+/** True for an `http` issuer on a loopback host: the emulator's IdP, which cannot be reached from elsewhere. */
+function loopbackHttp(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return (
+      protocol === 'http:' &&
+      (/^127(\.\d{1,3}){3}$/.test(hostname) || hostname === 'localhost' || hostname === '[::1]')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Settings from `TIP_REGION` (else `AWS_REGION`/`AWS_DEFAULT_REGION`), `TIP_ISSUER` (else `TIP_IDP_ISSUER`),
+ * `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`, `TIP_WORKGROUP` — the names the
+ * environment block of `tip-sdk emulator` prints, so the examples run against it as they are. An `http`
+ * issuer is accepted only on loopback (the emulator's IdP).
+ */
 export function settingsFromEnv(): ServiceSettings {
+  const issuer = process.env.TIP_ISSUER || process.env.TIP_IDP_ISSUER || required('TIP_ISSUER');
+  const issuerOptions = { issuer, audience: required('TIP_AUDIENCE'), algorithms: ['RS256' as const] };
   return {
     tipOptions: {
-      region: required('TIP_REGION'),
-      issuers: [
-        { issuer: required('TIP_ISSUER'), audience: required('TIP_AUDIENCE'), algorithms: ['RS256'] },
-      ],
+      region:
+        process.env.TIP_REGION ||
+        process.env.AWS_REGION ||
+        process.env.AWS_DEFAULT_REGION ||
+        required('TIP_REGION'),
+      issuers: [loopbackHttp(issuer) ? allowInsecureRequests(issuerOptions) : issuerOptions],
       applicationArn: required('TIP_APPLICATION_ARN'),
       accessRoleArn: required('TIP_ACCESS_ROLE_ARN'),
     },

@@ -40,7 +40,8 @@ export function envBlock(emu: RunningEmulator): string {
     `export AWS_REGION=${emu.region}`,
     `export AWS_ACCESS_KEY_ID=${emu.credentials.accessKeyId}`,
     `export AWS_SECRET_ACCESS_KEY=${emu.credentials.secretAccessKey}`,
-    ...(emu.idp ? [`export TIP_IDP_ISSUER=${emu.idp.issuer}`] : []),
+    ...(emu.idp ? [`export TIP_IDP_ISSUER=${emu.idp.issuer}`, `export TIP_ISSUER=${emu.idp.issuer}`] : []),
+    ...(emu.config.idp ? [`export TIP_AUDIENCE=${emu.config.idp.audience}`] : []),
     ...(app ? [`export TIP_APPLICATION_ARN=${app.arn}`] : []),
     ...(accessRole ? [`export TIP_ACCESS_ROLE_ARN=${accessRole.arn}`] : []),
   ];

@@ -3,6 +3,7 @@
  * counters, audit log, faults and clock. `startEmulator` puts a `node:http` listener in front of them;
  * `tip-sdk/testing` puts a Fetch front (for msw) in front of them.
  */
+import { createIamService } from './iam/service.js';
 import { TipError } from '../errors.js';
 import { deepFreeze } from './config/check.js';
 import type { EmulatorConfig, EmulatorConfigInput } from './config/types.js';
@@ -33,6 +34,8 @@ export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFacto
   'redshift-serverless': createRedshiftServerlessService,
   's3-control': createS3ControlService,
   s3: createS3Service,
+  // Read-only, for setup checks (GetRole).
+  iam: createIamService,
 };
 
 /** Options of the emulator assembly (`assembleEmulatorParts`), shared by `startEmulator` and `createEmulatorHandlers`. */

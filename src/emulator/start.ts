@@ -18,6 +18,7 @@ import type { Counters } from './core/counters.js';
 import type { Faults } from './core/faults.js';
 import { answerClientError, createFrontListener } from './core/node-front.js';
 import type { EmulatorRuntime } from './core/types.js';
+import { withAuthorizePage } from './identity-center/authorize-page.js';
 import type { EmbeddedIdp } from './idp/index.js';
 import type { RedshiftSqlEndpoints } from './redshift/wire/listener.js';
 
@@ -110,7 +111,8 @@ export async function startEmulator(
   try {
     parts = await assembleEmulatorParts(configOrPath, options);
     const { config, idp, runtime, counters, audit, faults, clock } = parts;
-    server.on('request', createFrontListener(parts.front));
+    // IdC's browser sign-in page is HTML, not an AWS protocol: it is served before the front.
+    server.on('request', withAuthorizePage(runtime, createFrontListener(parts.front)));
     server.on('clientError', answerClientError);
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;

@@ -8,7 +8,12 @@ import { parseAuthorization, verifySigV4 } from './sigv4.js';
 import type { AwsServiceError, Caller, RawRequest, ServiceName } from './types.js';
 
 /** Operations AWS serves without a signature. */
-const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']);
+const UNSIGNED_OPERATIONS = new Set([
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:AssumeRoleWithSAML',
+  'sso-oauth:CreateToken',
+  'sso-oauth:RegisterClient',
+]);
 
 /** What {@link authenticate} needs of the request. */
 export interface AuthenticationInput {

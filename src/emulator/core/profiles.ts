@@ -156,6 +156,13 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
     xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
     failures: S3_FAILURES,
   },
+  iam: {
+    service: 'iam',
+    protocol: 'awsQuery',
+    iamPrefix: 'iam',
+    xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
+    failures: QUERY_FAILURES,
+  },
   's3-control': {
     service: 's3-control',
     protocol: 'restXml',

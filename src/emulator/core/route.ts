@@ -43,7 +43,7 @@ export function routeService(headers: Readonly<Record<string, string>>, path: st
     }
     return { unknown: prefix ?? target };
   }
-  if (path === '/token') return { service: 'sso-oauth' };
+  if (path === '/token' || path === '/client/register') return { service: 'sso-oauth' };
   if (isS3Control(host, path)) return { service: 's3-control' };
   if ((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && path === '/') {
     return { service: 'sts' };

@@ -16,7 +16,8 @@ export type ServiceName =
   | 'redshift'
   | 'redshift-serverless'
   | 's3'
-  | 's3-control';
+  | 's3-control'
+  | 'iam';
 
 /** The identity an identity-enhanced session carries (what STS verified from the context assertion). */
 export interface IdentityContextClaims {

@@ -1,6 +1,7 @@
 /**
  * The sso-oidc service of the emulator (signing name `sso-oauth`, restJson1): `CreateTokenWithIAM` at
- * `POST /token?aws_iam=t` with the jwt-bearer, refresh_token, token-exchange and authorization_code grants.
+ * `POST /token?aws_iam=t` with the jwt-bearer, refresh_token, token-exchange and authorization_code grants,
+ * and IdC's own sign-in for public clients (`RegisterClient`, `CreateToken`, and the `/authorize` page).
  */
 import type {
   Caller,
@@ -26,6 +27,7 @@ import { createIdTokenSigner } from './id-token.js';
 import type { CreateTokenWithIamOutput } from './issue.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { type GrantRequest, type SsoOidcState, stringMember } from './request.js';
+import { createToken, registerClient } from './public-clients.js';
 import { TokenStore } from './tokens.js';
 
 /** The IAM action `CreateTokenWithIAM` needs. */
@@ -66,12 +68,15 @@ export function ssoOidcStateOf(runtime: EmulatorRuntime): SsoOidcState | undefin
   return states.get(runtime);
 }
 
-/** Routes `POST /token?aws_iam=t` to `CreateTokenWithIAM`. */
+/**
+ * Routes `POST /token?aws_iam=t` to `CreateTokenWithIAM`, `POST /token` to `CreateToken` and
+ * `POST /client/register` to `RegisterClient`.
+ */
 export function resolveSsoOidcOperation(raw: RawRequest): string | undefined {
   const path = raw.path.replace(/\/+$/, '');
-  return raw.method === 'POST' && path === '/token' && raw.query.aws_iam === 't'
-    ? 'CreateTokenWithIAM'
-    : undefined;
+  if (raw.method !== 'POST') return undefined;
+  if (path === '/token') return raw.query.aws_iam === 't' ? 'CreateTokenWithIAM' : 'CreateToken';
+  return path === '/client/register' ? 'RegisterClient' : undefined;
 }
 
 /** Whether the application's ActorPolicy lets `caller` call CreateTokenWithIAM. */
@@ -158,6 +163,9 @@ export async function createSsoOidcModule(runtime: EmulatorRuntime): Promise<Sso
           throw oidcError('InternalServerException', 'An internal error occurred');
         }
       },
+      // IdC's own sign-in for public clients (unsigned): see public-clients.ts.
+      RegisterClient: async (ctx) => registerClient(runtime, ctx),
+      CreateToken: async (ctx) => createToken(runtime, state.tokens, ctx),
     },
     issueAuthorizationCode: (request) => createAuthorizationCode(state, request),
   };

@@ -15,6 +15,7 @@ import type { JWK } from 'jose';
 import type { Provider } from 'oidc-provider';
 import { optionError } from '../../errors.js';
 import { warnDevelopmentKeysOnce } from './dev-key-warning.js';
+import { DEV_TOKEN_PATH, handleDevToken } from './dev-token-endpoint.js';
 import { handleInteraction } from './interactions.js';
 import { generateKeyGeneration, type IdpKeyGeneration } from './keys.js';
 import { loadOidcProvider } from './load-provider.js';
@@ -166,6 +167,14 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
         return;
       }
       serveJwks(res, active);
+      return;
+    }
+    if (path === DEV_TOKEN_PATH) {
+      await handleDevToken(req, res, {
+        knownUser: (name) => resolved.users.has(name),
+        tokensFor: (name, request) => tokensFor(name, request),
+        accessTokenTtlSeconds: resolved.accessTokenTtlSeconds,
+      });
       return;
     }
     if (path.startsWith('/interaction/')) {
