@@ -21,9 +21,7 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 3);
 const SQL = 'SELECT id, region FROM sales.orders';
 
 const { emu, settings } = await emulatorSettings(
-  benchConfig(0, (c) => {
-    (c as { athena: { runningMs: number } }).athena.runningMs = QUERY_MS;
-  }),
+  benchConfig(0, (c) => ({ ...c, athena: { ...c.athena!, runningMs: QUERY_MS } })),
 );
 try {
   const tip = createTrustedIdentity(settings.tipOptions);

@@ -26,18 +26,17 @@ export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Name of bench user `i`. */
 export const benchUser = (i: number): string => `bench${String(i).padStart(5, '0')}`;
 
-/** The example configuration with `users` bench users added (and `patch` applied to the copy). */
+/** The example configuration with `users` bench users added, then passed through `patch`. */
 export function benchConfig(
   users: number,
-  patch?: (config: Record<string, never>) => void,
+  patch: (config: EmulatorConfigInput) => EmulatorConfigInput = (c) => c,
 ): EmulatorConfigInput {
   const config = JSON.parse(readFileSync(EXAMPLE_CONFIG, 'utf8'));
   for (let i = 0; i < users; i++) {
     const name = benchUser(i);
     config.identityCenter.users.push({ userName: name, email: `${name}@example.com`, groups: ['analysts'] });
   }
-  patch?.(config);
-  return config as EmulatorConfigInput;
+  return patch(config as EmulatorConfigInput);
 }
 
 /** A started emulator with the service's SDK clients. */
