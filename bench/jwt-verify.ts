@@ -66,10 +66,11 @@ async function suite(alg: BenchAlg): Promise<void> {
   };
   let i = 0;
   const next = () => pool[i++ % POOL]!;
-  const optional = (name: string, fn: () => unknown): BenchCase[] =>
-    supported(() => fn())
-      ? [{ name, fn }]
-      : (console.log(`${name}: ${alg} not supported; not measured.`), []);
+  const optional = (name: string, fn: () => unknown): BenchCase[] => {
+    if (supported(fn)) return [{ name, fn }];
+    console.log(`${name}: ${alg} not supported; not measured.`);
+    return [];
+  };
   const cases: BenchCase[] = [
     {
       name: 'jose jwtVerify (createLocalJWKSet)',
