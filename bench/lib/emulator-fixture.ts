@@ -70,14 +70,16 @@ export async function startBenchEmulator(
   const idp = emu.idp;
   if (idp === undefined) throw new Error('the bench emulator needs the embedded IdP');
   const aws = emu.clientConfig({ service: 'sts' });
-  const ssoOidc = new SSOOIDCClient({ ...aws, maxAttempts: 1 });
-  const sts = new STSClient({ ...aws, maxAttempts: 1 });
+  // Retries cover a kept-alive socket the server closed while tokens were minted (ECONNRESET on a loaded
+  // machine); the emulator answers no throttling or 5xx here.
+  const ssoOidc = new SSOOIDCClient({ ...aws, maxAttempts: 3 });
+  const sts = new STSClient({ ...aws, maxAttempts: 3 });
   const applicationArn = emu.config.identityCenter.applications[0]!.arn;
   const mint = (i: number) => {
     const name = benchUser(i % Math.max(users, 1));
     return idp.signToken(
       { sub: name, aud: AUDIENCE, email: `${name}@example.com` },
-      { header: { typ: 'at+jwt' } },
+      { header: { typ: 'at+jwt' }, expiresInSeconds: 3600 },
     );
   };
   let sessions = 0;
