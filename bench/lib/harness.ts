@@ -71,7 +71,7 @@ export interface CaseResult {
   readonly opsPerSec: number;
   /** Per-slice rates (ops/s). */
   readonly rates: Spread;
-  /** p50 latency in µs: over every pooled sample, else the median of the slices' own p50. */
+  /** p50 latency in µs: over every pooled sample, else the median of the slices' own p50; NaN when unknown. */
   readonly p50Us: number;
   /** p99 latency in µs, likewise. */
   readonly p99Us: number;
@@ -150,8 +150,8 @@ class Accumulator {
       name,
       opsPerSec: median(this.rates),
       rates: spread(this.rates),
-      p50Us: pooled ? percentile(this.samples, 0.5) : median(this.p50s),
-      p99Us: pooled ? percentile(this.samples, 0.99) : median(this.p99s),
+      p50Us: pooled ? percentile(this.samples, 0.5) : this.p50s.length > 0 ? median(this.p50s) : Number.NaN,
+      p99Us: pooled ? percentile(this.samples, 0.99) : this.p99s.length > 0 ? median(this.p99s) : Number.NaN,
       ratio,
     };
   }
@@ -217,8 +217,8 @@ export function formatComparison(title: string, comparison: Comparison, unit = '
   const rows = [comparison.baseline, ...comparison.cases].map((r) => [
     r.name,
     fmt(r.opsPerSec),
-    fmt(r.p50Us, 2),
-    fmt(r.p99Us, 2),
+    Number.isNaN(r.p50Us) ? '–' : fmt(r.p50Us, 2),
+    Number.isNaN(r.p99Us) ? '–' : fmt(r.p99Us, 2),
     r.ratio === undefined ? 'baseline' : fmtRatio(r.ratio),
   ]);
   const head = ['case', unit, 'p50 µs', 'p99 µs', `ratio (median, range of ${comparison.rounds} rounds)`];
