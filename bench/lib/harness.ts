@@ -99,7 +99,9 @@ async function runBatch(fn: () => unknown, n: number, async: boolean): Promise<v
  * for `sliceMs` each.
  */
 export async function timedCase(c: BenchCase, options: CompareOptions = {}): Promise<SliceCase> {
-  const async = isThenable(c.fn());
+  const first = c.fn();
+  const async = isThenable(first);
+  if (async) await first;
   const warmStart = performance.now();
   const warmEnd = warmStart + (options.warmupMs ?? 300);
   let warmOps = 1;
