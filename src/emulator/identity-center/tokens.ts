@@ -4,6 +4,7 @@
  * token itself, and entries are dropped once expired.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { optionError } from '../../errors.js';
 
 /** What an issued access token, refresh token or authorization code stands for. */
 export interface Grant {
@@ -116,7 +117,7 @@ export class TokenStore {
     const o = { ...TOKEN_STORE_DEFAULTS, ...options };
     for (const [name, value] of Object.entries(o)) {
       if (!Number.isSafeInteger(value) || value < 1)
-        throw new TypeError(`TokenStore: \`${name}\` must be a positive integer`);
+        throw optionError(name, 'must be a positive integer');
     }
     // Expired entries are kept a while so an expired token is told apart from an unknown one.
     const stale = (g: { readonly expiresAt: number }, now: number) =>
