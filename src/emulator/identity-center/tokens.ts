@@ -116,8 +116,7 @@ export class TokenStore {
   constructor(options: TokenStoreOptions = {}) {
     const o = { ...TOKEN_STORE_DEFAULTS, ...options };
     for (const [name, value] of Object.entries(o)) {
-      if (!Number.isSafeInteger(value) || value < 1)
-        throw optionError(name, 'must be a positive integer');
+      if (!Number.isSafeInteger(value) || value < 1) throw optionError(name, 'must be a positive integer');
     }
     // Expired entries are kept a while so an expired token is told apart from an unknown one.
     const stale = (g: { readonly expiresAt: number }, now: number) =>
