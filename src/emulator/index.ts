@@ -8,6 +8,9 @@
 export { startEmulator } from './start.js';
 export type { RunningEmulator, StartEmulatorOptions } from './start.js';
 export { DEFAULT_SERVICES } from './assemble.js';
+export { ssoOidcService } from './identity-center/service.js';
+export { TOKEN_STORE_DEFAULTS } from './identity-center/tokens.js';
+export type { TokenStoreOptions } from './identity-center/tokens.js';
 export type { AssembleOptions } from './assemble.js';
 export { validateEmulatorConfig, loadEmulatorConfig } from './config/validate.js';
 export { defaultIdentityContextAllowList } from './config/allow-list.js';

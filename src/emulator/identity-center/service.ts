@@ -28,7 +28,7 @@ import type { CreateTokenWithIamOutput } from './issue.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { type GrantRequest, type SsoOidcState, stringMember } from './request.js';
 import { createToken, registerClient } from './public-clients.js';
-import { TokenStore } from './tokens.js';
+import { TokenStore, type TokenStoreOptions } from './tokens.js';
 
 /** The IAM action `CreateTokenWithIAM` needs. */
 export const CREATE_TOKEN_WITH_IAM_ACTION = 'sso-oauth:CreateTokenWithIAM';
@@ -133,11 +133,26 @@ async function createTokenWithIam(
  */
 export const createSsoOidcService: ServiceFactory = async (runtime) => createSsoOidcModule(runtime);
 
+/**
+ * The sso-oidc service with other token retention limits, for `startEmulator(config, { services:
+ * { 'sso-oauth': ssoOidcService({ maxTokens: 1_000_000 }) } })`.
+ *
+ * @param options - Retention limits; see {@link TokenStoreOptions} for the defaults.
+ * @throws TypeError when a limit is not a positive integer.
+ */
+export function ssoOidcService(options: TokenStoreOptions): ServiceFactory {
+  new TokenStore(options); // validate now, not at start-up
+  return async (runtime) => createSsoOidcModule(runtime, options);
+}
+
 /** Same as {@link createSsoOidcService}, typed with the emulator-only extras. */
-export async function createSsoOidcModule(runtime: EmulatorRuntime): Promise<SsoOidcServiceModule> {
+export async function createSsoOidcModule(
+  runtime: EmulatorRuntime,
+  options: TokenStoreOptions = {},
+): Promise<SsoOidcServiceModule> {
   const state: SsoOidcState = {
     runtime,
-    tokens: new TokenStore(),
+    tokens: new TokenStore(options),
     issuerKeys: new IssuerKeys(runtime.fetch, () => runtime.now()),
     signer: await createIdTokenSigner(),
   };
