@@ -37,6 +37,11 @@ export type {
   UserConfig,
 } from './config/types.js';
 export type { ClientConfigOptions, ClientService, EmulatorClientConfig } from './core/client-config.js';
+export type {
+  EmulatorTrustedIdentityOptions,
+  TrustedIdentityOptionsRequest,
+} from './core/trusted-identity-options.js';
+export type { TestTokenOptions } from './idp/mint-token.js';
 export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';

@@ -6,7 +6,6 @@
  * loopback; its traffic passes through msw untouched.
  */
 import { http, type HttpHandler, passthrough } from 'msw';
-import { TipError } from '../errors.js';
 import type { EmulatorConfig, EmulatorConfigInput } from '../emulator/config/types.js';
 import type { AuditLog } from '../emulator/core/audit-log.js';
 import type { ClientConfigOptions } from '../emulator/core/client-config.js';
@@ -18,7 +17,7 @@ import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
 import { parseAwsHost, pathStylePath } from './aws-hosts.js';
-import { type TestTokenOptions, mintUserToken } from './mint-token.js';
+import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */
 export type EmulatorHandlersOptions = AssembleOptions;
@@ -158,18 +157,7 @@ export async function createEmulatorHandlers(
       maxAttempts: opts.maxAttempts ?? 1,
     }),
     idp,
-    tokenFor(userName, opts) {
-      if (!idp) {
-        return Promise.reject(
-          new TipError(
-            'ERR_EMULATOR_CONFIG',
-            'The embedded IdP is disabled (config `idp: false` or option `idp: false`): enable it to get user tokens.',
-            { details: { path: 'idp', reason: 'idp_disabled' } },
-          ),
-        );
-      }
-      return mintUserToken(idp, config, userName, opts);
-    },
+    tokenFor: (userName, opts) => mintUserToken(idp, config, userName, opts),
     counters: emu.counters,
     auditLog: emu.audit,
     faults: emu.faults,

@@ -24,6 +24,7 @@ import {
 } from './route.js';
 import type { EmulatorRuntimeInternal } from './runtime.js';
 import { AwsServiceError, type RawRequest, type ServiceModule, type ServiceName } from './types.js';
+import type { WorkTracker } from './work.js';
 
 /** What the front needs. */
 export interface FrontInit {
@@ -35,6 +36,11 @@ export interface FrontInit {
   readonly audit: AuditLogWriter;
   /** Called with errors a handler threw that are not AwsServiceError (answered as the internal error). */
   readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+  /**
+   * In-flight requests; once its signal is aborted (the emulator stops) new requests are dropped, a
+   * request asleep in injected latency is dropped at once, and no handler starts.
+   */
+  readonly work?: WorkTracker;
 }
 
 /**
@@ -95,6 +101,10 @@ function collectHeaders(distinct: FrontExchange['headers']): {
  * Never rejects: a failure of the front itself is answered 500, or aborts an answer already begun.
  */
 export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise<void> {
+  if (init.work?.signal.aborted) {
+    exchange.abort();
+    return Promise.resolve();
+  }
   const scope: RequestScope = {
     requestId: randomUUID(),
     service: undefined,
@@ -110,9 +120,9 @@ export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise
       exchange.send(reply, close);
     },
   };
-  return requestScope.run(scope, () =>
+  const served = requestScope.run(scope, () =>
     serve(init, once, scope).catch(() => {
-      if (!sent) {
+      if (!sent && !init.work?.signal.aborted) {
         once.send(
           {
             status: 500,
@@ -127,6 +137,7 @@ export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise
       } else exchange.abort();
     }),
   );
+  return init.work ? init.work.track(served) : served;
 }
 
 async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestScope): Promise<void> {
@@ -277,7 +288,9 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
 
   const fault = init.faults.take(service, operation);
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  // Stopping the emulator rejects the sleep; the exchange is then dropped (see serveExchange).
+  if (fault.latencyMs > 0)
+    await sleep(fault.latencyMs, undefined, init.work ? { signal: init.work.signal } : {});
   const injected = faultError(service, fault);
   if (injected) {
     answerError(injected);
@@ -299,6 +312,8 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     }
   }
 
+  // A stopping emulator starts no handler.
+  if (init.work?.signal.aborted) throw new Error('The emulator is stopping.');
   let reply: HttpReply;
   try {
     const output = await handler({
