@@ -68,6 +68,7 @@ export const TIP_ERROR_CODES = {
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
+  ERR_MISSING_DEPENDENCY: 'An optional peer dependency the feature needs is not installed.',
 } as const;
 
 /** A stable error code. Switch on it; codes are never renamed within a major version. */
