@@ -86,8 +86,10 @@ export interface ApplicationConfig {
   /** Lifetime of issued refresh tokens, seconds. Default 86400. */
   refreshTokenLifetimeSeconds?: number;
   /**
-   * Whether a refresh_token grant answer carries a new `idToken` and `awsAdditionalDetails.identityContext`
-   * (open on AWS: the model's example has neither). Default false.
+   * Whether a refresh_token grant answer carries a new `idToken` and `awsAdditionalDetails.identityContext`.
+   * Default true: AWS's own TIP plugin (aws-sdk-plugin/trusted-identity-propagation-js), written against
+   * the real service, refreshes and then requires the identity context in the answer. `false` tests a
+   * client's fallback to the jwt-bearer grant.
    */
   refreshReturnsIdentityContext?: boolean;
   /** Resource tags (used by the Athena driver convention `AthenaDriverOidcAppArn`). */

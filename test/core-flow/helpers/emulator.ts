@@ -44,6 +44,8 @@ export const emulatorConfig: EmulatorConfigInput = {
         jwtBearer: { authorizedTokenIssuers: [{ tokenIssuer: 'idp', audiences: [audience] }] },
         assignments: { groups: ['analysts'] },
         refreshTokenLifetimeSeconds: 7200,
+        // These tests exercise the fallback to the JWT-bearer grant when a refresh answer has no context.
+        refreshReturnsIdentityContext: false,
       },
     ],
   },
