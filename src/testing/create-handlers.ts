@@ -16,7 +16,7 @@ import type { FetchFront } from '../emulator/core/fetch-front.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
-import { parseAwsHost, pathStylePath } from './aws-hosts.js';
+import { parseAwsHost, pathStylePath } from '../emulator/core/aws-hosts.js';
 import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */

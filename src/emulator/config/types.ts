@@ -301,6 +301,11 @@ export interface AccessGrantConfig {
 export interface S3Config {
   /** Buckets with their objects. */
   buckets: BucketConfig[];
+  /**
+   * Largest body of one `PutObject` or `UploadPart`, bytes (1024..5 GiB); a larger one is answered
+   * `EntityTooLarge`. Objects are kept in memory. Default 64 MiB (S3 allows 5 GiB).
+   */
+  maxObjectBytes?: number;
   /** The S3 Access Grants instance. Default none. */
   accessGrants?: {
     /** Account owning the instance. Default the emulator account. */

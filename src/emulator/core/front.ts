@@ -13,13 +13,17 @@ import type { CountersWriter } from './counters.js';
 import { type FaultsController, faultError } from './faults.js';
 import { authenticate } from './authenticate.js';
 import { SERVICE_PROFILES, frontError } from './profiles.js';
+import { pathStylePath } from './aws-hosts.js';
+import { maxObjectBytes, tooLarge } from './limits.js';
 import {
   InputError,
   type QueryForm,
+  isPayloadOperation,
   parseInput,
   parseQuery,
   readQueryForm,
   resolveOperation,
+  routeQueryForm,
   routeService,
 } from './route.js';
 import type { EmulatorRuntimeInternal } from './runtime.js';
@@ -150,7 +154,15 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   const search = qIndex < 0 ? '' : url.slice(qIndex + 1);
   const { headers, repeated } = collectHeaders(exchange.headers);
 
-  const route = routeService(headers, path);
+  // A malformed query string is answered once the service is known (the route reads `Action`).
+  let query: ReturnType<typeof parseQuery> = { record: {}, multi: {} };
+  let queryError: InputError | undefined;
+  try {
+    query = parseQuery(search);
+  } catch (err) {
+    queryError = err instanceof InputError ? err : new InputError('Malformed request.');
+  }
+  const route = routeService(headers, path, query.record);
   if ('unknown' in route) {
     exchange.discardBody();
     exchange.send(unknownServiceReply(route.unknown, requestId), false);
@@ -158,16 +170,23 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
   let service = route.service;
   scope.service = service;
-  const wire = await exchange.readBody(config.maxBodyBytes);
-  // An unsigned awsQuery body may be Redshift rather than STS.
-  if (
-    wire &&
-    headers.authorization === undefined &&
-    service === 'sts' &&
-    /(^|&)Version=2012-12-01(&|$)/.test(wire.toString('latin1'))
-  ) {
-    service = 'redshift';
-    scope.service = service;
+  // S3 object bodies (PutObject, UploadPart) have their own, larger limit.
+  const limit =
+    service === 's3' ? Math.max(config.maxBodyBytes, maxObjectBytes(config)) : config.maxBodyBytes;
+  const wire = await exchange.readBody(limit);
+  // awsQuery: the form is the body, or the query string of a GET; its Version tells STS from Redshift.
+  let form: QueryForm | undefined;
+  let formError: InputError | undefined;
+  if (SERVICE_PROFILES[service].protocol === 'awsQuery' && wire !== undefined) {
+    try {
+      form = readQueryForm(
+        wire.length === 0 && query.record.Action !== undefined ? Buffer.from(search) : wire,
+      );
+      service = routeQueryForm(service, form);
+      scope.service = service;
+    } catch (err) {
+      formError = err instanceof InputError ? err : new InputError('The form body cannot be decoded.');
+    }
   }
   const profile = SERVICE_PROFILES[service];
   const module = init.modules.get(service);
@@ -177,14 +196,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     exchange.send(encodeError(profile, xmlns, error, requestId), close);
   };
   if (wire === undefined) {
-    answerError(
-      frontError(
-        service,
-        'tooLarge',
-        `The request body exceeds the maximum of ${config.maxBodyBytes} bytes.`,
-      ),
-      true,
-    );
+    answerError(tooLarge(service, limit), true);
     return;
   }
   if (repeated.length > 0) {
@@ -193,18 +205,13 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     );
     return;
   }
+  if (queryError) {
+    answerError(frontError(service, 'malformedBody', queryError.message));
+    return;
+  }
 
   // aws-chunked S3 uploads reach the S3 module as sent: it decodes them and checks their trailers.
   const body = wire;
-  let query: ReturnType<typeof parseQuery>;
-  try {
-    query = parseQuery(search);
-  } catch (err) {
-    answerError(
-      frontError(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed request.'),
-    );
-    return;
-  }
   const signedRaw: RawRequest = Object.freeze({
     method: exchange.method,
     path,
@@ -213,20 +220,18 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     body,
     host: headers.host ?? '',
   });
-  // Service modules see the routed path; SigV4 is verified against the path as signed.
+  // Service modules see the path-style path; SigV4 is verified against the path as signed.
+  const routePath =
+    exchange.routePath ?? (route.bucket === undefined ? undefined : pathStylePath(route.bucket, path));
   const raw: RawRequest =
-    exchange.routePath === undefined ? signedRaw : Object.freeze({ ...signedRaw, path: exchange.routePath });
+    routePath === undefined ? signedRaw : Object.freeze({ ...signedRaw, path: routePath });
 
-  let form: QueryForm | undefined;
-  let formError: InputError | undefined;
-  if (profile.protocol === 'awsQuery') {
-    try {
-      form = readQueryForm(body);
-    } catch (err) {
-      formError = err instanceof InputError ? err : new InputError('The form body cannot be decoded.');
-    }
-  }
   const operation = resolveOperation(service, raw, module, form);
+  // Only payload operations may use the larger S3 object limit.
+  if (body.length > config.maxBodyBytes && (operation === undefined || !isPayloadOperation(operation))) {
+    answerError(tooLarge(service, config.maxBodyBytes), true);
+    return;
+  }
 
   // Own handlers only: `constructor`, `toString` and friends are not operations.
   const handler =

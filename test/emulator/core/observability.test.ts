@@ -119,8 +119,9 @@ describe('faults', () => {
     expect(
       await failure(serverless.send(new GetIdentityCenterAuthTokenCommand({ workgroupNames: ['wg'] }))),
     ).toMatchObject({
+      // The Redshift Serverless model declares ThrottlingException with HTTP 429.
       name: 'ThrottlingException',
-      status: 400,
+      status: 429,
     });
     const s3 = new S3Client(emu.clientConfig({ service: 's3' }));
     expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: 'lake' })))).toMatchObject({
