@@ -95,6 +95,16 @@ export function visibleExecution(deps: QueryDeps, ctx: Ctx): Execution {
     execution.owner.accountId === caller.accountId &&
     (!execution.workGroup.identityCenter || execution.owner.idcUserId === caller.identityContext?.idcUserId);
   if (!visible) throw invalidRequest(`QueryExecution ${id} was not found`);
+  // IAM evaluates the operation on the workgroup the execution ran in.
+  const action = `athena:${ctx.operation}`;
+  const decision = deps.runtime.authorize(caller, action, execution.workGroup.arn);
+  if (!decision.allowed) {
+    ctx.audit('denied', execution.workGroup.arn, decision.reason);
+    throw new AwsServiceError(
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${execution.workGroup.arn} because ${decision.reason}`,
+    );
+  }
   return execution;
 }
 
@@ -236,6 +246,8 @@ function executionOutput(execution: Execution, now: number): object {
       StatementType: execution.statementType,
       SubstatementType: execution.substatementType,
       ResultConfiguration: { OutputLocation: execution.outputLocation },
+      // The emulator never reuses results; Athena reports the (disabled) setting and the outcome anyway.
+      ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: false } },
       QueryExecutionContext: {
         ...(execution.database ? { Database: execution.database } : {}),
         Catalog: execution.catalog ?? 'AwsDataCatalog',
@@ -266,6 +278,7 @@ function executionOutput(execution: Execution, now: number): object {
         ServicePreProcessingTimeInMillis: 0,
         QueryPlanningTimeInMillis: 0,
         ServiceProcessingTimeInMillis: 0,
+        ResultReuseInformation: { ReusedPreviousResult: false },
       },
       WorkGroup: execution.workGroup.name,
       EngineVersion: engineVersion(execution.workGroup),

@@ -6,21 +6,18 @@ import type { EmulatorConfig, PolicyStatementConfig } from '../config/types.js';
 import { evaluatePermissions, principalContext, wildcardMatch } from './policy.js';
 import type { AuthorizationDecision, Caller } from './types.js';
 
-/** S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
+/** IAM actions of the S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
 const ACCESS_GRANTS_ACTIONS = [
-  's3:GetObject*',
-  's3:HeadObject',
-  's3:PutObject*',
-  's3:DeleteObject*',
-  's3:CopyObject',
-  's3:ListObjects*',
-  's3:ListBucket',
-  's3:HeadBucket',
-  's3:CreateMultipartUpload',
-  's3:UploadPart',
-  's3:CompleteMultipartUpload',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectAttributes',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
   's3:AbortMultipartUpload',
-  's3:ListParts',
+  's3:ListMultipartUploadParts',
+  's3:ListBucket',
+  's3:ListBucketMultipartUploads',
 ];
 
 const allow = (reason: string): AuthorizationDecision => ({ allowed: true, reason });

@@ -11,6 +11,7 @@ import { type AuditLogWriter, type RequestScope, requestScope } from './audit-lo
 import { type HttpReply, encodeError, encodeSuccess, jsonStringify, unknownServiceReply } from './codecs.js';
 import type { CountersWriter } from './counters.js';
 import { type FaultsController, faultError } from './faults.js';
+import { mistypedMember } from './input-shapes.js';
 import { authenticate } from './authenticate.js';
 import { SERVICE_PROFILES, frontError } from './profiles.js';
 import { pathStylePath } from './aws-hosts.js';
@@ -302,18 +303,29 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     return;
   }
 
+  const mistyped = mistypedMember(module?.inputShapes?.[operation], input);
+  if (mistyped) {
+    answerError(frontError(service, 'malformedBody', mistyped));
+    return;
+  }
+
   if (caller) {
-    const action = `${profile.iamPrefix}:${operation}`;
-    const decision = runtime.authorize(caller, action, '*');
-    if (!decision.allowed) {
-      answerError(
-        frontError(
-          service,
-          'accessDenied',
-          `User: ${caller.arn} is not authorized to perform: ${action} because ${decision.reason}`,
-        ),
-      );
-      return;
+    const requests = module?.iamRequests?.(operation, input, raw) ?? [
+      { action: `${profile.iamPrefix}:${operation}`, resource: '*' },
+    ];
+    for (const { action, resource } of requests) {
+      const decision = runtime.authorize(caller, action, resource);
+      if (!decision.allowed) {
+        const on = resource === '*' ? '' : ` on resource: ${resource}`;
+        answerError(
+          frontError(
+            service,
+            'accessDenied',
+            `User: ${caller.arn} is not authorized to perform: ${action}${on} because ${decision.reason}`,
+          ),
+        );
+        return;
+      }
     }
   }
 

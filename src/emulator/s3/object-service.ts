@@ -75,6 +75,8 @@ export const createS3Service: ServiceFactory = (runtime: EmulatorRuntime) => {
     protocol: 'restXml',
     xmlNamespace: S3_NAMESPACE,
     resolveOperation: resolveS3Operation,
+    // Each handler authorizes every key it touches (object ARNs, s3:ListBucket on the bucket).
+    iamRequests: () => [],
     handlers: {
       GetObject: (ctx) => readObject(ctx, store, false),
       HeadObject: (ctx) => readObject(ctx, store, true),

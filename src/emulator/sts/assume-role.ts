@@ -34,10 +34,15 @@ export interface ContextPolicy {
   readonly expiredError: 'InvalidContextAssertion' | 'ExpiredTokenException';
 }
 
-function accessDenied(callerArn: string, roleArn: string, why: string): AwsServiceError {
+function accessDenied(
+  callerArn: string,
+  roleArn: string,
+  why: string,
+  action = 'sts:AssumeRole',
+): AwsServiceError {
   return new AwsServiceError(
     'AccessDenied',
-    `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (${why})`,
+    `User: ${callerArn} is not authorized to perform: ${action} on resource: ${roleArn} (${why})`,
     403,
   );
 }
@@ -121,12 +126,15 @@ export function assumeRoleHandler(policy: ContextPolicy) {
       ctx.audit('denied', roleArn, 'no such role');
       throw accessDenied(caller.arn, roleArn, 'no such role');
     }
-    const identity = runtime.authorize(caller, 'sts:AssumeRole', roleArn);
-    if (!identity.allowed) throw accessDenied(caller.arn, roleArn, identity.reason);
     const actions = ['sts:AssumeRole'];
     if (contexts.length > 0) actions.push('sts:SetContext');
     if (tags.length > 0) actions.push('sts:TagSession');
     if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
+    // The caller's own policies must allow each action on the role ARN, as must the trust policy.
+    for (const action of actions) {
+      const identity = runtime.authorize(caller, action, roleArn);
+      if (!identity.allowed) throw accessDenied(caller.arn, roleArn, identity.reason, action);
+    }
     const trust = evaluateTrust(role.trustPolicy, { aws: caller }, actions, [
       {
         ...principalContext(caller),

@@ -27,6 +27,8 @@ export function createStsService(runtime: EmulatorRuntime, options: StsServiceOp
     service: 'sts',
     protocol: 'awsQuery',
     xmlNamespace: SERVICE_PROFILES.sts.xmlNamespace,
+    // AssumeRole authorizes on the role ARN itself; GetCallerIdentity needs no permission.
+    iamRequests: () => [],
     handlers: {
       AssumeRole: assumeRoleHandler(policy),
       AssumeRoleWithWebIdentity: assumeRoleWithWebIdentityHandler(keys),
