@@ -149,6 +149,14 @@ export interface RoleConfig {
   tags?: Record<string, string>;
 }
 
+/** A customer managed policy, usable as a session policy (`PolicyArns` of AssumeRole). */
+export interface ManagedPolicyConfig {
+  /** Policy ARN `arn:aws:iam::<acct>:policy/<path/>name`. */
+  arn: string;
+  /** Its statements (no `Principal`). */
+  statements: PolicyStatementConfig[];
+}
+
 /** A long-term caller: an access key pair bound to a principal (IAM user or role). */
 export interface CallerConfig {
   /** Access key id the caller signs with, e.g. `AKIAEMULATORSERVICE1`. */
@@ -352,6 +360,8 @@ export interface EmulatorConfigInput {
   roles: RoleConfig[];
   /** Long-term access keys (at least one); the first is the default of `clientConfig()`. */
   callers: CallerConfig[];
+  /** Customer managed policies that AssumeRole's `PolicyArns` may name. Default none. */
+  managedPolicies?: ManagedPolicyConfig[];
   /** Actions identity-enhanced sessions may call (`service:Action`, `*` wildcards). Default PROTOCOL.md §2 list. */
   identityContextAllowList?: string[];
   /** Athena workgroups, tables and grants. Default none. */
@@ -425,6 +435,8 @@ export interface EmulatorConfig {
   readonly roles: readonly WithDefaults<RoleConfig, 'permissions' | 'maxSessionDuration' | 'tags'>[];
   /** Long-term callers. */
   readonly callers: readonly WithDefaults<CallerConfig, 'permissions'>[];
+  /** Customer managed policies (validation always fills it; optional only for hand-built configs). */
+  readonly managedPolicies?: readonly ManagedPolicyConfig[];
   /** Actions identity-enhanced sessions may call. */
   readonly identityContextAllowList: readonly string[];
   /** Athena section (empty when not configured). */

@@ -54,6 +54,14 @@ export function createAuthorizer(
     const owner = caller.kind === 'assumed-role' ? `role ${caller.roleArn}` : caller.arn;
     if (outcome.effect === 'deny') return deny(`explicit Deny (statement ${outcome.statement}) of ${owner}`);
     if (outcome.effect === 'none') return deny(`no Allow for ${action} in the policies of ${owner}`);
+    // Session policies narrow the role's permissions: both must allow.
+    if (caller.sessionPolicy) {
+      const session = evaluatePermissions(caller.sessionPolicy, action, resource, principalContext(caller));
+      if (session.effect === 'deny')
+        return deny(`explicit Deny (statement ${session.statement}) of the session policy`);
+      if (session.effect === 'none') return deny(`no Allow for ${action} in the session policy`);
+      return allow(`Allow (statement ${outcome.statement}) of ${owner} and of the session policy`);
+    }
     return allow(`Allow (statement ${outcome.statement}) of ${owner}`);
   };
 }

@@ -71,6 +71,11 @@ export interface Caller {
   readonly identityContext?: IdentityContextClaims;
   /** Present only for S3 Access Grants credentials. */
   readonly accessGrantScope?: AccessGrantScope;
+  /**
+   * Session policies the session was assumed with (inline `Policy` and `PolicyArns` together): the
+   * session may do only what they allow too. Absent when none were given.
+   */
+  readonly sessionPolicy?: readonly import('../config/types.js').PolicyStatementConfig[];
   /** Session expiry, epoch ms; undefined for long-term keys. */
   readonly expiresAt?: number;
 }

@@ -12,14 +12,8 @@ import {
   type IdentityContextClaims,
   type OperationContext,
 } from '../core/types.js';
-import {
-  durationSeconds,
-  refuseSessionPolicies,
-  requiredString,
-  sessionName,
-  sessionTags,
-  validationError,
-} from './input.js';
+import { durationSeconds, requiredString, sessionName, sessionTags, validationError } from './input.js';
+import { packedPolicySize, readSessionPolicy } from './session-policy.js';
 import { issueRoleSession } from './session.js';
 import { evaluateTrust } from './trust.js';
 
@@ -109,7 +103,7 @@ export function assumeRoleHandler(policy: ContextPolicy) {
     const input = ctx.input;
     const roleArn = requiredString(input, 'RoleArn', 20, 2048);
     const name = sessionName(requiredString(input, 'RoleSessionName', 2, 64), 'roleSessionName');
-    refuseSessionPolicies(input);
+    const sessionPolicy = readSessionPolicy(runtime.config, input);
     const tags = sessionTags(input);
     const sourceIdentity =
       input.SourceIdentity === undefined
@@ -168,12 +162,15 @@ export function assumeRoleHandler(policy: ContextPolicy) {
         sessionName: name,
         durationSeconds: duration,
         ...(identityContext ? { identityContext } : {}),
+        ...(sessionPolicy ? { sessionPolicy: sessionPolicy.statements } : {}),
       },
       ctx.now,
     );
     return {
       ...session,
-      ...(tags.length > 0 ? { PackedPolicySize: Math.min(100, 2 + tags.length * 2) } : {}),
+      ...(tags.length > 0 || sessionPolicy
+        ? { PackedPolicySize: packedPolicySize(sessionPolicy, tags.length) }
+        : {}),
       ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
     };
   };
