@@ -5,7 +5,7 @@ import { leadingWords } from '../sql/guard.js';
 import type { SqlEngine } from '../sql/types.js';
 import { IAM_ROLE, userRole } from './catalog.js';
 import { athenaType } from './column-info.js';
-import { type AthenaFailure, athenaFailure, invalidRequest } from './errors.js';
+import { athenaFailure, invalidRequest } from './errors.js';
 import { type Execution, type ExecutionStore, stateAt, statementTypes } from './executions.js';
 import { executionParameters, rewritePlaceholders } from './params.js';
 import { type WorkGroup, engineVersion, workGroupOf } from './workgroups.js';
@@ -169,13 +169,15 @@ export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<ob
   } else {
     try {
       const result = await (await deps.engine()).runAs(role, rewritten.sql, {
+        // Lake Formation: a column grant shows a table of just those columns.
+        columnScoped: true,
         searchPath: [database ?? 'default'],
         params,
         queryId: id,
       });
       outcome = { kind: 'succeeded', result, types: result.columns.map(athenaType) };
     } catch (error) {
-      outcome = { kind: 'failed', failure: await explainColumnDenial(deps, role, athenaFailure(error)) };
+      outcome = { kind: 'failed', failure: athenaFailure(error) };
     }
   }
   const settings = deps.runtime.config.athena;
@@ -204,30 +206,6 @@ export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<ob
     ctx.audit('allowed', group.arn, `query ${id} as ${role}: ${outcome.kind}`);
   }
   return { QueryExecutionId: id };
-}
-
-/**
- * Lake Formation answers `SELECT *` on a column-restricted table with the permitted columns; the engine
- * refuses it (Postgres column privileges). Say so, so the user knows to list the columns.
- */
-async function explainColumnDenial(
-  deps: QueryDeps,
-  role: string,
-  failure: AthenaFailure,
-): Promise<AthenaFailure> {
-  const table = failure.type === 234 ? /permission\(s\) on (\S+)$/.exec(failure.message)?.[1] : undefined;
-  if (!table) return failure;
-  const engine = await deps.engine();
-  const some = await engine.admin(
-    `SELECT coalesce(bool_or(has_any_column_privilege($1, c.oid, 'SELECT')), false)
-       FROM pg_class c WHERE c.relname = $2 AND c.relkind IN ('r', 'v')`,
-    [role, table],
-  );
-  if (some.rows[0]?.[0] !== true) return failure;
-  return {
-    ...failure,
-    message: `${failure.message}: the grant covers only some columns; select those columns instead of *`,
-  };
 }
 
 function executionOutput(execution: Execution, now: number): object {

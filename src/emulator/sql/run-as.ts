@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { fold } from './access.js';
+import { type ColumnScope, mapScopedFields, scopeColumns, unscopeColumns } from './column-scope.js';
 import { SqlError, toSqlError } from './errors.js';
 import { assertUserStatementAllowed } from './guard.js';
 import { quoteIdent } from './ident.js';
@@ -16,6 +17,8 @@ export interface ExecSettings {
   readonly searchPath?: readonly string[];
   readonly signal?: AbortSignal;
   readonly maxRows: number;
+  /** Lake Formation column semantics (see `column-scope.ts`). Default false. */
+  readonly scopeColumns?: boolean;
 }
 
 function failedAt(error: unknown, index: number, batch: boolean): SqlError {
@@ -47,13 +50,16 @@ export async function execStatementsAs(
       throw failedAt(error, i, batch);
     }
   });
-  let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
+  let setup = `SET LOCAL ROLE ${quoteIdent(role)};`;
   if (settings.searchPath) {
     const path = settings.searchPath.map((s) => quoteIdent(fold(s))).join(', ');
     setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
   }
   let index = 0;
+  let scope: ColumnScope | undefined;
   try {
+    await runSimple(pg, 'BEGIN');
+    if (settings.scopeColumns) scope = await scopeColumns(pg, role);
     await runSimple(pg, setup);
     // Never run user text with superuser rights, whatever role name a caller passes.
     const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
@@ -71,9 +77,14 @@ export async function execStatementsAs(
     }
     index = statements.length - 1;
     if (settings.signal?.aborted) throw new SqlError('57014', 'The query was cancelled.');
+    if (scope) {
+      // Back to the engine's own role to put the tables back before committing the user's work.
+      await runSimple(pg, 'RESET ROLE');
+      await unscopeColumns(pg, scope);
+    }
     const end = await runSimple(pg, 'COMMIT');
     if (end.tag === 'ROLLBACK') throw new SqlError('40000', 'The transaction was rolled back.');
-    return results;
+    return scope ? results.map((r) => mapScopedFields(r, scope as ColumnScope)) : results;
   } catch (error) {
     await runSimple(pg, 'ROLLBACK').catch(() => undefined);
     throw failedAt(error, index, batch);

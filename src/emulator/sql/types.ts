@@ -102,6 +102,12 @@ export interface RunOptions {
   readonly maxRows?: number;
   /** Id recorded in the query history (e.g. an Athena QueryExecutionId). Default: a random UUID. */
   readonly queryId?: string;
+  /**
+   * Lake Formation column semantics: a table the role may read only some columns of shows just those
+   * (`SELECT *` returns them, any other column does not exist, 42703). Default false (Postgres's own
+   * column privileges: `SELECT *` fails with 42501).
+   */
+  readonly columnScoped?: boolean;
 }
 
 /** One entry of the query history. */
