@@ -150,10 +150,7 @@ describe('query lifecycle', () => {
     runtime.advance(20);
     expect((await status(bob, star)).State).toBe('SUCCEEDED');
     const page = await results(bob, star);
-    expect(page.ResultSet.ResultSetMetadata.ColumnInfo.map((c: { Name: string }) => c.Name)).toEqual([
-      'id',
-      'region',
-    ]);
+    expect(page.ResultSet.ResultSetMetadata.ColumnInfo.map((c) => c.Name)).toEqual(['id', 'region']);
     expect(page.ResultSet.ResultSetMetadata.ColumnInfo[0]).toMatchObject({ Type: 'integer' });
     const denied = await start(bob, { QueryString: 'SELECT amount FROM sales.orders' });
     runtime.advance(20);

@@ -5,7 +5,12 @@
  * identity context; on the next credential fetch the same, but CreateTokenWithIAM with the refresh token
  * — and the plugin requires an identity context in that refresh answer.
  */
-import { CreateTokenWithIAMCommand, ExpiredTokenException, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import {
+  CreateTokenWithIAMCommand,
+  type CreateTokenWithIAMCommandOutput,
+  ExpiredTokenException,
+  SSOOIDCClient,
+} from '@aws-sdk/client-sso-oidc';
 import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
@@ -100,7 +105,7 @@ function pluginProvider(emu: RunningEmulator, webTokenProvider: () => Promise<st
     };
     const sso = new SSOOIDCClient({ ...endpoint, credentials });
     // retrieveSsoOidcTokens: the refresh token first, the JWT only when it has expired.
-    let tokens: Awaited<ReturnType<typeof sso.send<CreateTokenWithIAMCommand>>> | undefined;
+    let tokens: CreateTokenWithIAMCommandOutput | undefined;
     if (refreshToken) {
       try {
         tokens = await sso.send(
