@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { missingPartExcludes } from './test/support/real-parts.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/redis/**', 'test/browser/**', 'node_modules/**'],
+    exclude: ['test/redis/**', 'test/browser/**', 'node_modules/**', ...missingPartExcludes()],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
