@@ -9,7 +9,7 @@ import type { TrustedIdentityOptions } from '../../session/config.js';
 import type { EmulatorConfig } from '../config/types.js';
 import type { EmulatorClientConfig } from './client-config.js';
 
-/** What {@link trustedIdentityOptions} may be told instead of choosing. */
+/** What `RunningEmulator.trustedIdentityOptions()` may be told instead of choosing. */
 export interface TrustedIdentityOptionsRequest {
   /** The application (`clientId`). Default: the first application with the jwt-bearer grant. */
   readonly applicationArn?: string;
@@ -19,7 +19,7 @@ export interface TrustedIdentityOptionsRequest {
   readonly audience?: string;
 }
 
-/** The options {@link trustedIdentityOptions} returns: complete for `createTrustedIdentity`. */
+/** The options `RunningEmulator.trustedIdentityOptions()` returns: complete for `createTrustedIdentity`. */
 export type EmulatorTrustedIdentityOptions = Required<
   Pick<TrustedIdentityOptions, 'region' | 'issuers' | 'applicationArn' | 'accessRoleArn' | 'clientConfig'>
 >;
