@@ -4,6 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
 import { SERVICE_KEY, baseConfig } from './helpers/config.js';
+import { errorOf } from '../support/sdk.js';
 import { send, signHeaders } from './helpers/raw.js';
 
 let emu: RunningEmulator;
@@ -21,26 +22,16 @@ const text = (body: string) => body.replaceAll('&apos;', "'").replaceAll('&quot;
 const codeOf = (body: string) =>
   /<Code>([^<]+)<\/Code>|"__type":"([^"]+)"/.exec(body)?.slice(1).find(Boolean);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('a signature scoped to another region', () => {
   it('is SignatureDoesNotMatch 403 on STS and InvalidSignatureException on JSON services', async () => {
     const sts = new STSClient({ ...emu.clientConfig(), region: 'eu-west-1' });
-    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+    expect(await errorOf(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
       name: 'SignatureDoesNotMatch',
       status: 403,
       message: expect.stringContaining("not 'eu-west-1'"),
     });
     const athena = new AthenaClient({ ...emu.clientConfig(), region: 'eu-west-1' });
-    expect(await failure(athena.send(new ListWorkGroupsCommand({})))).toMatchObject({
+    expect(await errorOf(athena.send(new ListWorkGroupsCommand({})))).toMatchObject({
       name: 'InvalidSignatureException',
       status: 400,
     });

@@ -1,23 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AwsServiceError, type Caller, type RawRequest } from '../../../src/emulator/core/types.js';
+import { AwsServiceError, type RawRequest } from '../../../src/emulator/core/types.js';
 import { XmlReadError, readXml } from '../../../src/emulator/core/xml-read.js';
 import { createS3Service } from '../../../src/emulator/s3/object-service.js';
-import { ACCOUNT, LOCATION_ROLE, fakeRuntime } from './helpers.js';
+import { fakeRuntime, vendedCaller } from './helpers.js';
 import { operationContext } from '../support/runtime.js';
 
-const RW: Caller = {
-  accessKeyId: 'ASIAVENDED',
-  accountId: ACCOUNT,
-  kind: 'access-grants',
-  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ag-location/access-grants-u-alice`,
-  roleArn: LOCATION_ROLE,
-  accessGrantScope: {
-    target: 's3://lake/team-a/*',
-    permission: 'READWRITE',
-    grantee: { type: 'DIRECTORY_USER', id: 'u-alice' },
-  },
-};
+const RW = vendedCaller('s3://lake/team-a/*', 'READWRITE');
 
 /** Runs one request through the S3 module as the front would: operation, XML input, handler. */
 async function invoke(request: Partial<RawRequest> & { path: string }) {

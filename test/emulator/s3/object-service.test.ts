@@ -2,30 +2,11 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { AccessGrantScope, Caller, RawRequest } from '../../../src/emulator/core/types.js';
+import type { Caller, RawRequest } from '../../../src/emulator/core/types.js';
 import { createS3Service } from '../../../src/emulator/s3/object-service.js';
-import {
-  ACCOUNT,
-  ALICE,
-  call,
-  fakeRuntime,
-  LOCATION_ROLE,
-  OBJECTS,
-  SVC,
-  xmlText,
-  xmlTexts,
-} from './helpers.js';
+import { ALICE, call, fakeRuntime, OBJECTS, SVC, vendedCaller, xmlText, xmlTexts } from './helpers.js';
 
-function vended(target: string, permission: AccessGrantScope['permission']): Caller {
-  return {
-    accessKeyId: 'ASIAVENDED',
-    accountId: ACCOUNT,
-    kind: 'access-grants',
-    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ag-location/access-grants-u-alice`,
-    roleArn: LOCATION_ROLE,
-    accessGrantScope: { target, permission, grantee: { type: 'DIRECTORY_USER', id: 'u-alice' } },
-  };
-}
+const vended = vendedCaller;
 
 const READ_A = vended('s3://lake/team-a/*', 'READ');
 const RW_A = vended('s3://lake/team-a/*', 'READWRITE');
