@@ -12,11 +12,10 @@ import type { ClientConfigOptions } from '../emulator/core/client-config.js';
 import type { EmulatorClock } from '../emulator/core/clock.js';
 import type { Counters } from '../emulator/core/counters.js';
 import type { Faults } from '../emulator/core/faults.js';
-import type { FetchFront } from '../emulator/core/fetch-front.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
-import { parseAwsHost, pathStylePath } from '../emulator/core/aws-hosts.js';
+import { parseAwsHost } from '../emulator/core/aws-hosts.js';
 import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */
@@ -83,21 +82,12 @@ export interface EmulatorHandlers {
   /** The shared runtime (to issue identity contexts or call `authorize` in tests). */
   readonly runtime: EmulatorRuntime;
   /**
-   * Serves one Fetch request in process without msw (virtual-hosted S3 hosts are mapped to path style
-   * like the handlers do).
+   * Serves one Fetch request in process without msw (the front maps virtual-hosted S3 hosts to path
+   * style, as for the handlers).
    */
   handle(request: Request): Promise<Response>;
   /** Stops the IdP and the service modules. Idempotent. */
   close(): Promise<void>;
-}
-
-function serveAws(front: FetchFront, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const host = parseAwsHost(url.hostname);
-  const bucket = host?.service === 's3' ? host.bucket : undefined;
-  return bucket === undefined
-    ? front(request)
-    : front(request, { routePath: pathStylePath(bucket, url.pathname) });
 }
 
 /**
@@ -125,7 +115,7 @@ export async function createEmulatorHandlers(
   const handlers: HttpHandler[] = [
     http.all(
       ({ request }) => parseAwsHost(new URL(request.url).hostname) !== undefined,
-      ({ request }) => serveAws(front, request),
+      ({ request }) => front(request),
     ),
   ];
   if (idp) {
@@ -163,7 +153,7 @@ export async function createEmulatorHandlers(
     faults: emu.faults,
     clock: emu.clock,
     runtime: emu.runtime,
-    handle: (request) => serveAws(front, request),
+    handle: (request) => front(request),
     close: emu.close,
   };
 }
