@@ -75,24 +75,14 @@ export async function emulatorSettings(
   const emu = await startEmulator(config, { port: 0, quiet: true });
   const idp = emu.idp;
   if (idp === undefined) throw new Error('the example emulator config enables the embedded IdP');
-  // localhost + the loopback agent works for every service, S3 Control included; path-style S3.
-  const { region, maxAttempts: _m, ...clientConfig } = emu.clientConfig({ service: 's3' });
-  const { credentials: _c, ...awsClientConfig } = clientConfig;
-  const app = emu.config.identityCenter.applications[0];
-  const role = emu.config.roles.find((r) => r.arn.endsWith('/analytics-identity-bearer'));
-  if (app === undefined || role === undefined) throw new Error('unexpected example emulator config');
+  // Region, the IdP as issuer, the application, the access role, and client settings that reach every
+  // service (S3 Control included) in one call.
+  const tipOptions = emu.trustedIdentityOptions();
+  const { credentials: _c, ...awsClientConfig } = tipOptions.clientConfig;
   return {
     emu,
     settings: {
-      tipOptions: {
-        region,
-        issuers: [
-          allowInsecureRequests({ issuer: idp.issuer, audience: 'tip-sdk-demo', algorithms: ['RS256'] }),
-        ],
-        applicationArn: app.arn,
-        accessRoleArn: role.arn,
-        clientConfig,
-      },
+      tipOptions,
       awsClientConfig,
       bucket: 'lake',
       workGroup: 'analysts',

@@ -28,6 +28,7 @@ export type {
   GroupConfig,
   IdentityCenterConfig,
   IdpConfig,
+  ManagedPolicyConfig,
   PolicyStatementConfig,
   RedshiftConfig,
   RedshiftGrantConfig,
@@ -42,6 +43,11 @@ export type {
 } from './config/types.js';
 export type { ClientConfigOptions, ClientService, EmulatorClientConfig } from './core/client-config.js';
 export type { RedshiftSqlEndpoint, RedshiftSqlEndpoints } from './redshift/wire/listener.js';
+export type {
+  EmulatorTrustedIdentityOptions,
+  TrustedIdentityOptionsRequest,
+} from './core/trusted-identity-options.js';
+export type { TestTokenOptions } from './idp/mint-token.js';
 export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';
@@ -52,7 +58,9 @@ export type {
   Caller,
   CredentialRegistry,
   EmulatorRuntime,
+  IamRequest,
   IdentityContextClaims,
+  JsonMemberType,
   IssuedCredentials,
   ServiceFactory,
   OperationContext,

@@ -6,7 +6,6 @@
  * loopback; its traffic passes through msw untouched.
  */
 import type { HttpHandler } from 'msw';
-import { TipError } from '../errors.js';
 import type { EmulatorConfig, EmulatorConfigInput } from '../emulator/config/types.js';
 import type { AuditLog } from '../emulator/core/audit-log.js';
 import type { ClientConfigOptions } from '../emulator/core/client-config.js';
@@ -17,7 +16,7 @@ import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { loadOptionalPeer } from '../optional-peer.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
-import { type TestTokenOptions, mintUserToken } from './mint-token.js';
+import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */
 export type EmulatorHandlersOptions = AssembleOptions;
@@ -83,8 +82,8 @@ export interface EmulatorHandlers {
   /** The shared runtime (to issue identity contexts or call `authorize` in tests). */
   readonly runtime: EmulatorRuntime;
   /**
-   * Serves one Fetch request in process without msw (virtual-hosted S3 hosts are mapped to path style
-   * like the handlers do).
+   * Serves one Fetch request in process without msw (the front maps virtual-hosted S3 hosts to path
+   * style, as for the handlers).
    */
   handle(request: Request): Promise<Response>;
   /** Stops the IdP and the service modules. Idempotent. */
@@ -112,7 +111,7 @@ export async function createEmulatorHandlers(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: EmulatorHandlersOptions = {},
 ): Promise<EmulatorHandlers> {
-  const { emulatorHttpHandlers, serveAws } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
+  const { emulatorHttpHandlers } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
   const { config, idp, front } = emu;
   const handlers = emulatorHttpHandlers(front, idp?.issuer);
@@ -136,24 +135,13 @@ export async function createEmulatorHandlers(
       maxAttempts: opts.maxAttempts ?? 1,
     }),
     idp,
-    tokenFor(userName, opts) {
-      if (!idp) {
-        return Promise.reject(
-          new TipError(
-            'ERR_EMULATOR_CONFIG',
-            'The embedded IdP is disabled (config `idp: false` or option `idp: false`): enable it to get user tokens.',
-            { details: { path: 'idp', reason: 'idp_disabled' } },
-          ),
-        );
-      }
-      return mintUserToken(idp, config, userName, opts);
-    },
+    tokenFor: (userName, opts) => mintUserToken(idp, config, userName, opts),
     counters: emu.counters,
     auditLog: emu.audit,
     faults: emu.faults,
     clock: emu.clock,
     runtime: emu.runtime,
-    handle: (request) => serveAws(front, request),
+    handle: (request) => front(request),
     close: emu.close,
   };
 }

@@ -6,17 +6,7 @@
  */
 import { http, type HttpHandler, passthrough } from 'msw';
 import type { FetchFront } from '../emulator/core/fetch-front.js';
-import { parseAwsHost, pathStylePath } from './aws-hosts.js';
-
-/** Serves one AWS request through the emulator's front, virtual-hosted S3 hosts mapped to path style. */
-export function serveAws(front: FetchFront, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const host = parseAwsHost(url.hostname);
-  const bucket = host?.service === 's3' ? host.bucket : undefined;
-  return bucket === undefined
-    ? front(request)
-    : front(request, { routePath: pathStylePath(bucket, url.pathname) });
-}
+import { parseAwsHost } from '../emulator/core/aws-hosts.js';
 
 /**
  * The handlers: every AWS host to the emulator's front, then the IdP's origin (when there is one) passed
@@ -26,7 +16,7 @@ export function emulatorHttpHandlers(front: FetchFront, idpIssuer: string | unde
   const handlers: HttpHandler[] = [
     http.all(
       ({ request }) => parseAwsHost(new URL(request.url).hostname) !== undefined,
-      ({ request }) => serveAws(front, request),
+      ({ request }) => front(request),
     ),
   ];
   if (idpIssuer !== undefined) {

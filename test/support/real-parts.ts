@@ -56,6 +56,13 @@ export const REAL_PARTS: readonly RealPart[] = [
     present: () => runs('psql', ['--version']),
     install: 'apt-get install -y postgresql-client',
   },
+  {
+    suite: 'test/conformance/**',
+    name: 'conformance',
+    needs: 'python3 with boto3/botocore and the aws CLI',
+    present: () => runs('python3', ['-c', 'import boto3, botocore, awscli']) && runs('aws', ['--version']),
+    install: 'python3 -m pip install boto3 awscli',
+  },
 ];
 
 /** The suites whose part is missing, with the one line that says so. */

@@ -17,6 +17,7 @@ import {
   strMap,
   unique,
 } from './check.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../core/limits.js';
 import { locationCovers, parseLocationScope, parseS3Target } from '../s3/s3-uri.js';
 import { type Directory, optPlainId, principalRef } from './directory-refs.js';
 
@@ -231,7 +232,15 @@ export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig
 
 /** Validates `s3` (absent = no buckets, no Access Grants). */
 export function validateS3(value: unknown, dir: Directory, accountId: string): EmulatorConfig['s3'] {
-  const s = optObj('s3', value, ['buckets', 'accessGrants']) ?? {};
+  const s = optObj('s3', value, ['buckets', 'accessGrants', 'maxObjectBytes']) ?? {};
+  // S3 allows 5 GiB in one PUT; the emulator keeps objects in memory, so its default is smaller.
+  const maxObjectBytes = optInt(
+    's3.maxObjectBytes',
+    s.maxObjectBytes,
+    1024,
+    5 * 1024 ** 3,
+    DEFAULT_MAX_OBJECT_BYTES,
+  );
   const buckets = optArr('s3.buckets', s.buckets, (bp, bv) => {
     const b = obj(bp, bv, ['name', 'objects']);
     const objects = strMap(`${bp}.objects`, b.objects);
@@ -249,7 +258,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
   });
   unique('s3.buckets', buckets, (b) => b.name, 'name');
   const ag = optObj('s3.accessGrants', s.accessGrants, ['accountId', 'locations', 'grants']);
-  if (!ag) return { buckets };
+  if (!ag) return { buckets, maxObjectBytes };
   const locations = arr('s3.accessGrants.locations', ag.locations, (lp, lv) => {
     const l = obj(lp, lv, ['id', 'scope', 'iamRoleArn']);
     const id = optPlainId(`${lp}.id`, l.id);
@@ -287,6 +296,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
   });
   return {
     buckets,
+    maxObjectBytes,
     accessGrants: {
       accountId:
         optStr('s3.accessGrants.accountId', ag.accountId, { pattern: ACCOUNT_ID, hint: '12 digits' }) ??

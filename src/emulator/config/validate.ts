@@ -12,7 +12,12 @@ import { ACCOUNT_ID, REGION } from './arns.js';
 import { arr, configError, deepFreeze, obj, optInt, optObj, optStr, str } from './check.js';
 import type { EmulatorConfig } from './types.js';
 import { validateIdentityCenter } from './validate-identity-center.js';
-import { validateAllowList, validateCallers, validateRoles } from './validate-iam.js';
+import {
+  validateAllowList,
+  validateCallers,
+  validateManagedPolicies,
+  validateRoles,
+} from './validate-iam.js';
 import { validateAthena, validateRedshift, validateS3 } from './validate-services.js';
 
 const TOP_LEVEL = [
@@ -24,6 +29,7 @@ const TOP_LEVEL = [
   'identityCenter',
   'roles',
   'callers',
+  'managedPolicies',
   'identityContextAllowList',
   'athena',
   'redshift',
@@ -100,6 +106,7 @@ function validate(input: unknown): EmulatorConfig {
     identityCenter,
     roles: validateRoles(c.roles),
     callers: validateCallers(c.callers),
+    managedPolicies: validateManagedPolicies(c.managedPolicies),
     identityContextAllowList: validateAllowList(
       c.identityContextAllowList,
       defaultIdentityContextAllowList(redshift.allowIdentityEnhanced),

@@ -161,6 +161,8 @@ export async function createSsoOidcModule(
     service: 'sso-oauth',
     protocol: 'restJson1',
     resolveOperation: resolveSsoOidcOperation,
+    // CreateTokenWithIAM authorizes on the application ARN once it has found the application.
+    iamRequests: (operation) => (operation === 'CreateTokenWithIAM' ? [] : undefined),
     handlers: {
       CreateTokenWithIAM: async (ctx) => {
         const clientId = typeof ctx.input.clientId === 'string' ? shown(ctx.input.clientId) : '(none)';

@@ -20,7 +20,7 @@ import { handleInteraction } from './interactions.js';
 import { generateKeyGeneration, type IdpKeyGeneration } from './keys.js';
 import { loadOidcProvider } from './load-provider.js';
 import { IdpMemoryStore } from './memory-store.js';
-import { resolveIdpOptions, SERVICE_CLIENT_ID, USER_CLIENT_ID } from './options.js';
+import { resolveIdpOptions, SERVICE_CLIENT_ID, USER_CLIENT_ID, USER_REDIRECT_URI } from './options.js';
 import { clientMetadataFor, providerConfiguration, type ProviderSetup } from './provider-config.js';
 import { DEFAULT_RESOURCE_SCOPE, DEFAULT_USER_SCOPE, resourceIndicatorFor } from './resources.js';
 import { postToken, scriptedLogin } from './scripted-login.js';
@@ -28,7 +28,6 @@ import { signWithKeys } from './sign-token.js';
 import type { EmbeddedIdp, IdpOptions, IdpRequestCounts, IdpTokenRequest } from './types.js';
 
 /** The redirect URI of the built-in user client; as a native loopback URI it matches on any port. */
-const USER_REDIRECT_URI = 'http://127.0.0.1/callback';
 
 interface Current {
   readonly keys: IdpKeyGeneration;
