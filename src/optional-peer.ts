@@ -16,6 +16,10 @@ export const OPTIONAL_PEERS = {
     range: '^3.1000.0',
     neededFor: 'Athena queries (`user.athena`, `tip-sdk/athena`)',
   },
+  '@aws-sdk/client-iam': {
+    range: '^3.1000.0',
+    neededFor: "`tip-sdk doctor`'s check of the access role's trust policy",
+  },
   '@aws-sdk/client-redshift': {
     range: '^3.1000.0',
     neededFor: 'Redshift driver tokens for provisioned clusters (`driverToken({ clusterIdentifier })`)',
@@ -40,6 +44,10 @@ export const OPTIONAL_PEERS = {
     range: '^0.5.0',
     neededFor: "the emulator's Athena and Redshift SQL engine",
     dev: true,
+  },
+  '@napi-rs/keyring': {
+    range: '^2.1.0',
+    neededFor: "the connector token cache's key in the OS keychain (else a 0600 key file)",
   },
   '@opentelemetry/api': { range: '^1.9.0', neededFor: 'OpenTelemetry spans and metrics' },
   express: { range: '^4.21.0 || ^5.0.0', neededFor: 'the Express middleware (`tip-sdk/express`)' },

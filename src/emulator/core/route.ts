@@ -26,6 +26,7 @@ export type ServiceRoute = { service: ServiceName; bucket?: string } | { unknown
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
   '2011-06-15': 'sts',
   '2012-12-01': 'redshift',
+  '2010-05-08': 'iam',
 };
 
 /** `<bucket>.localhost`: virtual-hosted S3 addressing on a loopback endpoint. */
@@ -84,7 +85,7 @@ export function routeService(
   const auth = headers.authorization;
   const scoped = auth === undefined ? undefined : scopeService(auth);
   // A form POST to `/` is an awsQuery call whatever it is signed for; its body's Version decides which.
-  if (form && path === '/') return { service: scoped === 'redshift' ? 'redshift' : 'sts' };
+  if (form && path === '/') return { service: scoped === 'redshift' || scoped === 'iam' ? scoped : 'sts' };
   if (scoped !== undefined) {
     if (!BY_SIGNING_NAME.has(scoped)) return { unknown: scoped };
     if (scoped === 's3') return { service: 's3' };
