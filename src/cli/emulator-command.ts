@@ -45,7 +45,9 @@ export function envBlock(emu: RunningEmulator): string {
   // The application the examples exchange tokens with: the first with a jwt-bearer grant.
   const app = applications.find((a) => a.jwtBearer !== undefined) ?? applications[0];
   const accessRole = accessRoleOf(emu.config);
-  const audience = app?.jwtBearer?.authorizedTokenIssuers[0]?.audiences[0] ?? emu.config.idp?.audience;
+  const audience =
+    app?.jwtBearer?.authorizedTokenIssuers[0]?.audiences[0] ??
+    (emu.config.idp ? emu.config.idp.audience : undefined);
   const vars: [string, string | undefined][] = [
     ['AWS_ENDPOINT_URL', emu.url],
     ['AWS_REGION', emu.region],
