@@ -1,7 +1,7 @@
 /**
  * What the emulator's development endpoints (the IdP's `POST /dev/token`, the control routes under
- * `/_emulator/`) check before they act: a loopback Host, so a page reached through a host name rebound
- * to 127.0.0.1 cannot read or drive them, and a small body read with a bound.
+ * `/_emulator/`, IdC's sign-in form) check before they act: a loopback Host, so a page reached through a
+ * host name rebound to 127.0.0.1 cannot read or drive them, a JSON body, and a small body read with a bound.
  */
 import type { IncomingMessage } from 'node:http';
 
