@@ -28,25 +28,43 @@ S3 Control) and the embedded OIDC identity provider, for development and tests o
   --quiet         do not print the development-keys warning
 `;
 
-/** The environment block users paste into a shell to aim AWS SDKs and tip-sdk at the emulator. */
+/** `value` as one shell word: bare when it is plain, else single-quoted (`'` written as `'\''`). */
+export function shellWord(value: string): string {
+  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The environment block users paste into a shell to aim AWS SDKs and tip-sdk at the emulator: one
+ * `export NAME=value` line per variable, each name once, each value one shell word. `TIP_AUDIENCE` is
+ * the audience the printed application's jwt-bearer grant accepts (the IdP's audience when no
+ * application has one); `TIP_REDSHIFT_CA_FILE` is the development CA of the Redshift SQL endpoints,
+ * printed when a target has `sqlEndpoint`.
+ */
 export function envBlock(emu: RunningEmulator): string {
-  const app = emu.config.identityCenter.applications[0];
+  const { applications } = emu.config.identityCenter;
+  // The application the examples exchange tokens with: the first with a jwt-bearer grant.
+  const app = applications.find((a) => a.jwtBearer !== undefined) ?? applications[0];
   const accessRole = accessRoleOf(emu.config);
-  // The audience a user token must carry for the application's jwt-bearer grant.
-  const audience = app?.jwtBearer?.authorizedTokenIssuers[0]?.audiences[0];
-  const lines = [
-    `export AWS_ENDPOINT_URL=${emu.url}`,
-    `export AWS_REGION=${emu.region}`,
+  const audience =
+    app?.jwtBearer?.authorizedTokenIssuers[0]?.audiences[0] ??
+    (emu.config.idp ? emu.config.idp.audience : undefined);
+  const vars: [string, string | undefined][] = [
+    ['AWS_ENDPOINT_URL', emu.url],
+    ['AWS_REGION', emu.region],
     // botocore and the AWS CLI read AWS_DEFAULT_REGION.
-    `export AWS_DEFAULT_REGION=${emu.region}`,
-    `export AWS_ACCESS_KEY_ID=${emu.credentials.accessKeyId}`,
-    `export AWS_SECRET_ACCESS_KEY=${emu.credentials.secretAccessKey}`,
-    ...(emu.idp ? [`export TIP_IDP_ISSUER=${emu.idp.issuer}`, `export TIP_ISSUER=${emu.idp.issuer}`] : []),
-    ...(emu.config.idp ? [`export TIP_AUDIENCE=${emu.config.idp.audience}`] : []),
-    ...(app ? [`export TIP_APPLICATION_ARN=${app.arn}`] : []),
-    ...(audience ? [`export TIP_AUDIENCE=${audience}`] : []),
-    ...(accessRole ? [`export TIP_ACCESS_ROLE_ARN=${accessRole}`] : []),
+    ['AWS_DEFAULT_REGION', emu.region],
+    ['AWS_ACCESS_KEY_ID', emu.credentials.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', emu.credentials.secretAccessKey],
+    ['TIP_IDP_ISSUER', emu.idp?.issuer],
+    ['TIP_ISSUER', emu.idp?.issuer],
+    ['TIP_AUDIENCE', audience],
+    ['TIP_APPLICATION_ARN', app?.arn],
+    ['TIP_ACCESS_ROLE_ARN', accessRole],
+    ['TIP_REDSHIFT_CA_FILE', emu.redshiftSql?.caFile],
   ];
+  const lines = vars.flatMap(([name, value]) =>
+    value === undefined ? [] : [`export ${name}=${shellWord(value)}`],
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,6 +14,7 @@ import {
   createClientConfigFactory,
 } from './core/client-config.js';
 import type { EmulatorClock } from './core/clock.js';
+import { withControlRoutes } from './core/control-routes.js';
 import type { Counters } from './core/counters.js';
 import type { Faults } from './core/faults.js';
 import { answerClientError, createFrontListener } from './core/node-front.js';
@@ -148,7 +149,12 @@ export async function startEmulator(
     parts = await assembleEmulatorParts(configOrPath, options);
     const { config, idp, runtime, counters, audit, faults, clock } = parts;
     // IdC's browser sign-in page is HTML, not an AWS protocol: it is served before the front.
-    server.on('request', withAuthorizePage(runtime, createFrontListener(parts.front)));
+    // The control routes (`/_emulator/…`, development only) move the clock and inject faults from
+    // another process.
+    server.on(
+      'request',
+      withControlRoutes({ clock, faults }, withAuthorizePage(runtime, createFrontListener(parts.front))),
+    );
     server.on('clientError', answerClientError);
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;

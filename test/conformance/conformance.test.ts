@@ -1,9 +1,11 @@
 /**
  * Conformance: `tip-sdk emulator`, started through its real CLI, driven by clients we did not write —
- * the machine's python3 boto3/botocore and the aws CLI — for both demo users: every CreateTokenWithIAM
+ * the machine's python3 boto3/botocore, the aws CLI and curl's own SigV4 signer — for both demo users: every CreateTokenWithIAM
  * grant, AssumeRole with ProvidedContexts, Athena, the Redshift Data API, both GetIdentityCenterAuthToken
  * operations, GetDataAccess and S3 (get, put, list, copy, delete, multipart, `aws s3 cp/rm`), and the
- * refusals, checked against botocore's service models (required members, types, timestamp formats).
+ * refusals, checked against botocore's service models (required members, types, timestamp formats);
+ * and, through the emulator's control routes, expired sessions and injected throttling with botocore's
+ * retries.
  * The checks are Python (test/conformance/python); this file runs them and reports each one.
  */
 import { spawn } from 'node:child_process';
@@ -71,6 +73,13 @@ const EXPECTED = [
   'SSO OIDC answers an unsigned CreateTokenWithIAM with its modelled AccessDeniedException',
   'AssumeRole with an inline session policy gives the intersection with the role',
   'AssumeRole with PolicyArns naming a managed policy; a malformed policy is MalformedPolicyDocument',
+  "curl --aws-sigv4: STS GetCallerIdentity over POST and GET with alice's identity-enhanced role credentials",
+  'curl --aws-sigv4: Athena GetWorkGroup (X-Amz-Target, application/x-amz-json-1.1) answers the model shape',
+  "curl --aws-sigv4: S3 GetObject path-style inside alice's grant, refused outside it",
+  'curl --aws-sigv4 for another region: STS SignatureDoesNotMatch 403, Athena InvalidSignatureException 400, S3 AuthorizationHeaderMalformed 400',
+  'Athena GetQueryExecution answers ResultReuseConfiguration and Statistics.ResultReuseInformation',
+  'expired session credentials: botocore raises ExpiredToken 403 on STS and Redshift, the aws CLI says ExpiredToken (clock moved through the control route)',
+  'injected throttling: STS Throttling 400, Athena ThrottlingException 400, S3 SlowDown 503; botocore retries each (RetryAttempts 2)',
 ];
 
 function runChecks(input: unknown): Promise<{ checks: CheckResult[]; stderr: string }> {
@@ -132,7 +141,7 @@ afterAll(async () => {
   expect(code).toBe(0);
 });
 
-describe('the emulator against boto3/botocore and the aws CLI', () => {
+describe('the emulator against boto3/botocore, the aws CLI and curl', () => {
   it('reports exactly the expected checks', () => {
     expect([...report.keys()].sort()).toEqual([...EXPECTED].sort());
   });

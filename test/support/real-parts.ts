@@ -37,6 +37,12 @@ export function runs(command: string, args: readonly string[]): boolean {
   return result.status === 0;
 }
 
+/** True when the machine's curl knows `--aws-sigv4` (curl 7.75 or later). */
+export function curlSignsSigV4(): boolean {
+  const result = spawnSync('curl', ['--help', 'all'], { encoding: 'utf8', timeout: 20_000 });
+  return result.status === 0 && result.stdout.includes('--aws-sigv4');
+}
+
 /** The Chromium the browser suite drives. */
 export const CHROMIUM_PATH = process.env.TIP_SDK_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -59,9 +65,12 @@ export const REAL_PARTS: readonly RealPart[] = [
   {
     suite: 'test/conformance/**',
     name: 'conformance',
-    needs: 'python3 with boto3/botocore and the aws CLI',
-    present: () => runs('python3', ['-c', 'import boto3, botocore, awscli']) && runs('aws', ['--version']),
-    install: 'python3 -m pip install boto3 awscli',
+    needs: 'python3 with boto3/botocore, the aws CLI and curl (7.75 or later, for --aws-sigv4)',
+    present: () =>
+      runs('python3', ['-c', 'import boto3, botocore, awscli']) &&
+      runs('aws', ['--version']) &&
+      curlSignsSigV4(),
+    install: 'python3 -m pip install boto3 awscli; apt-get install -y curl',
   },
 ];
 

@@ -7,6 +7,7 @@
  * password. Served by the emulator's HTTP server before the AWS front.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readSmallBody } from '../core/dev-request.js';
 import type { EmulatorRuntime } from '../core/types.js';
 import { escapeHtml, PAGE_HEADERS } from '../idp/login-page.js';
 import {
@@ -154,14 +155,8 @@ ${hidden}
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const text = await readSmallBody(req, MAX_FORM);
+  return text === undefined ? undefined : new URLSearchParams(text);
 }
 
 async function serve(runtime: EmulatorRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,6 +7,7 @@
  * reached through a rebound host name cannot read the answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isJsonRequest, isLoopbackHost, readSmallBody } from '../core/dev-request.js';
 import type { IdpTokenRequest } from './types.js';
 
 /** The path of the endpoint. */
@@ -37,17 +38,6 @@ function invalid(res: ServerResponse, description: string, status = 400): void {
   reply(res, status, { error: 'invalid_request', error_description: description });
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Serves one request to {@link DEV_TOKEN_PATH}. */
 export async function handleDevToken(
   req: IncomingMessage,
@@ -60,15 +50,15 @@ export async function handleDevToken(
     return;
   }
   // A page whose host name was rebound to 127.0.0.1 sends its own Host: refused, so it cannot read tokens.
-  if (!/^(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d{1,5})?$/.test(req.headers.host ?? '')) {
+  if (!isLoopbackHost(req.headers.host)) {
     invalid(res, 'The development token endpoint answers loopback hosts only.', 403);
     return;
   }
-  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+  if (!isJsonRequest(req)) {
     invalid(res, 'The body must be JSON (content-type: application/json).', 415);
     return;
   }
-  const text = await readBody(req);
+  const text = await readSmallBody(req, MAX_BODY);
   if (text === undefined) {
     invalid(res, 'The body is larger than 4 KiB.', 413);
     return;
