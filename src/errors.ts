@@ -79,6 +79,8 @@ export const TIP_ERROR_CODES = {
   ERR_INVALID_ARGUMENT: 'An argument of a call is not acceptable (e.g. an S3 key with `.` or `..` segments).',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
   ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_INVALID_OPTION:
+    'An option is missing, malformed or unknown: a `TypeError` (not a TipError) thrown when the object is created.',
   ERR_INTERNAL:
     'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
   // Connector (browser sign-in, token cache, profiles)
@@ -175,6 +177,7 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_EMULATOR_CONFIG: 'configuration',
   ERR_REDSHIFT_TOKEN_REFUSED: 'forbidden',
   ERR_REDSHIFT_TLS_REQUIRED: 'configuration',
+  ERR_INVALID_OPTION: 'argument',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
   ERR_MISSING_DEPENDENCY: 'configuration',
   ERR_INTERNAL: 'remote',
@@ -296,7 +299,26 @@ export function isTipError<C extends TipErrorCode>(
   return codes.length === 0 || codes.includes((value as TipError).code as C);
 }
 
-/** The `TypeError` thrown at construction for a bad option; the message names the option path. */
-export function optionError(path: string, problem: string): TypeError {
-  return new TypeError(`tip-sdk: option \`${path}\` ${problem}`);
+/**
+ * The `TypeError` every constructor of tip-sdk throws for a bad option: a plain `TypeError`, so
+ * `instanceof TypeError` holds, with a stable `code` and the option's path. Not a {@link TipError}: `isTipError` is false for it.
+ */
+export interface TipOptionError extends TypeError {
+  /** Always `ERR_INVALID_OPTION`. */
+  readonly code: 'ERR_INVALID_OPTION';
+  /** The path of the option at fault, e.g. `cache.maxUsers` or `issuers[0].audience`. */
+  readonly option: string;
+}
+
+/**
+ * The `TypeError` thrown at construction for a bad option; the message names the option path, `code` is
+ * `ERR_INVALID_OPTION` and `option` the path.
+ */
+export function optionError(path: string, problem: string): TipOptionError {
+  const error = new TypeError(`tip-sdk: option \`${path}\` ${problem}`);
+  Object.defineProperties(error, {
+    code: { value: 'ERR_INVALID_OPTION', enumerable: true },
+    option: { value: path, enumerable: true },
+  });
+  return error as TipOptionError;
 }

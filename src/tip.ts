@@ -97,8 +97,7 @@ const DEFAULT_MAX_USERS = 10_000;
  * ```
  */
 export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedIdentity {
-  validateOptions(options);
-  const config = Object.freeze({ ...options });
+  const config = Object.freeze(validateOptions(options));
   const clock = config.clock ?? Date.now;
   const maxUsers = config.cache?.maxUsers ?? DEFAULT_MAX_USERS;
   const verifier: Pick<JwtVerifier, 'verify'> =

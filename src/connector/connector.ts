@@ -21,6 +21,7 @@ import { type BrowserOpener, openSystemBrowser } from './open-browser.js';
 import { profileDigest, type ResolvedProfile } from './profile.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache/file-cache.js';
 import type { CachedIdpTokens, CacheRecord } from './token-cache/record.js';
+import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
 
 /** Options of {@link createConnector}. */
 export interface ConnectorOptions {
@@ -99,6 +100,18 @@ export interface Connector {
   logout(): Promise<void>;
 }
 
+const CONNECTOR_SHAPE: OptionShape = {
+  owner: 'createConnector',
+  keys: optionKeys<ConnectorOptions>({
+    cache: true,
+    open: true,
+    onAuthorizationUrl: true,
+    onEvent: true,
+    clientConfig: true,
+    fetch: true,
+  }),
+};
+
 function signInRequired(profile: string, reason: string): TipError {
   return new TipError(
     'ERR_SIGN_IN_REQUIRED',
@@ -124,6 +137,7 @@ function jwtOf(
  * ```
  */
 export function createConnector(profile: ResolvedProfile, options: ConnectorOptions = {}): Connector {
+  rejectUnknownOptions(options, CONNECTOR_SHAPE);
   const cache: TokenCache =
     options.cache !== undefined && 'withLock' in options.cache
       ? options.cache

@@ -5,8 +5,14 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AssembleOptions, type EmulatorParts, assembleEmulatorParts } from './assemble.js';
+import {
+  type AssembleOptions,
+  type EmulatorParts,
+  assembleEmulatorParts,
+  rejectUnknownEmulatorOptions,
+} from './assemble.js';
 import type { EmulatorConfig, EmulatorConfigInput } from './config/types.js';
+import { optionKeys } from '../option-keys.js';
 import type { AuditLog } from './core/audit-log.js';
 import {
   type EmulatorClientConfig,
@@ -104,6 +110,8 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
+const PORT_KEY = optionKeys<Omit<StartEmulatorOptions, keyof AssembleOptions>>({ port: true });
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -125,6 +133,7 @@ export async function startEmulator(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: StartEmulatorOptions = {},
 ): Promise<RunningEmulator> {
+  rejectUnknownEmulatorOptions(options, 'startEmulator', [...PORT_KEY]);
   let parts: EmulatorParts | undefined;
   let sql: RedshiftSqlEndpoints | undefined;
   const server = createServer();

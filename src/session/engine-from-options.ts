@@ -9,7 +9,7 @@ import type { AwsClientConfig } from '../aws/clients.js';
 import { resolveRetry } from '../aws/retry.js';
 import type { Clock } from '../cache/types.js';
 import { defaultSessionName } from '../credentials/session-name.js';
-import type { TrustedIdentityOptions } from './config.js';
+import type { ValidatedOptions } from './config.js';
 import { type Engine, createEngine } from './engine.js';
 import { createEmit } from './events.js';
 
@@ -18,8 +18,8 @@ const DEFAULT_REFUSAL_TTL_MS = 10_000;
 /** Default floor of `cache.maxExchangedJwts`. */
 const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
 
-/** The options the engine reads (inbound verification is not its concern). */
-export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
+/** The validated options the engine reads (inbound verification is not its concern). */
+export type EngineOptions = Omit<ValidatedOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,

@@ -15,6 +15,7 @@ import type { Faults } from '../emulator/core/faults.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { loadOptionalPeer } from '../optional-peer.js';
+import { rejectUnknownEmulatorOptions } from '../emulator/assemble.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
 import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
@@ -113,6 +114,7 @@ export async function createEmulatorHandlers(
 ): Promise<EmulatorHandlers> {
   const { emulatorHttpHandlers } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
+  rejectUnknownEmulatorOptions(options, 'createEmulatorHandlers');
   const { config, idp, front } = emu;
   const handlers = emulatorHttpHandlers(front, idp?.issuer);
   const first = config.callers[0]!;

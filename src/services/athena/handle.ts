@@ -7,6 +7,8 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { resolveQuery, runQuery } from './query.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { ATHENA_HANDLE_SHAPE } from '../option-keys.js';
 import { athenaSdk } from './sdk.js';
 import { rowMapping } from '../rows.js';
 import type { AthenaHandle, AthenaQueryOptions, AthenaQueryResult, AthenaRow } from './types.js';
@@ -25,6 +27,7 @@ export function athena(
 ): AthenaHandle {
   const ctx = toServiceContext(context);
   let client = options.client;
+  rejectUnknownOptions(options, ATHENA_HANDLE_SHAPE);
   const getClient = (): AthenaClient => {
     client ??= new (athenaSdk().AthenaClient)(sdkClientConfig(ctx));
     return client;

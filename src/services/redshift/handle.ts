@@ -6,6 +6,8 @@
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { REDSHIFT_HANDLE_SHAPE } from '../option-keys.js';
 import { connectRedshift, redshiftPool } from './connect.js';
 import { createDriverTokenSource } from './driver-token.js';
 import type { WireToken } from './idc-stream.js';
@@ -35,6 +37,7 @@ export function redshift(
 ): RedshiftHandle {
   const ctx = toServiceContext(context);
   let data = options.dataClient;
+  rejectUnknownOptions(options, REDSHIFT_HANDLE_SHAPE);
   const dataClient = (): RedshiftDataClient => {
     data ??= new (redshiftDataSdk().RedshiftDataClient)(sdkClientConfig(ctx));
     return data;
