@@ -68,6 +68,8 @@ export const TIP_ERROR_CODES = {
   ERR_AWS_THROTTLED: 'AWS throttled the call and retries ran out.',
   ERR_AWS_UNAVAILABLE: 'AWS answered with a server error or could not be reached and retries ran out.',
   ERR_AWS_CREDENTIALS: 'The service credentials used to call AWS are missing, invalid or expired.',
+  ERR_AWS_CLIENT_CONFIG:
+    'The AWS SDK client failed before sending anything: a local setting (endpoint, region, request handler) is invalid.',
   ERR_AWS_UNKNOWN: 'AWS answered with an error tip-sdk does not map to a more specific code.',
   ERR_TIMEOUT: 'The operation did not finish within its deadline.',
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
@@ -166,6 +168,7 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_AWS_THROTTLED: 'unavailable',
   ERR_AWS_UNAVAILABLE: 'unavailable',
   ERR_AWS_CREDENTIALS: 'configuration',
+  ERR_AWS_CLIENT_CONFIG: 'configuration',
   ERR_AWS_UNKNOWN: 'remote',
   ERR_TIMEOUT: 'unavailable',
   ERR_ABORTED: 'aborted',

@@ -8,6 +8,7 @@
 import type { GetDataAccessCommandOutput, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { cacheKey } from '../../cache/key.js';
 import { raceAbort } from '../../aws/abort.js';
+import { s3ControlLoopbackSettings } from '../../aws/loopback-endpoint.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
@@ -53,7 +54,11 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
   const instances = ctx.memo<string>('s3-instance-account', { maxEntries: 1_000, clock: ctx.clock });
   let control: S3ControlClient | undefined = options.s3ControlClient;
   const controlClient = (): S3ControlClient => {
-    control ??= new (s3ControlSdk().S3ControlClient)(sdkClientConfig(ctx));
+    // On a loopback endpoint, the account-id host prefix needs a host that resolves (see loopback-endpoint).
+    control ??= new (s3ControlSdk().S3ControlClient)({
+      ...sdkClientConfig(ctx),
+      ...(s3ControlLoopbackSettings(ctx.clientConfig) ?? {}),
+    });
     return control;
   };
   const user = cacheUser(ctx.identity);
