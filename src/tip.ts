@@ -102,7 +102,12 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   const maxUsers = config.cache?.maxUsers ?? DEFAULT_MAX_USERS;
   const verifier: Pick<JwtVerifier, 'verify'> =
     config.verifier ??
-    createJwtVerifier({ now: clock, ...(config.verifierOptions ?? {}), issuers: config.issuers! });
+    createJwtVerifier({
+      now: clock,
+      ...(config.logger === undefined ? {} : { logger: config.logger }),
+      ...(config.verifierOptions ?? {}),
+      issuers: config.issuers!,
+    });
   const clientConfig: AwsClientConfig = Object.freeze({ ...(config.clientConfig ?? {}) });
   const { credentials: _ownCredentials, ...userClientSettings } = clientConfig;
   const services = createSessionServices({
