@@ -79,10 +79,11 @@ export const TIP_ERROR_CODES = {
   ERR_CROSS_SITE_REQUEST:
     'A request authenticated by the token cookie, with an unsafe method, came from another site (CSRF).',
   ERR_INVALID_ARGUMENT: 'An argument of a call is not acceptable (e.g. an S3 key with `.` or `..` segments).',
-  ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
-  ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
   ERR_INVALID_OPTION:
     'An option is missing, malformed or unknown: a `TypeError` (not a TipError) thrown when the object is created.',
+  ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
+  ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_CLOSED: 'The object was closed with `close()` (or disposed) and serves no more calls.',
   ERR_INTERNAL:
     'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
   // Connector (browser sign-in, token cache, profiles)
@@ -176,13 +177,14 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_BEARER_MALFORMED: 'request',
   ERR_CROSS_SITE_REQUEST: 'request',
   ERR_INVALID_ARGUMENT: 'argument',
+  ERR_INVALID_OPTION: 'argument',
   ERR_CACHE_STORE: 'remote',
   ERR_EMULATOR_CONFIG: 'configuration',
   ERR_REDSHIFT_TOKEN_REFUSED: 'forbidden',
   ERR_REDSHIFT_TLS_REQUIRED: 'configuration',
-  ERR_INVALID_OPTION: 'argument',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
   ERR_MISSING_DEPENDENCY: 'configuration',
+  ERR_CLOSED: 'configuration',
   ERR_INTERNAL: 'remote',
   // Connector: the user must sign in (again); the rest is the desktop's own setup.
   ERR_SIGN_IN_REQUIRED: 'token',
@@ -324,4 +326,19 @@ export function optionError(path: string, problem: string): TipOptionError {
     option: { value: path, enumerable: true },
   });
   return error as TipOptionError;
+}
+
+/**
+ * The `ERR_CLOSED` error of a call made on an object after its `close()`.
+ *
+ * @param what - What was closed and how to get a new one, e.g. `This trusted identity … createTrustedIdentity()`.
+ */
+export function closedError(what: string, create: string): TipError {
+  return new TipError(
+    'ERR_CLOSED',
+    `${what} was closed and serves no more calls: create a new one with ${create}.`,
+    {
+      details: { reason: 'closed' },
+    },
+  );
 }

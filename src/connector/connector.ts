@@ -10,7 +10,7 @@
  */
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { createSsoOidcClient } from '../aws/clients.js';
+import { createSsoOidcClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { TipError } from '../errors.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
@@ -98,6 +98,13 @@ export interface Connector {
   status(): Promise<ConnectorStatus>;
   /** Forgets the profile's cached tokens and credentials. */
   logout(): Promise<void>;
+  /**
+   * Releases the AWS SDK client the connector created (not one built on a `clientConfig.requestHandler`
+   * you passed). The token cache stays on disk; a later call creates a new client. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Same as {@link Connector.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const CONNECTOR_SHAPE: OptionShape = {
@@ -151,6 +158,11 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     ssoOidc ??= createSsoOidcClient(profile.region, awsSettings(profile, options.clientConfig));
     return ssoOidc;
   };
+
+  async function close(): Promise<void> {
+    releaseClient(ssoOidc, options.clientConfig);
+    ssoOidc = undefined;
+  }
 
   async function readRecord(): Promise<CacheRecord | undefined> {
     const { record, problem } = await cache.read(profile.name);
@@ -436,5 +448,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     async logout() {
       await cache.withLock(profile.name, () => cache.remove(profile.name));
     },
+    close,
+    [Symbol.asyncDispose]: close,
   });
 }

@@ -108,6 +108,10 @@ export interface RunningEmulator {
    * every service. Resolves once nothing runs. Idempotent.
    */
   stop(): Promise<void>;
+  /** Same as {@link RunningEmulator.stop}. */
+  close(): Promise<void>;
+  /** Same as {@link RunningEmulator.stop}, for `await using emu = await startEmulator(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 const PORT_KEY = optionKeys<Omit<StartEmulatorOptions, keyof AssembleOptions>>({ port: true });
@@ -198,6 +202,8 @@ export async function startEmulator(
       runtime,
       redshiftSql: sql,
       stop,
+      close: stop,
+      [Symbol.asyncDispose]: stop,
     };
   } catch (err) {
     await stop();

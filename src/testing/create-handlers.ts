@@ -89,6 +89,8 @@ export interface EmulatorHandlers {
   handle(request: Request): Promise<Response>;
   /** Stops the IdP and the service modules. Idempotent. */
   close(): Promise<void>;
+  /** Same as {@link EmulatorHandlers.close}, for `await using emu = await createEmulatorHandlers(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -112,9 +114,9 @@ export async function createEmulatorHandlers(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: EmulatorHandlersOptions = {},
 ): Promise<EmulatorHandlers> {
+  rejectUnknownEmulatorOptions(options, 'createEmulatorHandlers');
   const { emulatorHttpHandlers } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
-  rejectUnknownEmulatorOptions(options, 'createEmulatorHandlers');
   const { config, idp, front } = emu;
   const handlers = emulatorHttpHandlers(front, idp?.issuer);
   const first = config.callers[0]!;
@@ -145,5 +147,6 @@ export async function createEmulatorHandlers(
     runtime: emu.runtime,
     handle: (request) => front(request),
     close: emu.close,
+    [Symbol.asyncDispose]: emu.close,
   };
 }

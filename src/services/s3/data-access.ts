@@ -8,6 +8,7 @@
 import type { GetDataAccessCommandOutput, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { cacheKey } from '../../cache/key.js';
 import { raceAbort } from '../../aws/abort.js';
+import { releaseClient } from '../../aws/clients.js';
 import { s3ControlLoopbackSettings } from '../../aws/loopback-endpoint.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
@@ -34,6 +35,8 @@ export interface DataAccessCache {
   getDataAccess(options: GetDataAccessOptions): Promise<DataAccess>;
   /** Forgets every grant, denial and instance lookup. */
   clear(): void;
+  /** Forgets everything and releases the S3 Control client created here (not an injected one). */
+  close(): void;
 }
 
 /**
@@ -213,13 +216,20 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     return result;
   }
 
+  function clear(): void {
+    index.clear();
+    denials.clear();
+    memo.clear();
+    instances.clear();
+  }
+
   return {
     getDataAccess,
-    clear() {
-      index.clear();
-      denials.clear();
-      memo.clear();
-      instances.clear();
+    clear,
+    close() {
+      clear();
+      if (control !== options.s3ControlClient) releaseClient(control, ctx.clientConfig);
+      control = options.s3ControlClient;
     },
   };
 }
