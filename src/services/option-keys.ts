@@ -11,17 +11,17 @@ import type { ServiceContextInit } from './context.js';
 import type { RedshiftHandleOptions } from './redshift/types.js';
 import type { S3AccessGrantsClientOptions, S3AccessGrantsOptions } from './s3/types.js';
 
+/** The keys of {@link RetryOptions} (also those of `timeouts` of `createTrustedIdentity`). */
+export const RETRY_OPTION_KEYS = optionKeys<RetryOptions>({
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  timeoutMs: true,
+  random: true,
+});
+
 /** What `retry` of a service context holds. */
-export const RETRY_SHAPE: OptionShape = {
-  owner: 'the service context',
-  keys: optionKeys<RetryOptions>({
-    maxAttempts: true,
-    baseDelayMs: true,
-    maxDelayMs: true,
-    timeoutMs: true,
-    random: true,
-  }),
-};
+export const RETRY_SHAPE: OptionShape = { owner: 'the service context', keys: RETRY_OPTION_KEYS };
 
 /** What a service context (the first argument of `athena()`, `redshift()`, `s3AccessGrants()`) holds. */
 export const SERVICE_CONTEXT_SHAPE: OptionShape = {

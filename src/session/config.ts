@@ -16,6 +16,7 @@ import { optionError } from '../errors.js';
 import { JWKS_CACHE_KEYS, VERIFIER_OPTION_KEYS } from '../jwt/option-keys.js';
 import type { IssuerOptions, JwtVerifier, JwtVerifierOptions } from '../jwt/types.js';
 import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
+import { RETRY_OPTION_KEYS } from '../services/option-keys.js';
 import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEventSink, TipLogger } from './events.js';
 
@@ -128,13 +129,8 @@ const CACHE_KEYS = optionKeys<TrustedIdentityCacheOptions>({
   maxExchangedJwts: true,
 });
 
-const TIMEOUT_KEYS = optionKeys<TrustedIdentityTimeouts>({
-  maxAttempts: true,
-  baseDelayMs: true,
-  maxDelayMs: true,
-  timeoutMs: true,
-  random: true,
-});
+/** `timeouts` holds exactly the retry options (`TrustedIdentityTimeouts` adds none). */
+const TIMEOUT_KEYS = RETRY_OPTION_KEYS;
 
 /** The keys of {@link TrustedIdentityOptions}. */
 export const TRUSTED_IDENTITY_KEYS = optionKeys<TrustedIdentityOptions>({
