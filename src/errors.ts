@@ -68,6 +68,8 @@ export const TIP_ERROR_CODES = {
   ERR_AWS_THROTTLED: 'AWS throttled the call and retries ran out.',
   ERR_AWS_UNAVAILABLE: 'AWS answered with a server error or could not be reached and retries ran out.',
   ERR_AWS_CREDENTIALS: 'The service credentials used to call AWS are missing, invalid or expired.',
+  ERR_AWS_CLIENT_CONFIG:
+    'The AWS SDK client failed before sending anything: a local setting (endpoint, region, request handler) is invalid.',
   ERR_AWS_UNKNOWN: 'AWS answered with an error tip-sdk does not map to a more specific code.',
   ERR_TIMEOUT: 'The operation did not finish within its deadline.',
   ERR_ABORTED: 'The operation was aborted through its AbortSignal.',
@@ -77,8 +79,11 @@ export const TIP_ERROR_CODES = {
   ERR_CROSS_SITE_REQUEST:
     'A request authenticated by the token cookie, with an unsafe method, came from another site (CSRF).',
   ERR_INVALID_ARGUMENT: 'An argument of a call is not acceptable (e.g. an S3 key with `.` or `..` segments).',
+  ERR_INVALID_OPTION:
+    'An option is missing, malformed or unknown: a `TypeError` (not a TipError) thrown when the object is created.',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
   ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_CLOSED: 'The object was closed with `close()` (or disposed) and serves no more calls.',
   ERR_INTERNAL:
     'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
   // Connector (browser sign-in, token cache, profiles)
@@ -164,6 +169,7 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_AWS_THROTTLED: 'unavailable',
   ERR_AWS_UNAVAILABLE: 'unavailable',
   ERR_AWS_CREDENTIALS: 'configuration',
+  ERR_AWS_CLIENT_CONFIG: 'configuration',
   ERR_AWS_UNKNOWN: 'remote',
   ERR_TIMEOUT: 'unavailable',
   ERR_ABORTED: 'aborted',
@@ -171,12 +177,14 @@ export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategor
   ERR_BEARER_MALFORMED: 'request',
   ERR_CROSS_SITE_REQUEST: 'request',
   ERR_INVALID_ARGUMENT: 'argument',
+  ERR_INVALID_OPTION: 'argument',
   ERR_CACHE_STORE: 'remote',
   ERR_EMULATOR_CONFIG: 'configuration',
   ERR_REDSHIFT_TOKEN_REFUSED: 'forbidden',
   ERR_REDSHIFT_TLS_REQUIRED: 'configuration',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
   ERR_MISSING_DEPENDENCY: 'configuration',
+  ERR_CLOSED: 'configuration',
   ERR_INTERNAL: 'remote',
   // Connector: the user must sign in (again); the rest is the desktop's own setup.
   ERR_SIGN_IN_REQUIRED: 'token',
@@ -296,7 +304,41 @@ export function isTipError<C extends TipErrorCode>(
   return codes.length === 0 || codes.includes((value as TipError).code as C);
 }
 
-/** The `TypeError` thrown at construction for a bad option; the message names the option path. */
-export function optionError(path: string, problem: string): TypeError {
-  return new TypeError(`tip-sdk: option \`${path}\` ${problem}`);
+/**
+ * The `TypeError` every constructor of tip-sdk throws for a bad option: a plain `TypeError`, so
+ * `instanceof TypeError` holds, with a stable `code` and the option's path. Not a {@link TipError}: `isTipError` is false for it.
+ */
+export interface TipOptionError extends TypeError {
+  /** Always `ERR_INVALID_OPTION`. */
+  readonly code: 'ERR_INVALID_OPTION';
+  /** The path of the option at fault, e.g. `cache.maxUsers` or `issuers[0].audience`. */
+  readonly option: string;
+}
+
+/**
+ * The `TypeError` thrown at construction for a bad option; the message names the option path, `code` is
+ * `ERR_INVALID_OPTION` and `option` the path.
+ */
+export function optionError(path: string, problem: string): TipOptionError {
+  const error = new TypeError(`tip-sdk: option \`${path}\` ${problem}`);
+  Object.defineProperties(error, {
+    code: { value: 'ERR_INVALID_OPTION', enumerable: true },
+    option: { value: path, enumerable: true },
+  });
+  return error as TipOptionError;
+}
+
+/**
+ * The `ERR_CLOSED` error of a call made on an object after its `close()`.
+ *
+ * @param what - What was closed and how to get a new one, e.g. `This trusted identity … createTrustedIdentity()`.
+ */
+export function closedError(what: string, create: string): TipError {
+  return new TipError(
+    'ERR_CLOSED',
+    `${what} was closed and serves no more calls: create a new one with ${create}.`,
+    {
+      details: { reason: 'closed' },
+    },
+  );
 }

@@ -4,7 +4,13 @@
  * @packageDocumentation
  */
 export { TIP_ERROR_CATEGORIES, TIP_ERROR_CODES, TipError, errorCategory, isTipError } from './errors.js';
-export type { TipErrorCategory, TipErrorCode, TipErrorDetails, TipErrorOptions } from './errors.js';
+export type {
+  TipErrorCategory,
+  TipErrorCode,
+  TipErrorDetails,
+  TipErrorOptions,
+  TipOptionError,
+} from './errors.js';
 export { createJwtVerifier } from './jwt/verifier.js';
 export { allowInsecureRequests } from './jwt/insecure.js';
 export type {
@@ -28,6 +34,7 @@ export type {
 export { createTrustedIdentity } from './tip.js';
 export type {
   ForTokenOptions,
+  ForgetUser,
   TrustedIdentity,
   UserClientConfig,
   UserIdentity,

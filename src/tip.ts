@@ -7,7 +7,7 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from './aws/clients.js';
-import { TipError } from './errors.js';
+import { TipError, closedError, optionError } from './errors.js';
 import { createJwtVerifier } from './jwt/verifier.js';
 import type { JSONObject, JwtVerifier } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
@@ -69,17 +69,73 @@ export interface ForTokenOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * The user {@link TrustedIdentity.forget} forgets: a session's `identity` will do, or the issuer and
+ * subject of a user (from a revocation notice, say).
+ */
+export interface ForgetUser {
+  /** The JWT issuer. */
+  readonly issuer: string;
+  /** The JWT subject. */
+  readonly subject: string;
+  /** The IAM Identity Center user id, when known (its S3 grants and driver tokens are kept under it). */
+  readonly idcUserId?: string;
+  /**
+   * The audience(s) of the user's JWTs, part of every cache key: needed only for entries this process
+   * never loaded (another replica's, in the shared store). Default: `claims.aud`, and the audiences this
+   * process loaded the user with.
+   */
+  readonly audience?: string | readonly string[];
+  /** The verified claims (`UserIdentity.claims`); their `aud` names the audience. */
+  readonly claims?: Readonly<JSONObject>;
+}
+
 /** The object returned by {@link createTrustedIdentity}. */
 export interface TrustedIdentity {
   /**
    * Verifies `jwt` and returns the user's session. Rejects with a `TipError` (`ERR_JWT_*`, `ERR_IDC_*`,
-   * `ERR_STS_*`, `ERR_AWS_*`, `ERR_TIMEOUT`, `ERR_ABORTED`).
+   * `ERR_STS_*`, `ERR_AWS_*`, `ERR_TIMEOUT`, `ERR_ABORTED`, and `ERR_CLOSED` after {@link close}).
    */
   forToken(jwt: string, options?: ForTokenOptions): Promise<UserSession>;
   /** Number of users with cached credentials in process. */
   readonly cachedUsers: number;
   /** Forgets every cached credential and token (in process). */
   clearCache(): void;
+  /**
+   * Forgets one user, as for a revocation: their role credentials, IAM Identity Center tokens (with the
+   * refresh token and the exchange result kept for their JWTs), bootstrap credentials, S3 Access Grants
+   * credentials and Redshift driver tokens — in process, and in `cache.store` when one is configured.
+   * Other users keep theirs. The user's next `forToken` exchanges anew; a JWT they already presented is
+   * not exchanged twice (IdC refuses a reused `jti`), so it is refused with `ERR_IDC_TOKEN_REUSED` and the
+   * user needs a new token. Sessions already handed out resolve through the same caches, so they need new
+   * AWS calls too. Other replicas' in-process caches keep their copies until these expire. Calls of the
+   * user in flight are not stopped.
+   *
+   * @param user - A session's `identity`, or `{ issuer, subject }` (see {@link ForgetUser}).
+   * @throws TypeError (`ERR_INVALID_OPTION`) without an issuer and subject.
+   */
+  forget(user: ForgetUser): Promise<void>;
+  /**
+   * Releases everything this object holds: aborts the loads in flight (background refreshes included),
+   * forgets every cached value, and destroys the AWS SDK clients it created (SSO OIDC, STS, and the
+   * users' Athena, Redshift and S3 clients) — not the clients you passed (`ssoOidcClient`, `stsClient`),
+   * nor a `clientConfig.requestHandler` you passed, which stay yours to close. Afterwards every call
+   * rejects with `ERR_CLOSED`, and nothing of tip-sdk keeps the process alive. The shared store is
+   * yours too: it is not closed. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Same as {@link TrustedIdentity.close}, for `await using tip = createTrustedIdentity(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The audience lists `user` names: its `audience`, else its claims' `aud`. */
+function audiencesOf(user: ForgetUser): string[][] {
+  const lists: string[][] = [];
+  for (const value of [user.audience, user.claims?.aud]) {
+    if (typeof value === 'string') lists.push([value]);
+    else if (Array.isArray(value)) lists.push(value.filter((v): v is string => typeof v === 'string'));
+  }
+  return lists;
 }
 
 /** Users cached in process when `cache.maxUsers` is not given. */
@@ -97,13 +153,17 @@ const DEFAULT_MAX_USERS = 10_000;
  * ```
  */
 export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedIdentity {
-  validateOptions(options);
-  const config = Object.freeze({ ...options });
+  const config = Object.freeze(validateOptions(options));
   const clock = config.clock ?? Date.now;
   const maxUsers = config.cache?.maxUsers ?? DEFAULT_MAX_USERS;
   const verifier: Pick<JwtVerifier, 'verify'> =
     config.verifier ??
-    createJwtVerifier({ now: clock, ...(config.verifierOptions ?? {}), issuers: config.issuers! });
+    createJwtVerifier({
+      now: clock,
+      ...(config.logger === undefined ? {} : { logger: config.logger }),
+      ...(config.verifierOptions ?? {}),
+      issuers: config.issuers!,
+    });
   const clientConfig: AwsClientConfig = Object.freeze({ ...(config.clientConfig ?? {}) });
   const { credentials: _ownCredentials, ...userClientSettings } = clientConfig;
   const services = createSessionServices({
@@ -135,7 +195,10 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     // A faulty logger must not break construction.
   }
 
+  let closed: Promise<void> | undefined;
+
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
+    if (closed !== undefined) throw closedError('This trusted identity', 'createTrustedIdentity()');
     const signal = opts?.signal;
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
     // The issuer is half of every cache key: a custom verifier that omits it would merge users of
@@ -196,6 +259,14 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     });
   }
 
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      engine.close();
+      await services.close();
+    })();
+    return closed;
+  };
+
   return Object.freeze({
     forToken,
     get cachedUsers() {
@@ -205,6 +276,25 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       engine.clear();
       services.clear();
     },
+    async forget(user: ForgetUser) {
+      if (
+        typeof user !== 'object' ||
+        user === null ||
+        typeof user.issuer !== 'string' ||
+        typeof user.subject !== 'string'
+      ) {
+        throw optionError(
+          'forget',
+          'needs the `issuer` and `subject` of the user, e.g. a session’s `identity`',
+        );
+      }
+      const { issuer, subject } = user;
+      const found = await engine.forget({ issuer, subject, audiences: audiencesOf(user) });
+      const idcUserIds = typeof user.idcUserId === 'string' ? [...found, user.idcUserId] : found;
+      await services.forget({ issuer, subject, idcUserIds });
+    },
+    close,
+    [Symbol.asyncDispose]: close,
   });
 }
 

@@ -17,7 +17,9 @@ import { type ServiceSettings, emulatorSettings, settingsFromEnv } from '../expr
 async function actAs(settings: ServiceSettings, token: string, s3Uri: string | undefined, query: boolean) {
   const audit: AuditRecord[] = [];
   const obs = createObservability({ audit: (r) => audit.push(r) });
-  const tip = obs.instrument(
+  // `await using`: the trusted identity is closed when the function returns (its SDK clients destroyed,
+  // nothing left pending), as a script should before it exits; `await tip.close()` does the same.
+  await using tip = obs.instrument(
     createTrustedIdentity({ ...settings.tipOptions, events: obs.events, serviceEvents: obs.serviceEvents }),
   );
   const user = await tip.forToken(token);

@@ -57,3 +57,32 @@ export function createStsClient(
     maxAttempts: 1,
   } as STSClientConfig);
 }
+
+/**
+ * True when `config` carries a request handler object its caller built (one with a `handle` method): the
+ * caller owns its sockets, so destroying a client that sends through it would close them under the caller.
+ * Handler options (`{ requestTimeout }`) make the SDK build a handler of the client's own.
+ */
+export function hasCallerRequestHandler(config: Readonly<Record<string, unknown>> | undefined): boolean {
+  const handler = config?.requestHandler as { handle?: unknown } | undefined;
+  return typeof handler === 'object' && handler !== null && typeof handler.handle === 'function';
+}
+
+/**
+ * Releases an SDK client tip-sdk created: destroys it (closing its idle sockets) unless it sends through
+ * a request handler the caller passed in `config`, which stays the caller's to close.
+ *
+ * @param client - The client, or `undefined` when none was created.
+ * @param config - The caller's settings the client was built from.
+ */
+export function releaseClient(
+  client: { destroy(): void } | undefined,
+  config: Readonly<Record<string, unknown>> | undefined,
+): void {
+  if (client === undefined || hasCallerRequestHandler(config)) return;
+  try {
+    client.destroy();
+  } catch {
+    // Closing is best effort: a client that fails to close holds nothing tip-sdk can release.
+  }
+}

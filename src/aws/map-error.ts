@@ -45,6 +45,9 @@ interface SdkErrorLike {
   readonly reason?: unknown;
   readonly endpoint?: unknown;
   readonly region?: unknown;
+  /** The URL a `new URL()` refused (`ERR_INVALID_URL`). */
+  readonly input?: unknown;
+  readonly cause?: unknown;
 }
 
 const THROTTLING = new Set([
@@ -105,6 +108,42 @@ export function awsErrorCode(error: unknown): string | undefined {
   return str(e.name) ?? str(e.code);
 }
 
+/** Errors a JavaScript runtime or the SDK's endpoint rules raise locally. */
+const LOCAL = new Set(['TypeError', 'RangeError', 'EndpointError']);
+
+/** The code of the network failure `e` wraps (`fetch failed` carries one as `cause`), if any. */
+function networkCause(e: SdkErrorLike): string | undefined {
+  const cause = e.cause as { code?: unknown; name?: unknown } | undefined;
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const code = str(cause.code) ?? str(cause.name);
+  return code !== undefined && NETWORK.has(code) ? code : undefined;
+}
+
+/**
+ * True for an error the SDK client raised before any request left (an invalid endpoint URL, a missing
+ * region, a bad setting): no HTTP answer is attached, it is no network failure, and it does not carry the
+ * `$fault` every AWS answer does. A plain `Error` counts only without a `code` (network errors have one).
+ */
+function isLocalClientError(e: SdkErrorLike, name: string, code: string | undefined): boolean {
+  if (e.$response !== undefined || e.$metadata !== undefined || e.$fault !== undefined) return false;
+  if (networkCause(e) !== undefined) return false;
+  return LOCAL.has(name) || code === 'ERR_INVALID_URL' || (name === 'Error' && code === undefined);
+}
+
+/** The mapping of an error the SDK client raised locally: what to fix, not "AWS refused". */
+function localClientMapping(e: SdkErrorLike, site: AwsCallSite, reason: string): Mapping {
+  const url = redactAwsMessage(str(e.input), site.secrets);
+  // S3 Control puts the account id in front of the endpoint's host, which breaks an IP address.
+  const hostPrefix =
+    site.service === 's3-control' && /^[a-z]+:\/\/\d{12}\.[\d.]+(:\d+)?\//i.test(url)
+      ? ' S3 Control puts the account id in front of the endpoint host, which an IP address cannot take: aim it at `localhost` with a request handler that resolves `<account>.localhost` (tip-sdk does so itself when no `requestHandler` is configured).'
+      : '';
+  return {
+    code: 'ERR_AWS_CLIENT_CONFIG',
+    message: `The AWS SDK could not send ${site.service} ${site.operation}, nothing reached AWS: ${clause(reason || 'the client failed')}${url ? ` (${url})` : ''}. Check the client settings: the endpoint (\`clientConfig.endpoint\`, AWS_ENDPOINT_URL), the region and the request handler.${hostPrefix}`,
+  };
+}
+
 function isMalformedResponse(e: SdkErrorLike, name: string): boolean {
   if (name === 'SyntaxError') return true;
   const message = typeof e.message === 'string' ? e.message : '';
@@ -141,6 +180,10 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
       code: 'ERR_AWS_THROTTLED',
       message: `AWS throttled ${site.operation} and retries ran out: reduce the call rate or raise the service quota.`,
     };
+  } else if (isLocalClientError(e, name, code)) {
+    mapping = localClientMapping(e, site, awsMessage);
+    const url = redactAwsMessage(str(e.input), site.secrets);
+    if (url) details.endpoint = url;
   } else if (BAD_CREDENTIALS.has(name)) {
     mapping = {
       code: 'ERR_AWS_CREDENTIALS',
@@ -158,7 +201,8 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
       SERVER.has(name) ||
       (status !== undefined && status >= 500) ||
       NETWORK.has(name) ||
-      (code !== undefined && NETWORK.has(code))
+      (code !== undefined && NETWORK.has(code)) ||
+      networkCause(e) !== undefined
     ) {
       mapping = {
         code: 'ERR_AWS_UNAVAILABLE',
@@ -187,7 +231,7 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
   if (mapping.code === 'ERR_IDC_INVALID_REQUEST')
     details.reason = redactAwsMessage(str(e.reason), site.secrets) || undefined;
   const message =
-    awsMessage && mapping.code !== 'ERR_AWS_UNKNOWN'
+    awsMessage && mapping.code !== 'ERR_AWS_UNKNOWN' && mapping.code !== 'ERR_AWS_CLIENT_CONFIG'
       ? `${mapping.message} (AWS: ${awsMessage})`
       : mapping.message;
   return new TipError(mapping.code, message, {

@@ -10,7 +10,7 @@
  */
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { createSsoOidcClient } from '../aws/clients.js';
+import { createSsoOidcClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { TipError } from '../errors.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
@@ -21,6 +21,7 @@ import { type BrowserOpener, openSystemBrowser } from './open-browser.js';
 import { profileDigest, type ResolvedProfile } from './profile.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache/file-cache.js';
 import type { CachedIdpTokens, CacheRecord } from './token-cache/record.js';
+import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
 
 /** Options of {@link createConnector}. */
 export interface ConnectorOptions {
@@ -97,7 +98,26 @@ export interface Connector {
   status(): Promise<ConnectorStatus>;
   /** Forgets the profile's cached tokens and credentials. */
   logout(): Promise<void>;
+  /**
+   * Releases the AWS SDK client the connector created (not one built on a `clientConfig.requestHandler`
+   * you passed). The token cache stays on disk; a later call creates a new client. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Same as {@link Connector.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+const CONNECTOR_SHAPE: OptionShape = {
+  owner: 'createConnector',
+  keys: optionKeys<ConnectorOptions>({
+    cache: true,
+    open: true,
+    onAuthorizationUrl: true,
+    onEvent: true,
+    clientConfig: true,
+    fetch: true,
+  }),
+};
 
 function signInRequired(profile: string, reason: string): TipError {
   return new TipError(
@@ -124,6 +144,7 @@ function jwtOf(
  * ```
  */
 export function createConnector(profile: ResolvedProfile, options: ConnectorOptions = {}): Connector {
+  rejectUnknownOptions(options, CONNECTOR_SHAPE);
   const cache: TokenCache =
     options.cache !== undefined && 'withLock' in options.cache
       ? options.cache
@@ -137,6 +158,11 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     ssoOidc ??= createSsoOidcClient(profile.region, awsSettings(profile, options.clientConfig));
     return ssoOidc;
   };
+
+  async function close(): Promise<void> {
+    releaseClient(ssoOidc, options.clientConfig);
+    ssoOidc = undefined;
+  }
 
   async function readRecord(): Promise<CacheRecord | undefined> {
     const { record, problem } = await cache.read(profile.name);
@@ -422,5 +448,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     async logout() {
       await cache.withLock(profile.name, () => cache.remove(profile.name));
     },
+    close,
+    [Symbol.asyncDispose]: close,
   });
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { createStsClient } from '../aws/clients.js';
+import { createStsClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { resolveRetry } from '../aws/retry.js';
 import { cacheKey } from '../cache/key.js';
@@ -20,6 +20,7 @@ import type { IdcTokenSet } from '../identity-center/types.js';
 import { allowInsecureRequests } from '../jwt/insecure.js';
 import { idcTokenCodec } from '../session/codecs.js';
 import { createTrustedIdentity } from '../tip.js';
+import type { TrustedIdentity } from '../tip.js';
 import { isLoopbackHttp } from './oidc-sign-in.js';
 import type { ResolvedProfile } from './profile.js';
 import type { CachedRoleCredentials, CachedStoreEntry } from './token-cache/record.js';
@@ -113,8 +114,10 @@ export async function exchangeJwt(
   const settings = awsSettings(profile, extra);
   let signing: AwsClientConfig = settings;
   const roleArn = profile.webIdentityRoleArn;
+  let sts: ReturnType<typeof createStsClient> | undefined;
   if (roleArn !== undefined) {
-    const sts = createStsClient(profile.region, settings);
+    const bootstrapSts = createStsClient(profile.region, settings);
+    sts = bootstrapSts;
     let bootstrap: Promise<AwsCredentialIdentity> | undefined;
     const name = sanitizeSessionName(
       `tip-connector-${cacheKey('connector', [issuer, profile.name]).slice(0, 16)}`,
@@ -123,7 +126,7 @@ export async function exchangeJwt(
       ...settings,
       credentials: () => {
         bootstrap ??= assumeRoleWithWebIdentity(
-          sts,
+          bootstrapSts,
           roleArn,
           jwt,
           name,
@@ -148,6 +151,21 @@ export async function exchangeJwt(
     cache: { maxUsers: 1, store },
     clientConfig: signing,
   });
+  try {
+    return await exchangeWith(tip, jwt, signal, entries);
+  } finally {
+    // One exchange per trusted identity: release its clients (and the bootstrap one) at once.
+    await tip.close();
+    releaseClient(sts, settings);
+  }
+}
+
+async function exchangeWith(
+  tip: TrustedIdentity,
+  jwt: string,
+  signal: AbortSignal | undefined,
+  entries: Map<string, CachedStoreEntry>,
+): Promise<ExchangeResult> {
   const session = await tip.forToken(jwt, signal === undefined ? {} : { signal });
   const credentials = await session.credentials();
   const expiration = credentials.expiration?.getTime();

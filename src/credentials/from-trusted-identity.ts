@@ -9,7 +9,8 @@
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { TipError, optionError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
-import { validateOptions } from '../session/config.js';
+import { optionKeys, rejectUnknownOptions } from '../option-keys.js';
+import { TRUSTED_IDENTITY_KEYS, trustedIdentityShape, validateOptions } from '../session/config.js';
 import type { TrustedIdentityOptions } from '../session/config.js';
 import { createEngineFromOptions } from '../session/engine-from-options.js';
 import { sessionExpiryCheck } from '../session/session-expiry.js';
@@ -23,6 +24,15 @@ export interface FromTrustedIdentityInit
    */
   readonly token: string | (() => string | Promise<string>);
 }
+
+/** The keys of {@link FromTrustedIdentityInit}: those of `createTrustedIdentity` without inbound verification. */
+const INIT_SHAPE = trustedIdentityShape(
+  'fromTrustedIdentity',
+  new Set([
+    ...optionKeys<Pick<FromTrustedIdentityInit, 'token'>>({ token: true }),
+    ...[...TRUSTED_IDENTITY_KEYS].filter((k) => !['issuers', 'verifier', 'verifierOptions'].includes(k)),
+  ]),
+);
 
 /**
  * Creates a credential provider for one user's JWT. Each resolution returns cached credentials (with
@@ -38,14 +48,20 @@ export interface FromTrustedIdentityInit
  */
 export function fromTrustedIdentity(init: FromTrustedIdentityInit): AwsCredentialIdentityProvider {
   if (typeof init !== 'object' || init === null) throw optionError('(init)', 'must be an object');
+  // Unknown keys first, against this function's own keys (no `issuers`/`verifier` here).
+  rejectUnknownOptions(init, INIT_SHAPE);
+  const { token: _token, ...rest } = init;
   if (typeof init.token !== 'string' && typeof init.token !== 'function') {
     throw optionError('token', 'must be a JWT string or a function returning one');
   }
   // Validation shared with createTrustedIdentity; a placeholder verifier satisfies the inbound rule.
-  validateOptions({ ...init, verifier: { verify: () => Promise.reject(new Error('unused')) } });
+  const options = validateOptions(
+    { ...rest, verifier: { verify: () => Promise.reject(new Error('unused')) } },
+    { ...INIT_SHAPE, keys: TRUSTED_IDENTITY_KEYS },
+  );
   const clock = init.clock ?? Date.now;
   const clientConfig = Object.freeze({ ...(init.clientConfig ?? {}) });
-  const engine = createEngineFromOptions(init, clientConfig, clock, 16);
+  const engine = createEngineFromOptions(options, clientConfig, clock, 16);
   const expiryCheck = sessionExpiryCheck(init.sessionExpiry, clock);
   const source = init.token;
   // The user this provider serves: set by the first resolution IAM Identity Center accepted. Tokens are

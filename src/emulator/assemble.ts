@@ -23,6 +23,8 @@ import { createRedshiftDataService } from './redshift/data-service.js';
 import { createS3ControlService } from './s3/control-service.js';
 import { createS3Service } from './s3/object-service.js';
 import { createStsService } from './sts/service.js';
+import { optionError } from '../errors.js';
+import { optionKeys, rejectUnknownOptions } from '../option-keys.js';
 
 /** The service modules the emulator serves by default. */
 export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFactory>>> = {
@@ -54,6 +56,35 @@ export interface AssembleOptions {
   readonly services?: Partial<Record<ServiceName, ServiceFactory | false>>;
   /** Called when a handler throws something other than an AWS error (answered as a 500). */
   readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+}
+
+const ASSEMBLE_KEYS = optionKeys<AssembleOptions>({
+  idp: true,
+  quiet: true,
+  fetch: true,
+  services: true,
+  onInternalError: true,
+});
+
+/**
+ * Refuses unknown keys of `options` (those of {@link AssembleOptions} and `extra`), and unknown service
+ * names in `options.services`, with a `TypeError` (`ERR_INVALID_OPTION`) suggesting the nearest.
+ *
+ * @param owner - The function the options were given to, for the message.
+ */
+export function rejectUnknownEmulatorOptions(
+  options: unknown,
+  owner: string,
+  extra: readonly string[] = [],
+): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) throw optionError('(options)', 'must be an object');
+  rejectUnknownOptions(options, { owner, keys: new Set([...ASSEMBLE_KEYS, ...extra]) });
+  const services = (options as AssembleOptions).services;
+  if (services !== undefined) {
+    if (typeof services !== 'object' || services === null) throw optionError('services', 'must be an object');
+    rejectUnknownOptions(services, { owner, keys: new Set(Object.keys(DEFAULT_SERVICES)) }, 'services');
+  }
 }
 
 /** The assembled parts; `front` is what either front (`node:http` or Fetch) is built from. */

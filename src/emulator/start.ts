@@ -5,8 +5,14 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AssembleOptions, type EmulatorParts, assembleEmulatorParts } from './assemble.js';
+import {
+  type AssembleOptions,
+  type EmulatorParts,
+  assembleEmulatorParts,
+  rejectUnknownEmulatorOptions,
+} from './assemble.js';
 import type { EmulatorConfig, EmulatorConfigInput } from './config/types.js';
+import { optionKeys } from '../option-keys.js';
 import type { AuditLog } from './core/audit-log.js';
 import {
   type EmulatorClientConfig,
@@ -103,7 +109,13 @@ export interface RunningEmulator {
    * every service. Resolves once nothing runs. Idempotent.
    */
   stop(): Promise<void>;
+  /** Same as {@link RunningEmulator.stop}. */
+  close(): Promise<void>;
+  /** Same as {@link RunningEmulator.stop}, for `await using emu = await startEmulator(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+const PORT_KEY = optionKeys<Omit<StartEmulatorOptions, keyof AssembleOptions>>({ port: true });
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,6 +138,7 @@ export async function startEmulator(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: StartEmulatorOptions = {},
 ): Promise<RunningEmulator> {
+  rejectUnknownEmulatorOptions(options, 'startEmulator', [...PORT_KEY]);
   let parts: EmulatorParts | undefined;
   let sql: RedshiftSqlEndpoints | undefined;
   const server = createServer();
@@ -195,6 +208,8 @@ export async function startEmulator(
       runtime,
       redshiftSql: sql,
       stop,
+      close: stop,
+      [Symbol.asyncDispose]: stop,
     };
   } catch (err) {
     await stop();

@@ -8,6 +8,8 @@
  * @module
  */
 import { optionError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-keys.js';
+import { CSRF_SHAPE } from './option-keys.js';
 import type { BearerRequest } from './bearer.js';
 
 /** Options of the cookie-mode cross-site check. */
@@ -49,6 +51,7 @@ export function createCrossSiteCheck(option: unknown): CrossSiteCheck | undefine
   if (option !== undefined && (typeof option !== 'object' || option === null)) {
     throw optionError('csrf', 'must be false or an object such as { trustedOrigins: [] }');
   }
+  if (option !== undefined) rejectUnknownOptions(option, CSRF_SHAPE, 'csrf');
   const list = (option as CrossSiteOptions | undefined)?.trustedOrigins ?? [];
   if (!Array.isArray(list)) throw optionError('csrf.trustedOrigins', 'must be an array of origins');
   const trusted = new Set<string>();

@@ -5,8 +5,10 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { optionError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-keys.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
+import { EXPRESS_SHAPE } from './option-keys.js';
 import type { HttpErrorResponse } from './error-response.js';
 
 declare global {
@@ -53,6 +55,7 @@ export function tipMiddleware(
   tip: Pick<TrustedIdentity, 'forToken'>,
   options: TipExpressOptions = {},
 ): RequestHandler {
+  if (typeof options === 'object' && options !== null) rejectUnknownOptions(options, EXPRESS_SHAPE);
   const auth = createAuthenticator(tip, options);
   const respond = options.respond ?? sendDefault;
   if (typeof respond !== 'function') throw optionError('respond', 'must be a function');

@@ -7,8 +7,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { optionError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-keys.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
+import { FASTIFY_SHAPE } from './option-keys.js';
 import type { HttpErrorResponse } from './error-response.js';
 
 declare module 'fastify' {
@@ -40,6 +42,7 @@ export type TipPlugin = ((fastify: FastifyInstance, options: TipFastifyOptions) 
 };
 
 async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Promise<void> {
+  if (typeof options === 'object' && options !== null) rejectUnknownOptions(options, FASTIFY_SHAPE);
   const auth = createAuthenticator(options?.tip, options);
   const respond = options.respond;
   if (respond !== undefined && typeof respond !== 'function') {

@@ -43,6 +43,11 @@ export interface ExchangeLedger {
   result(resultKey: string): Promise<IdcTokenSet | undefined>;
   /** Drops every kept result; the JWT entries stay (IdC would still refuse those JWTs). */
   clearResults(): void;
+  /**
+   * Drops the result kept under `resultKey` (one user forgotten); the JWT entries naming it stay, so
+   * those JWTs are refused rather than exchanged again.
+   */
+  forgetResult(resultKey: string): Promise<void>;
 }
 
 /** Default lifetime of an entry whose JWT has no `exp`, in milliseconds (1 h, the IdC maximum). */
@@ -133,6 +138,10 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     },
     clearResults() {
       for (const holder of kept.values()) holder.tokens = undefined;
+    },
+    async forgetResult(resultKey) {
+      const holder = kept.get(resultKey);
+      if (holder !== undefined) holder.tokens = undefined;
     },
   };
 }

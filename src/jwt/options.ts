@@ -2,6 +2,8 @@ import { optionError } from '../errors.js';
 import { ALL_ALGORITHMS, isForbiddenAlgorithm, isJwtAlgorithm } from './algorithms.js';
 import { urlProblem } from './discovery.js';
 import { insecureAllowed } from './insecure.js';
+import { rejectUnknownOptions } from '../option-keys.js';
+import { ISSUER_KEYS, JWKS_CACHE_KEYS, JWT_VERIFIER_KEYS } from './option-keys.js';
 import type { FetchLike, IssuerOptions, JwtAlgorithm, JwtCheck, JwtVerifierOptions } from './types.js';
 
 /** One issuer's checks, validated, normalized and frozen. */
@@ -81,6 +83,7 @@ function algorithms(value: unknown, path: string): ReadonlySet<JwtAlgorithm> {
 
 function issuerPolicy(raw: unknown, path: string): IssuerPolicy {
   if (typeof raw !== 'object' || raw === null) throw optionError(path, 'must be an object');
+  rejectUnknownOptions(raw, { owner: 'createJwtVerifier', keys: ISSUER_KEYS }, path);
   const o = raw as IssuerOptions;
   const allowHttp = insecureAllowed(raw);
   const issuerProblem = urlProblem(o.issuer, allowHttp);
@@ -128,6 +131,7 @@ function issuerPolicy(raw: unknown, path: string): IssuerPolicy {
 /** Validates every option (a `TypeError` naming the option path on the first problem) and applies defaults. */
 export function resolveOptions(options: JwtVerifierOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw optionError('options', 'must be an object');
+  rejectUnknownOptions(options, { owner: 'createJwtVerifier', keys: JWT_VERIFIER_KEYS });
   if (!Array.isArray(options.issuers) || options.issuers.length === 0) {
     throw optionError('issuers', 'must be a non-empty array of issuer options');
   }
@@ -139,6 +143,7 @@ export function resolveOptions(options: JwtVerifierOptions): ResolvedOptions {
   }
   const cache = options.jwksCache ?? {};
   if (typeof cache !== 'object' || cache === null) throw optionError('jwksCache', 'must be an object');
+  rejectUnknownOptions(cache, { owner: 'createJwtVerifier', keys: JWKS_CACHE_KEYS }, 'jwksCache');
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw optionError('fetch', 'must be a function');
   if (options.now !== undefined && typeof options.now !== 'function')

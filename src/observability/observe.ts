@@ -162,13 +162,14 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
       }
     };
     // A new object, not a Proxy: the trusted identity is frozen, and getters (cachedUsers) stay live.
-    const wrapped: Record<string, unknown> = { forToken };
-    for (const key of Object.keys(tip)) {
+    // Symbol keys too: `Symbol.asyncDispose` keeps `await using` working on the wrapped object.
+    const wrapped: Record<PropertyKey, unknown> = { forToken };
+    for (const key of Reflect.ownKeys(tip)) {
       if (key === 'forToken') continue;
       Object.defineProperty(wrapped, key, {
         enumerable: true,
         get: () => {
-          const value = (tip as Record<string, unknown>)[key];
+          const value = (tip as Record<PropertyKey, unknown>)[key];
           return typeof value === 'function' ? value.bind(tip) : value;
         },
       });

@@ -12,12 +12,15 @@
  */
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from '../aws/clients.js';
+import { resolveRegion } from '../aws/region.js';
 import { resolveRetry } from '../aws/retry.js';
 import type { ResolvedRetry, RetryOptions } from '../aws/retry.js';
 import { createMemo } from '../cache/memo.js';
 import type { Clock, Memo, MemoOptions } from '../cache/types.js';
 import { optionError } from '../errors.js';
 import type { DebugLogger } from '../logger.js';
+import { rejectUnknownOptions } from '../option-keys.js';
+import { RETRY_SHAPE, SERVICE_CONTEXT_SHAPE } from './option-keys.js';
 
 /** Non-secret facts about the end user, used for cache keys and events. */
 export interface ServiceIdentity {
@@ -67,8 +70,8 @@ export type MemoFactory = <V>(name: string, options: MemoOptions<V>) => Memo<V>;
 export interface ServiceContextInit {
   /** Identity-enhanced credentials of the user (e.g. `UserSession.credentials`). Required. */
   readonly credentials: AwsCredentialIdentityProvider;
-  /** The AWS region. Required. */
-  readonly region: string;
+  /** The AWS region. Default: `AWS_REGION`, else `AWS_DEFAULT_REGION`; one of them is required. */
+  readonly region?: string;
   /**
    * Settings for every SDK client (endpoint, requestHandler, …). A `credentials` member here is ignored:
    * the user's credentials always win. Default `{}`.
@@ -126,10 +129,15 @@ const SILENT: ServiceLogger = Object.freeze({ debug: () => undefined });
  */
 export function createServiceContext(init: ServiceContextInit): ServiceContext {
   if (typeof init !== 'object' || init === null) throw optionError('services', 'must be an object');
+  rejectUnknownOptions(init, SERVICE_CONTEXT_SHAPE);
   if (typeof init.credentials !== 'function')
     throw optionError('credentials', 'must be an AwsCredentialIdentityProvider function');
-  if (typeof init.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(init.region))
-    throw optionError('region', 'must be an AWS region such as `us-east-1`');
+  const region = resolveRegion(init.region);
+  if (init.retry !== undefined) {
+    if (typeof init.retry !== 'object' || init.retry === null)
+      throw optionError('retry', 'must be an object');
+    rejectUnknownOptions(init.retry, RETRY_SHAPE, 'retry');
+  }
   if (init.memo !== undefined && typeof init.memo !== 'function')
     throw optionError('memo', 'must be a function returning a Memo');
   // A custom factory may share one store across users: its keys must name the user, or users share grants.
@@ -146,7 +154,7 @@ export function createServiceContext(init: ServiceContextInit): ServiceContext {
   const onEvent = init.onEvent;
   return Object.freeze({
     credentials: init.credentials,
-    region: init.region,
+    region,
     clientConfig: Object.freeze(clientConfig),
     identity: Object.freeze({ ...(init.identity ?? {}) }),
     logger: init.logger ?? SILENT,

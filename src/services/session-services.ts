@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from '../aws/clients.js';
@@ -25,7 +26,10 @@ export type SessionAthena = Pick<AthenaHandle, 'query' | 'queryPages'>;
 export type SessionRedshift = Pick<RedshiftHandle, 'query' | 'batch' | 'driverToken' | 'connect' | 'pool'>;
 
 /** `UserSession.s3`: the S3 Access Grants handle; `client()` resolves once the S3 module is loaded. */
-export type SessionS3 = Omit<S3AccessGrants, 'client' | 'clearCache'> & {
+export type SessionS3 = Omit<
+  S3AccessGrants,
+  'client' | 'clearCache' | 'close' | typeof Symbol.asyncDispose
+> & {
   /** The user's S3 client signed per request with Access Grants credentials. */
   client(options?: S3AccessGrantsClientOptions): Promise<S3Client>;
 };
@@ -81,12 +85,45 @@ export interface SessionServiceRegistry {
   ): SessionServices;
   /** Forgets every user's handles and caches. */
   clear(): void;
+  /**
+   * Forgets the handles and caches (S3 grants, Redshift driver tokens) of the users with one of
+   * `idcUserIds`, or with this issuer and subject, and releases their SDK clients (a call of theirs still
+   * in flight may then fail).
+   */
+  forget(user: {
+    readonly issuer: string;
+    readonly subject: string;
+    readonly idcUserIds: readonly string[];
+  }): Promise<void>;
+  /**
+   * Aborts the calls in flight that were given no signal of their own, forgets every user and releases
+   * every SDK client created here. Later calls fail with the engine's `ERR_CLOSED` (through credentials).
+   */
+  close(): Promise<void>;
 }
 
 /** Creates the registry. */
 export function createSessionServices(options: SessionServicesOptions): SessionServiceRegistry {
   const users = new Map<string, UserEntry>();
   const maxUsers = options.maxUsers ?? 10_000;
+  /** The default signal of every user's calls: close() aborts the calls that were given none. */
+  const closing = new AbortController();
+  // Every load (or call) listens to it: as many listeners as calls in flight is expected.
+  setMaxListeners(0, closing.signal);
+
+  /** Releases the SDK clients of a user's handles (loaded or loading). */
+  async function release(entry: UserEntry): Promise<void> {
+    const handles = await Promise.allSettled([entry.athena, entry.redshift, entry.s3]);
+    await Promise.allSettled(
+      handles.map((h) => (h.status === 'fulfilled' && h.value !== undefined ? h.value.close() : undefined)),
+    );
+  }
+
+  function drop(id: string): Promise<void> {
+    const entry = users.get(id);
+    users.delete(id);
+    return entry === undefined ? Promise.resolve() : release(entry);
+  }
 
   function views(entry: UserEntry): SessionServices {
     const athena = () => (entry.athena ??= import('./athena/handle.js').then((m) => m.athena(entry.ctx)));
@@ -144,6 +181,7 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
             ...(identity.subject === undefined ? {} : { subject: identity.subject }),
           },
           ...(options.clock === undefined ? {} : { clock: options.clock }),
+          signal: closing.signal,
           // The listener gets the same minimal facts, not the session's identity with all its claims.
           ...(onEvent === undefined
             ? {}
@@ -152,6 +190,7 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
         entry = { credentials, ctx, tokenExpiresAt };
         holder.entry = entry;
         users.set(identity.idcUserId, entry);
+        // Dropped without releasing: a call of the evicted user may still be using its clients.
         while (users.size > maxUsers) users.delete(users.keys().next().value as string);
       } else {
         users.delete(identity.idcUserId);
@@ -167,6 +206,17 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
     },
     clear() {
       users.clear();
+    },
+    async forget({ issuer, subject, idcUserIds }) {
+      const ids = new Set(idcUserIds);
+      for (const [id, entry] of users) {
+        if (entry.ctx.identity.issuer === issuer && entry.ctx.identity.subject === subject) ids.add(id);
+      }
+      await Promise.all([...ids].map(drop));
+    },
+    async close() {
+      closing.abort();
+      await Promise.all([...users.keys()].map(drop));
     },
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { createSsoOidcClient } from '../aws/clients.js';
+import { createSsoOidcClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import type { ResolvedRetry } from '../aws/retry.js';
 import { cacheKey } from '../cache/key.js';
@@ -53,19 +53,18 @@ const MIN_BOOTSTRAP_REMAINING_MS = 60_000;
 export function createSigningClients(settings: SigningSettings): {
   forUser(subject: SigningSubject, signal: AbortSignal): Promise<SigningClient>;
   clear(): void;
+  /** Forgets the bootstrap credentials of one user (for one audience list). */
+  forget(subject: Omit<SigningSubject, 'token'>): void;
 } {
   const bootstrap = createMemo<RoleCredentials>({ maxEntries: settings.maxUsers, clock: settings.clock });
   const shared: SigningClient = { client: settings.ssoOidc, dispose: () => undefined };
+  const keyOf = (subject: Omit<SigningSubject, 'token'>, roleArn: string) =>
+    cacheKey('bootstrap', [subject.issuer, subject.subject, roleArn, ...[...subject.audience].sort()]);
   return {
     async forUser(subject, signal) {
       const roleArn = settings.applicationRoleArn;
       if (roleArn === undefined) return shared;
-      const key = cacheKey('bootstrap', [
-        subject.issuer,
-        subject.subject,
-        roleArn,
-        ...[...subject.audience].sort(),
-      ]);
+      const key = keyOf(subject, roleArn);
       const credentials = await bootstrap.get(
         key,
         async (ctx) => {
@@ -90,10 +89,15 @@ export function createSigningClients(settings: SigningSettings): {
         // A copy: the SDK annotates credential objects, and the cached one is frozen.
         credentials: { ...credentials },
       });
-      return { client, dispose: () => client.destroy() };
+      return { client, dispose: () => releaseClient(client, settings.clientConfig) };
     },
     clear() {
       bootstrap.clear();
+    },
+    forget(subject) {
+      // In process only: this memo has no shared store.
+      if (settings.applicationRoleArn !== undefined)
+        void bootstrap.delete(keyOf(subject, settings.applicationRoleArn));
     },
   };
 }

@@ -1,18 +1,22 @@
 /**
- * Options of `createTrustedIdentity`, validated at construction (a `TypeError` names the bad option) and
- * frozen.
+ * Options of `createTrustedIdentity`, validated at construction (a `TypeError` with code
+ * `ERR_INVALID_OPTION` names the bad option, unknown keys included) and frozen.
  *
  * @module
  */
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsClientConfig } from '../aws/clients.js';
+import { resolveRegion } from '../aws/region.js';
 import type { RetryOptions } from '../aws/retry.js';
 import type { CacheStore, Clock } from '../cache/types.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
 import type { SessionTag } from '../credentials/types.js';
 import { optionError } from '../errors.js';
+import { JWKS_CACHE_KEYS, VERIFIER_OPTION_KEYS } from '../jwt/option-keys.js';
 import type { IssuerOptions, JwtVerifier, JwtVerifierOptions } from '../jwt/types.js';
+import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
+import { RETRY_OPTION_KEYS } from '../services/option-keys.js';
 import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEventSink, TipLogger } from './events.js';
 
@@ -50,8 +54,11 @@ export interface TrustedIdentityTimeouts extends RetryOptions {}
 
 /** Options of `createTrustedIdentity`. */
 export interface TrustedIdentityOptions {
-  /** The AWS region of IAM Identity Center and STS, e.g. `us-east-1`. Required. */
-  readonly region: string;
+  /**
+   * The AWS region of IAM Identity Center and STS, e.g. `us-east-1`. Default: `AWS_REGION`, else
+   * `AWS_DEFAULT_REGION` from the environment (read once, at construction); one of them is required.
+   */
+  readonly region?: string;
   /** Trusted issuers for inbound JWTs (passed to `createJwtVerifier`). Exactly one of `issuers`/`verifier`. */
   readonly issuers?: readonly IssuerOptions[];
   /** Further verifier options used with `issuers` (fetch, JWKS cache tuning…). */
@@ -109,7 +116,57 @@ export interface TrustedIdentityOptions {
   readonly clock?: Clock;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** The options once validated: the region resolved. */
+export type ValidatedOptions<O extends TrustedIdentityOptions = TrustedIdentityOptions> = O & {
+  readonly region: string;
+};
+
+const CACHE_KEYS = optionKeys<TrustedIdentityCacheOptions>({
+  maxUsers: true,
+  refreshBeforeExpiry: true,
+  store: true,
+  refusalTtl: true,
+  maxExchangedJwts: true,
+});
+
+/** `timeouts` holds exactly the retry options (`TrustedIdentityTimeouts` adds none). */
+const TIMEOUT_KEYS = RETRY_OPTION_KEYS;
+
+/** The keys of {@link TrustedIdentityOptions}. */
+export const TRUSTED_IDENTITY_KEYS = optionKeys<TrustedIdentityOptions>({
+  region: true,
+  issuers: true,
+  verifierOptions: true,
+  verifier: true,
+  applicationArn: true,
+  accessRoleArn: true,
+  applicationRoleArn: true,
+  scopes: true,
+  durationSeconds: true,
+  sessionName: true,
+  sourceIdentity: true,
+  sessionTags: true,
+  useRefreshTokens: true,
+  sessionExpiry: true,
+  cache: true,
+  logger: true,
+  events: true,
+  serviceEvents: true,
+  clientConfig: true,
+  timeouts: true,
+  ssoOidcClient: true,
+  stsClient: true,
+  clock: true,
+});
+
+/** Nested option objects, so a key given at the top level is pointed to where it belongs. */
+const NESTED = { cache: CACHE_KEYS, timeouts: TIMEOUT_KEYS, verifierOptions: VERIFIER_OPTION_KEYS };
+
+/** The shape of the top-level options of `owner` (whose keys are `keys`). */
+export function trustedIdentityShape(owner: string, keys: ReadonlySet<string>): OptionShape {
+  return { owner, keys, nested: NESTED };
+}
+
 const APPLICATION_ARN =
   /^arn:aws[a-z-]*:sso::\d{12}:application\/(sso)?ins-[A-Za-z0-9.-]{16}\/apl-[A-Za-z0-9]{16}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -125,12 +182,18 @@ function int(path: string, value: unknown, min: number, max: number): void {
   }
 }
 
-/** Validates `options`; throws a `TypeError` naming the first bad option. */
-export function validateOptions(options: TrustedIdentityOptions): void {
+/**
+ * Validates `options` and resolves the region (see `resolveRegion`); throws a `TypeError` (code
+ * `ERR_INVALID_OPTION`) naming the first bad option. Unknown keys are refused, at the top level against
+ * `shape` (default: those of `createTrustedIdentity`) and in `cache`, `timeouts` and `verifierOptions`.
+ */
+export function validateOptions<O extends TrustedIdentityOptions>(
+  options: O,
+  shape: OptionShape = trustedIdentityShape('createTrustedIdentity', TRUSTED_IDENTITY_KEYS),
+): ValidatedOptions<O> {
   if (typeof options !== 'object' || options === null) throw optionError('(options)', 'must be an object');
-  if (typeof options.region !== 'string' || !REGION.test(options.region)) {
-    throw optionError('region', 'must be an AWS region such as `us-east-1`');
-  }
+  rejectUnknownOptions(options, shape);
+  const region = resolveRegion(options.region);
   if ((options.issuers === undefined) === (options.verifier === undefined)) {
     throw optionError('issuers', 'or `verifier` must be given (exactly one of them)');
   }
@@ -139,6 +202,28 @@ export function validateOptions(options: TrustedIdentityOptions): void {
   }
   if (options.verifier !== undefined && typeof options.verifier.verify !== 'function') {
     throw optionError('verifier', 'must have a verify(token) method');
+  }
+  const verifierOptions = options.verifierOptions as unknown;
+  if (verifierOptions !== undefined) {
+    if (typeof verifierOptions !== 'object' || verifierOptions === null) {
+      throw optionError('verifierOptions', 'must be an object');
+    }
+    if (options.verifier !== undefined) {
+      throw optionError(
+        'verifierOptions',
+        'configures the verifier built from `issuers`; drop it with `verifier`',
+      );
+    }
+    const owned = { owner: shape.owner, keys: VERIFIER_OPTION_KEYS };
+    rejectUnknownOptions(verifierOptions, owned, 'verifierOptions');
+    const jwksCache = (verifierOptions as { jwksCache?: unknown }).jwksCache;
+    if (typeof jwksCache === 'object' && jwksCache !== null) {
+      rejectUnknownOptions(
+        jwksCache,
+        { owner: shape.owner, keys: JWKS_CACHE_KEYS },
+        'verifierOptions.jwksCache',
+      );
+    }
   }
   if (typeof options.applicationArn !== 'string' || !APPLICATION_ARN.test(options.applicationArn)) {
     throw optionError(
@@ -185,6 +270,8 @@ export function validateOptions(options: TrustedIdentityOptions): void {
   }
   const cache = options.cache;
   if (cache !== undefined) {
+    if (typeof cache !== 'object' || cache === null) throw optionError('cache', 'must be an object');
+    rejectUnknownOptions(cache, { owner: shape.owner, keys: CACHE_KEYS }, 'cache');
     int('cache.maxUsers', cache.maxUsers, 1, 10_000_000);
     int('cache.refreshBeforeExpiry', cache.refreshBeforeExpiry, 0, 3_600_000);
     int('cache.refusalTtl', cache.refusalTtl, 0, 600_000);
@@ -217,6 +304,8 @@ export function validateOptions(options: TrustedIdentityOptions): void {
   }
   const t = options.timeouts;
   if (t !== undefined) {
+    if (typeof t !== 'object' || t === null) throw optionError('timeouts', 'must be an object');
+    rejectUnknownOptions(t, { owner: shape.owner, keys: TIMEOUT_KEYS }, 'timeouts');
     int('timeouts.maxAttempts', t.maxAttempts, 1, 20);
     int('timeouts.baseDelayMs', t.baseDelayMs, 0, 60_000);
     int('timeouts.maxDelayMs', t.maxDelayMs, 0, 300_000);
@@ -228,4 +317,5 @@ export function validateOptions(options: TrustedIdentityOptions): void {
     if (client !== undefined && typeof client.send !== 'function')
       throw optionError(name, 'must be an AWS SDK client');
   }
+  return { ...options, region };
 }

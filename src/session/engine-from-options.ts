@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { createSsoOidcClient, createStsClient } from '../aws/clients.js';
+import { createSsoOidcClient, createStsClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { resolveRetry } from '../aws/retry.js';
 import type { Clock } from '../cache/types.js';
 import { defaultSessionName } from '../credentials/session-name.js';
-import type { TrustedIdentityOptions } from './config.js';
+import type { ValidatedOptions } from './config.js';
 import { type Engine, createEngine } from './engine.js';
 import { createEmit } from './events.js';
 
@@ -18,13 +18,14 @@ const DEFAULT_REFUSAL_TTL_MS = 10_000;
 /** Default floor of `cache.maxExchangedJwts`. */
 const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
 
-/** The options the engine reads (inbound verification is not its concern). */
-export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
+/** The validated options the engine reads (inbound verification is not its concern). */
+export type EngineOptions = Omit<ValidatedOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
  * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
- * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region.
+ * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region. Its
+ * `close()` also destroys the SSO OIDC and STS clients created here (not those passed in the options).
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -37,7 +38,10 @@ export function createEngineFromOptions(
   defaultMaxUsers: number,
 ): Engine {
   const maxUsers = options.cache?.maxUsers ?? defaultMaxUsers;
-  return createEngine({
+  const ssoOidc =
+    options.ssoOidcClient === undefined ? createSsoOidcClient(options.region, clientConfig) : undefined;
+  const sts = options.stsClient === undefined ? createStsClient(options.region, clientConfig) : undefined;
+  const engine = createEngine({
     region: options.region,
     applicationArn: options.applicationArn,
     accessRoleArn: options.accessRoleArn,
@@ -49,8 +53,8 @@ export function createEngineFromOptions(
     sessionTags: options.sessionTags,
     useRefreshTokens: options.useRefreshTokens ?? true,
     clientConfig,
-    ssoOidc: options.ssoOidcClient ?? createSsoOidcClient(options.region, clientConfig),
-    sts: options.stsClient ?? createStsClient(options.region, clientConfig),
+    ssoOidc: options.ssoOidcClient ?? ssoOidc!,
+    sts: options.stsClient ?? sts!,
     clock,
     retry: resolveRetry(options.timeouts),
     maxUsers,
@@ -59,5 +63,18 @@ export function createEngineFromOptions(
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
     store: options.cache?.store,
     emit: createEmit(options.events, options.logger),
+  });
+  return Object.freeze({
+    resolve: engine.resolve,
+    get size() {
+      return engine.size;
+    },
+    clear: engine.clear,
+    forget: engine.forget,
+    close() {
+      engine.close();
+      releaseClient(ssoOidc, clientConfig);
+      releaseClient(sts, clientConfig);
+    },
   });
 }

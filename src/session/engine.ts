@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
 import type { CacheStore, LoadContext, Memo } from '../cache/types.js';
@@ -21,7 +22,8 @@ import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
 import type { RoleCredentials, SessionTag } from '../credentials/types.js';
-import { TipError, isTipError } from '../errors.js';
+import { combineSignals } from '../aws/abort.js';
+import { TipError, closedError, isTipError } from '../errors.js';
 import { createExchangeLedger, jwtLedgerId } from '../identity-center/exchange-ledger.js';
 import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
@@ -74,15 +76,36 @@ export interface ResolveOptions {
   readonly forceRefresh?: boolean;
 }
 
+/** One user to forget: issuer, subject and the audience lists their JWTs carried (part of every key). */
+export interface ForgetSubject {
+  readonly issuer: string;
+  readonly subject: string;
+  /** Audience lists to forget besides those this engine loaded the user with. */
+  readonly audiences: readonly (readonly string[])[];
+}
+
 /** The engine; see {@link createEngine}. */
 export interface Engine {
-  /** Identity-enhanced credentials (and the IdC identity) for the user of `subject`. */
+  /**
+   * Identity-enhanced credentials (and the IdC identity) for the user of `subject`. Rejects with
+   * `ERR_CLOSED` after {@link Engine.close}.
+   */
   resolve(subject: SubjectToken, options?: ResolveOptions): Promise<RoleSession>;
   /** Cached users (role sessions) held in process. */
   readonly size: number;
   /** Forgets every cached value. */
   clear(): void;
+  /**
+   * Forgets one user: role credentials, IdC tokens and the exchange result the ledger keeps for them,
+   * bootstrap credentials, in process and in the shared store. Resolves with the IdC user ids found.
+   */
+  forget(user: ForgetSubject): Promise<string[]>;
+  /** Aborts the loads in flight, forgets every cached value and refuses later calls with `ERR_CLOSED`. */
+  close(): void;
 }
+
+/** Most users whose audience lists are remembered for {@link Engine.forget} (beyond the LRU). */
+const MAX_INDEXED_USERS = 100_000;
 
 /** `parts` followed by the audience, sorted (the order of a token's `aud` values does not matter). */
 function withAudience(parts: (string | undefined)[], audience: readonly string[]): (string | undefined)[] {
@@ -110,6 +133,31 @@ export function createEngine(settings: EngineSettings): Engine {
   const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
   const signingClient = createSigningClients(settings);
   const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
+  /** Aborted by close(): every load listens to it, so nothing keeps running (or the process alive). */
+  const closing = new AbortController();
+  // Every load (or call) listens to it: as many listeners as calls in flight is expected.
+  setMaxListeners(0, closing.signal);
+  /**
+   * The audience lists each user was loaded with (issuer + subject → JSON lists), so `forget` can name
+   * every key of a user. Written on loads only, never on the warm path.
+   */
+  const audiencesOf = new Map<string, Set<string>>();
+  const userOf = (issuer: string, subject: string) => `${issuer}\u0000${subject}`;
+  const roleKeyOf = (issuer: string, subject: string, audience: readonly string[]) =>
+    cacheKey('role', withAudience([issuer, subject, applicationArn, accessRoleArn, scopeText], audience));
+  const tokenKeyOf = (issuer: string, subject: string, audience: readonly string[]) =>
+    cacheKey('idc', withAudience([issuer, subject, applicationArn, scopeText], audience));
+
+  function remember(subject: SubjectToken): void {
+    const user = userOf(subject.issuer, subject.subject);
+    let lists = audiencesOf.get(user);
+    if (lists === undefined) {
+      lists = new Set();
+      audiencesOf.set(user, lists);
+      if (audiencesOf.size > MAX_INDEXED_USERS) audiencesOf.delete(audiencesOf.keys().next().value as string);
+    }
+    lists.add(JSON.stringify(subject.audience));
+  }
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -152,7 +200,8 @@ export function createEngine(settings: EngineSettings): Engine {
     ) {
       return { value: held, expiresAt: held.expiresAt };
     }
-    const { client, dispose } = await signingClient.forUser(subject, ctx.signal);
+    const link = combineSignals(ctx.signal, closing.signal);
+    const { client, dispose } = await signingClient.forUser(subject, link.signal);
     try {
       const value = await obtainIdcToken({
         context: { client, applicationArn, scopes: settings.scopes, retry, clock },
@@ -162,7 +211,7 @@ export function createEngine(settings: EngineSettings): Engine {
         previous: held,
         useRefreshToken: settings.useRefreshTokens,
         forced: ctx.reason === 'force',
-        signal: ctx.signal,
+        signal: link.signal,
         detach: ctx.detach,
         refusals,
         ...(emit === undefined ? {} : { observer: observer(subject) }),
@@ -170,6 +219,7 @@ export function createEngine(settings: EngineSettings): Engine {
       return { value, expiresAt: value.expiresAt };
     } finally {
       dispose();
+      link.dispose();
     }
   }
 
@@ -179,13 +229,13 @@ export function createEngine(settings: EngineSettings): Engine {
   ): Promise<{ value: RoleSession; expiresAt: number }> {
     const startedAt = clock();
     emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
+    remember(subject);
+    const link = combineSignals(ctx.signal, closing.signal);
+    const signal = link.signal;
     try {
-      const tokenKey = cacheKey(
-        'idc',
-        withAudience([subject.issuer, subject.subject, applicationArn, scopeText], subject.audience),
-      );
+      const tokenKey = tokenKeyOf(subject.issuer, subject.subject, subject.audience);
       const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject, tokenKey), {
-        signal: ctx.signal,
+        signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
         // A failed IdC refresh must fail the role refresh too, so the role memo keeps serving the
         // credentials it holds rather than assuming the role again with an expiring context.
@@ -221,7 +271,7 @@ export function createEngine(settings: EngineSettings): Engine {
           },
           retry,
           clock,
-          ctx.signal,
+          signal,
         );
       } catch (error) {
         if (isTipError(error)) {
@@ -267,19 +317,25 @@ export function createEngine(settings: EngineSettings): Engine {
           ...(isTipError(error) ? { code: error.code } : {}),
         });
       }
-      throw error;
+      // A load that close() aborted says so (ERR_CLOSED), not ERR_ABORTED: no caller gave up.
+      throw closing.signal.aborted ? closing.signal.reason : error;
+    } finally {
+      link.dispose();
     }
+  }
+
+  function clear(): void {
+    roles.clear();
+    tokens.clear();
+    ledger.clearResults();
+    signingClient.clear();
+    audiencesOf.clear();
   }
 
   return {
     resolve(subject, options) {
-      const key = cacheKey(
-        'role',
-        withAudience(
-          [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
-          subject.audience,
-        ),
-      );
+      if (closing.signal.aborted) return Promise.reject(closing.signal.reason);
+      const key = roleKeyOf(subject.issuer, subject.subject, subject.audience);
       const onHit =
         emit === undefined
           ? undefined
@@ -303,11 +359,32 @@ export function createEngine(settings: EngineSettings): Engine {
     get size() {
       return roles.size;
     },
-    clear() {
-      roles.clear();
-      tokens.clear();
-      ledger.clearResults();
-      signingClient.clear();
+    clear,
+    async forget({ issuer, subject, audiences }) {
+      const user = userOf(issuer, subject);
+      const lists = new Map<string, readonly string[]>();
+      for (const audience of audiences) lists.set(JSON.stringify(audience), audience);
+      for (const text of audiencesOf.get(user) ?? []) lists.set(text, JSON.parse(text) as string[]);
+      audiencesOf.delete(user);
+      const found = new Set<string>();
+      const deletions: Promise<void>[] = [];
+      for (const audience of lists.values()) {
+        const roleKey = roleKeyOf(issuer, subject, audience);
+        const tokenKey = tokenKeyOf(issuer, subject, audience);
+        const held =
+          roles.peek(roleKey)?.value.identity.idcUserId ?? tokens.peek(tokenKey)?.value.identity.idcUserId;
+        if (held !== undefined) found.add(held);
+        // Through the memos' own delete, so the shared store entries go too.
+        deletions.push(roles.delete(roleKey), tokens.delete(tokenKey), ledger.forgetResult(tokenKey));
+        signingClient.forget({ issuer, subject, audience });
+      }
+      await Promise.all(deletions);
+      return [...found];
+    },
+    close() {
+      if (closing.signal.aborted) return;
+      closing.abort(closedError('This trusted identity', 'createTrustedIdentity()'));
+      clear();
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Faults } from '../emulator/core/faults.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
 import { loadOptionalPeer } from '../optional-peer.js';
+import { rejectUnknownEmulatorOptions } from '../emulator/assemble.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
 import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
@@ -88,6 +89,8 @@ export interface EmulatorHandlers {
   handle(request: Request): Promise<Response>;
   /** Stops the IdP and the service modules. Idempotent. */
   close(): Promise<void>;
+  /** Same as {@link EmulatorHandlers.close}, for `await using emu = await createEmulatorHandlers(…)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function createEmulatorHandlers(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: EmulatorHandlersOptions = {},
 ): Promise<EmulatorHandlers> {
+  rejectUnknownEmulatorOptions(options, 'createEmulatorHandlers');
   const { emulatorHttpHandlers } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
   const { config, idp, front } = emu;
@@ -143,5 +147,6 @@ export async function createEmulatorHandlers(
     runtime: emu.runtime,
     handle: (request) => front(request),
     close: emu.close,
+    [Symbol.asyncDispose]: emu.close,
   };
 }

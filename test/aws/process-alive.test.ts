@@ -18,6 +18,13 @@ const CJS_DIR = fileURLToPath(new URL('../../node_modules/.cache/tip-sdk-process
 let server: Server;
 let endpoint: string;
 let requests = 0;
+/**
+ * An AWS endpoint that reads each request and never answers it; `GET /__requests` (not an AWS path)
+ * answers how many it holds, so a script closes only once its call is on the wire.
+ */
+let silent: Server;
+let held = 0;
+let silentEndpoint: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -33,6 +40,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  silent = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/__requests') {
+      res.end(String(held));
+      return;
+    }
+    held += 1;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   await build({
     entry: { index: 'src/index.ts' },
     format: ['cjs'],
@@ -46,15 +63,18 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  silent.closeAllConnections();
+  await new Promise<void>((resolve) => silent.close(() => resolve()));
   await rm(CJS_DIR, { recursive: true, force: true });
 });
 
-function run(script: string, scenario: 'retry' | 'store') {
+function run(script: string, scenario: 'retry' | 'store' | 'hang', extra: Record<string, string> = {}) {
   const file = fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
   return runNode(script.endsWith('.mts') ? ['--import', 'tsx', file] : [file], {
-    ENDPOINT: endpoint,
+    ENDPOINT: scenario === 'hang' ? silentEndpoint : endpoint,
     SCENARIO: scenario,
     TIP_SDK_CJS: `${CJS_DIR}index.cjs`,
+    ...extra,
   });
 }
 
@@ -75,4 +95,26 @@ describe('a pending call keeps the process alive until it settles', () => {
     });
     expect(requests - before).toBe(3);
   });
+});
+
+describe('close() ends what is pending, so the process exits by itself', () => {
+  it.each([
+    ['ESM, await using', 'close-pending.mts', 'pending: ERR_CLOSED'],
+    ['CommonJS, close()', 'close-pending.cjs', 'pending: ERR_CLOSED, after close: ERR_CLOSED'],
+  ] as const)(
+    '%s: the unanswered call ends with ERR_CLOSED and the process exits',
+    async (_kind, script, line) => {
+      // The call's own deadline (120 s) is far beyond the child's wait (20 s, then SIGKILL): only close()
+      // can end it, and with it every socket and timer tip-sdk holds.
+      const before = held;
+      const out = await run(script, 'hang', { HELD: String(before) });
+      expect({ code: out.code, signal: out.signal, stdout: out.stdout.trim() }, out.stderr).toEqual({
+        code: 0,
+        signal: null,
+        stdout: line,
+      });
+      // The call was on the wire (CreateTokenWithIAM) when close() ended it.
+      expect(held - before).toBe(1);
+    },
+  );
 });

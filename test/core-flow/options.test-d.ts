@@ -8,8 +8,9 @@ const applicationArn = 'arn:aws:sso::123456789012:application/ssoins-11112222333
 const accessRoleArn = 'arn:aws:iam::123456789012:role/r';
 
 test('required options', () => {
-  // @ts-expect-error region is required
+  // region defaults to AWS_REGION / AWS_DEFAULT_REGION, as for any SDK v3 client
   createTrustedIdentity({ issuers, applicationArn, accessRoleArn });
+  fromTrustedIdentity({ token: 'x', applicationArn, accessRoleArn });
   // @ts-expect-error applicationArn is required
   createTrustedIdentity({ region: 'us-east-1', issuers, accessRoleArn });
   // @ts-expect-error accessRoleArn is required
@@ -25,6 +26,14 @@ test('result types', () => {
   expectTypeOf(
     fromTrustedIdentity({ region: 'us-east-1', token: 'x', applicationArn, accessRoleArn }),
   ).toEqualTypeOf<AwsCredentialIdentityProvider>();
+});
+
+test('an unknown or misspelt key does not compile', () => {
+  const base = { region: 'us-east-1', issuers, applicationArn, accessRoleArn };
+  // @ts-expect-error the option is useRefreshTokens
+  createTrustedIdentity({ ...base, useRefreshToken: false });
+  // @ts-expect-error the option is timeouts
+  createTrustedIdentity({ ...base, timeout: 5_000 });
 });
 
 test('sessionExpiry is one of two named behaviours', () => {

@@ -5,7 +5,7 @@ import { TIP_ERROR_CODES } from '../../src/errors.js';
 import { ROOT, filesUnder } from '../support/source-files.js';
 
 /** Codes of Node's own errors, which the library reads but never hands out. */
-const NODE_CODES = new Set(['ERR_MODULE_NOT_FOUND']);
+const NODE_CODES = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_INVALID_URL']);
 
 describe('TIP_ERROR_CODES', () => {
   it('holds every code the library hands out, in errors, HTTP answers and telemetry', () => {

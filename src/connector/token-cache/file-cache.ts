@@ -11,6 +11,7 @@ import { lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TipError } from '../../errors.js';
+import { type OptionShape, optionKeys, rejectUnknownOptions } from '../../option-keys.js';
 import type { CacheRejection } from '../events.js';
 import { type EnvelopeBinding, open as openEnvelope, seal } from './envelope.js';
 import { type CacheKeySource, defaultKeySource, type Keychain } from './key-source.js';
@@ -39,6 +40,15 @@ export interface TokenCacheOptions {
    */
   readonly uid?: number;
 }
+
+const TOKEN_CACHE_SHAPE: OptionShape = {
+  owner: 'createTokenCache',
+  keys: optionKeys<TokenCacheOptions>({ dir: true, keySource: true, keychain: true, lock: true, uid: true }),
+};
+const LOCK_SHAPE: OptionShape = {
+  owner: 'createTokenCache',
+  keys: optionKeys<FileLockOptions>({ timeoutMs: true, staleMs: true, retryMs: true }),
+};
 
 /** The outcome of a read: the record, or why there is none. */
 export interface CacheRead {
@@ -93,6 +103,8 @@ function rejection(reason: CacheRejection, path: string): TipError {
 
 /** Creates the token cache. */
 export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
+  rejectUnknownOptions(options, TOKEN_CACHE_SHAPE);
+  rejectUnknownOptions(options.lock, LOCK_SHAPE, 'lock');
   const dir = options.dir ?? defaultCacheDir();
   const uid = options.uid ?? (typeof process.getuid === 'function' ? process.getuid() : undefined);
   const keySource = options.keySource ?? defaultKeySource(dir, uid, options.keychain);

@@ -3,9 +3,8 @@
  * agent resolves every host to 127.0.0.1, because S3 Control always prefixes the account id to the host
  * (`123456789012.localhost`), and path-style addressing for S3 objects.
  */
-import { Agent, type AgentOptions } from 'node:http';
-import type { LookupAddress } from 'node:dns';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createLoopbackRequestHandler } from '../../aws/loopback-endpoint.js';
 
 /** An AWS service the emulator answers, named like its SDK v3 client package (`@aws-sdk/client-<name>`). */
 export type ClientService =
@@ -57,29 +56,11 @@ export interface EmulatorClientConfig {
   readonly responseChecksumValidation?: 'WHEN_REQUIRED';
 }
 
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/** Resolves every host name to 127.0.0.1. */
-function loopbackLookup(_host: string, options: unknown, callback?: LookupCallback): void {
-  const cb = (typeof options === 'function' ? options : callback) as LookupCallback;
-  const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
-  if (all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
-  else cb(null, '127.0.0.1', 4);
-}
-
-/** Creates client configs sharing one loopback agent; `destroy()` closes its sockets. */
+/** Creates client configs sharing one loopback request handler; `destroy()` closes its sockets. */
 export function createClientConfigFactory() {
-  let agent: Agent | undefined;
   let handler: NodeHttpHandler | undefined;
   const loopbackHandler = () => {
-    if (!handler) {
-      agent = new Agent({ keepAlive: true, lookup: loopbackLookup } as AgentOptions);
-      handler = new NodeHttpHandler({ httpAgent: agent });
-    }
+    handler ??= createLoopbackRequestHandler();
     return handler;
   };
   return {
@@ -110,7 +91,6 @@ export function createClientConfigFactory() {
     },
     destroy() {
       handler?.destroy();
-      agent?.destroy();
     },
   };
 }

@@ -5,7 +5,10 @@
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
+import { releaseClient } from '../../aws/clients.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { ATHENA_HANDLE_SHAPE } from '../option-keys.js';
 import { resolveQuery, runQuery } from './query.js';
 import { athenaSdk } from './sdk.js';
 import { rowMapping } from '../rows.js';
@@ -24,10 +27,15 @@ export function athena(
   options: { readonly client?: AthenaClient } = {},
 ): AthenaHandle {
   const ctx = toServiceContext(context);
+  rejectUnknownOptions(options, ATHENA_HANDLE_SHAPE);
   let client = options.client;
   const getClient = (): AthenaClient => {
     client ??= new (athenaSdk().AthenaClient)(sdkClientConfig(ctx));
     return client;
+  };
+  const close = async (): Promise<void> => {
+    if (client !== options.client) releaseClient(client, ctx.clientConfig);
+    client = options.client;
   };
   return Object.freeze({
     async query<T = AthenaRow>(
@@ -55,5 +63,7 @@ export function athena(
         yield { ...page, rows: map(rows) };
     },
     client: getClient,
+    close,
+    [Symbol.asyncDispose]: close,
   } satisfies AthenaHandle);
 }

@@ -112,4 +112,11 @@ export interface AthenaHandle {
    * @throws TipError `ERR_MISSING_DEPENDENCY` without `@aws-sdk/client-athena`.
    */
   client(): AthenaClient;
+  /**
+   * Releases what the handle holds: destroys the AthenaClient it created (not one passed as `client`, nor
+   * one built on a `requestHandler` you passed). The handle stays usable: a later call creates a new client.
+   */
+  close(): Promise<void>;
+  /** Same as {@link AthenaHandle.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { releaseClient } from '../../aws/clients.js';
 import { cacheKey } from '../../cache/key.js';
 import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
@@ -14,10 +15,10 @@ import { cacheUser, sdkClientConfig } from '../context.js';
 import { redshiftSdk, redshiftServerlessSdk } from './sdk.js';
 import type { RedshiftDriverToken, RedshiftHandleOptions, RedshiftTarget } from './types.js';
 
-/** Issues driver tokens for one user. */
-export type DriverTokenSource = (
+/** Issues driver tokens for one user; `close()` releases the SDK clients it created. */
+export type DriverTokenSource = ((
   target: RedshiftTarget & { readonly signal?: AbortSignal },
-) => Promise<RedshiftDriverToken>;
+) => Promise<RedshiftDriverToken>) & { close(): void };
 
 /**
  * Creates the cached driver-token source of one user.
@@ -42,7 +43,7 @@ export function createDriverTokenSource(
   let serverless = options.serverlessClient;
   const user = cacheUser(ctx.identity);
 
-  return async (target) => {
+  const issue = async (target: RedshiftTarget & { readonly signal?: AbortSignal }) => {
     if (typeof target !== 'object' || target === null) throw optionError('driverToken', 'needs a target');
     const { workgroupName, clusterIdentifier } = target;
     if ((workgroupName === undefined) === (clusterIdentifier === undefined))
@@ -119,4 +120,14 @@ export function createDriverTokenSource(
       callerSignal === undefined ? {} : { signal: callerSignal },
     );
   };
+  return Object.assign(issue, {
+    close(): void {
+      // Only the clients created here; injected ones stay the caller's.
+      if (cluster !== options.redshiftClient) releaseClient(cluster, ctx.clientConfig);
+      if (serverless !== options.serverlessClient) releaseClient(serverless, ctx.clientConfig);
+      cluster = options.redshiftClient;
+      serverless = options.serverlessClient;
+      memo.clear();
+    },
+  });
 }

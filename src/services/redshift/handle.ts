@@ -6,10 +6,13 @@
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { REDSHIFT_HANDLE_SHAPE } from '../option-keys.js';
 import { connectRedshift, redshiftPool } from './connect.js';
 import { createDriverTokenSource } from './driver-token.js';
 import type { WireToken } from './idc-stream.js';
 import { runBatch, runStatement } from './query.js';
+import { releaseClient } from '../../aws/clients.js';
 import { optionError } from '../../errors.js';
 import { redshiftDataSdk } from './sdk.js';
 import { rowMapping } from '../rows.js';
@@ -34,12 +37,18 @@ export function redshift(
   options: RedshiftHandleOptions = {},
 ): RedshiftHandle {
   const ctx = toServiceContext(context);
+  rejectUnknownOptions(options, REDSHIFT_HANDLE_SHAPE);
   let data = options.dataClient;
   const dataClient = (): RedshiftDataClient => {
     data ??= new (redshiftDataSdk().RedshiftDataClient)(sdkClientConfig(ctx));
     return data;
   };
   const driverToken = createDriverTokenSource(ctx, options);
+  async function close(): Promise<void> {
+    if (data !== options.dataClient) releaseClient(data, ctx.clientConfig);
+    data = options.dataClient;
+    driverToken.close();
+  }
   /** The token source of a SQL connection: the target's driver token, checked now so a bad target fails early. */
   const tokenFor = (target: RedshiftTarget): (() => Promise<WireToken>) => {
     const named: RedshiftTarget =
@@ -66,5 +75,7 @@ export function redshift(
       connectRedshift({ ...connectOptions, token: tokenFor(connectOptions) }),
     pool: async (poolOptions) => redshiftPool({ ...poolOptions, token: tokenFor(poolOptions) }),
     dataClient,
+    close,
+    [Symbol.asyncDispose]: close,
   } satisfies RedshiftHandle);
 }

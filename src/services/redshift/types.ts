@@ -198,6 +198,14 @@ export interface RedshiftHandle {
    * @throws TipError `ERR_MISSING_DEPENDENCY` without `@aws-sdk/client-redshift-data`.
    */
   dataClient(): RedshiftDataClient;
+  /**
+   * Releases what the handle holds: destroys the SDK clients it created (not those passed in its options,
+   * nor any built on a `requestHandler` you passed) and forgets its driver tokens. Connections and pools
+   * from `connect()`/`pool()` are yours to end. The handle stays usable: a later call creates new clients.
+   */
+  close(): Promise<void>;
+  /** Same as {@link RedshiftHandle.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Options of {@link redshift}. */

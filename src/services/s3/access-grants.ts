@@ -7,6 +7,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { toServiceContext } from '../context.js';
+import { releaseClient } from '../../aws/clients.js';
 import { createDataAccessCache } from './data-access.js';
 import { listObjects, readObject, writeObject } from './objects.js';
 import { createAccessGrantsS3Client } from './s3-client.js';
@@ -31,6 +32,11 @@ export function s3AccessGrants(
     shared ??= createAccessGrantsS3Client(ctx, cache);
     return shared;
   };
+  const close = async (): Promise<void> => {
+    cache.close();
+    releaseClient(shared, ctx.clientConfig);
+    shared = undefined;
+  };
   return Object.freeze({
     getDataAccess: cache.getDataAccess,
     client: (clientOptions) =>
@@ -39,5 +45,7 @@ export function s3AccessGrants(
     putObject: async (input, opts) => writeObject(ctx, defaultClient(), input, opts?.signal),
     list: async (input, opts) => listObjects(ctx, defaultClient(), input, opts ?? {}),
     clearCache: () => cache.clear(),
+    close,
+    [Symbol.asyncDispose]: close,
   } satisfies S3AccessGrants);
 }

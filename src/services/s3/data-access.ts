@@ -8,6 +8,8 @@
 import type { GetDataAccessCommandOutput, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { cacheKey } from '../../cache/key.js';
 import { raceAbort } from '../../aws/abort.js';
+import { releaseClient } from '../../aws/clients.js';
+import { s3ControlLoopbackSettings } from '../../aws/loopback-endpoint.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
@@ -33,6 +35,8 @@ export interface DataAccessCache {
   getDataAccess(options: GetDataAccessOptions): Promise<DataAccess>;
   /** Forgets every grant, denial and instance lookup. */
   clear(): void;
+  /** Forgets everything and releases the S3 Control client created here (not an injected one). */
+  close(): void;
 }
 
 /**
@@ -53,7 +57,11 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
   const instances = ctx.memo<string>('s3-instance-account', { maxEntries: 1_000, clock: ctx.clock });
   let control: S3ControlClient | undefined = options.s3ControlClient;
   const controlClient = (): S3ControlClient => {
-    control ??= new (s3ControlSdk().S3ControlClient)(sdkClientConfig(ctx));
+    // On a loopback endpoint, the account-id host prefix needs a host that resolves (see loopback-endpoint).
+    control ??= new (s3ControlSdk().S3ControlClient)({
+      ...sdkClientConfig(ctx),
+      ...(s3ControlLoopbackSettings(ctx.clientConfig) ?? {}),
+    });
     return control;
   };
   const user = cacheUser(ctx.identity);
@@ -208,13 +216,20 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     return result;
   }
 
+  function clear(): void {
+    index.clear();
+    denials.clear();
+    memo.clear();
+    instances.clear();
+  }
+
   return {
     getDataAccess,
-    clear() {
-      index.clear();
-      denials.clear();
-      memo.clear();
-      instances.clear();
+    clear,
+    close() {
+      clear();
+      if (control !== options.s3ControlClient) releaseClient(control, ctx.clientConfig);
+      control = options.s3ControlClient;
     },
   };
 }

@@ -12,6 +12,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { TipError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { sdkClientConfig } from '../context.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { S3_CLIENT_SHAPE } from '../option-keys.js';
 import type { DataAccessCache } from './data-access.js';
 import { s3Sdk } from './sdk.js';
 import type { S3AccessGrantsClientOptions } from './types.js';
@@ -61,6 +63,7 @@ export function createAccessGrantsS3Client(
   cache: DataAccessCache,
   options: S3AccessGrantsClientOptions = {},
 ): S3Client {
+  rejectUnknownOptions(options, S3_CLIENT_SHAPE);
   const fallback = options.fallbackCredentials;
   const provider = async (): Promise<AwsCredentialIdentity> => {
     const scope = scopeStore.getStore();

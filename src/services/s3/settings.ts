@@ -4,6 +4,8 @@
  * @module
  */
 import { optionError } from '../../errors.js';
+import { rejectUnknownOptions } from '../../option-keys.js';
+import { S3_ACCESS_GRANTS_SHAPE } from '../option-keys.js';
 import type { S3AccessGrantsOptions } from './types.js';
 import type { GrantPermission } from './uri.js';
 
@@ -47,6 +49,8 @@ export function privilegeOf(
 
 /** Validates handle options. @throws TypeError */
 export function resolveS3Settings(options: S3AccessGrantsOptions): Settings {
+  if (typeof options !== 'object' || options === null) throw optionError('s3', 'must be an object');
+  rejectUnknownOptions(options, S3_ACCESS_GRANTS_SHAPE);
   if (options.accountId !== undefined && !ACCOUNT.test(options.accountId))
     throw optionError('s3.accountId', 'must be a 12-digit AWS account id');
   if (options.instanceAccountId !== undefined && !ACCOUNT.test(options.instanceAccountId))

@@ -134,4 +134,13 @@ export interface S3AccessGrants {
   ): Promise<S3ListedObject[]>;
   /** Forgets every cached grant, denial and instance lookup. */
   clearCache(): void;
+  /**
+   * Forgets every cached grant and releases what the handle holds: destroys the S3 and S3 Control clients
+   * it created (the default `client()` included; not an injected `s3ControlClient`, nor clients built on a
+   * `requestHandler` you passed, nor those `client(options)` returned, which are yours). The handle stays
+   * usable: a later call creates new clients.
+   */
+  close(): Promise<void>;
+  /** Same as {@link S3AccessGrants.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
