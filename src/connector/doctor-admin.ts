@@ -41,7 +41,10 @@ export function adminClientConfig(
     maxAttempts: 1,
     ...(profile.endpoint === undefined ? {} : { endpoint: profile.endpoint }),
     ...(admin?.credentials !== undefined
-      ? { credentials: admin.credentials }
+      ? {
+          // A fresh object: the SDK writes `$source` onto the credentials it is given.
+          credentials: typeof admin.credentials === 'function' ? admin.credentials : { ...admin.credentials },
+        }
       : admin?.profile !== undefined
         ? { profile: admin.profile }
         : {}),

@@ -6,7 +6,10 @@
  *
  * @module
  */
+import { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { mapAwsError } from '../aws/map-error.js';
 import { isTipError, type TipError } from '../errors.js';
 import { athenaSdk } from '../services/athena/sdk.js';
@@ -124,6 +127,27 @@ export async function checkAthena(ctx: ServiceCheckContext): Promise<DoctorCheck
   }
 }
 
+/**
+ * S3 Control puts the account id in front of the host (`123456789012.<endpoint host>`), which an IPv4
+ * endpoint cannot take: a loopback endpoint `http://127.0.0.1:PORT` (the emulator) becomes
+ * `http://localhost:PORT`, its account-prefixed names resolved to 127.0.0.1.
+ */
+function s3ControlConfig(ctx: ServiceCheckContext): Record<string, unknown> {
+  const config = clientConfig(ctx);
+  const endpoint = ctx.profile.endpoint === undefined ? undefined : new URL(ctx.profile.endpoint);
+  if (endpoint?.hostname !== '127.0.0.1') return config;
+  endpoint.hostname = 'localhost';
+  const lookup: LookupFunction = (_host, options, callback) => {
+    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+  };
+  return {
+    ...config,
+    endpoint: endpoint.toString().replace(/\/$/, ''),
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ lookup }) }),
+  };
+}
+
 /** Splits `s3://bucket/prefix` into the GetDataAccess target `s3://bucket/prefix*`. */
 function grantTarget(location: string): string {
   return location.endsWith('*') ? location : `${location.replace(/\/$/, '')}/*`;
@@ -142,7 +166,7 @@ export async function checkS3AccessGrants(ctx: ServiceCheckContext): Promise<Doc
   } catch (error) {
     return peerSkipped(name, error as TipError);
   }
-  const client = new sdk.S3ControlClient(clientConfig(ctx));
+  const client = new sdk.S3ControlClient(s3ControlConfig(ctx));
   const target = grantTarget(location);
   try {
     const out = await client.send(
