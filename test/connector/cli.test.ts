@@ -206,6 +206,8 @@ describe('tip-sdk', () => {
       }[];
       expect(checks.filter((k) => k.outcome === 'fail').map((k) => k.name)).toEqual(['Athena workgroup']);
       expect(checks.find((k) => k.name === 'assignment')).toMatchObject({ outcome: 'pass' });
+      // The administrator checks and GetDataAccess print no secret either.
+      for (const secret of await secretsOf('emu')) expect(c.stdout).not.toContain(secret);
       for (const k of checks)
         expect(Object.keys(k).every((key) => ['name', 'outcome', 'detail', 'fix'].includes(key))).toBe(true);
       c = capture();
