@@ -20,6 +20,10 @@ export const OPTIONAL_PEERS = {
     range: '^3.1000.0',
     neededFor: "`tip-sdk doctor`'s check of the access role's trust policy",
   },
+  '@aws-sdk/client-identitystore': {
+    range: '^3.1000.0',
+    neededFor: "`tip-sdk doctor`'s identity store lookup and group assignment check",
+  },
   '@aws-sdk/client-redshift': {
     range: '^3.1000.0',
     neededFor: 'Redshift driver tokens for provisioned clusters (`driverToken({ clusterIdentifier })`)',
@@ -39,6 +43,10 @@ export const OPTIONAL_PEERS = {
   '@aws-sdk/client-s3-control': {
     range: '^3.1000.0',
     neededFor: 'S3 Access Grants `GetDataAccess` (`user.s3`, `tip-sdk/s3`)',
+  },
+  '@aws-sdk/client-sso-admin': {
+    range: '^3.1000.0',
+    neededFor: "`tip-sdk doctor`'s checks of the trusted token issuer, application grant and assignment",
   },
   '@electric-sql/pglite': {
     range: '^0.5.0',

@@ -72,6 +72,10 @@ export function profileOverrides(values: Record<string, unknown>): Partial<Conne
       out[spec.key] = map;
     } else out[spec.key] = value;
   }
+  // A Redshift target given as a flag replaces the profile's target of the other kind.
+  const { workgroupName, clusterIdentifier } = out;
+  if (clusterIdentifier !== undefined && workgroupName === undefined) out.workgroupName = undefined;
+  if (workgroupName !== undefined && clusterIdentifier === undefined) out.clusterIdentifier = undefined;
   return out as Partial<ConnectorProfile>;
 }
 

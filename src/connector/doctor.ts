@@ -1,8 +1,11 @@
 /**
  * `tip-sdk doctor`: checks one profile's setup end to end, each check ✓ or ✗ with the fix in one line —
- * the IdP's discovery and JWKS, the signed-in user's token (`iss`, `aud`, expiry, the mapped claim), the
+ * the IdP's discovery and JWKS; as an administrator ({@link DoctorAdmin}): the access role's trust policy
+ * and the IAM Identity Center setup (the application's JWT bearer grant, the trusted token issuer and the
+ * claim it maps, the authorized audiences, the identity store user, the assignment); then as the user: the
  * exchange with IAM Identity Center, the role assumption with the identity context, the caller identity,
- * and each configured service. Works against AWS and the emulator alike; reports no secret.
+ * and each configured service (Redshift, Athena, S3 Access Grants). Works against AWS and the emulator
+ * alike; reports no secret.
  *
  * @module
  */
@@ -11,14 +14,27 @@ import { createStsClient } from '../aws/clients.js';
 import { isTipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import type { Connector } from './connector.js';
+import type { DoctorAdmin } from './doctor-admin.js';
+import { checkIdentityCenter } from './doctor-identity-center.js';
+import {
+  checkAthena,
+  checkRedshift,
+  checkS3AccessGrants,
+  type ServiceCheckContext,
+} from './doctor-services.js';
 import { isLoopbackHttp } from './oidc-sign-in.js';
 import { checkTrustPolicy } from './trust-check.js';
+
+export type { DoctorAdmin } from './doctor-admin.js';
 
 /** One check's outcome. Never holds a secret. */
 export interface DoctorCheck {
   /** What was checked. */
   readonly name: string;
-  /** `pass`, `fail`, or `skip` (a check that could not run because an earlier one failed). */
+  /**
+   * `pass`, `fail`, or `skip`: a check that could not run — an earlier one failed, an optional AWS client
+   * is not installed, or the administrator credentials may not read what it reads.
+   */
   readonly outcome: 'pass' | 'fail' | 'skip';
   /** What was found. */
   readonly detail: string;
@@ -30,8 +46,13 @@ export interface DoctorCheck {
 export interface DoctorOptions {
   /** Fetch for the IdP. Default global `fetch`. */
   readonly fetch?: typeof fetch;
-  /** The claim the trusted token issuer maps to the identity store. Default `email`. */
+  /**
+   * The claim the trusted token issuer maps to the identity store, checked in the token when the trusted
+   * token issuer itself cannot be read. Default `email`.
+   */
   readonly mappedClaim?: string;
+  /** Credentials of the administrator checks (trust policy, Identity Center). Default: the AWS default chain. */
+  readonly admin?: DoctorAdmin;
 }
 
 /** One-line fixes for the codes a failed exchange or role assumption can end with. */
@@ -154,7 +175,8 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
     }
   }
 
-  if (profile.signIn === 'oidc' && profile.accessRoleArn !== undefined) add(await checkTrustPolicy(profile));
+  if (profile.signIn === 'oidc' && profile.accessRoleArn !== undefined)
+    add(await checkTrustPolicy(profile, options.admin));
 
   const status = await connector.status();
   if (!status.signedIn) {
@@ -185,12 +207,28 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
     }
     return checks;
   }
+  const claims = await idTokenClaims(connector);
+  const identityCenter =
+    claims === undefined ? [] : await checkIdentityCenter(profile, claims, options.admin);
+  checks.push(...identityCenter);
+  if (claims !== undefined) add(tokenClaims(profile, claims, identityCenter, options.mappedClaim));
+
   if (profile.applicationArn === undefined || profile.accessRoleArn === undefined) {
     add({
       name: 'exchange',
       outcome: 'skip',
       detail: 'no applicationArn/accessRoleArn in the profile',
       fix: 'set applicationArn and accessRoleArn for AWS credentials',
+    });
+    return checks;
+  }
+  // A setup check that failed explains the exchange's failure: the exchange is not tried until it is fixed.
+  const broken = checks.filter((c) => c.outcome === 'fail').map((c) => c.name);
+  if (broken.length > 0) {
+    add({
+      name: 'exchange and role',
+      outcome: 'skip',
+      detail: `not tried: fix ${broken.join(', ')} first`,
     });
     return checks;
   }
@@ -206,30 +244,7 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
     add(failed('exchange and role', error));
     return checks;
   }
-  const claims = await idTokenClaims(connector);
-  if (claims !== undefined) {
-    const aud = [claims.aud].flat();
-    const problems: string[] = [];
-    if (claims.iss !== profile.issuer) problems.push(`iss is ${JSON.stringify(claims.iss)}`);
-    if (profile.audience !== undefined && !aud.includes(profile.audience))
-      problems.push(`aud ${JSON.stringify(aud)} lacks ${profile.audience}`);
-    const mapped = options.mappedClaim ?? 'email';
-    if (claims[mapped] === undefined) problems.push(`no ${mapped} claim`);
-    add(
-      problems.length === 0
-        ? {
-            name: 'token claims',
-            outcome: 'pass',
-            detail: `iss ${String(claims.iss)}, aud ${aud.join(' ')}, ${mapped} present`,
-          }
-        : {
-            name: 'token claims',
-            outcome: 'fail',
-            detail: problems.join('; '),
-            fix: `issue tokens with iss ${profile.issuer}, aud ${profile.audience} and the claim the trusted token issuer maps (${mapped})`,
-          },
-    );
-  }
+  let accountId: string | undefined;
   try {
     const sts = createStsClient(profile.region, {
       ...(profile.endpoint ? { endpoint: profile.endpoint } : {}),
@@ -237,6 +252,7 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
     });
     const who = await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
+    accountId = who.Account;
     const roleName = profile.accessRoleArn.split('/').pop() ?? '';
     const ok = typeof who.Arn === 'string' && who.Arn.includes(`:assumed-role/${roleName}/`);
     add(
@@ -252,30 +268,49 @@ export async function runDoctor(connector: Connector, options: DoctorOptions = {
   } catch (error) {
     add(failed('caller identity', error));
   }
-  if (profile.workgroupName !== undefined || profile.clusterIdentifier !== undefined) {
-    const name = 'Redshift driver token';
-    try {
-      const { redshift } = await import('../services/redshift/handle.js');
-      const handle = redshift({
-        credentials: connector.credentialProvider(),
-        region: profile.region,
-        clientConfig: profile.endpoint === undefined ? {} : { endpoint: profile.endpoint },
-      });
-      const token = await handle.driverToken(
-        profile.workgroupName === undefined
-          ? { clusterIdentifier: profile.clusterIdentifier as string }
-          : { workgroupName: profile.workgroupName },
-      );
-      add({
-        name,
-        outcome: 'pass',
-        detail: `GetIdentityCenterAuthToken for ${profile.workgroupName ?? profile.clusterIdentifier}, until ${new Date(token.expiresAt).toISOString()}`,
-      });
-    } catch (error) {
-      add(failed(name, error));
-    }
+  const services: ServiceCheckContext = {
+    profile,
+    credentials: connector.credentialProvider(),
+    accountId,
+    fixFor: (code) => FIXES[code] ?? 'see docs/errors.md for this code',
+  };
+  for (const check of [checkRedshift, checkAthena, checkS3AccessGrants]) {
+    const outcome = await check(services);
+    if (outcome !== undefined) add(outcome);
   }
   return checks;
+}
+
+/**
+ * The token's `iss` and `aud` against the profile; and its mapped claim when the trusted token issuer
+ * could not be read (else its own check judged the claim).
+ */
+function tokenClaims(
+  profile: Connector['profile'],
+  claims: Readonly<Record<string, unknown>>,
+  identityCenter: readonly DoctorCheck[],
+  mappedClaim: string | undefined,
+): DoctorCheck {
+  const aud = [claims.aud].flat();
+  const problems: string[] = [];
+  if (claims.iss !== profile.issuer) problems.push(`iss is ${JSON.stringify(claims.iss)}`);
+  if (profile.audience !== undefined && !aud.includes(profile.audience))
+    problems.push(`aud ${JSON.stringify(aud)} lacks ${profile.audience}`);
+  const issuerRead = identityCenter.some((c) => c.name === 'trusted token issuer');
+  const mapped = mappedClaim ?? 'email';
+  if (!issuerRead && claims[mapped] === undefined) problems.push(`no ${mapped} claim`);
+  return problems.length === 0
+    ? {
+        name: 'token claims',
+        outcome: 'pass',
+        detail: `iss ${String(claims.iss)}, aud ${aud.join(' ')}${issuerRead ? '' : `, ${mapped} present`}`,
+      }
+    : {
+        name: 'token claims',
+        outcome: 'fail',
+        detail: problems.join('; '),
+        fix: `issue tokens with iss ${profile.issuer}, aud ${profile.audience}${issuerRead ? '' : ` and the claim the trusted token issuer maps (${mapped})`}`,
+      };
 }
 
 /** The claims of the cached IdP token (unverified: they are only reported), if any. */

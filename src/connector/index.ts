@@ -17,7 +17,7 @@ export type {
 } from './connector.js';
 export { credentialProcessOutput } from './credential-process.js';
 export { formatDoctor, runDoctor } from './doctor.js';
-export type { DoctorCheck, DoctorOptions } from './doctor.js';
+export type { DoctorAdmin, DoctorCheck, DoctorOptions } from './doctor.js';
 export type { CredentialProcessOutput } from './credential-process.js';
 export { PROFILE_SETTINGS, resolveProfile } from './profile.js';
 export type { ConnectorProfile, ResolvedProfile, SettingKind, SettingSpec, SignInFlow } from './profile.js';

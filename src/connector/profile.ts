@@ -63,6 +63,10 @@ export interface ConnectorProfile {
   readonly workgroupName?: string;
   /** Default provisioned Redshift cluster for `tip-sdk token --for redshift`. */
   readonly clusterIdentifier?: string;
+  /** Athena workgroup `tip-sdk doctor` checks (exists, enabled, IAM Identity Center enabled). */
+  readonly athenaWorkGroup?: string;
+  /** S3 location `s3://bucket/prefix` `tip-sdk doctor` checks the user has an S3 Access Grant for. */
+  readonly s3Location?: string;
 }
 
 /** A validated profile with every default applied. */
@@ -113,6 +117,10 @@ export interface ResolvedProfile {
   readonly workgroupName: string | undefined;
   /** The default Redshift cluster, if any. */
   readonly clusterIdentifier: string | undefined;
+  /** Athena workgroup checked by `doctor`, if any. */
+  readonly athenaWorkGroup: string | undefined;
+  /** S3 location `s3://bucket/prefix` checked by `doctor`, if any. */
+  readonly s3Location: string | undefined;
 }
 
 /** The type of a setting, for validation and flag parsing. */
@@ -127,6 +135,8 @@ export type SettingKind =
   | 'app-arn'
   | 'role-arn'
   | 'name'
+  | 'athena-name'
+  | 's3-uri'
   | 'enum';
 
 /** One setting: key, flag, kind, help line. */
@@ -261,6 +271,18 @@ export const PROFILE_SETTINGS: readonly SettingSpec[] = Object.freeze([
     help: 'Redshift Serverless workgroup for driver tokens',
   },
   { key: 'clusterIdentifier', flag: 'cluster', kind: 'name', help: 'Redshift cluster for driver tokens' },
+  {
+    key: 'athenaWorkGroup',
+    flag: 'athena-workgroup',
+    kind: 'athena-name',
+    help: 'doctor: Athena workgroup to check',
+  },
+  {
+    key: 's3Location',
+    flag: 's3-location',
+    kind: 's3-uri',
+    help: 'doctor: s3://bucket/prefix to check an S3 Access Grant for',
+  },
 ] satisfies SettingSpec[]);
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -268,6 +290,10 @@ const APPLICATION_ARN =
   /^arn:aws[a-z-]*:sso::\d{12}:application\/(sso)?ins-[A-Za-z0-9.-]{16}\/apl-[A-Za-z0-9]{16}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const NAME = /^[a-z0-9-]{1,64}$/;
+/** Athena workgroup names: 1-128 letters, digits, `.`, `_` and `-`. */
+const ATHENA_NAME = /^[a-zA-Z0-9._-]{1,128}$/;
+/** `s3://bucket` or `s3://bucket/prefix` (printable characters, no `..` segment). */
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\p{L}\p{N}\p{P}\p{S} ]{0,1024})?$/u;
 
 function invalid(path: string, problem: string): TipError {
   return new TipError('ERR_PROFILE_INVALID', `Profile setting \`${path}\` ${clause(problem)}.`, {
@@ -321,6 +347,17 @@ function checkValue(spec: SettingSpec, value: unknown, path: string): unknown {
     case 'name': {
       const v = text(value, path);
       if (!NAME.test(v)) throw invalid(path, 'must be 1-64 lower-case letters, digits and hyphens');
+      return v;
+    }
+    case 'athena-name': {
+      const v = text(value, path);
+      if (!ATHENA_NAME.test(v)) throw invalid(path, 'must be 1-128 letters, digits, `.`, `_` and `-`');
+      return v;
+    }
+    case 's3-uri': {
+      const v = text(value, path);
+      if (!S3_URI.test(v) || v.split('/').includes('..'))
+        throw invalid(path, 'must be an S3 URI `s3://bucket/prefix`');
       return v;
     }
     case 'enum': {
@@ -442,6 +479,8 @@ export function resolveProfile(name: string, input: unknown): ResolvedProfile {
     refreshBeforeSeconds: (v.refreshBeforeSeconds as number | undefined) ?? 900,
     workgroupName: v.workgroupName as string | undefined,
     clusterIdentifier: v.clusterIdentifier as string | undefined,
+    athenaWorkGroup: v.athenaWorkGroup as string | undefined,
+    s3Location: v.s3Location as string | undefined,
   });
 }
 
@@ -457,6 +496,8 @@ export function profileDigest(profile: ResolvedProfile): string {
     refreshBeforeSeconds: _r,
     workgroupName: _w,
     clusterIdentifier: _c,
+    athenaWorkGroup: _a,
+    s3Location: _s,
     clientName: _cn,
     ...rest
   } = profile;

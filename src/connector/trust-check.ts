@@ -1,12 +1,19 @@
 /**
  * The doctor's reading of the access role's trust policy (IAM `GetRole`): does it allow both
  * `sts:AssumeRole` and `sts:SetContext` for the principal that assumes it? Read-only; needs AWS
- * credentials allowed `iam:GetRole` (the default chain), and the optional `@aws-sdk/client-iam`.
+ * administrator credentials allowed `iam:GetRole` ({@link DoctorAdmin}), and the optional `@aws-sdk/client-iam`.
  *
  * @module
  */
-import { isTipError } from '../errors.js';
-import { mapAwsError } from '../aws/map-error.js';
+import type { TipError } from '../errors.js';
+import { loadOptionalPeer } from '../optional-peer.js';
+import {
+  type DoctorAdmin,
+  adminClientConfig,
+  adminFailure,
+  adminSkipped,
+  peerSkipped,
+} from './doctor-admin.js';
 import type { DoctorCheck } from './doctor.js';
 import type { ResolvedProfile } from './profile.js';
 
@@ -53,34 +60,23 @@ export function trustAllows(
 }
 
 /** The trust-policy check of `profile`'s access role. */
-export async function checkTrustPolicy(profile: ResolvedProfile): Promise<DoctorCheck> {
+export async function checkTrustPolicy(profile: ResolvedProfile, admin?: DoctorAdmin): Promise<DoctorCheck> {
   const name = 'access role trust policy';
   const roleArn = profile.accessRoleArn;
   if (roleArn === undefined) return { name, outcome: 'skip', detail: 'no accessRoleArn in the profile' };
   let iam: typeof import('@aws-sdk/client-iam');
   try {
-    iam = await import('@aws-sdk/client-iam');
-  } catch {
-    return {
-      name,
-      outcome: 'skip',
-      detail: 'not read: @aws-sdk/client-iam is not installed',
-      fix: 'npm install @aws-sdk/client-iam to check the trust policy',
-    };
+    iam = await loadOptionalPeer('@aws-sdk/client-iam', () => import('@aws-sdk/client-iam'));
+  } catch (error) {
+    return peerSkipped(name, error as TipError);
   }
-  const client = new iam.IAMClient({
-    region: profile.region,
-    maxAttempts: 1,
-    ...(profile.endpoint === undefined ? {} : { endpoint: profile.endpoint }),
-  });
+  const client = new iam.IAMClient(adminClientConfig(profile, admin));
   let document: unknown;
   try {
     const out = await client.send(new iam.GetRoleCommand({ RoleName: roleArn.split('/').pop() }));
     document = JSON.parse(decodeURIComponent(out.Role?.AssumeRolePolicyDocument ?? ''));
   } catch (error) {
-    const mapped = isTipError(error)
-      ? error
-      : mapAwsError(error, { service: 'iam', operation: 'GetRole', roleArn });
+    const { error: mapped, refused } = adminFailure(error, 'iam', 'GetRole');
     if (mapped.code === 'ERR_NOT_FOUND') {
       return {
         name,
@@ -89,11 +85,12 @@ export async function checkTrustPolicy(profile: ResolvedProfile): Promise<Doctor
         fix: 'create the role, or correct accessRoleArn',
       };
     }
+    if (refused) return adminSkipped(name, ['iam:GetRole'], mapped);
     return {
       name,
       outcome: 'skip',
       detail: `not read (${mapped.code})`,
-      fix: 'run doctor with AWS credentials allowed iam:GetRole to check the trust policy',
+      fix: 'check the network path to IAM',
     };
   } finally {
     client.destroy();

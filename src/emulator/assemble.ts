@@ -22,6 +22,8 @@ import { createRedshiftServerlessService, createRedshiftService } from './redshi
 import { createRedshiftDataService } from './redshift/data-service.js';
 import { createS3ControlService } from './s3/control-service.js';
 import { createS3Service } from './s3/object-service.js';
+import { createIdentityStoreService } from './sso-admin/identity-store.js';
+import { createSsoAdminService } from './sso-admin/service.js';
 import { createStsService } from './sts/service.js';
 import { optionError } from '../errors.js';
 import { optionKeys, rejectUnknownOptions } from '../option-keys.js';
@@ -36,8 +38,10 @@ export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFacto
   'redshift-serverless': createRedshiftServerlessService,
   's3-control': createS3ControlService,
   s3: createS3Service,
-  // Read-only, for setup checks (GetRole).
+  // Read-only, for setup checks (GetRole; the trusted token issuer, grants, assignments, identity store).
   iam: createIamService,
+  sso: createSsoAdminService,
+  identitystore: createIdentityStoreService,
 };
 
 /** Options of the emulator assembly (`assembleEmulatorParts`), shared by `startEmulator` and `createEmulatorHandlers`. */

@@ -8,6 +8,7 @@ import { createTokenCache } from '../../src/connector/token-cache/file-cache.js'
 import {
   ACCESS_ROLE,
   APP,
+  ADMIN_KEY,
   AUDIENCE,
   CLIENT_ID,
   IDC_ISSUER_URL,
@@ -38,6 +39,8 @@ beforeAll(async () => {
     webIdentityRoleArn: WEB_IDENTITY_ROLE,
     port: 0,
     workgroupName: 'analytics',
+    athenaWorkGroup: 'analytics-idc',
+    s3Location: 's3://lake/shared/',
   };
   const idc = {
     signIn: 'idc',
@@ -153,13 +156,26 @@ describe('tip-sdk', () => {
     outputs.push(c.stderr);
 
     c = capture();
+    expect(
+      await runCli(
+        ['token', '--profile', 'emu', '--for', 'redshift', '--cluster', 'analytics-cluster', '--json'],
+        c.io,
+      ),
+    ).toBe(0);
+    const clusterToken = JSON.parse(c.stdout) as { token: string; tokenType: string };
+    expect(clusterToken.tokenType).toBe('SUBJECT_TOKEN');
+    expect(clusterToken.token).not.toBe(driver.token);
+    outputs.push(c.stderr);
+
+    c = capture();
     const doctorCode = await runCli(['doctor', '--profile', 'emu'], c.io);
     expect(c.stdout).toContain('✓ issuer discovery');
     expect(c.stdout).toContain('✓ exchange and role');
     expect(c.stdout).toContain('✓ caller identity');
     expect(c.stdout).toContain('✓ Redshift driver token');
-    // Without AWS credentials the trust policy is not read, which is not a failure.
-    expect(c.stdout).toContain('– access role trust policy');
+    // Without AWS credentials the administrator checks are not made, which is not a failure.
+    expect(c.stdout).toContain('– access role trust policy — skipped: needs iam:GetRole');
+    expect(c.stdout).toContain('– application grant — skipped: needs sso:GetApplicationGrant');
     expect(c.stdout).not.toContain('✗');
     expect(doctorCode).toBe(0);
     outputs.push(c.stdout, c.stderr);
@@ -170,12 +186,32 @@ describe('tip-sdk', () => {
   });
 
   it('doctor reads the access role trust policy with AWS credentials allowed iam:GetRole', async () => {
-    process.env.AWS_ACCESS_KEY_ID = 'AKIAEMULATORADMIN001';
-    process.env.AWS_SECRET_ACCESS_KEY = 'emulator-admin-secret-not-a-real-key';
+    process.env.AWS_ACCESS_KEY_ID = ADMIN_KEY.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = ADMIN_KEY.secretAccessKey;
     try {
       let c = capture();
-      await runCli(['doctor', '--profile', 'emu'], c.io);
+      expect(await runCli(['doctor', '--profile', 'emu'], c.io)).toBe(0);
       expect(c.stdout).toContain('✓ access role trust policy');
+      expect(c.stdout).toContain('✓ identity store user');
+      expect(c.stdout).not.toContain('–');
+      // --json: the same checks as objects; exit 1 with a failed check (an audience no grant authorizes).
+      c = capture();
+      const code = await runCli(['doctor', '--profile', 'emu', '--json', '--athena-workgroup', 'nope'], c.io);
+      expect(code).toBe(1);
+      const checks = JSON.parse(c.stdout) as {
+        name: string;
+        outcome: string;
+        detail: string;
+        fix?: string;
+      }[];
+      expect(checks.filter((k) => k.outcome === 'fail').map((k) => k.name)).toEqual(['Athena workgroup']);
+      expect(checks.find((k) => k.name === 'assignment')).toMatchObject({ outcome: 'pass' });
+      // The administrator checks and GetDataAccess print no secret either.
+      for (const secret of await secretsOf('emu')) expect(c.stdout).not.toContain(secret);
+      for (const k of checks)
+        expect(Object.keys(k).every((key) => ['name', 'outcome', 'detail', 'fix'].includes(key))).toBe(true);
+      c = capture();
+      expect(await runCli(['doctor', '--profile', 'emu', '--admin-profile'], c.io)).toBe(2);
       // A principal the role does not trust: the check fails and names the statement to add.
       c = capture();
       expect(await runCli(['doctor', '--profile', 'emu', '--web-identity-role-arn', ACCESS_ROLE], c.io)).toBe(
@@ -212,19 +248,21 @@ describe('tip-sdk', () => {
     expect(await runCli(['credentials', '--profile', 'idc'], c.io)).toBe(2);
   });
 
-  it('two processes renewing at once make one refresh and one exchange (counted by the emulator)', async () => {
+  it('ten processes renewing at once make one refresh and one exchange (counted by the emulator)', async () => {
     await expireSoon(env.TIP_SDK_CACHE_DIR as string, 'emu');
     const exchanges = fx.emu.counters.get('sso-oauth:CreateTokenWithIAM');
+    const roles = fx.emu.counters.get('sts:AssumeRole');
     const refreshes = fx.emu.idp!.requests.token;
-    const [a, b] = await Promise.all([
-      runProcess(['credentials', '--profile', 'emu'], env),
-      runProcess(['credentials', '--profile', 'emu'], env),
-    ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, () => runProcess(['credentials', '--profile', 'emu'], env)),
+    );
+    expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0));
+    const keys = new Set(runs.map((r) => (JSON.parse(r.stdout) as { AccessKeyId: string }).AccessKeyId));
+    expect(keys.size).toBe(1);
     expect(fx.emu.counters.get('sso-oauth:CreateTokenWithIAM') - exchanges).toBe(1);
+    expect(fx.emu.counters.get('sts:AssumeRole') - roles).toBe(1);
     expect(fx.emu.idp!.requests.token - refreshes).toBe(1);
-  });
+  }, 120_000);
 });
 
 describe('tip-sdk emulator token', () => {

@@ -186,6 +186,21 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
     xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
     failures: QUERY_FAILURES,
   },
+  // IAM Identity Center administration (the sso-admin client), read-only, for setup checks.
+  sso: {
+    service: 'sso',
+    protocol: 'awsJson1_1',
+    iamPrefix: 'sso',
+    targetPrefix: 'SWBExternalService',
+    failures: JSON_FAILURES,
+  },
+  identitystore: {
+    service: 'identitystore',
+    protocol: 'awsJson1_1',
+    iamPrefix: 'identitystore',
+    targetPrefix: 'AWSIdentityStore',
+    failures: JSON_FAILURES,
+  },
   's3-control': {
     service: 's3-control',
     protocol: 'restXml',

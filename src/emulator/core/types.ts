@@ -17,7 +17,9 @@ export type ServiceName =
   | 'redshift-serverless'
   | 's3'
   | 's3-control'
-  | 'iam';
+  | 'iam'
+  | 'sso'
+  | 'identitystore';
 
 /** The identity an identity-enhanced session carries (what STS verified from the context assertion). */
 export interface IdentityContextClaims {

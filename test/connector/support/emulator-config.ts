@@ -14,6 +14,12 @@ export const IDC_ISSUER_URL = `https://identitycenter.amazonaws.com/${INSTANCE}`
 /** The embedded IdP's built-in public client. */
 export const CLIENT_ID = 'tip-sdk-user';
 export const AUDIENCE = 'tip-sdk-demo';
+export const LOCATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/access-grants-location`;
+/** The emulator's administrator key (a configured long-term caller): the doctor's admin checks sign with it. */
+export const ADMIN_KEY = {
+  accessKeyId: 'AKIAEMULATORADMIN001',
+  secretAccessKey: 'emulator-admin-secret-not-a-real-key',
+} as const;
 
 export function connectorEmulatorConfig(
   overrides: { accessTokenTtlSeconds?: number } = {},
@@ -66,6 +72,7 @@ export function connectorEmulatorConfig(
               'redshift-serverless:GetIdentityCenterAuthToken',
               'redshift:GetIdentityCenterAuthToken',
               'athena:*',
+              's3:GetDataAccess',
             ],
             Resource: '*',
           },
@@ -85,17 +92,37 @@ export function connectorEmulatorConfig(
           },
         ],
       },
+      {
+        arn: LOCATION_ROLE,
+        trustPolicy: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'access-grants.s3.amazonaws.com' },
+            Action: ['sts:AssumeRole', 'sts:SetContext'],
+          },
+        ],
+      },
     ],
     callers: [
       {
-        accessKeyId: 'AKIAEMULATORADMIN001',
-        secretAccessKey: 'emulator-admin-secret-not-a-real-key',
+        ...ADMIN_KEY,
         principalArn: `arn:aws:iam::${ACCOUNT}:user/admin`,
         permissions: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
       },
     ],
     redshift: {
-      targets: [{ workgroupName: 'analytics', databases: [{ name: 'dev', tables: [], grants: [] }] }],
+      targets: [
+        { workgroupName: 'analytics', databases: [{ name: 'dev', tables: [], grants: [] }] },
+        { clusterIdentifier: 'analytics-cluster', databases: [{ name: 'dev', tables: [], grants: [] }] },
+      ],
+    },
+    athena: { workGroups: [{ name: 'analytics-idc', identityCenter: true }], tables: [], grants: [] },
+    s3: {
+      buckets: [{ name: 'lake', objects: { 'shared/readme.txt': 'hello' } }],
+      accessGrants: {
+        locations: [{ scope: 's3://', iamRoleArn: LOCATION_ROLE }],
+        grants: [{ grantee: 'group:analysts', target: 's3://lake/shared/*', permission: 'READ' }],
+      },
     },
   };
 }

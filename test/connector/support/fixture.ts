@@ -9,6 +9,7 @@ import {
   resolveProfile,
   type ResolvedProfile,
 } from '../../../src/connector/profile.js';
+import type { EmulatorConfigInput } from '../../../src/emulator/config/types.js';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/start.js';
 import {
   ACCESS_ROLE,
@@ -33,9 +34,20 @@ export interface ConnectorFixture {
 }
 
 export async function startConnectorFixture(
-  options: { accessTokenTtlSeconds?: number } = {},
+  options: {
+    accessTokenTtlSeconds?: number;
+    /** Changes the connector configuration before the emulator starts (a misconfiguration). */
+    configure?: (config: EmulatorConfigInput) => EmulatorConfigInput;
+    /** Does not serve the Redshift Data API, saving its SQL engine's boot (driver tokens still work). */
+    withoutSql?: true;
+  } = {},
 ): Promise<ConnectorFixture> {
-  const emu = await startEmulator(connectorEmulatorConfig(options), { port: 0, quiet: true });
+  const config = connectorEmulatorConfig(options);
+  const emu = await startEmulator(options.configure?.(config) ?? config, {
+    port: 0,
+    quiet: true,
+    ...(options.withoutSql ? { services: { 'redshift-data': false } } : {}),
+  });
   const dir = await mkdtemp(join(tmpdir(), 'tip-connector-'));
   const issuer = emu.idp?.issuer as string;
   return {
