@@ -12,7 +12,7 @@
  * @module
  */
 import { cacheKey } from '../cache/key.js';
-import type { Clock } from '../cache/types.js';
+import type { CacheCodec, Clock } from '../cache/types.js';
 import type { IdcTokenSet } from './types.js';
 
 /** The answer of {@link ExchangeLedger.claim}. */
@@ -37,16 +37,28 @@ export interface ExchangeLedger {
   claim(id: string, resultKey: string, expiresAt: number | undefined): Promise<LedgerClaim>;
   /** Undoes a claim after an exchange IdC did not complete, so the same JWT may be tried again. */
   release(id: string): Promise<void>;
-  /** Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. */
-  keep(resultKey: string, tokens: IdcTokenSet): Promise<void>;
+  /**
+   * Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. `until`
+   * is the `exp` (epoch ms) of the JWT at hand: a shared ledger, which counts no references, keeps the
+   * result until the latest `until` it was given (1 h from now without one).
+   */
+  keep(resultKey: string, tokens: IdcTokenSet, until?: number): Promise<void>;
   /** The latest result kept under `resultKey`, if any. */
   result(resultKey: string): Promise<IdcTokenSet | undefined>;
-  /** Drops every kept result; the JWT entries stay (IdC would still refuse those JWTs). */
+  /** Drops every kept result held in this process; the JWT entries stay (IdC would still refuse those JWTs). */
   clearResults(): void;
 }
 
+/** What a store needs to back a shared {@link ExchangeLedger}; see `SharedCacheStore.exchangeLedger`. */
+export interface ExchangeLedgerInit {
+  /** Serializes the kept results (IdC token sets; they hold secrets: the store must encrypt them). */
+  readonly codec: CacheCodec<IdcTokenSet>;
+  /** Epoch milliseconds. */
+  readonly clock: Clock;
+}
+
 /** Default lifetime of an entry whose JWT has no `exp`, in milliseconds (1 h, the IdC maximum). */
-const NO_EXP_TTL_MS = 3_600_000;
+export const NO_EXP_TTL_MS = 3_600_000;
 /** Expired entries dropped from the oldest end per claim, so the sweep stays O(1) amortized. */
 const SWEEP_PER_CLAIM = 8;
 

@@ -61,12 +61,34 @@ export interface ObtainTokenInput {
   readonly observer?: ExchangeObserver;
 }
 
-function reusedError(): TipError {
+/**
+ * `ERR_IDC_TOKEN_REUSED`: found by the ledger (`cause` undefined), or IdC's own refusal of a reused JWT
+ * (`cause` the refusal).
+ */
+function reusedError(cause?: TipError): TipError {
   return new TipError(
     'ERR_IDC_TOKEN_REUSED',
-    'This JWT was already exchanged with IAM Identity Center and a JWT can be exchanged only once (its `jti` is single-use): sign the user in again or send a freshly issued token.',
-    { details: { service: 'sso-oidc', operation: 'CreateTokenWithIAM', reason: 'jti_reused' } },
+    'This JWT was already exchanged with IAM Identity Center (a JWT can be exchanged only once) and what that exchange gave cannot serve here: send a freshly issued token (sign the user in again). When several replicas serve the same users, give them all one shared cache store (`cache.store`, e.g. `redisCacheStore()` from tip-sdk/redis), so that a replica reads the result of another replica’s exchange instead of sending the JWT again.',
+    {
+      details: {
+        service: 'sso-oidc',
+        operation: 'CreateTokenWithIAM',
+        reason: 'jti_reused',
+        ...(cause === undefined ? {} : { awsErrorCode: cause.details.awsErrorCode }),
+      },
+      ...(cause === undefined
+        ? {}
+        : { cause, ...(cause.requestId === undefined ? {} : { requestId: cause.requestId }) }),
+    },
   );
+}
+
+/** IdC's words for a JWT it saw before (the mapped error's message carries the AWS message). */
+const REUSED = /already (been )?(exchanged|used|redeemed|consumed)|\breus(ed|e)\b|\breplay/i;
+
+/** True when IdC refused a JWT-bearer exchange because the JWT was exchanged before (by anyone). */
+function isReusedRefusal(error: unknown): error is TipError {
+  return isTipError(error, 'ERR_IDC_INVALID_GRANT') && REUSED.test(error.message);
 }
 
 function jwtRequiredError(reason: string): TipError {
@@ -142,7 +164,7 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
           refreshed.refreshToken === undefined
             ? Object.freeze({ ...refreshed, refreshToken: previous.refreshToken })
             : refreshed;
-        await ledger.keep(resultKey, tokens);
+        await ledger.keep(resultKey, tokens, jwt.expiresAt);
         return tokens;
       }
       why = 'no_identity_context';
@@ -163,11 +185,14 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
   try {
     result = await run(input, { type: 'jwt-bearer', assertion: jwt.token });
   } catch (error) {
+    // A JWT IdC saw before (another replica exchanged it while the shared ledger was out of reach, or no
+    // ledger is shared) stays claimed: sending it again would be refused again.
+    if (isReusedRefusal(error)) throw reusedError(error);
     await ledger.release(jwt.ledgerId);
     if (isTipError(error)) input.refusals?.record(resultKey, jwt.ledgerId, error);
     throw error;
   }
   if (result.identityContext === undefined) throw noContextError();
-  await ledger.keep(resultKey, result);
+  await ledger.keep(resultKey, result, jwt.expiresAt);
   return result;
 }

@@ -17,6 +17,8 @@ import { createEmit } from './events.js';
 const DEFAULT_REFUSAL_TTL_MS = 10_000;
 /** Default floor of `cache.maxExchangedJwts`. */
 const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
+/** Default of `cache.lockLeaseMs`, milliseconds. */
+const DEFAULT_LOCK_LEASE_MS = 5_000;
 
 /** The options the engine reads (inbound verification is not its concern). */
 export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
@@ -24,7 +26,8 @@ export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
  * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
- * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region.
+ * max(100 000, maxUsers) exchanged JWTs remembered, a 5 000 ms lock lease and a lock wait of twice the AWS
+ * call deadline plus the lease, SSO OIDC and STS clients for the region.
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -37,6 +40,7 @@ export function createEngineFromOptions(
   defaultMaxUsers: number,
 ): Engine {
   const maxUsers = options.cache?.maxUsers ?? defaultMaxUsers;
+  const retry = resolveRetry(options.timeouts);
   return createEngine({
     region: options.region,
     applicationArn: options.applicationArn,
@@ -52,12 +56,15 @@ export function createEngineFromOptions(
     ssoOidc: options.ssoOidcClient ?? createSsoOidcClient(options.region, clientConfig),
     sts: options.stsClient ?? createStsClient(options.region, clientConfig),
     clock,
-    retry: resolveRetry(options.timeouts),
+    retry,
     maxUsers,
     refreshBeforeExpiryMs: options.cache?.refreshBeforeExpiry ?? 300_000,
     refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
     store: options.cache?.store,
+    lockLeaseMs: options.cache?.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS,
+    // Long enough for a holder's exchange and AssumeRole, each bounded by the AWS call deadline.
+    lockWaitMs: options.cache?.lockWaitMs ?? 2 * retry.timeoutMs + DEFAULT_LOCK_LEASE_MS,
     emit: createEmit(options.events, options.logger),
   });
 }

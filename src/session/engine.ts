@@ -12,11 +12,16 @@
  * (the IdC token set) is kept, and keeps that result while the JWT lives, so a user the LRU evicted is
  * served again — from those tokens, or their refresh token — when they come back with the same JWT.
  *
+ * With a shared store, values read from it are used only for the key whose identity they embed; with a
+ * store that has a lock, replicas missing the same user at once make one exchange and one AssumeRole;
+ * with a store that provides an exchange ledger, a JWT another replica exchanged is served from that
+ * replica's result. A store that fails or stalls is skipped (events `cache.store`), never waited on.
+ *
  * @module
  */
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
-import type { CacheStore, LoadContext, Memo } from '../cache/types.js';
+import type { CacheStore, KeyBinding, LoadContext, Memo, MemoEvent } from '../cache/types.js';
 import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
@@ -27,11 +32,13 @@ import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
 import type { ExchangeObserver } from '../identity-center/obtain-token.js';
 import { createRefusalCache } from '../identity-center/refusals.js';
+import { withSharedLedger } from '../identity-center/shared-ledger.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
 import { type SigningSettings, createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
 import type { RoleSession } from './codecs.js';
-import type { Emit } from './events.js';
+import { type Emit, emitStoreEvent, storeErrorEvent } from './events.js';
+import { isSharedCacheStore } from './shared-store.js';
 
 /** The user facts and JWT a resolution works from. */
 export interface SubjectToken {
@@ -65,6 +72,10 @@ export interface EngineSettings extends SigningSettings {
   /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
   readonly maxExchangedJwts: number;
   readonly store: CacheStore | undefined;
+  /** With a store that has a lock: the lease of a load, milliseconds. */
+  readonly lockLeaseMs: number;
+  /** With a store that has a lock: the longest wait for another replica's load, milliseconds. */
+  readonly lockWaitMs: number;
   readonly emit: Emit;
 }
 
@@ -91,6 +102,11 @@ function withAudience(parts: (string | undefined)[], audience: readonly string[]
   return parts;
 }
 
+/** The binding of a key (what it is a digest of), kept with its value in a shared store. */
+function binding(namespace: string, parts: readonly (string | undefined)[]): KeyBinding {
+  return { namespace, parts };
+}
+
 /** Creates an engine. */
 export function createEngine(settings: EngineSettings): Engine {
   const { clock, emit, retry, applicationArn, accessRoleArn } = settings;
@@ -100,16 +116,34 @@ export function createEngine(settings: EngineSettings): Engine {
     maxEntries: settings.maxUsers,
     clock,
   });
+  const { store } = settings;
+  const storeEvents = (cache: 'role' | 'idc') =>
+    emit === undefined ? undefined : { onEvent: (event: MemoEvent) => emitStoreEvent(emit, cache, event) };
   const common = {
     maxEntries: settings.maxUsers,
     refreshBeforeExpiryMs: settings.refreshBeforeExpiryMs,
     clock,
-    ...(settings.store === undefined ? {} : { store: settings.store }),
+    ...(store === undefined
+      ? {}
+      : { store, lockLeaseMs: settings.lockLeaseMs, lockWaitMs: settings.lockWaitMs }),
   };
-  const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
-  const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
+  const roles: Memo<RoleSession> = createMemo<RoleSession>({
+    ...common,
+    codec: roleSessionCodec,
+    ...storeEvents('role'),
+  });
+  const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({
+    ...common,
+    codec: idcTokenCodec,
+    ...storeEvents('idc'),
+  });
   const signingClient = createSigningClients(settings);
-  const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
+  const local = createExchangeLedger(settings.maxExchangedJwts, clock);
+  const ledger: ExchangeLedger = isSharedCacheStore(store)
+    ? withSharedLedger(local, store.exchangeLedger({ codec: idcTokenCodec, clock }), (error) =>
+        emit?.(storeErrorEvent('ledger', undefined, error)),
+      )
+    : local;
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -180,11 +214,13 @@ export function createEngine(settings: EngineSettings): Engine {
     const startedAt = clock();
     emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
     try {
-      const tokenKey = cacheKey(
-        'idc',
-        withAudience([subject.issuer, subject.subject, applicationArn, scopeText], subject.audience),
+      const tokenParts = withAudience(
+        [subject.issuer, subject.subject, applicationArn, scopeText],
+        subject.audience,
       );
+      const tokenKey = cacheKey('idc', tokenParts);
       const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject, tokenKey), {
+        ...(store === undefined ? {} : { binding: binding('idc', tokenParts) }),
         signal: ctx.signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
         // A failed IdC refresh must fail the role refresh too, so the role memo keeps serving the
@@ -273,13 +309,11 @@ export function createEngine(settings: EngineSettings): Engine {
 
   return {
     resolve(subject, options) {
-      const key = cacheKey(
-        'role',
-        withAudience(
-          [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
-          subject.audience,
-        ),
+      const parts = withAudience(
+        [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
+        subject.audience,
       );
+      const key = cacheKey('role', parts);
       const onHit =
         emit === undefined
           ? undefined
@@ -291,12 +325,13 @@ export function createEngine(settings: EngineSettings): Engine {
                 idcUserId: held.identity.idcUserId,
               });
       const getOptions =
-        options === undefined && onHit === undefined
+        options === undefined && onHit === undefined && store === undefined
           ? undefined
           : {
               ...(options?.signal === undefined ? {} : { signal: options.signal }),
               ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
               ...(onHit === undefined ? {} : { onHit }),
+              ...(store === undefined ? {} : { binding: binding('role', parts) }),
             };
       return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
     },
