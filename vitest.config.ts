@@ -4,7 +4,7 @@ import { missingSuites } from './test/support/real-parts.js';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/redis/**', 'test/browser/**', 'node_modules/**', ...missingSuites()],
+    exclude: ['test/browser/**', 'node_modules/**', ...missingSuites()],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -18,6 +18,7 @@ export interface RealPart {
 /** The suites that drive real binaries. */
 export const REAL_PARTS: readonly RealPart[] = [
   { suite: 'test/psql/**', binary: 'psql', install: 'apt-get install postgresql-client' },
+  { suite: 'test/redis/**', binary: 'redis-server', install: 'apt-get install redis-server' },
 ];
 
 function found(binary: string): boolean {
