@@ -13,13 +13,16 @@ import { TipError } from '../errors.js';
 export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
+    // setImmediate: after a stall of the event loop, an answer that arrived meanwhile is read first.
     timer = setTimeout(
       () =>
-        reject(
-          new TipError(
-            'ERR_CACHE_STORE',
-            `The cache store did not answer within ${ms} ms; tip-sdk went on without it. Check the store's health and latency.`,
-            { details: { reason: 'timeout', timeoutMs: ms } },
+        setImmediate(() =>
+          reject(
+            new TipError(
+              'ERR_CACHE_STORE',
+              `The cache store did not answer within ${ms} ms; tip-sdk went on without it. Check the store's health and latency.`,
+              { details: { reason: 'timeout', timeoutMs: ms } },
+            ),
           ),
         ),
       ms,
@@ -33,20 +36,20 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * Resolves after `ms` milliseconds, or rejects with `ERR_ABORTED` when `signal` fires. The timer keeps
  * the process alive: a caller waits on it.
  */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(abortedError(signal.reason));
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortedError(signal.reason));
+      reject(abortedError(signal?.reason));
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

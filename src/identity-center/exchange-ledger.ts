@@ -26,6 +26,8 @@ export type LedgerClaim =
       readonly claimed: false;
       /** Where that exchange keeps its result (see {@link ExchangeLedger.result}). */
       readonly resultKey: string;
+      /** When the JWT was claimed (epoch ms), if known: an exchange still running is younger than its deadline. */
+      readonly since?: number;
     };
 
 /** The ledger; see {@link createExchangeLedger}. */
@@ -77,6 +79,7 @@ export function jwtLedgerId(issuer: string, jti: unknown, token: string): string
 
 interface JwtEntry {
   readonly resultKey: string;
+  readonly since: number;
   readonly until: number;
 }
 
@@ -124,9 +127,9 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     async claim(id, resultKey, expiresAt) {
       const now = clock();
       const held = live(id, now);
-      if (held !== undefined) return { claimed: false, resultKey: held.resultKey };
+      if (held !== undefined) return { claimed: false, resultKey: held.resultKey, since: held.since };
       sweep(now);
-      jwts.set(id, { resultKey, until: expiresAt ?? now + NO_EXP_TTL_MS });
+      jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS });
       const holder = kept.get(resultKey);
       if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
       else holder.refs += 1;

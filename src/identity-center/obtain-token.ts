@@ -11,6 +11,7 @@
  * @module
  */
 import { abortedError } from '../aws/abort.js';
+import { pause } from '../cache/bounded.js';
 import { TipError, isTipError } from '../errors.js';
 import { createTokenWithIam } from './exchange.js';
 import type { IdcExchangeContext } from './exchange.js';
@@ -58,6 +59,11 @@ export interface ObtainTokenInput {
   readonly detach?: () => void;
   /** Where lasting IdC refusals of the JWT-bearer grant are remembered. */
   readonly refusals?: RefusalCache;
+  /**
+   * With a ledger shared by replicas: how long to wait, in milliseconds, for the result of an exchange of
+   * this JWT that another replica claimed and is still running. Default `0`.
+   */
+  readonly resultWaitMs?: number;
   readonly observer?: ExchangeObserver;
 }
 
@@ -132,6 +138,10 @@ async function run(input: ObtainTokenInput, grant: IdcGrant): Promise<IdcTokenSe
   }
 }
 
+/** First and longest pause between two looks at another replica's exchange result, milliseconds. */
+const RESULT_POLL_FIRST_MS = 20;
+const RESULT_POLL_MAX_MS = 250;
+
 /** Errors of a refresh that mean "the refresh token is no good; redo the JWT-bearer grant". */
 const REFRESH_FALLBACK = new Set([
   'ERR_IDC_EXPIRED_TOKEN',
@@ -173,13 +183,21 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
       why = 'refresh_refused';
     }
   }
-  const claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
-  if (!claim.claimed) {
+  const { clock } = input.context;
+  const waitMs = input.resultWaitMs ?? 0;
+  const until = performance.now() + waitMs;
+  let claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
+  for (let delay = RESULT_POLL_FIRST_MS; !claim.claimed; delay = Math.min(delay * 2, RESULT_POLL_MAX_MS)) {
     if (input.forced === true) throw jwtRequiredError(why);
     // The JWT was exchanged before (here or, with a shared ledger, by another replica): its result serves.
     const theirs = claim.resultKey === resultKey ? await ledger.result(resultKey) : undefined;
-    if (usable(theirs, input.context.clock())) return theirs;
-    throw reusedError();
+    if (usable(theirs, clock())) return theirs;
+    // Another replica may still be exchanging it (a claim younger than one exchange deadline, its result
+    // not kept yet): wait for it; if its exchange fails, its claim is released and this one takes it.
+    const running = claim.since !== undefined && clock() - claim.since < waitMs;
+    if (claim.resultKey !== resultKey || !running || performance.now() >= until) throw reusedError();
+    await pause(delay, input.signal);
+    claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
   }
   let result: IdcTokenSet;
   try {

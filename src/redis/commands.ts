@@ -56,7 +56,9 @@ export function createCommands(sendRaw: SendCommand, settings: CommandSettings):
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+      // After a stall of the event loop, timers run before pending I/O: a reply that arrived meanwhile is
+      // read first (setImmediate runs after the poll phase), so a busy process does not count it as late.
+      timer = setTimeout(() => setImmediate(() => resolve(TIMED_OUT)), timeoutMs);
       timer.unref?.();
     });
     let reply: unknown;

@@ -1,7 +1,7 @@
 /**
  * The exchange ledger on Redis, shared by every replica using the store:
- * - `<prefix>jwt:<ledger id>` holds the result key of the exchange that claimed the JWT, until the JWT's
- *   `exp` (a Lua get-or-set makes the claim atomic);
+ * - `<prefix>jwt:<ledger id>` holds the result key of the exchange that claimed the JWT and when it did
+ *   (`<result key> <epoch ms>`), until the JWT's `exp` (a Lua get-or-set makes the claim atomic);
  * - `<prefix>kept:<result key>` holds the latest IdC token set of that user, encrypted like every value
  *   (the Redis key as AAD, and the result key inside the plaintext), until the latest `exp` of a JWT that
  *   was exchanged or refreshed for it.
@@ -41,9 +41,12 @@ export function redisExchangeLedger(parts: RedisLedgerParts, init: ExchangeLedge
   return {
     async claim(id, resultKey, expiresAt) {
       const key = `${prefix}jwt:${id}`;
-      const held = await commands.eval(CLAIM, key, [resultKey, ttl(expiresAt)]);
+      const held = await commands.eval(CLAIM, key, [`${resultKey} ${clock()}`, ttl(expiresAt)]);
       if (held === null || held === undefined) return { claimed: true };
-      return { claimed: false, resultKey: String(held) };
+      // `<result key> <claimed at>`; anything else names no result of this user and no running exchange.
+      const [theirs, at] = String(held).split(' ');
+      const since = Number(at);
+      return { claimed: false, resultKey: theirs ?? '', ...(Number.isFinite(since) ? { since } : {}) };
     },
     async release(id) {
       const key = `${prefix}jwt:${id}`;

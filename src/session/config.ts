@@ -34,6 +34,13 @@ export interface TrustedIdentityCacheOptions {
    */
   readonly store?: CacheStore | SharedCacheStore;
   /**
+   * The longest wait for one call to `store` (a read, a write, a lock call), in milliseconds: a call not
+   * answered by then counts as failed (event `cache.store`) and the request goes on without the store.
+   * From 1 to 60 000. Default `1_000`. The Redis store also bounds each Redis command
+   * (`commandTimeoutMs`, 500 ms by default).
+   */
+  readonly storeTimeoutMs?: number;
+  /**
    * With a store that has a lock: the lease taken while one replica loads a user, in milliseconds,
    * renewed every third of it while the load runs. A replica that dies mid-load frees the user within it.
    * From 100 to 60 000. Default `5_000`.
@@ -207,6 +214,7 @@ export function validateOptions(options: TrustedIdentityOptions): void {
     int('cache.refreshBeforeExpiry', cache.refreshBeforeExpiry, 0, 3_600_000);
     int('cache.refusalTtl', cache.refusalTtl, 0, 600_000);
     int('cache.maxExchangedJwts', cache.maxExchangedJwts, 1, 100_000_000);
+    int('cache.storeTimeoutMs', cache.storeTimeoutMs, 1, 60_000);
     int('cache.lockLeaseMs', cache.lockLeaseMs, 100, 60_000);
     int('cache.lockWaitMs', cache.lockWaitMs, 0, 600_000);
     const store = cache.store as unknown as Record<string, unknown> | undefined;

@@ -62,6 +62,7 @@ export function createEngineFromOptions(
     refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
     store: options.cache?.store,
+    storeTimeoutMs: options.cache?.storeTimeoutMs ?? 1_000,
     lockLeaseMs: options.cache?.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS,
     // Long enough for a holder's exchange and AssumeRole, each bounded by the AWS call deadline.
     lockWaitMs: options.cache?.lockWaitMs ?? 2 * retry.timeoutMs + DEFAULT_LOCK_LEASE_MS,

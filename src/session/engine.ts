@@ -72,6 +72,8 @@ export interface EngineSettings extends SigningSettings {
   /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
   readonly maxExchangedJwts: number;
   readonly store: CacheStore | undefined;
+  /** The deadline of one store call, milliseconds. */
+  readonly storeTimeoutMs: number;
   /** With a store that has a lock: the lease of a load, milliseconds. */
   readonly lockLeaseMs: number;
   /** With a store that has a lock: the longest wait for another replica's load, milliseconds. */
@@ -125,7 +127,12 @@ export function createEngine(settings: EngineSettings): Engine {
     clock,
     ...(store === undefined
       ? {}
-      : { store, lockLeaseMs: settings.lockLeaseMs, lockWaitMs: settings.lockWaitMs }),
+      : {
+          store,
+          storeTimeoutMs: settings.storeTimeoutMs,
+          lockLeaseMs: settings.lockLeaseMs,
+          lockWaitMs: settings.lockWaitMs,
+        }),
   };
   const roles: Memo<RoleSession> = createMemo<RoleSession>({
     ...common,
@@ -199,6 +206,8 @@ export function createEngine(settings: EngineSettings): Engine {
         signal: ctx.signal,
         detach: ctx.detach,
         refusals,
+        // Another replica's exchange of this JWT finishes within one AWS call deadline.
+        ...(ledger === local ? {} : { resultWaitMs: retry.timeoutMs }),
         ...(emit === undefined ? {} : { observer: observer(subject) }),
       });
       return { value, expiresAt: value.expiresAt };
@@ -333,7 +342,17 @@ export function createEngine(settings: EngineSettings): Engine {
               ...(onHit === undefined ? {} : { onHit }),
               ...(store === undefined ? {} : { binding: binding('role', parts) }),
             };
-      return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+      let ran = false;
+      const load = (ctx: LoadContext<RoleSession>) => {
+        ran = true;
+        return loadRole(ctx, subject);
+      };
+      return roles.get(key, load, getOptions).catch((error: unknown) => {
+        // This call joined a load of the same user that another request started with its own JWT, which
+        // was refused as already exchanged: this call's JWT may still serve, so it gets its own load.
+        if (ran || !isTipError(error, 'ERR_IDC_TOKEN_REUSED')) throw error;
+        return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+      });
     },
     get size() {
       return roles.size;

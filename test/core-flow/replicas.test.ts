@@ -59,6 +59,29 @@ describe('replicas sharing a store (lock and exchange ledger)', () => {
     expect(assumes()).toBe(2);
   });
 
+  it('without the lock (unreachable), a replica waits for another’s running exchange of the same JWT', async () => {
+    const shared = sharedMemoryStore(() => emu.clock.now());
+    const store = {
+      ...shared,
+      lock: {
+        acquire: async () => {
+          throw new Error('lock unreachable');
+        },
+      },
+    };
+    const a = emulatorTip(emu, { cache: { store } }).tip;
+    const b = emulatorTip(emu, { cache: { store } }).tip;
+    const jwt = await mintToken(emu, 'user4');
+    const remove = emu.faults.inject({ operation: 'CreateTokenWithIAM', latencyMs: 300 });
+    try {
+      const sessions = await Promise.all([a.forToken(jwt), b.forToken(jwt)]);
+      expect(sessions.map((s) => s.identity.subject)).toEqual(['user4', 'user4']);
+    } finally {
+      remove();
+    }
+    expect(exchanges()).toBe(1);
+  });
+
   it('refreshes a user once per window across replicas (one refresh-token exchange, one AssumeRole)', async () => {
     const store = sharedMemoryStore(() => emu.clock.now());
     const built = Array.from({ length: 3 }, () =>

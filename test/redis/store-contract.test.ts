@@ -144,7 +144,18 @@ describe.each(CLIENT_KINDS)('redisCacheStore over %s', (kind) => {
     const b = make().exchangeLedger({ codec: idcTokenCodec, clock });
     const exp = clock() + 60_000;
     expect(await a.claim('jwt-1', 'user-a', exp)).toEqual({ claimed: true });
-    expect(await b.claim('jwt-1', 'user-a', exp)).toEqual({ claimed: false, resultKey: 'user-a' });
+    const before = clock();
+    expect(await b.claim('jwt-1', 'user-a', exp)).toEqual({
+      claimed: false,
+      resultKey: 'user-a',
+      since: expect.any(Number),
+    });
+    expect(((await b.claim('jwt-1', 'user-a', exp)) as { since: number }).since).toBeLessThanOrEqual(before);
+    await server().admin.set(`${prefix}jwt:jwt-x`, 'garbage-without-time');
+    expect(await b.claim('jwt-x', 'user-a', exp)).toEqual({
+      claimed: false,
+      resultKey: 'garbage-without-time',
+    });
     expect(await b.result('user-a')).toBeUndefined();
     await a.keep('user-a', tokens('ann'), exp);
     expect(await b.result('user-a')).toEqual(tokens('ann', (await b.result('user-a'))!.expiresAt));
