@@ -13,6 +13,7 @@ const BENCHES: Record<string, readonly string[]> = {
   http: [],
   emulator: [],
   'redshift-wire': [],
+  replicas: [],
 };
 
 const wanted = process.argv.slice(2);

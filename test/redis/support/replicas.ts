@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { RunningEmulator } from '../../../src/emulator/start.js';
-import { ACCESS_ROLE, APP, AUDIENCE } from '../../core-flow/helpers/emulator.js';
+import { ACCESS_ROLE, APP, AUDIENCE } from '../../core-flow/helpers/core-emulator.js';
 import type { ClientKind } from './clients.js';
 
 /** What a replica process is told (as JSON in TIP_REPLICA). */
