@@ -30,7 +30,10 @@ export type LedgerClaim =
       readonly since?: number;
     };
 
-/** The ledger; see {@link createExchangeLedger}. */
+/**
+ * Which JWTs were exchanged and where each exchange's result is kept. Every process has one in memory; a
+ * shared store provides one all replicas share (`SharedCacheStore.exchangeLedger`).
+ */
 export interface ExchangeLedger {
   /**
    * Claims JWT `id` for an exchange whose result will be kept under `resultKey`, until `expiresAt` (the
