@@ -9,6 +9,7 @@
  *    Redis nothing), in paired rounds.
  * 3. The cost Redis adds to one miss (p50/p99), with an in-process fake of AWS so only the library and
  *    Redis are timed.
+ * 4. Redis memory per user, for sizing.
  *
  * Run: node --import tsx bench/replicas.ts
  * Env: BENCH_TIME_MS (default 1500 per case), BENCH_ROUNDS (default 5), BENCH_PLUGIN_REQUESTS (default
@@ -52,39 +53,46 @@ const clients: Redis[] = [];
 const { endpoint, credentials, region } = emu.clientConfig({ service: 'sts' });
 const calls = () => emu.counters.get('CreateTokenWithIAM') + emu.counters.get('AssumeRole');
 
-function redisClient(): Redis {
-  const client = new Redis({ port: redis.port, host: '127.0.0.1', enableOfflineQueue: false });
+const KEY = randomBytes(32);
+
+/** A connected client (connected first: without an offline queue, commands sent earlier would fail). */
+async function redisClient(): Promise<Redis> {
+  const client = new Redis({
+    port: redis.port,
+    host: '127.0.0.1',
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
   client.on('error', () => undefined);
+  await client.connect();
   clients.push(client);
   return client;
 }
 
-function replica(
+async function replica(
   store: boolean,
   prefix: string,
   extra: Partial<TrustedIdentityOptions> = {},
-): TrustedIdentity {
+): Promise<TrustedIdentity> {
+  const cache = store
+    ? {
+        store: redisCacheStore({
+          client: await redisClient(),
+          keyPrefix: prefix,
+          encryption: { keys: [{ id: 'bench', key: KEY }] },
+        }),
+      }
+    : undefined;
   return createTrustedIdentity({
     region,
     issuers: [allowInsecureRequests({ issuer: emu.idp!.issuer, audience: AUDIENCE, algorithms: ['RS256'] })],
     applicationArn: APP,
     accessRoleArn: ACCESS_ROLE,
     clientConfig: { endpoint, credentials },
-    ...(store
-      ? {
-          cache: {
-            store: redisCacheStore({
-              client: redisClient(),
-              keyPrefix: prefix,
-              encryption: { keys: [{ id: 'bench', key: KEY }] },
-            }),
-          },
-        }
-      : {}),
+    ...(cache === undefined ? {} : { cache }),
     ...extra,
   });
 }
-const KEY = randomBytes(32);
 
 /** A deterministic generator (mulberry32) for the request spread. */
 function random(seed: number): () => number {
@@ -101,7 +109,7 @@ function random(seed: number): () => number {
 /** 100 users × 20 requests on `k` replicas, each request on a random one; AWS calls and failures. */
 async function spread(k: number, store: boolean): Promise<{ calls: number; failed: number }> {
   const prefix = `bench-${k}-${store}:`;
-  const tips = Array.from({ length: k }, () => replica(store, prefix));
+  const tips = await Promise.all(Array.from({ length: k }, () => replica(store, prefix)));
   const tokens = await Promise.all(USERS.map((u) => mintToken(emu, u)));
   const next = random(k * 7919 + (store ? 1 : 0));
   const jobs = tokens.flatMap((token) =>
@@ -258,8 +266,8 @@ async function storeCommands(): Promise<number> {
 }
 
 async function warmPath(): Promise<void> {
-  const plain = replica(false, '');
-  const shared = replica(true, 'bench-warm:');
+  const plain = await replica(false, '');
+  const shared = await replica(true, 'bench-warm:');
   // One JWT each: the two instances share no ledger, and IdC takes a JWT once.
   const [plainJwt, sharedJwt] = [await mintToken(emu, USERS[0]!), await mintToken(emu, USERS[0]!)];
   await plain.forToken(plainJwt);
@@ -329,8 +337,8 @@ async function coldPath(): Promise<void> {
   };
   const cold = (store: boolean, prefix: string) =>
     replica(store, prefix, { verifier: verifier as never, issuers: undefined, ...instantAws() } as never);
-  const plain = cold(false, '');
-  const shared = cold(true, 'bench-cold:');
+  const plain = await cold(false, '');
+  const shared = await cold(true, 'bench-cold:');
   let n = 0;
   await paired(
     'One miss: a new user (fake AWS answering at once; the Redis store’s round trips are the difference)',
@@ -340,10 +348,43 @@ async function coldPath(): Promise<void> {
   );
 }
 
+/** Redis memory per user (INFO memory), with the fake's secret sizes (512/512/1024/1024 characters). */
+async function redisMemory(): Promise<void> {
+  const verifier = {
+    verify: async (token: string) => ({
+      issuer: 'https://idp.example.com',
+      subject: token,
+      audience: [AUDIENCE],
+      expiresAt: Date.now() + 3_600_000,
+      issuedAt: undefined,
+      claims: { sub: token, jti: token },
+      header: { alg: 'RS256' as const },
+    }),
+  };
+  const prefix = 'bench-memory:';
+  const tip = await replica(true, prefix, {
+    verifier: verifier as never,
+    issuers: undefined,
+    ...instantAws(),
+  } as never);
+  const used = async () => Number(/used_memory:(\d+)/.exec(await clients[0]!.info('memory'))![1]);
+  const users = 2000;
+  const before = await used();
+  for (let i = 0; i < users; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => tip.forToken(`m${i + k}`)));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  const keys = (await clients[0]!.keys(`${prefix}*`)).length;
+  console.log(
+    `Redis memory per user: ${(((await used()) - before) / users / 1024).toFixed(1)} KiB over ${users} users, ${(keys / users).toFixed(1)} keys each (role, IdC tokens, JWT claim, kept IdC tokens)\n`,
+  );
+}
+
 try {
   await awsCalls();
   await warmPath();
   await coldPath();
+  await redisMemory();
   console.log('Figures from a shared machine: compare the ratios of one run, and re-measure on a quiet one.');
 } finally {
   for (const c of clients) c.disconnect();
