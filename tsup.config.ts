@@ -12,6 +12,7 @@ export const entries = {
   testing: 'src/testing.ts',
   observability: 'src/observability/index.ts',
   redis: 'src/redis/index.ts',
+  connector: 'src/connector/index.ts',
   cli: 'src/cli/index.ts',
 };
 
@@ -26,4 +27,12 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   shims: false,
+  esbuildOptions(options, { format }) {
+    // The CommonJS build has no `import.meta`: there `import.meta.url` is the file's own URL, which
+    // optional peers are required from (src/optional-peer.ts).
+    if (format === 'cjs') {
+      options.define = { ...options.define, 'import.meta.url': '__tipImportMetaUrl' };
+      options.banner = { js: "var __tipImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" };
+    }
+  },
 });

@@ -1,22 +1,33 @@
 /**
- * The emulator: start-up time (with and without the SQL-backed services and the IdP) and per-operation
- * latency of real AWS SDK v3 calls over loopback HTTP — GetCallerIdentity (SigV4 verification + awsQuery),
- * AssumeRole plain, and AssumeRole with an identity context (context verification + session issue).
+ * The emulator: start-up time (with and without the SQL-backed services and the IdP) and the per-operation
+ * rate of real AWS SDK v3 calls over loopback HTTP against GetCallerIdentity (SigV4 verification +
+ * awsQuery) in paired rounds: AssumeRole plain, AssumeRole with an identity context (context
+ * verification + session issue), and CreateTokenWithIAM jwt-bearer with a fresh IdP token each call
+ * (assertion verification, user lookup, token and identity context issue), for 200 users. How the rate
+ * holds up as the emulator runs is bench/emulator-aging.ts.
  *
  * Run: node --import tsx bench/emulator.ts
- * Env: BENCH_TIME_MS (default 1500), BENCH_STARTS (default 5).
+ * Env: BENCH_STARTS (default 5), BENCH_ROUNDS (default 7), BENCH_SLICE_MS (default 400),
+ *      BENCH_POOL (fresh tokens minted ahead, default 4000).
  */
 import { readFileSync } from 'node:fs';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateTokenWithIAMCommand } from '@aws-sdk/client-sso-oidc';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { issueIdentityContext } from '../src/emulator/identity-center/context.js';
 import { type StartEmulatorOptions, startEmulator } from '../src/emulator/start.js';
-import { formatTable, measure } from './lib/harness.js';
+import {
+  ACCESS_ROLE,
+  CONTEXT_PROVIDER,
+  EXAMPLE_CONFIG as CONFIG,
+  JWT_BEARER,
+  startBenchEmulator,
+} from './lib/emulator-fixture.js';
+import { compare, formatComparison } from './lib/harness.js';
 
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
-const CONFIG = new URL('../examples/emulator.config.json', import.meta.url).pathname;
-const ROLE = 'arn:aws:iam::123456789012:role/analytics-identity-bearer';
-const PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 400);
+const POOL = Number(process.env.BENCH_POOL ?? 4000);
 
 async function startupMs(
   label: string,
@@ -54,17 +65,13 @@ async function main(): Promise<void> {
   console.log(await startupMs('everything (IdP + PGlite-backed services)', {}));
   console.log('');
 
-  const emu = await startEmulator(CONFIG, {
-    port: 0,
-    quiet: true,
-    services: { 'redshift-data': false, athena: false },
-  });
+  const b = await startBenchEmulator(200);
   try {
-    const sts = new STSClient(emu.clientConfig());
+    const { emu, sts } = b;
     const alice = emu.config.identityCenter.users[0]!;
     const app = emu.config.identityCenter.applications[0]!;
     const groups = emu.config.identityCenter.groups.filter((g) => alice.groups.includes(g.name));
-    const claims = () => ({
+    const assertion = issueIdentityContext(emu.runtime, {
       idcUserId: alice.userId,
       userName: alice.userName,
       groupIds: groups.map((g) => g.groupId),
@@ -74,49 +81,53 @@ async function main(): Promise<void> {
       applicationArn: app.arn,
       expiresAt: emu.clock.now() + 3_600_000,
     });
-    const assertion = issueIdentityContext(emu.runtime, claims());
+    // Fresh IdP tokens (IdC refuses a reused jti), minted before timing starts.
+    const pool = await b.mintMany(POOL, (k) => k * 7);
     let n = 0;
-    const results = [];
-    results.push(
-      await measure(
-        { name: 'GetCallerIdentity', fn: () => sts.send(new GetCallerIdentityCommand({})) },
-        { timeMs: TIME_MS },
-      ),
-    );
-    results.push(
-      await measure(
+    const result = await compare(
+      { name: 'GetCallerIdentity', fn: () => sts.send(new GetCallerIdentityCommand({})) },
+      [
         {
           name: 'AssumeRole',
-          fn: () => sts.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: `s-${n++}` })),
+          fn: () => sts.send(new AssumeRoleCommand({ RoleArn: ACCESS_ROLE, RoleSessionName: `s-${n++}` })),
         },
-        { timeMs: TIME_MS },
-      ),
-    );
-    results.push(
-      await measure(
         {
           name: 'AssumeRole + identity context',
           fn: () =>
             sts.send(
               new AssumeRoleCommand({
-                RoleArn: ROLE,
+                RoleArn: ACCESS_ROLE,
                 RoleSessionName: `c-${n++}`,
-                ProvidedContexts: [{ ProviderArn: PROVIDER, ContextAssertion: assertion }],
+                ProvidedContexts: [{ ProviderArn: CONTEXT_PROVIDER, ContextAssertion: assertion }],
               }),
             ),
         },
-        { timeMs: TIME_MS },
-      ),
+        {
+          name: 'CreateTokenWithIAM (jwt-bearer, fresh token)',
+          fn: () => {
+            const token = pool.pop();
+            if (token === undefined) throw new Error('token pool exhausted: raise BENCH_POOL');
+            return b.ssoOidc.send(
+              new CreateTokenWithIAMCommand({
+                clientId: b.applicationArn,
+                grantType: JWT_BEARER,
+                assertion: token,
+              }),
+            );
+          },
+        },
+      ],
+      { rounds: ROUNDS, sliceMs: SLICE_MS, sampleUs: 0 },
     );
     console.log(
-      formatTable(
-        'Per-operation latency (AWS SDK v3 over loopback HTTP, one client)',
-        results,
-        'GetCallerIdentity',
+      formatComparison(
+        'Per-operation rate (AWS SDK v3 over loopback HTTP, one client, one call at a time)',
+        result,
+        'calls/s',
       ),
     );
   } finally {
-    await emu.stop();
+    await b.stop();
   }
 }
 

@@ -1,142 +1,129 @@
 /**
- * HTTP throughput of the Express example service on loopback for 100 users: tip-sdk's middleware (cached,
- * single-flight per user) against a naive handler that calls CreateTokenWithIAM and AssumeRole on every
- * request — the shape of a per-request credential provider. The emulator runs in the same process, so
- * AWS round trips are loopback-cheap here; on AWS each avoided exchange saves two real network calls.
- * One operation = 100 concurrent GET /me, one per user. The floor case (a route without auth on the same
- * loopback, same client) shows what the HTTP stack itself costs on this machine.
+ * HTTP throughput with warm credentials, 100 users: the same `/me` route with and without tip-sdk's
+ * authentication, for Express (the `tipMiddleware` adapter) and Fastify (the `tipPlugin` adapter, and a
+ * route calling `forToken` itself), in paired rounds against the route without auth on the same
+ * framework. The load comes from autocannon in a separate process (bench/lib/load.ts); each connection
+ * cycles through the 100 users' tokens. Every user's credentials are cached before measuring, so no AWS
+ * call is made during the runs (the bench checks it); first requests and AWS round trips are measured by
+ * bench/credentials-calls.ts and bench/emulator.ts.
  *
  * Run: node --import tsx bench/http.ts
+ * Env: BENCH_ROUNDS (default 5), BENCH_DURATION_S (per slice, default 2), BENCH_CONNECTIONS (default 16).
  */
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import express from 'express';
-import { decodeJwt } from 'jose';
-import type { EmulatorConfigInput } from '../src/emulator/config/types.js';
-import { EMULATOR_CONFIG, emulatorSettings } from '../examples/express-service/config.js';
-import { startService } from '../examples/express-service/service.js';
-import { type BenchCase, formatTable, runSuite } from './lib/harness.js';
+import Fastify from 'fastify';
+import { emulatorSettings } from '../examples/express-service/config.js';
+import { tipMiddleware } from '../src/express.js';
+import { tipPlugin } from '../src/fastify.js';
+import { createTrustedIdentity } from '../src/index.js';
+import type { UserSession } from '../src/index.js';
+import { AUDIENCE, benchConfig, benchUser } from './lib/emulator-fixture.js';
+import { type SliceCase, compareSlices, formatComparison } from './lib/harness.js';
+import { type LoadResult, runLoad } from './lib/load.js';
 
 const USERS = 100;
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
-const base = JSON.parse(readFileSync(EMULATOR_CONFIG, 'utf8')) as EmulatorConfigInput & {
-  identityCenter: { users: { userName: string; email: string; groups?: string[] }[] };
-};
-const names = Array.from({ length: USERS }, (_, i) => `bench${String(i).padStart(3, '0')}`);
-const config = {
-  ...base,
-  identityCenter: {
-    ...base.identityCenter,
-    users: [
-      ...base.identityCenter.users,
-      ...names.map((n) => ({ userName: n, email: `${n}@example.com`, groups: ['analysts'] })),
-    ],
-  },
-} as EmulatorConfigInput;
-
-const { emu, settings } = await emulatorSettings(config);
-const idp = emu.idp!;
-const mint = (user: string) =>
-  idp.signToken(
-    { sub: user, aud: 'tip-sdk-demo', email: `${user}@example.com` },
-    { header: { typ: 'at+jwt' } },
-  );
-
-// Ours: the Express example service, one token per user reused across requests.
-const ours = await startService(settings, 0);
-const tokens = await Promise.all(names.map(mint));
-
-// Naive: exchange and assume on every request (a new JWT each time: IdC refuses a reused jti).
-const aws = emu.clientConfig({ service: 'sts' });
-const ssoOidc = new SSOOIDCClient({ ...aws, maxAttempts: 1 });
-const sts = new STSClient({ ...aws, maxAttempts: 1 });
-const naiveApp = express();
-naiveApp.get('/ping', (_req, res) => {
-  res.json({ ok: true });
-});
-naiveApp.get('/me', async (req, res) => {
-  const assertion = (req.headers.authorization ?? '').slice('Bearer '.length);
-  try {
-    const idc = await ssoOidc.send(
-      new CreateTokenWithIAMCommand({
-        clientId: settings.tipOptions.applicationArn,
-        grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        assertion,
-      }),
+const { emu, settings } = await emulatorSettings(benchConfig(USERS));
+const tip = createTrustedIdentity(settings.tipOptions);
+const tokens = await Promise.all(
+  Array.from({ length: USERS }, (_, i) => {
+    const name = benchUser(i);
+    return emu.idp!.signToken(
+      { sub: name, aud: AUDIENCE, email: `${name}@example.com` },
+      { header: { typ: 'at+jwt' } },
     );
-    const context = idc.awsAdditionalDetails?.identityContext;
-    await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: settings.tipOptions.accessRoleArn,
-        RoleSessionName: 'naive',
-        ProvidedContexts: [
-          { ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: context },
-        ],
-      }),
-    );
-    res.json({ subject: decodeJwt(assertion).sub, idcUserId: decodeJwt(idc.idToken ?? '').sub });
-  } catch (error) {
-    res.status(500).json({ error: (error as Error).name });
-  }
-});
-const naiveServer: Server = naiveApp.listen(0, '127.0.0.1');
-await new Promise((r) => naiveServer.once('listening', r));
-const naiveUrl = `http://127.0.0.1:${(naiveServer.address() as AddressInfo).port}`;
+  }),
+);
+for (const t of tokens) await tip.forToken(t);
+const authorizations = tokens.map((t) => `Bearer ${t}`);
 
-// Fresh tokens for the naive case, minted ahead so signing is not timed.
-const pool: string[] = [];
-const refill = async (n: number) => {
-  for (let i = 0; i < n; i += 200)
-    pool.push(...(await Promise.all(Array.from({ length: 200 }, (_, j) => mint(names[(i + j) % USERS]!)))));
-};
-await refill(6000);
+/** The route's answer, from a session or, without auth, fixed values of the same shape. */
+const me = (s: UserSession | undefined) =>
+  s === undefined
+    ? { issuer: 'none', subject: 'anonymous', idcUserId: 'none', identityStoreId: 'none' }
+    : {
+        issuer: s.identity.issuer,
+        subject: s.identity.subject,
+        idcUserId: s.identity.idcUserId,
+        identityStoreId: s.identity.identityStoreId,
+      };
 
-const failures = new Map<string, number>();
-async function burst(url: string, tokenFor: (i: number) => string, path = '/me'): Promise<void> {
-  const results = await Promise.all(
-    names.map(async (_, i) => {
-      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tokenFor(i)}` } });
-      const body = await res.text();
-      return res.status === 200 ? '200' : `${res.status} ${body.slice(0, 120)}`;
-    }),
-  );
-  for (const s of results) if (s !== '200') failures.set(s, (failures.get(s) ?? 0) + 1);
+async function expressApp(auth: boolean): Promise<string> {
+  const app = express();
+  if (auth) app.use(tipMiddleware(tip));
+  app.get('/me', (req, res) => {
+    res.json(me((req as { tip?: UserSession }).tip));
+  });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  servers.push(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/me`;
 }
 
-const cases: BenchCase[] = [
-  { name: 'floor: Express, no auth', fn: () => burst(naiveUrl, (i) => tokens[i]!, '/ping') },
-  { name: 'tip-sdk middleware (cached)', fn: () => burst(ours.url, (i) => tokens[i]!) },
-  {
-    name: 'naive: exchange per request',
-    fn: () => {
-      if (pool.length < USERS) throw new Error('token pool exhausted: raise the refill');
-      return burst(naiveUrl, () => pool.pop()!);
-    },
-  },
-];
-const exchangesBefore = emu.counters.get('sso-oauth:CreateTokenWithIAM');
-const results = await runSuite(cases, { warmupMs: 500, timeMs: TIME_MS });
-console.log(
-  formatTable(
-    `GET /me, ${USERS} users, 100 concurrent requests per op`,
-    results,
-    'naive: exchange per request',
-  ),
-);
-for (const r of results)
-  console.log(`${r.name}: ${Math.round(r.opsPerSec * USERS).toLocaleString('en-US')} requests/s`);
-console.log(
-  `non-200 answers: ${JSON.stringify([...failures])}; CreateTokenWithIAM calls during the run: ${emu.counters.get('sso-oauth:CreateTokenWithIAM') - exchangesBefore}`,
-);
+async function fastifyApp(mode: 'none' | 'plugin' | 'direct'): Promise<string> {
+  const app = Fastify({ logger: false });
+  if (mode === 'plugin') {
+    await app.register(tipPlugin, { tip });
+    app.get('/me', async (request) => me(request.tip ?? undefined));
+  } else if (mode === 'direct') {
+    app.get('/me', async (request) => me(await tip.forToken((request.headers.authorization ?? '').slice(7))));
+  } else {
+    app.get('/me', async () => me(undefined));
+  }
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  servers.push(() => app.close());
+  return `${url}/me`;
+}
 
-ssoOidc.destroy();
-sts.destroy();
-naiveServer.close();
-naiveServer.closeAllConnections();
-await ours.close();
-await emu.stop();
-process.exit(failures.size === 0 ? 0 : 1);
+const servers: (() => Promise<unknown>)[] = [];
+const problems: string[] = [];
+const loaded = (name: string, url: string): SliceCase => ({
+  name,
+  slice: async () => {
+    const r: LoadResult = await runLoad({
+      url,
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      authorizations,
+    });
+    if (r.non2xx > 0 || r.errors > 0) problems.push(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return r;
+  },
+});
+
+try {
+  const callsBefore = emu.counters.get('CreateTokenWithIAM') + emu.counters.get('AssumeRole');
+  const title = (framework: string) =>
+    `\n${framework}: GET /me, ${USERS} users, ${CONNECTIONS} connections, ${DURATION_S} s slices (autocannon in its own process)`;
+  const ex = await compareSlices(
+    loaded('Express, no auth', await expressApp(false)),
+    [loaded('Express + tipMiddleware', await expressApp(true))],
+    ROUNDS,
+  );
+  console.log(formatComparison(title('Express'), ex, 'req/s'));
+  const fa = await compareSlices(
+    loaded('Fastify, no auth', await fastifyApp('none')),
+    [
+      loaded('Fastify + tipPlugin', await fastifyApp('plugin')),
+      loaded('Fastify route calling forToken', await fastifyApp('direct')),
+    ],
+    ROUNDS,
+  );
+  console.log(formatComparison(title('Fastify'), fa, 'req/s'));
+  const calls = emu.counters.get('CreateTokenWithIAM') + emu.counters.get('AssumeRole') - callsBefore;
+  console.log(
+    `\nAWS calls during the runs: ${calls} (expected 0); failed answers: ${problems.length === 0 ? 'none' : problems.join('; ')}`,
+  );
+  if (problems.length > 0 || calls > 0) process.exitCode = 1;
+} finally {
+  for (const close of servers) await close();
+  await emu.stop();
+}

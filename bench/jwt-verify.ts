@@ -1,105 +1,99 @@
 /**
- * JWT verification throughput: raw `crypto.verify` with a prepared KeyObject (baseline), jose `jwtVerify`,
- * aws-jwt-verify with a preloaded JWKS, and tip-sdk's verifier for first-seen and repeated tokens.
+ * JWT verification throughput for RS256, ES256 and EdDSA, each against raw `crypto.verify` with a prepared
+ * KeyObject on pre-split input (the baseline, the floor of any verifier), in paired rounds: jose
+ * `jwtVerify` with a local JWK set (`createLocalJWKSet`, as users configure it), fast-jwt with the public
+ * key, aws-jwt-verify `verifySync` with a preloaded JWKS, and tip-sdk's verifier for first-seen tokens
+ * (with the verified-token cache on and off) and for a repeated token (a cache hit, not a verification).
+ * Every case but the last verifies a different token each call, cycling through a pool larger than any
+ * cache in the run.
  *
  * Run: node --import tsx bench/jwt-verify.ts
+ * Env: BENCH_POOL (default 3000), BENCH_ROUNDS (default 7), BENCH_SLICE_MS (default 200),
+ *      BENCH_ALGS (default "RS256,ES256,EdDSA").
  */
-import { type KeyObject, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { jwtVerify } from 'jose';
+import { createVerifier } from 'fast-jwt';
+import { type JSONWebKeySet, createLocalJWKSet, jwtVerify } from 'jose';
 import { createJwtVerifier } from '../src/index.js';
 import type { IssuerOptions, JwtAlgorithm, PublicJwk } from '../src/index.js';
-import { type BenchCase, formatTable, runSuite } from './lib/harness.js';
+import { type BenchCase, compare, formatComparison } from './lib/harness.js';
+import { type BenchAlg, accessClaims, benchKeys, signJwt } from './lib/jwt-keys.js';
 
 const ISSUER = 'https://idp.example.com';
 const AUDIENCE = 'analytics-api';
 const POOL = Number(process.env.BENCH_POOL ?? 3000);
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 200);
+const ALGS = (process.env.BENCH_ALGS ?? 'RS256,ES256,EdDSA').split(',') as BenchAlg[];
 
-interface Signed {
-  readonly token: string;
-  readonly input: Buffer;
-  readonly signature: Buffer;
-}
-
-function keysFor(alg: 'RS256' | 'ES256') {
-  const pair =
-    alg === 'RS256'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid: 'bench-key', alg, use: 'sig' };
-  return { privateKey: pair.privateKey, publicKey: pair.publicKey, jwk };
-}
-
-function signToken(alg: 'RS256' | 'ES256', key: KeyObject, i: number): Signed {
-  const now = Math.floor(Date.now() / 1000);
-  const header = Buffer.from(JSON.stringify({ alg, kid: 'bench-key', typ: 'at+jwt' })).toString('base64url');
-  const payload = Buffer.from(
-    JSON.stringify({
-      iss: ISSUER,
-      sub: `user-${i}`,
-      aud: AUDIENCE,
-      client_id: 'bench-client',
-      scope: 'openid analytics:read',
-      jti: `jti-${i}-${Math.random().toString(36).slice(2)}`,
-      iat: now,
-      exp: now + 3600,
-    }),
-  ).toString('base64url');
-  const input = Buffer.from(`${header}.${payload}`);
-  const signature =
-    alg === 'RS256' ? sign('sha256', input, key) : sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' });
-  return { token: `${header}.${payload}.${signature.toString('base64url')}`, input, signature };
-}
-
-async function suite(alg: 'RS256' | 'ES256'): Promise<void> {
-  const { privateKey, jwk } = keysFor(alg);
-  const pool = Array.from({ length: POOL }, (_, i) => signToken(alg, privateKey, i));
-  const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-  const rawKey = alg === 'RS256' ? publicKey : { key: publicKey, dsaEncoding: 'ieee-p1363' as const };
+async function suite(alg: BenchAlg): Promise<void> {
+  const keys = benchKeys(alg);
+  const pool = Array.from({ length: POOL }, (_, i) =>
+    signJwt(keys, accessClaims(ISSUER, AUDIENCE, `user-${i}`)),
+  );
+  const publicKey = createPublicKey({ key: keys.jwk as never, format: 'jwk' });
+  const digest = alg === 'EdDSA' ? null : 'sha256';
+  const rawKey = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
   const issuers: IssuerOptions[] = [
     {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: [alg as JwtAlgorithm],
-      jwks: { keys: [jwk as PublicJwk] },
+      jwks: { keys: [keys.jwk as PublicJwk] },
     },
   ];
-  // Capacity below the pool size: cycling through the pool, every lookup misses and evicts (first-seen).
-  const firstSeen = createJwtVerifier({ issuers, maxCachedTokens: Math.floor(POOL / 4) });
+  // A cache smaller than the pool: cycling through the pool, every lookup misses (first-seen tokens).
+  const cached = createJwtVerifier({ issuers, maxCachedTokens: Math.floor(POOL / 4) });
+  const uncached = createJwtVerifier({ issuers, maxCachedTokens: 0 });
   const repeated = createJwtVerifier({ issuers });
+  const jwks = createLocalJWKSet({ keys: [keys.jwk] } as JSONWebKeySet);
+  const fast = createVerifier({
+    key: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    algorithms: [alg],
+    allowedIss: ISSUER,
+    allowedAud: AUDIENCE,
+  });
   const aws = JwtVerifier.create({ issuer: ISSUER, audience: AUDIENCE, jwksUri: `${ISSUER}/jwks.json` });
-  aws.cacheJwks({ keys: [jwk] } as Parameters<typeof aws.cacheJwks>[0]);
-  let awsSupported = true;
-  try {
-    aws.verifySync(pool[0]!.token);
-  } catch {
-    awsSupported = false;
-  }
+  aws.cacheJwks({ keys: [keys.jwk] } as unknown as Parameters<typeof aws.cacheJwks>[0]);
+  const supported = (check: () => unknown) => {
+    try {
+      check();
+      return true;
+    } catch {
+      return false;
+    }
+  };
   let i = 0;
   const next = () => pool[i++ % POOL]!;
+  const optional = (name: string, fn: () => unknown): BenchCase[] => {
+    if (supported(fn)) return [{ name, fn }];
+    console.log(`${name}: ${alg} not supported; not measured.`);
+    return [];
+  };
   const cases: BenchCase[] = [
+    {
+      name: 'jose jwtVerify (createLocalJWKSet)',
+      fn: () => jwtVerify(next().token, jwks, { issuer: ISSUER, audience: AUDIENCE }),
+    },
+    ...optional('fast-jwt createVerifier (public key)', () => fast(next().token)),
+    ...optional('aws-jwt-verify verifySync (cached JWKS)', () => aws.verifySync(next().token)),
+    { name: 'tip-sdk verify, first-seen token (cache on)', fn: () => cached.verify(next().token) },
+    { name: 'tip-sdk verify, first-seen token (cache off)', fn: () => uncached.verify(next().token) },
+    { name: 'tip-sdk verify, repeated token (cache hit)', fn: () => repeated.verify(pool[0]!.token) },
+  ];
+  const result = await compare(
     {
       name: 'raw crypto.verify (prepared KeyObject)',
       fn: () => {
         const t = next();
-        if (!verify('sha256', t.input, rawKey, t.signature)) throw new Error('bad signature');
+        if (!verify(digest, t.input, rawKey, t.signature)) throw new Error('bad signature');
       },
     },
-    {
-      name: 'jose jwtVerify (local key)',
-      fn: () => jwtVerify(next().token, publicKey, { issuer: ISSUER, audience: AUDIENCE }),
-    },
-    ...(awsSupported
-      ? [{ name: 'aws-jwt-verify verifySync (cached JWKS)', fn: () => aws.verifySync(next().token) }]
-      : []),
-    { name: 'tip-sdk verify, first-seen token', fn: () => firstSeen.verify(next().token) },
-    { name: 'tip-sdk verify, repeated token', fn: () => repeated.verify(pool[0]!.token) },
-  ];
-  const results = await runSuite(cases, { timeMs: TIME_MS });
-  console.log(formatTable(`\n${alg} (pool of ${POOL} distinct tokens)`, results, cases[0]!.name));
-  if (!awsSupported) console.log(`aws-jwt-verify: ${alg} not supported by this version; skipped.`);
+    cases,
+    { rounds: ROUNDS, sliceMs: SLICE_MS },
+  );
+  console.log(formatComparison(`\n${alg} (pool of ${POOL} distinct tokens)`, result, 'verifies/s'));
 }
 
-await suite('RS256');
-await suite('ES256');
+for (const alg of ALGS) await suite(alg);

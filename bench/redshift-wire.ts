@@ -6,14 +6,15 @@
  * read the ratios, and re-measure on a quiet machine.
  *
  * Run: node --import tsx bench/redshift-wire.ts
- * Env: BENCH_TIME_MS (default 1500).
+ * Env: BENCH_ROUNDS (paired rounds, default 7), BENCH_SLICE_MS (default 300).
  */
 import type { Client } from 'pg';
 import { startEmulator } from '../src/emulator/start.js';
 import { emulatorTip, salesWorkgroup, servicesConfig, signIn } from '../test/services/integration/kit.js';
-import { formatTable, runSuite } from './lib/harness.js';
+import { compare, formatComparison } from './lib/harness.js';
 
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 300);
 const SQL = "select region, amount from sales where region = 'eu'";
 
 async function main(): Promise<void> {
@@ -50,24 +51,22 @@ async function main(): Promise<void> {
       const c = await user.redshift.connect(target);
       await c.end();
     };
-    const options = { timeMs: TIME_MS, warmupMs: 200, sampleUs: 1 };
-    const queries = await runSuite(
-      [
-        { name: 'Data API query (Execute + Describe + GetStatementResult)', fn: dataApi },
-        { name: 'wire query on an open connection', fn: wire },
-      ],
+    // Every call timed alone (sampleUs 0), so p50/p99 are per query or per connection.
+    const options = { warmupMs: 300, sliceMs: SLICE_MS, rounds: ROUNDS, sampleUs: 0 };
+    const baseline = { name: 'Data API query (Execute + Describe + GetStatementResult)', fn: dataApi };
+    const queries = await compare(
+      baseline,
+      [{ name: 'wire query on an open connection', fn: wire }],
       options,
     );
-    console.log(formatTable('Queries (same SQL, same user)', queries, queries[0]!.name));
+    console.log(formatComparison('Queries (same SQL, same user)', queries, 'queries/s'));
     console.log('');
-    const setup = await runSuite(
-      [
-        { name: 'Data API query (the whole round trip)', fn: dataApi },
-        { name: 'wire connection set-up + close (TLS, token login)', fn: connectAndClose },
-      ],
+    const setup = await compare(
+      baseline,
+      [{ name: 'wire connection set-up + close (TLS, token login)', fn: connectAndClose }],
       options,
     );
-    console.log(formatTable('Connection set-up against one Data API query', setup, setup[0]!.name));
+    console.log(formatComparison('Connection set-up against one Data API query', setup, 'ops/s'));
     await client.end();
   } finally {
     await emu.stop();

@@ -8,11 +8,16 @@ import { fileURLToPath } from 'node:url';
 /** Each benchmark with the Node flags it needs. */
 const BENCHES: Record<string, readonly string[]> = {
   'jwt-verify': [],
-  credentials: ['--expose-gc'],
+  'credentials-warm': ['--expose-gc'],
+  'credentials-eviction': [],
+  'credentials-memory': ['--expose-gc'],
+  'credentials-calls': [],
   's3-access-grants': [],
   http: [],
   emulator: [],
   'redshift-wire': [],
+  'emulator-aging': [],
+  'athena-polling': [],
   replicas: [],
 };
 

@@ -1,10 +1,13 @@
 /**
- * S3 Access Grants: GetDataAccess calls and read latency for 1,000 object reads — 10 users × 10 prefixes
- * × 10 keys — through tip-sdk's grant cache, against the same reads with a GetDataAccess call per read
- * (no cache, what a credential provider without a cache does). Real AWS SDK v3 clients over loopback
- * HTTP against the emulator; each user's identity-enhanced credentials come from `tip.forToken`.
+ * S3 Access Grants: object reads by 10 users over 10 prefixes × 10 keys through tip-sdk's grant cache
+ * (warm: a cold pass fills it first and is reported apart), against the same reads with a GetDataAccess
+ * call per read and the clients reused (the baseline: what a credential provider without a cache costs
+ * at best), and per read with new clients, in paired rounds. GetDataAccess calls are counted by the
+ * emulator. Real AWS SDK v3 clients over loopback HTTP; each user's identity-enhanced credentials come
+ * from `tip.forToken`.
  *
  * Run: node --import tsx bench/s3-access-grants.ts
+ * Env: BENCH_ROUNDS (default 7), BENCH_READS (sequential reads per user per slice, default 20).
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetDataAccessCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -14,6 +17,8 @@ import { startEmulator } from '../src/emulator/start.js';
 import { allowInsecureRequests } from '../src/jwt/insecure.js';
 import { s3AccessGrants } from '../src/services/s3/access-grants.js';
 import { createTrustedIdentity } from '../src/tip.js';
+import { type SliceCase, compareSlices, formatComparison } from './lib/harness.js';
+import { fmt } from './lib/stats.js';
 
 const ACCOUNT = '123456789012';
 const INSTANCE = 'ssoins-1111222233334444';
@@ -24,6 +29,8 @@ const USERS = Array.from({ length: 10 }, (_, i) => `user${i}`);
 const PREFIXES = Array.from({ length: 10 }, (_, i) => `p${i}`);
 const KEYS = Array.from({ length: 10 }, (_, i) => `k${i}.txt`);
 const audience = 'tip-sdk-bench';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const READS_PER_SLICE = Number(process.env.BENCH_READS ?? 20);
 
 const config: EmulatorConfigInput = {
   accountId: ACCOUNT,
@@ -75,15 +82,28 @@ const config: EmulatorConfigInput = {
   },
 };
 
-/** An S3 client that asks GetDataAccess for every request: the no-cache baseline. */
-function uncachedClient(
+/**
+ * A reader that asks GetDataAccess before every read (what a credential provider without a cache does).
+ * `reuse` keeps one S3 Control and one S3 client per user (the fair baseline); otherwise both are built
+ * per read.
+ */
+function uncachedReader(
   base: Record<string, unknown>,
   region: string,
   credentials: AwsCredentialIdentityProvider,
+  reuse: boolean,
 ): (key: string) => Promise<string> {
+  let current: AwsCredentialIdentity | undefined;
   const control = new S3ControlClient({ ...base, region, credentials });
+  // Marked as expiring now, so the SDK asks for them on every request instead of caching the first set.
+  const shared = new S3Client({
+    ...base,
+    region,
+    credentials: async () => ({ ...current!, expiration: new Date() }),
+  });
   return async (key) => {
-    const out = await control.send(
+    const ctl = reuse ? control : new S3ControlClient({ ...base, region, credentials });
+    const out = await ctl.send(
       new GetDataAccessCommand({
         AccountId: ACCOUNT,
         Target: `s3://lake/${key}`,
@@ -92,25 +112,22 @@ function uncachedClient(
       }),
     );
     const c = out.Credentials!;
-    const creds: AwsCredentialIdentity = {
+    const creds = {
       accessKeyId: c.AccessKeyId!,
       secretAccessKey: c.SecretAccessKey!,
       sessionToken: c.SessionToken!,
     };
-    const s3 = new S3Client({ ...base, region, credentials: creds });
+    current = creds;
+    const s3 = reuse ? shared : new S3Client({ ...base, region, credentials: creds });
     const got = await s3.send(new GetObjectCommand({ Bucket: 'lake', Key: key }));
     return got.Body!.transformToString();
   };
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-}
-
 async function main(): Promise<void> {
   const emu = await startEmulator(config, {
     quiet: true,
-    services: { 'redshift-data': false, redshift: false, 'redshift-serverless': false },
+    services: { 'redshift-data': false, redshift: false, 'redshift-serverless': false, athena: false },
   });
   try {
     const { region: _r, maxAttempts: _m, ...clientConfig } = emu.clientConfig({ service: 's3' });
@@ -125,70 +142,80 @@ async function main(): Promise<void> {
     const sessions = await Promise.all(USERS.map(async (u) => tip.forToken(await emu.idp!.tokenFor(u))));
     const { credentials: _c, ...base } = clientConfig;
     const reads = PREFIXES.flatMap((p) => KEYS.map((k) => `${p}/${k}`));
-
-    const cases: { name: string; readerFor: (i: number) => (key: string) => Promise<string> }[] = [
-      {
-        name: 'tip-sdk grant cache',
-        readerFor: (i) => {
-          const s3 = s3AccessGrants(
-            {
-              credentials: sessions[i]!.credentials,
-              region: emu.region,
-              clientConfig: base,
-              clock: () => emu.clock.now(),
-            },
-            { accountId: ACCOUNT },
+    const grantReaders = sessions.map((s) => {
+      const s3 = s3AccessGrants(
+        { credentials: s.credentials, region: emu.region, clientConfig: base, clock: () => emu.clock.now() },
+        { accountId: ACCOUNT },
+      );
+      return async (key: string) => (await s3.getObject({ Bucket: 'lake', Key: key })).text();
+    });
+    const calls = new Map<string, { reads: number; gda: number }>();
+    /** A slice: every user reads READS_PER_SLICE keys one after another, the users concurrently. */
+    const slicer = (name: string, readers: ((key: string) => Promise<string>)[]): SliceCase => {
+      let offset = 0;
+      return {
+        name,
+        slice: async () => {
+          const before = emu.counters.get('GetDataAccess');
+          const samplesUs: number[] = [];
+          const t0 = performance.now();
+          await Promise.all(
+            readers.map(async (read) => {
+              for (let k = 0; k < READS_PER_SLICE; k++) {
+                const key = reads[(offset + k) % reads.length]!;
+                const s = performance.now();
+                const text = await read(key);
+                samplesUs.push((performance.now() - s) * 1000);
+                if (text !== key.replace('/', ':')) throw new Error(`wrong body for ${key}`);
+              }
+            }),
           );
-          return async (key) => (await s3.getObject({ Bucket: 'lake', Key: key })).text();
+          const ms = performance.now() - t0;
+          offset += READS_PER_SLICE;
+          const c = calls.get(name) ?? { reads: 0, gda: 0 };
+          c.reads += readers.length * READS_PER_SLICE;
+          c.gda += emu.counters.get('GetDataAccess') - before;
+          calls.set(name, c);
+          return { ops: readers.length * READS_PER_SLICE, ms, samplesUs };
         },
-      },
-      {
-        name: 'no cache (GetDataAccess per read)',
-        readerFor: (i) => uncachedClient(base, emu.region, sessions[i]!.credentials),
-      },
-    ];
+      };
+    };
+    // The cold pass fills the grant cache: one GetDataAccess per user and prefix. Not part of the timing.
+    const coldBefore = emu.counters.get('GetDataAccess');
+    const t0 = performance.now();
+    await Promise.all(
+      grantReaders.map(async (read) => {
+        for (const key of reads) await read(key);
+      }),
+    );
+    const coldMs = performance.now() - t0;
+    const cold = emu.counters.get('GetDataAccess') - coldBefore;
 
-    const rows: string[] = [];
-    let baselineMs = 0;
-    for (const c of cases) {
-      emu.counters.reset();
-      const latencies: number[] = [];
-      const t0 = performance.now();
-      // 10 users read concurrently; each user reads its 100 keys one after another.
-      await Promise.all(
-        sessions.map(async (_s, i) => {
-          const read = c.readerFor(i);
-          for (const key of reads) {
-            const s = performance.now();
-            const text = await read(key);
-            latencies.push(performance.now() - s);
-            if (text !== key.replace('/', ':')) throw new Error(`wrong body for ${key}`);
-          }
-        }),
-      );
-      const totalMs = performance.now() - t0;
-      latencies.sort((a, b) => a - b);
-      if (baselineMs === 0) baselineMs = totalMs;
-      rows.push(
-        [
-          c.name.padEnd(36),
-          String(latencies.length).padStart(6),
-          String(emu.counters.get('GetDataAccess')).padStart(14),
-          totalMs.toFixed(0).padStart(9),
-          pct(latencies, 0.5).toFixed(2).padStart(8),
-          pct(latencies, 0.99).toFixed(2).padStart(8),
-        ].join(' '),
-      );
-    }
-    const lastTotal = Number(rows.at(-1)!.split(/\s+/).at(-3));
-    console.log(
-      '\nS3 Access Grants: 10 users × 10 prefixes × 10 keys, emulator over loopback HTTP (one run)',
+    const result = await compareSlices(
+      slicer(
+        'GetDataAccess per read, clients reused',
+        sessions.map((s) => uncachedReader(base, emu.region, s.credentials, true)),
+      ),
+      [
+        slicer('tip-sdk grant cache, warm', grantReaders),
+        slicer(
+          'GetDataAccess per read, clients per read',
+          sessions.map((s) => uncachedReader(base, emu.region, s.credentials, false)),
+        ),
+      ],
+      ROUNDS,
     );
     console.log(
-      `${'case'.padEnd(36)} ${'reads'.padStart(6)} ${'GetDataAccess'.padStart(14)} ${'total ms'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+      `Cold pass through the grant cache: ${reads.length * USERS.length} reads, ${cold} GetDataAccess calls, ${coldMs.toFixed(0)} ms (not in the table)\n`,
     );
-    for (const row of rows) console.log(row);
-    console.log(`no-cache total / cached total: ${(lastTotal / baselineMs).toFixed(2)}×`);
+    console.log(
+      formatComparison(
+        `S3 Access Grants reads: ${USERS.length} users concurrently, ${READS_PER_SLICE} sequential reads each per slice, emulator over loopback`,
+        result,
+        'reads/s',
+      ),
+    );
+    for (const [name, c] of calls) console.log(`${name}: ${fmt(c.gda / c.reads, 2)} GetDataAccess per read`);
   } finally {
     await emu.stop();
   }

@@ -3,7 +3,11 @@
 //  1. every code of TIP_ERROR_CODES (src/errors.ts) is documented in docs/errors.md;
 //  2. every `tip-sdk/<subpath>` named in docs/README.md is an export of package.json;
 //  3. every relative link in README.md and docs/*.md points to an existing file, and every `#anchor`
-//     into a Markdown file names one of its headings.
+//     into a Markdown file names one of its headings;
+//  4. README.md, which npm users read from the tarball and on the registry, links only to files the
+//     package ships or to absolute URLs; links into this repository's GitHub tree are checked like
+//     relative ones (file and heading exist);
+//  5. every optional peer dependency is named in the install table of docs/getting-started.md.
 // Exits 1 with one line per problem. Plain Node, no dependencies, so it runs before any build.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -85,6 +89,20 @@ const pages = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
 ];
+const repository = String(pkg.repository?.url ?? pkg.repository ?? '')
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '');
+/** The local path of a link into this repository's GitHub tree (`…/blob/main/docs/x.md#a`), if it is one. */
+const repositoryPath = (target) => {
+  if (repository === '') return undefined;
+  const m = new RegExp(`^${repository.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(?:blob|tree)/main/(.*)$`).exec(
+    target,
+  );
+  return m?.[1];
+};
+/** True when `path` (relative to the root) is in the tarball, going by the `files` of package.json. */
+const shipped = (path) =>
+  ['package.json', ...(pkg.files ?? [])].some((entry) => path === entry || path.startsWith(`${entry}/`));
 const anchorCache = new Map();
 const anchorsFor = (path) => {
   if (!anchorCache.has(path)) anchorCache.set(path, anchorsOf(readFileSync(path, 'utf8')));
@@ -95,12 +113,27 @@ for (const page of pages) {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     for (const m of line.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-      const target = m[1];
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto:
+      const where = `${page}:${i + 1}`;
+      const inRepository = repositoryPath(m[1]);
+      const target = inRepository ?? m[1];
+      if (inRepository === undefined && /^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // other URLs
       const [pathPart, anchor] = target.split('#');
       const file =
-        pathPart === '' ? join(root, page) : resolve(dirname(join(root, page)), decodeURI(pathPart));
-      const where = `${page}:${i + 1}`;
+        inRepository !== undefined
+          ? join(root, decodeURI(pathPart))
+          : pathPart === ''
+            ? join(root, page)
+            : resolve(dirname(join(root, page)), decodeURI(pathPart));
+      if (
+        page === 'README.md' &&
+        inRepository === undefined &&
+        pathPart !== '' &&
+        !shipped(relative(root, file))
+      ) {
+        problems.push(
+          `${where}: link to ${target}: not in the package, so broken for npm users; link to ${repository}/blob/main/${relative(root, file)}`,
+        );
+      }
       if (!existsSync(file)) {
         problems.push(`${where}: link to ${target}: ${relative(root, file)} does not exist`);
         continue;
@@ -111,6 +144,17 @@ for (const page of pages) {
       }
     }
   });
+}
+
+// 5. Optional peers in the install table.
+const installTokens = read('docs/getting-started.md')
+  .split('\n')
+  .filter((line) => line.startsWith('|'))
+  .flatMap((line) => line.split(/[\s`|(),]+/));
+for (const [name, meta] of Object.entries(pkg.peerDependenciesMeta ?? {})) {
+  const named = installTokens.some((t) => t === name || t.startsWith(`${name}@`));
+  if (meta?.optional && !named)
+    problems.push(`docs/getting-started.md: the install table does not name the optional peer ${name}`);
 }
 
 if (problems.length > 0) {

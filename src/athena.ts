@@ -14,6 +14,7 @@ export type {
   AthenaQueryResult,
   AthenaResultPage,
   AthenaRow,
+  AthenaRowMapper,
   AthenaValue,
 } from './services/athena/types.js';
 export { createServiceContext } from './services/context.js';

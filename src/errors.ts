@@ -64,7 +64,6 @@ export const TIP_ERROR_CODES = {
     'The Redshift endpoint did not complete TLS (it refused it, or its certificate is not trusted); IdC logins need it.',
   ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED:
     'The endpoint asked for another login method than identity-provider tokens (not a Redshift with IdC auth).',
-  ERR_DEPENDENCY_MISSING: 'An optional package this call needs is not installed.',
   // Transport and control
   ERR_AWS_THROTTLED: 'AWS throttled the call and retries ran out.',
   ERR_AWS_UNAVAILABLE: 'AWS answered with a server error or could not be reached and retries ran out.',
@@ -75,13 +74,122 @@ export const TIP_ERROR_CODES = {
   ERR_BEARER_MISSING: 'The HTTP request carries no bearer token (Authorization header or configured cookie).',
   ERR_BEARER_MALFORMED:
     'The HTTP Authorization header or token cookie is not one well-formed Bearer credential.',
+  ERR_CROSS_SITE_REQUEST:
+    'A request authenticated by the token cookie, with an unsafe method, came from another site (CSRF).',
+  ERR_INVALID_ARGUMENT: 'An argument of a call is not acceptable (e.g. an S3 key with `.` or `..` segments).',
   ERR_CACHE_STORE: 'The shared cache store failed or returned data that does not decrypt.',
+  ERR_MISSING_DEPENDENCY: 'An optional package the feature needs is not installed, or does not load.',
+  ERR_INTERNAL:
+    'A failure that is not a TipError (a bug, or an exception from your own code), as the HTTP adapters and telemetry report it.',
+  // Connector (browser sign-in, token cache, profiles)
+  ERR_SIGN_IN_REQUIRED: 'No usable sign-in is cached for the profile; the user must sign in in the browser.',
+  ERR_SIGN_IN_FAILED:
+    'The browser sign-in failed: the identity provider refused it or its answer was invalid.',
+  ERR_SIGN_IN_PORT_IN_USE: 'The loopback port of the sign-in redirect is already in use.',
+  ERR_TOKEN_CACHE: 'The token cache file is unreadable, corrupt, foreign or not owned by this user.',
+  ERR_PROFILE_INVALID: 'The connector profile (file or flags) is invalid.',
   // Emulator
   ERR_EMULATOR_CONFIG: 'The emulator configuration is invalid.',
 } as const;
 
 /** A stable error code. Switch on it; codes are never renamed within a major version. */
 export type TipErrorCode = keyof typeof TIP_ERROR_CODES;
+
+/**
+ * Who or what a failure comes from, which decides how to answer it (the HTTP adapters map categories, not
+ * single codes, to statuses):
+ * - `token` — the token (or the identity it names) the client presented is refused: HTTP 401. A client can
+ *   always cause these, so they are never logged above `info`.
+ * - `request` — the HTTP request itself is refused (no or a malformed bearer credential, a cross-site
+ *   request in cookie mode): HTTP 400, 401 or 403.
+ * - `forbidden` — the user is known but lacks the permission: HTTP 403.
+ * - `unavailable` — AWS or the issuer is throttled, down or slow: retry later, HTTP 503.
+ * - `aborted` — the caller gave up through its AbortSignal.
+ * - `configuration` — the service's own setup is refused (application, role, region, credentials): HTTP 500.
+ * - `remote` — AWS or the issuer answered something tip-sdk cannot use, or did not expect: HTTP 500.
+ * - `argument` — an argument the calling code passed is not acceptable.
+ */
+export type TipErrorCategory =
+  | 'token'
+  | 'request'
+  | 'forbidden'
+  | 'unavailable'
+  | 'aborted'
+  | 'configuration'
+  | 'remote'
+  | 'argument';
+
+/** The category of every code; see {@link TipErrorCategory}. */
+export const TIP_ERROR_CATEGORIES: Readonly<Record<TipErrorCode, TipErrorCategory>> = Object.freeze({
+  ERR_JWT_INVALID: 'token',
+  ERR_JWT_TOO_LARGE: 'token',
+  ERR_JWT_ALGORITHM: 'token',
+  ERR_JWT_SIGNATURE: 'token',
+  ERR_JWT_EXPIRED: 'token',
+  ERR_JWT_NOT_YET_VALID: 'token',
+  ERR_JWT_ISSUER: 'token',
+  ERR_JWT_AUDIENCE: 'token',
+  ERR_JWT_CLAIM: 'token',
+  ERR_JWT_TYPE: 'token',
+  ERR_JWT_SCOPE: 'forbidden',
+  ERR_JWT_CRIT: 'token',
+  ERR_JWT_CHECK_FAILED: 'token',
+  ERR_JWKS_NO_MATCHING_KEY: 'token',
+  ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'token',
+  ERR_JWKS_UNAVAILABLE: 'unavailable',
+  ERR_JWKS_INVALID: 'remote',
+  // The token's `kid` chose the unusable key.
+  ERR_JWK_INVALID: 'token',
+  ERR_DISCOVERY_INVALID: 'remote',
+  ERR_IDC_INVALID_GRANT: 'token',
+  ERR_IDC_ACCESS_DENIED: 'forbidden',
+  ERR_IDC_INVALID_CLIENT: 'configuration',
+  ERR_IDC_UNAUTHORIZED_CLIENT: 'configuration',
+  ERR_IDC_UNSUPPORTED_GRANT_TYPE: 'configuration',
+  ERR_IDC_INVALID_SCOPE: 'configuration',
+  ERR_IDC_INVALID_REQUEST: 'remote',
+  ERR_IDC_WRONG_REGION: 'configuration',
+  ERR_IDC_EXPIRED_TOKEN: 'token',
+  ERR_IDC_RESPONSE_INVALID: 'remote',
+  ERR_IDC_TOKEN_REUSED: 'token',
+  // The session's JWT was already exchanged: the client must present a new one.
+  ERR_IDC_JWT_REQUIRED: 'token',
+  ERR_STS_ACCESS_DENIED: 'forbidden',
+  ERR_STS_CONTEXT_REJECTED: 'remote',
+  ERR_STS_RESPONSE_INVALID: 'remote',
+  ERR_ACCESS_DENIED: 'forbidden',
+  ERR_NOT_FOUND: 'configuration',
+  ERR_QUERY_FAILED: 'remote',
+  ERR_SERVICE_RESPONSE_INVALID: 'remote',
+  ERR_AWS_THROTTLED: 'unavailable',
+  ERR_AWS_UNAVAILABLE: 'unavailable',
+  ERR_AWS_CREDENTIALS: 'configuration',
+  ERR_AWS_UNKNOWN: 'remote',
+  ERR_TIMEOUT: 'unavailable',
+  ERR_ABORTED: 'aborted',
+  ERR_BEARER_MISSING: 'request',
+  ERR_BEARER_MALFORMED: 'request',
+  ERR_CROSS_SITE_REQUEST: 'request',
+  ERR_INVALID_ARGUMENT: 'argument',
+  ERR_CACHE_STORE: 'remote',
+  ERR_EMULATOR_CONFIG: 'configuration',
+  ERR_REDSHIFT_TOKEN_REFUSED: 'forbidden',
+  ERR_REDSHIFT_TLS_REQUIRED: 'configuration',
+  ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED: 'configuration',
+  ERR_MISSING_DEPENDENCY: 'configuration',
+  ERR_INTERNAL: 'remote',
+  // Connector: the user must sign in (again); the rest is the desktop's own setup.
+  ERR_SIGN_IN_REQUIRED: 'token',
+  ERR_SIGN_IN_FAILED: 'token',
+  ERR_SIGN_IN_PORT_IN_USE: 'configuration',
+  ERR_TOKEN_CACHE: 'configuration',
+  ERR_PROFILE_INVALID: 'configuration',
+});
+
+/** The category of `code` (see {@link TipErrorCategory}); `remote` for a string that is no known code. */
+export function errorCategory(code: string): TipErrorCategory {
+  return Object.hasOwn(TIP_ERROR_CATEGORIES, code) ? TIP_ERROR_CATEGORIES[code as TipErrorCode] : 'remote';
+}
 
 /**
  * Structured, non-secret facts about a failure. Never holds a token, an assertion, an identity context
@@ -145,6 +253,11 @@ export class TipError extends Error {
     this.details = Object.freeze({ ...(options.details ?? {}) });
     this.requestId = options.requestId;
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** The category of {@link TipError.code}: who or what the failure comes from. */
+  get category(): TipErrorCategory {
+    return errorCategory(this.code);
   }
 
   /** A JSON form with code, message, details and request id (no cause, no stack). */

@@ -15,3 +15,4 @@ export type {
   HttpErrorResponse,
 } from './http/error-response.js';
 export type { HttpAuthRecord, TipHttpOptions } from './http/authenticate.js';
+export type { CrossSiteOptions } from './http/cross-site.js';

@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-export { TIP_ERROR_CODES, TipError, isTipError } from './errors.js';
-export type { TipErrorCode, TipErrorDetails, TipErrorOptions } from './errors.js';
+export { TIP_ERROR_CATEGORIES, TIP_ERROR_CODES, TipError, errorCategory, isTipError } from './errors.js';
+export type { TipErrorCategory, TipErrorCode, TipErrorDetails, TipErrorOptions } from './errors.js';
 export { createJwtVerifier } from './jwt/verifier.js';
 export { allowInsecureRequests } from './jwt/insecure.js';
 export type {
@@ -46,6 +46,7 @@ export type {
   TipEventType,
   TipLogger,
 } from './session/events.js';
+export type { DebugLogger } from './logger.js';
 export { fromTrustedIdentity } from './credentials/from-trusted-identity.js';
 export type { FromTrustedIdentityInit } from './credentials/from-trusted-identity.js';
 export { defaultSessionName, sanitizeSessionName } from './credentials/session-name.js';

@@ -23,6 +23,7 @@ export type {
   RedshiftQueryOptions,
   RedshiftQueryResult,
   RedshiftRow,
+  RedshiftRowMapper,
   RedshiftTarget,
   RedshiftValue,
 } from './services/redshift/types.js';

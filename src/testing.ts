@@ -10,9 +10,9 @@ export type {
   EmulatorHandlersOptions,
   TestClientConfig,
 } from './testing/create-handlers.js';
-export type { TestTokenOptions } from './testing/mint-token.js';
+export type { TestTokenOptions } from './emulator/idp/mint-token.js';
 export { defineEmulatorConfig, demoEmulatorConfig, DEMO } from './testing/demo-config.js';
 export type { DemoConfigOptions } from './testing/demo-config.js';
-export { parseAwsHost, pathStylePath } from './testing/aws-hosts.js';
-export type { AwsHost, AwsHostService } from './testing/aws-hosts.js';
+export { parseAwsHost, pathStylePath } from './emulator/core/aws-hosts.js';
+export type { AwsHost, AwsHostService } from './emulator/core/aws-hosts.js';
 export type { EmulatorConfigInput } from './emulator/config/types.js';

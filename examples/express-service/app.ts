@@ -8,9 +8,9 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import express, { type Express, type Response } from 'express';
-import { errorResponse, tipMiddleware } from '../../src/express.js';
-import type { Observability } from '../../src/observability/index.js';
-import type { TrustedIdentity } from '../../src/tip.js';
+import { errorResponse, tipMiddleware } from 'tip-sdk/express';
+import type { Observability } from 'tip-sdk/observability';
+import type { TrustedIdentity } from 'tip-sdk';
 import type { ServiceSettings } from './config.js';
 
 const REALM = 'analytics';

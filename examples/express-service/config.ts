@@ -3,11 +3,11 @@
  * emulator (with its embedded IdP) for `--self-test`.
  */
 import { fileURLToPath } from 'node:url';
-import type { RunningEmulator } from '../../src/emulator/start.js';
-import { startEmulator } from '../../src/emulator/start.js';
-import type { EmulatorConfigInput } from '../../src/emulator/config/types.js';
-import { allowInsecureRequests } from '../../src/jwt/insecure.js';
-import type { TrustedIdentityOptions } from '../../src/session/config.js';
+import type { RunningEmulator } from 'tip-sdk/emulator';
+import { startEmulator } from 'tip-sdk/emulator';
+import type { EmulatorConfigInput } from 'tip-sdk/emulator';
+import { allowInsecureRequests } from 'tip-sdk';
+import type { TrustedIdentityOptions } from 'tip-sdk';
 
 /** The settings the app needs besides the trusted identity. */
 export interface ServiceSettings {
@@ -26,14 +26,36 @@ function required(name: string): string {
   return value;
 }
 
-/** Settings from `TIP_REGION`, `TIP_ISSUER`, `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`, `TIP_WORKGROUP`. */
+/** True for an `http` issuer on a loopback host: the emulator's IdP, which cannot be reached from elsewhere. */
+function loopbackHttp(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return (
+      protocol === 'http:' &&
+      (/^127(\.\d{1,3}){3}$/.test(hostname) || hostname === 'localhost' || hostname === '[::1]')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Settings from `TIP_REGION` (else `AWS_REGION`/`AWS_DEFAULT_REGION`), `TIP_ISSUER` (else `TIP_IDP_ISSUER`),
+ * `TIP_AUDIENCE`, `TIP_APPLICATION_ARN`, `TIP_ACCESS_ROLE_ARN`, `TIP_BUCKET`, `TIP_WORKGROUP` — the names the
+ * environment block of `tip-sdk emulator` prints, so the examples run against it as they are. An `http`
+ * issuer is accepted only on loopback (the emulator's IdP).
+ */
 export function settingsFromEnv(): ServiceSettings {
+  const issuer = process.env.TIP_ISSUER || process.env.TIP_IDP_ISSUER || required('TIP_ISSUER');
+  const issuerOptions = { issuer, audience: required('TIP_AUDIENCE'), algorithms: ['RS256' as const] };
   return {
     tipOptions: {
-      region: required('TIP_REGION'),
-      issuers: [
-        { issuer: required('TIP_ISSUER'), audience: required('TIP_AUDIENCE'), algorithms: ['RS256'] },
-      ],
+      region:
+        process.env.TIP_REGION ||
+        process.env.AWS_REGION ||
+        process.env.AWS_DEFAULT_REGION ||
+        required('TIP_REGION'),
+      issuers: [loopbackHttp(issuer) ? allowInsecureRequests(issuerOptions) : issuerOptions],
       applicationArn: required('TIP_APPLICATION_ARN'),
       accessRoleArn: required('TIP_ACCESS_ROLE_ARN'),
     },
@@ -53,24 +75,14 @@ export async function emulatorSettings(
   const emu = await startEmulator(config, { port: 0, quiet: true });
   const idp = emu.idp;
   if (idp === undefined) throw new Error('the example emulator config enables the embedded IdP');
-  // localhost + the loopback agent works for every service, S3 Control included; path-style S3.
-  const { region, maxAttempts: _m, ...clientConfig } = emu.clientConfig({ service: 's3' });
-  const { credentials: _c, ...awsClientConfig } = clientConfig;
-  const app = emu.config.identityCenter.applications[0];
-  const role = emu.config.roles.find((r) => r.arn.endsWith('/analytics-identity-bearer'));
-  if (app === undefined || role === undefined) throw new Error('unexpected example emulator config');
+  // Region, the IdP as issuer, the application, the access role, and client settings that reach every
+  // service (S3 Control included) in one call.
+  const tipOptions = emu.trustedIdentityOptions();
+  const { credentials: _c, ...awsClientConfig } = tipOptions.clientConfig;
   return {
     emu,
     settings: {
-      tipOptions: {
-        region,
-        issuers: [
-          allowInsecureRequests({ issuer: idp.issuer, audience: 'tip-sdk-demo', algorithms: ['RS256'] }),
-        ],
-        applicationArn: app.arn,
-        accessRoleArn: role.arn,
-        clientConfig,
-      },
+      tipOptions,
       awsClientConfig,
       bucket: 'lake',
       workGroup: 'analysts',

@@ -2,7 +2,7 @@
  * Exercises a running example service over HTTP with tokens from the emulator's IdP, prints one line per
  * check and returns the exit code.
  */
-import type { RunningEmulator } from '../../src/emulator/start.js';
+import type { RunningEmulator } from 'tip-sdk/emulator';
 
 interface Check {
   readonly name: string;

@@ -3,8 +3,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createObservability } from '../../src/observability/index.js';
-import { createTrustedIdentity } from '../../src/tip.js';
+import { createObservability } from 'tip-sdk/observability';
+import { createTrustedIdentity } from 'tip-sdk';
 import { createApp } from './app.js';
 import type { ServiceSettings } from './config.js';
 

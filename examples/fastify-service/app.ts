@@ -8,9 +8,9 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { errorResponse, tipPlugin } from '../../src/fastify.js';
-import type { Observability } from '../../src/observability/index.js';
-import type { TrustedIdentity } from '../../src/tip.js';
+import { errorResponse, tipPlugin } from 'tip-sdk/fastify';
+import type { Observability } from 'tip-sdk/observability';
+import type { TrustedIdentity } from 'tip-sdk';
 import type { ServiceSettings } from '../express-service/config.js';
 
 const REALM = 'analytics';

@@ -6,8 +6,8 @@
  *
  * Settings and the self-test are the Express example's (same routes, same checks).
  */
-import { createObservability } from '../../src/observability/index.js';
-import { createTrustedIdentity } from '../../src/tip.js';
+import { createObservability } from 'tip-sdk/observability';
+import { createTrustedIdentity } from 'tip-sdk';
 import type { ServiceSettings } from '../express-service/config.js';
 import { runExample } from '../express-service/run.js';
 import { createApp } from './app.js';

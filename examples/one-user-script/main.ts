@@ -6,11 +6,11 @@
  *   node --import tsx examples/one-user-script/main.ts --self-test   # emulator in process, exit 0/1
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { RunningEmulator } from '../../src/emulator/start.js';
-import { isTipError } from '../../src/errors.js';
-import { createObservability } from '../../src/observability/index.js';
-import type { AuditRecord } from '../../src/observability/index.js';
-import { createTrustedIdentity } from '../../src/tip.js';
+import type { RunningEmulator } from 'tip-sdk/emulator';
+import { isTipError } from 'tip-sdk';
+import { createObservability } from 'tip-sdk/observability';
+import type { AuditRecord } from 'tip-sdk/observability';
+import { createTrustedIdentity } from 'tip-sdk';
 import { type ServiceSettings, emulatorSettings, settingsFromEnv } from '../express-service/config.js';
 
 /** Acts as the user of `token`; returns what it saw. */

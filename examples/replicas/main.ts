@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import type { RunningEmulator } from '../../src/emulator/start.js';
-import { type RedisClientLike, redisCacheStore } from '../../src/redis/index.js';
+import type { RunningEmulator } from 'tip-sdk/emulator';
+import { type RedisClientLike, redisCacheStore } from 'tip-sdk/redis';
 import { type ServiceSettings, emulatorSettings, settingsFromEnv } from '../express-service/config.js';
 import { startService } from '../express-service/service.js';
 import { hasRedisServer, startLocalRedis } from './redis-server.js';

@@ -44,7 +44,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     userName: 'alice',
     group: 'analysts',
     athenaRegions: ['eu'],
-    ledger: 'ERR_QUERY_FAILED',
+    ledger: 'ERR_ACCESS_DENIED',
     redshiftRows: 2,
     allowed: { Bucket: 'lake', Key: 'analysts/eu-summary.csv' },
     denied: { Bucket: 'lake', Key: 'finance/ledger-q3.csv' },

@@ -3,7 +3,7 @@
  * aimed at the emulator, and for each user run the steps, a cached burst, and count the AWS calls.
  */
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { allowInsecureRequests, createTrustedIdentity } from '../../src/index.js';
+import { createTrustedIdentity } from '../../src/index.js';
 import type { TrustedIdentity } from '../../src/index.js';
 import { ACCESS_ROLE_ARN, APPLICATION_ARN, AUDIENCE, BURST, DEMO_CONFIG, DEMO_USERS } from './config.js';
 import type { DemoUser } from './config.js';
@@ -38,15 +38,14 @@ function diff(before: Operations, after: Operations): Map<string, number> {
 
 /** One trusted identity for every user, aimed at the emulator through its client settings. */
 function trustedIdentity(emu: RunningEmulator): TrustedIdentity {
-  // `localhost` with the loopback agent reaches every service, S3 Control included.
-  const { region, maxAttempts: _attempts, ...clientConfig } = emu.clientConfig({ service: 's3' });
-  return createTrustedIdentity({
-    region,
-    issuers: [allowInsecureRequests({ issuer: emu.idp!.issuer, audience: AUDIENCE, algorithms: ['RS256'] })],
-    applicationArn: APPLICATION_ARN,
-    accessRoleArn: ACCESS_ROLE_ARN,
-    clientConfig,
-  });
+  // Region, the IdP as issuer and client settings that reach every service (S3 Control included).
+  return createTrustedIdentity(
+    emu.trustedIdentityOptions({
+      applicationArn: APPLICATION_ARN,
+      accessRoleArn: ACCESS_ROLE_ARN,
+      audience: AUDIENCE,
+    }),
+  );
 }
 
 /** Calls per operation made for one user: during the steps, and during the burst. */

@@ -23,7 +23,7 @@ export function timeoutError(operation: string, timeoutMs: number, cause?: unkno
 
 /**
  * Resolves after `ms` milliseconds, or rejects with `ERR_ABORTED` as soon as `signal` fires.
- * The timer is unref'd so a pending backoff never keeps the process alive.
+ * The timer is not unref'd: a call waiting in backoff keeps the process alive until it settles.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -39,7 +39,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref?.();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,15 +1,19 @@
 /**
  * The one place where AWS SDK errors become {@link TipError}s. Every sso-oidc and STS error of
- * PROTOCOL.md §1–§2 maps to a stable code with a message that says what to do; the SDK error stays as
- * `cause` and its `$metadata.requestId` as `requestId`.
+ * PROTOCOL.md §1–§2 maps to a stable code with a message that says what to do; a redacted copy of the
+ * SDK error stays as `cause` (see `redact.ts`) and its `$metadata.requestId` as `requestId`.
  *
  * @module
  */
 import { TipError, isTipError } from '../errors.js';
 import type { TipErrorDetails } from '../errors.js';
+import { clause } from '../message-text.js';
 import { idcMapping, stsMapping } from './identity-errors.js';
+import { redactAwsError, redactAwsMessage } from './redact.js';
 import type { Mapping } from './identity-errors.js';
 import { serviceMapping } from './service-errors.js';
+
+export { redactAwsMessage } from './redact.js';
 
 /** The AWS call an error came from. */
 export interface AwsCallSite {
@@ -21,6 +25,11 @@ export interface AwsCallSite {
   readonly roleArn?: string;
   /** The IdC application ARN involved, for sso-oidc messages. Not secret. */
   readonly applicationArn?: string;
+  /**
+   * Secret values the call sent (the assertion, identity context, refresh or subject token): removed from
+   * the error's message, details and cause wherever AWS echoes them. Entries that are not strings are ignored.
+   */
+  readonly secrets?: readonly unknown[];
 }
 
 /** What tip-sdk reads from an SDK error; everything optional because the error is untrusted. */
@@ -80,16 +89,6 @@ const NETWORK = new Set([
   'RequestTimeoutException',
 ]);
 
-/** Runs of 24+ token-like characters are removed from AWS messages: they may echo request parameters. */
-const TOKENISH = /[A-Za-z0-9+/=_.:-]{24,}/g;
-
-/** An AWS message with anything that could be a token, assertion or key replaced by `[redacted]`. */
-export function redactAwsMessage(message: unknown): string {
-  if (typeof message !== 'string' || message.length === 0) return '';
-  // Redacted before the cap: a token cut by the cap could leave a run too short to be recognized.
-  return message.slice(0, 4096).replace(TOKENISH, '[redacted]').slice(0, 300);
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
@@ -125,7 +124,7 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
   const code = str(e.code);
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   const requestId = str(e.$metadata?.requestId);
-  const awsMessage = redactAwsMessage(str(e.error_description) ?? e.message);
+  const awsMessage = redactAwsMessage(str(e.error_description) ?? e.message, site.secrets);
   const details: Record<string, string | number | undefined> = {
     service: site.service,
     operation: site.operation,
@@ -177,21 +176,23 @@ export function mapAwsError(error: unknown, site: AwsCallSite): TipError {
     } else {
       mapping = {
         code: 'ERR_AWS_UNKNOWN',
-        message: `AWS ${site.service} refused ${site.operation} with ${name}${awsMessage ? `: ${awsMessage}` : ''}.`,
+        message: `AWS ${site.service} refused ${site.operation} with ${name}${awsMessage ? `: ${clause(awsMessage)}` : ''}.`,
       };
     }
   }
   if (mapping.code === 'ERR_IDC_WRONG_REGION') {
-    details.region = str(e.region);
-    details.endpoint = str(e.endpoint);
+    details.region = redactAwsMessage(str(e.region), site.secrets) || undefined;
+    details.endpoint = redactAwsMessage(str(e.endpoint), site.secrets) || undefined;
   }
-  if (mapping.code === 'ERR_IDC_INVALID_REQUEST') details.reason = str(e.reason);
+  if (mapping.code === 'ERR_IDC_INVALID_REQUEST')
+    details.reason = redactAwsMessage(str(e.reason), site.secrets) || undefined;
   const message =
     awsMessage && mapping.code !== 'ERR_AWS_UNKNOWN'
       ? `${mapping.message} (AWS: ${awsMessage})`
       : mapping.message;
   return new TipError(mapping.code, message, {
-    cause: error,
+    // A redacted copy: the SDK error's message, stack and members may echo what the request carried.
+    cause: redactAwsError(error, site.secrets),
     details: details as TipErrorDetails,
     ...(requestId === undefined ? {} : { requestId }),
   });

@@ -13,6 +13,7 @@ import { isTipError } from '../errors.js';
 import { abortedError, raceAbort, sleep, timeoutError } from './abort.js';
 import { isRetryableTipError, mapAwsError } from './map-error.js';
 import type { AwsCallSite } from './map-error.js';
+import { redactAwsError } from './redact.js';
 
 /** Retry and deadline settings. Every field is optional. */
 export interface RetryOptions {
@@ -80,7 +81,8 @@ export async function callWithRetry<T>(
     timedOut = true;
     controller.abort(DEADLINE);
   }, retry.timeoutMs);
-  timer.unref?.();
+  // Not unref'd: a pending call keeps the process alive until it settles (a script must not exit with
+  // its promise never settled while a backoff sleeps and the sockets are idle).
   const forward = (): void => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forward, { once: true });
   const startedAt = Date.now();
@@ -93,7 +95,7 @@ export async function callWithRetry<T>(
         return await raceAbort(attempt(combined), combined);
       } catch (raw) {
         if (signal?.aborted) throw abortedError(signal.reason);
-        if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, raw);
+        if (timedOut) throw timeoutError(site.operation, retry.timeoutMs, redactAwsError(raw, site.secrets));
         const error = mapAwsError(raw, site);
         if (!isRetryableTipError(error) || attempts >= retry.maxAttempts) throw error;
         const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempts - 1));

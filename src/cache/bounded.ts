@@ -8,7 +8,8 @@ import { TipError } from '../errors.js';
 
 /**
  * `promise`, or a rejection with `ERR_CACHE_STORE` (`details.reason: 'timeout'`) once `ms` milliseconds
- * pass first. The timer does not keep the process alive.
+ * pass first. The timer is not unref'd: a pending store call keeps the process alive until it settles, and
+ * the timer is cleared then.
  */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,7 +28,6 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
         ),
       ms,
     );
-    timer.unref?.();
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

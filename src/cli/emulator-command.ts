@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isTipError } from '../errors.js';
+import { accessRoleOf } from '../emulator/core/trusted-identity-options.js';
 import { type RunningEmulator, startEmulator } from '../emulator/start.js';
 
 /** Where the command writes, and how it learns about signals (injectable for tests). */
@@ -20,7 +21,8 @@ export const EMULATOR_USAGE = `Usage: tip-sdk emulator --config FILE [--port N] 
 Starts the local AWS trusted identity propagation emulator (STS, SSO OIDC, Athena, Redshift, S3,
 S3 Control) and the embedded OIDC identity provider, for development and tests only.
 
-  --config FILE   emulator configuration (JSON), see docs/emulator.md
+  --config FILE   emulator configuration (JSON); an example ships with the package as
+                  node_modules/tip-sdk/examples/emulator.config.json
   --port N        port of the AWS endpoint (default: the config's port, else any free port)
   --no-idp        do not start the embedded identity provider
   --quiet         do not print the development-keys warning
@@ -29,19 +31,21 @@ S3 Control) and the embedded OIDC identity provider, for development and tests o
 /** The environment block users paste into a shell to aim AWS SDKs and tip-sdk at the emulator. */
 export function envBlock(emu: RunningEmulator): string {
   const app = emu.config.identityCenter.applications[0];
-  const accessRole = emu.config.roles.find((r) =>
-    r.trustPolicy.some(
-      (s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => /^sts:(SetContext|\*)$|^\*$/.test(a)),
-    ),
-  );
+  const accessRole = accessRoleOf(emu.config);
+  // The audience a user token must carry for the application's jwt-bearer grant.
+  const audience = app?.jwtBearer?.authorizedTokenIssuers[0]?.audiences[0];
   const lines = [
     `export AWS_ENDPOINT_URL=${emu.url}`,
     `export AWS_REGION=${emu.region}`,
+    // botocore and the AWS CLI read AWS_DEFAULT_REGION.
+    `export AWS_DEFAULT_REGION=${emu.region}`,
     `export AWS_ACCESS_KEY_ID=${emu.credentials.accessKeyId}`,
     `export AWS_SECRET_ACCESS_KEY=${emu.credentials.secretAccessKey}`,
-    ...(emu.idp ? [`export TIP_IDP_ISSUER=${emu.idp.issuer}`] : []),
+    ...(emu.idp ? [`export TIP_IDP_ISSUER=${emu.idp.issuer}`, `export TIP_ISSUER=${emu.idp.issuer}`] : []),
+    ...(emu.config.idp ? [`export TIP_AUDIENCE=${emu.config.idp.audience}`] : []),
     ...(app ? [`export TIP_APPLICATION_ARN=${app.arn}`] : []),
-    ...(accessRole ? [`export TIP_ACCESS_ROLE_ARN=${accessRole.arn}`] : []),
+    ...(audience ? [`export TIP_AUDIENCE=${audience}`] : []),
+    ...(accessRole ? [`export TIP_ACCESS_ROLE_ARN=${accessRole}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -112,7 +116,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo)
     [
       `tip-sdk emulator listening (development only)`,
       `  AWS endpoint : ${emu.url}`,
-      `  IdP issuer   : ${emu.idp ? emu.idp.issuer : '(disabled)'}`,
+      `  IdP issuer   : ${emu.idp ? emu.idp.issuer : '(disabled: trusted token issuers naming "idp" accept no token)'}`,
       `  Region       : ${emu.region}   Account: ${emu.accountId}`,
       '',
       'Environment:',

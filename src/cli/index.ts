@@ -1,17 +1,43 @@
 #!/usr/bin/env node
 /**
- * The `tip-sdk` command. Subcommands: `emulator` (see `emulator-command.ts`).
+ * The `tip-sdk` command: `login`, `credentials`, `token`, `doctor` (for desktop tools acting as one user),
+ * `emulator` and `emulator token` (the local emulator), `--version`. Each command loads only what it needs.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type CommandIo, runEmulatorCommand } from './emulator-command.js';
+import type { CommandIo } from './emulator-command.js';
 
 /** The top-level usage text. */
-export const USAGE = `Usage: tip-sdk <command> [options]
+export const USAGE = `Usage: tip-sdk <command> [options]       (tip-sdk <command> --help for each)
 
 Commands:
-  emulator   start the local AWS trusted identity propagation emulator and its OIDC IdP
+  login         sign in with the browser and keep the tokens in the encrypted token cache
+  credentials   print AWS credential_process JSON of the signed-in user (for ~/.aws/config)
+  token         print a token for a database driver (IdC access token, or --for redshift)
+  doctor        check a profile's setup against AWS (or the emulator), one line per check
+  emulator      start the local AWS trusted identity propagation emulator and its OIDC IdP
+  emulator token <user>   print a user token from a running emulator's IdP
+
+Options:
+  --version     print the tip-sdk version
+  --help        print this text
 `;
+
+/** The package version, read from package.json next to the build (or the source). */
+export function packageVersion(): string {
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'tip-sdk' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Try the next location.
+    }
+  }
+  return 'unknown';
+}
 
 /** The process's real I/O: stdout, stderr, SIGINT and SIGTERM. */
 export const processIo: CommandIo = {
@@ -31,7 +57,27 @@ export const processIo: CommandIo = {
 /** Runs `tip-sdk` with `argv` (without node and script); resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'emulator') return runEmulatorCommand(rest, io);
+  switch (command) {
+    case 'emulator':
+      if (rest[0] === 'token') {
+        const { runEmulatorTokenCommand } = await import('./emulator-token-command.js');
+        return runEmulatorTokenCommand(rest.slice(1), io);
+      }
+      return (await import('./emulator-command.js')).runEmulatorCommand(rest, io);
+    case 'login':
+      return (await import('./login-command.js')).runLoginCommand(rest, io);
+    case 'credentials':
+      return (await import('./credentials-command.js')).runCredentialsCommand(rest, io);
+    case 'token':
+      return (await import('./token-command.js')).runTokenCommand(rest, io);
+    case 'doctor':
+      return (await import('./doctor-command.js')).runDoctorCommand(rest, io);
+    case '--version':
+    case '-v':
+    case 'version':
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return command === undefined ? 2 : 0;

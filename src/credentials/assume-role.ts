@@ -59,7 +59,7 @@ export async function assumeRoleWithContext(
       : { Tags: input.tags.map((t) => ({ ...t })) }),
   });
   const output = await callWithRetry(
-    { service: 'sts', operation: 'AssumeRole', roleArn: input.roleArn },
+    { service: 'sts', operation: 'AssumeRole', roleArn: input.roleArn, secrets: [input.identityContext] },
     (abortSignal) => sts.send(command, { abortSignal }),
     retry,
     signal,

@@ -42,7 +42,7 @@ export async function assumeRoleWithWebIdentity(
     DurationSeconds: BOOTSTRAP_DURATION_SECONDS,
   });
   const output = await callWithRetry(
-    { service: 'sts', operation: 'AssumeRoleWithWebIdentity', roleArn },
+    { service: 'sts', operation: 'AssumeRoleWithWebIdentity', roleArn, secrets: [jwt] },
     (abortSignal) => sts.send(command, { abortSignal }),
     retry,
     signal,

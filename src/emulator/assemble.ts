@@ -3,7 +3,7 @@
  * counters, audit log, faults and clock. `startEmulator` puts a `node:http` listener in front of them;
  * `tip-sdk/testing` puts a Fetch front (for msw) in front of them.
  */
-import { TipError } from '../errors.js';
+import { createIamService } from './iam/service.js';
 import { deepFreeze } from './config/check.js';
 import type { EmulatorConfig, EmulatorConfigInput } from './config/types.js';
 import { loadEmulatorConfig, validateEmulatorConfig } from './config/validate.js';
@@ -14,6 +14,7 @@ import { type FaultsController, createFaults } from './core/faults.js';
 import type { FrontInit } from './core/front.js';
 import { type EmulatorRuntimeInternal, createRuntime } from './core/runtime.js';
 import type { ServiceFactory, ServiceModule, ServiceName } from './core/types.js';
+import { type WorkTracker, createWorkTracker } from './core/work.js';
 import { createAthenaService } from './athena/service.js';
 import { createSsoOidcService } from './identity-center/service.js';
 import { type EmbeddedIdp, startIdp } from './idp/index.js';
@@ -33,6 +34,8 @@ export const DEFAULT_SERVICES: Readonly<Partial<Record<ServiceName, ServiceFacto
   'redshift-serverless': createRedshiftServerlessService,
   's3-control': createS3ControlService,
   s3: createS3Service,
+  // Read-only, for setup checks (GetRole).
+  iam: createIamService,
 };
 
 /** Options of the emulator assembly (`assembleEmulatorParts`), shared by `startEmulator` and `createEmulatorHandlers`. */
@@ -64,24 +67,22 @@ export interface EmulatorParts {
   readonly faults: FaultsController;
   readonly clock: EmulatorClock;
   readonly front: FrontInit;
-  /** Stops the IdP and closes every service module. Idempotent. */
+  /** The requests being served; cancelled (and waited for) by {@link EmulatorParts.close}. */
+  readonly work: WorkTracker;
+  /**
+   * Cancels the requests being served and waits until they have settled, then stops the IdP and closes
+   * every service module. Idempotent.
+   */
   close(): Promise<void>;
 }
 
-/** Replaces `issuerUrl: "idp"` by the embedded IdP's issuer. */
+/**
+ * Replaces `issuerUrl: "idp"` by the embedded IdP's issuer. Without a running IdP the value stays "idp",
+ * which names no issuer: those TTIs (and `Federated: "idp"` trust statements) accept no token.
+ */
 function resolveIdpIssuers(config: EmulatorConfig, issuer: string | undefined): EmulatorConfig {
   const ic = config.identityCenter;
-  const index = ic.trustedTokenIssuers.findIndex((t) => t.issuerUrl === 'idp');
-  if (index < 0) return config;
-  if (issuer === undefined) {
-    const path = `identityCenter.trustedTokenIssuers[${index}].issuerUrl`;
-    // Fail loudly rather than leave an issuer nobody can serve.
-    throw new TipError(
-      'ERR_EMULATOR_CONFIG',
-      `Emulator config: \`${path}\` is "idp" but the embedded IdP is disabled.`,
-      { details: { path, reason: 'idp_disabled' } },
-    );
-  }
+  if (issuer === undefined || !ic.trustedTokenIssuers.some((t) => t.issuerUrl === 'idp')) return config;
   return deepFreeze({
     ...config,
     identityCenter: {
@@ -135,9 +136,11 @@ export async function assembleEmulatorParts(
   const modules = new Map<ServiceName, ServiceModule>();
   let idp: EmbeddedIdp | undefined;
   let closed = false;
+  const work = createWorkTracker();
   const close = async () => {
     if (closed) return;
     closed = true;
+    await work.cancel();
     await Promise.allSettled([...[...modules.values()].map((m) => m.close?.()), idp?.stop()]);
   };
   try {
@@ -172,9 +175,10 @@ export async function assembleEmulatorParts(
       counters,
       faults,
       audit,
+      work,
       ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
     };
-    return { config, idp, runtime, counters, audit, faults, clock, front, close };
+    return { config, idp, runtime, counters, audit, faults, clock, front, work, close };
   } catch (err) {
     await close();
     throw err;

@@ -8,6 +8,9 @@
 export { startEmulator } from './start.js';
 export type { RunningEmulator, StartEmulatorOptions } from './start.js';
 export { DEFAULT_SERVICES } from './assemble.js';
+export { ssoOidcService } from './identity-center/service.js';
+export { TOKEN_STORE_DEFAULTS } from './identity-center/tokens.js';
+export type { TokenStoreOptions } from './identity-center/tokens.js';
 export type { AssembleOptions } from './assemble.js';
 export { validateEmulatorConfig, loadEmulatorConfig } from './config/validate.js';
 export { defaultIdentityContextAllowList } from './config/allow-list.js';
@@ -25,6 +28,7 @@ export type {
   GroupConfig,
   IdentityCenterConfig,
   IdpConfig,
+  ManagedPolicyConfig,
   PolicyStatementConfig,
   RedshiftConfig,
   RedshiftGrantConfig,
@@ -39,6 +43,11 @@ export type {
 } from './config/types.js';
 export type { ClientConfigOptions, ClientService, EmulatorClientConfig } from './core/client-config.js';
 export type { RedshiftSqlEndpoint, RedshiftSqlEndpoints } from './redshift/wire/listener.js';
+export type {
+  EmulatorTrustedIdentityOptions,
+  TrustedIdentityOptionsRequest,
+} from './core/trusted-identity-options.js';
+export type { TestTokenOptions } from './idp/mint-token.js';
 export type { Counters, CounterSnapshot } from './core/counters.js';
 export type { AuditEntry, AuditLog } from './core/audit-log.js';
 export type { FaultSpec, Faults } from './core/faults.js';
@@ -49,7 +58,9 @@ export type {
   Caller,
   CredentialRegistry,
   EmulatorRuntime,
+  IamRequest,
   IdentityContextClaims,
+  JsonMemberType,
   IssuedCredentials,
   ServiceFactory,
   OperationContext,

@@ -17,9 +17,16 @@ import type { EmulatorClock } from './core/clock.js';
 import type { Counters } from './core/counters.js';
 import type { Faults } from './core/faults.js';
 import { answerClientError, createFrontListener } from './core/node-front.js';
+import {
+  type EmulatorTrustedIdentityOptions,
+  type TrustedIdentityOptionsRequest,
+  trustedIdentityOptions,
+} from './core/trusted-identity-options.js';
 import type { EmulatorRuntime } from './core/types.js';
+import { withAuthorizePage } from './identity-center/authorize-page.js';
 import type { EmbeddedIdp } from './idp/index.js';
 import type { RedshiftSqlEndpoints } from './redshift/wire/listener.js';
+import { type TestTokenOptions, mintUserToken } from './idp/mint-token.js';
 
 /** Options of {@link startEmulator}: those of the assembly, and the port. */
 export interface StartEmulatorOptions extends AssembleOptions {
@@ -41,7 +48,10 @@ export interface RunningEmulator {
   readonly config: EmulatorConfig;
   /** The embedded IdP, or undefined when disabled. */
   readonly idp: EmbeddedIdp | undefined;
-  /** Keys of the first configured caller. */
+  /**
+   * Keys of the first configured caller: a fresh plain object on each read, so it can be given to any AWS
+   * SDK client (the SDK writes onto the credential objects it is given).
+   */
   readonly credentials: {
     /** Access key id. */
     readonly accessKeyId: string;
@@ -50,6 +60,27 @@ export interface RunningEmulator {
   };
   /** Configuration for an AWS SDK v3 client aimed at the emulator. */
   clientConfig(options?: ClientConfigOptions): EmulatorClientConfig;
+  /**
+   * Options for `createTrustedIdentity` aimed at this emulator: `region`, the embedded IdP as issuer
+   * (`allowInsecureRequests`, RS256, the IdP's audience), the first jwt-bearer application, the access
+   * role (the first role trusting `sts:SetContext`) and a `clientConfig` that reaches every service
+   * (S3 Control included) signed with the first caller's keys. Spread it and add your own options.
+   *
+   * @throws TipError `ERR_EMULATOR_CONFIG` when the IdP is disabled or no application or role fits.
+   *
+   * @example
+   * ```ts
+   * const tip = createTrustedIdentity({ ...emu.trustedIdentityOptions(), cache: { maxUsers: 100 } });
+   * ```
+   */
+  trustedIdentityOptions(request?: TrustedIdentityOptionsRequest): EmulatorTrustedIdentityOptions;
+  /**
+   * A user access token (`at+jwt`, RS256) from the embedded IdP, signed in process with its current key:
+   * `aud` defaults to the IdP's audience, `scope` to `tip:read`, the lifetime to its access-token TTL.
+   * Rejects with TipError `ERR_EMULATOR_CONFIG` when the IdP is disabled, and with a TypeError for a user
+   * name that is not configured. (`idp.tokenFor` signs the user in through the IdP's HTTP flow instead.)
+   */
+  tokenFor(userName: string, options?: TestTokenOptions): Promise<string>;
   /** Calls per operation, caller and user. */
   readonly counters: Counters;
   /** Every authorization decision, without secrets. */
@@ -65,7 +96,11 @@ export interface RunningEmulator {
    * development CA to trust; undefined when none is configured.
    */
   readonly redshiftSql: RedshiftSqlEndpoints | undefined;
-  /** Stops the server, the IdP and every service. Idempotent. */
+  /**
+   * Stops the emulator: cancels the requests being served (a request asleep in injected latency is
+   * dropped, no handler starts) and waits for them, then closes the server, every connection, the IdP and
+   * every service. Resolves once nothing runs. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -98,6 +133,8 @@ export async function startEmulator(
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // First end the requests being served (injected latency included), so no handler runs after stop.
+    await parts?.work.cancel();
     await new Promise<void>((resolve) => {
       if (!server.listening) return resolve();
       server.close(() => resolve());
@@ -110,7 +147,8 @@ export async function startEmulator(
   try {
     parts = await assembleEmulatorParts(configOrPath, options);
     const { config, idp, runtime, counters, audit, faults, clock } = parts;
-    server.on('request', createFrontListener(parts.front));
+    // IdC's browser sign-in page is HTML, not an AWS protocol: it is served before the front.
+    server.on('request', withAuthorizePage(runtime, createFrontListener(parts.front)));
     server.on('clientError', answerClientError);
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
@@ -126,10 +164,10 @@ export async function startEmulator(
     }
     const url = `http://127.0.0.1:${port}`;
     const first = config.callers[0]!;
-    const credentials = Object.freeze({
-      accessKeyId: first.accessKeyId,
-      secretAccessKey: first.secretAccessKey,
-    });
+    // Plain objects: the AWS SDK writes `$source` onto the credentials it is given.
+    const keys = () => ({ accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey });
+    const clientConfig = (opts: ClientConfigOptions = {}) =>
+      clients.create({ port, region: config.region, credentials: keys(), ...opts });
     return {
       url,
       port,
@@ -137,8 +175,13 @@ export async function startEmulator(
       accountId: config.accountId,
       config,
       idp,
-      credentials,
-      clientConfig: (opts = {}) => clients.create({ port, region: config.region, credentials, ...opts }),
+      get credentials() {
+        return keys();
+      },
+      clientConfig,
+      trustedIdentityOptions: (request) =>
+        trustedIdentityOptions(config, idp?.issuer, clientConfig({ service: 's3' }), request),
+      tokenFor: (userName, opts) => mintUserToken(idp, config, userName, opts),
       counters,
       auditLog: audit,
       faults,

@@ -9,9 +9,11 @@ import { optionError } from '../errors.js';
 import type { TipLogger } from '../session/events.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type BearerRequest, extractBearer } from './bearer.js';
+import { type CrossSiteOptions, createCrossSiteCheck } from './cross-site.js';
 import {
   type ErrorResponseSettings,
   type HttpErrorResponse,
+  crossSiteResponse,
   errorResponse,
   isQuotable,
   malformedRequestResponse,
@@ -42,6 +44,13 @@ export interface TipHttpOptions {
   readonly realm?: string;
   /** Also accept the token from this cookie (the header wins when both are present). Default: none. */
   readonly cookieName?: string;
+  /**
+   * Cookie mode only: a request whose token came from the cookie, with an unsafe method (not GET, HEAD or
+   * OPTIONS), is refused with 403 `ERR_CROSS_SITE_REQUEST` when `Sec-Fetch-Site` says another site sent it
+   * (or, without fetch metadata, when `Origin` names another host than `Host`). `false` turns the check off;
+   * `{ trustedOrigins }` lists other origins allowed to. Default `{}` (on, no trusted origins).
+   */
+  readonly csrf?: false | CrossSiteOptions;
   /**
    * Let requests without any token through with no session (`req.tip` unset / `request.tip` null). A
    * token that is present but bad is still refused. Default `false`.
@@ -94,6 +103,8 @@ export function createAuthenticator(
   if (options.observe !== undefined && typeof options.observe !== 'function') {
     throw optionError('observe', 'must be a function');
   }
+  // Validated even without a cookie; applied only to tokens that came from the cookie.
+  const crossSite = createCrossSiteCheck(options.csrf);
   const settings: ErrorResponseSettings = Object.freeze({ realm, retryAfterSeconds });
   const { logger, observe } = options;
 
@@ -138,6 +149,10 @@ export function createAuthenticator(
           return { kind: 'anonymous' };
         }
         return refuse(missingTokenResponse(settings), startedAt);
+      }
+      // Checked before any work: a forged cross-site request costs no verification and no AWS call.
+      if (found.source === 'cookie' && crossSite?.refuses(request) === true) {
+        return refuse(crossSiteResponse(), startedAt, found.source);
       }
       try {
         const session = await tip.forToken(found.token, { signal });

@@ -14,7 +14,15 @@ export interface BearerRequest {
     readonly authorization?: string | undefined;
     /** The `Cookie` header, read when a token cookie is configured. */
     readonly cookie?: string | undefined;
+    /** The `Origin` header, for the cross-site check of cookie mode. */
+    readonly origin?: string | undefined;
+    /** The `Host` header, compared with `Origin` when the browser sent no `Sec-Fetch-Site`. */
+    readonly host?: string | undefined;
+    /** The `Sec-Fetch-Site` header (`same-origin`, `same-site`, `cross-site`, `none`). */
+    readonly 'sec-fetch-site'?: string | string[] | undefined;
   };
+  /** The HTTP method; a request without one counts as `GET`. */
+  readonly method?: string | undefined;
   /** Raw header name/value pairs, to detect repeated `Authorization` headers that Node drops silently. */
   readonly rawHeaders?: readonly string[];
 }

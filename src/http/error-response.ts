@@ -38,38 +38,6 @@ export interface ErrorResponseSettings {
   readonly retryAfterSeconds: number;
 }
 
-type Kind = 'token' | 'scope' | 'denied' | 'unavailable';
-
-const KIND: Partial<Record<TipErrorCode, Kind>> = {
-  ERR_JWT_INVALID: 'token',
-  ERR_JWT_TOO_LARGE: 'token',
-  ERR_JWT_ALGORITHM: 'token',
-  ERR_JWT_SIGNATURE: 'token',
-  ERR_JWT_EXPIRED: 'token',
-  ERR_JWT_NOT_YET_VALID: 'token',
-  ERR_JWT_ISSUER: 'token',
-  ERR_JWT_AUDIENCE: 'token',
-  ERR_JWT_CLAIM: 'token',
-  ERR_JWT_TYPE: 'token',
-  ERR_JWT_CRIT: 'token',
-  ERR_JWT_CHECK_FAILED: 'token',
-  ERR_JWKS_NO_MATCHING_KEY: 'token',
-  ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'token',
-  ERR_IDC_INVALID_GRANT: 'token',
-  ERR_IDC_TOKEN_REUSED: 'token',
-  ERR_IDC_JWT_REQUIRED: 'token',
-  ERR_IDC_EXPIRED_TOKEN: 'token',
-  ERR_JWT_SCOPE: 'scope',
-  ERR_IDC_ACCESS_DENIED: 'scope',
-  ERR_ACCESS_DENIED: 'scope',
-  ERR_STS_ACCESS_DENIED: 'denied',
-  ERR_AWS_THROTTLED: 'unavailable',
-  ERR_AWS_UNAVAILABLE: 'unavailable',
-  ERR_JWKS_UNAVAILABLE: 'unavailable',
-  ERR_TIMEOUT: 'unavailable',
-  ERR_ABORTED: 'unavailable',
-};
-
 const DESCRIPTION: Partial<Record<TipErrorCode, string>> = {
   ERR_JWT_EXPIRED: 'The access token expired.',
   ERR_JWT_NOT_YET_VALID: 'The access token is not valid yet.',
@@ -129,10 +97,23 @@ export function malformedRequestResponse(settings: ErrorResponseSettings, reason
   };
 }
 
+/** The answer for a cross-site unsafe request authenticated by the token cookie: 403 `access_denied`. */
+export function crossSiteResponse(): HttpErrorResponse {
+  return {
+    status: 403,
+    headers: NO_STORE,
+    body: {
+      error: 'access_denied',
+      error_description: 'Requests from another site may not use the session cookie.',
+      code: 'ERR_CROSS_SITE_REQUEST',
+    },
+  };
+}
+
 /**
- * The answer for an error thrown by `forToken` (or anything else): 401 `invalid_token` for token
- * problems, 403 (`insufficient_scope` where the token's user lacks access), 503 with `Retry-After` when
- * AWS or the issuer is throttled or unreachable, 500 otherwise.
+ * The answer for an error thrown by `forToken` (or anything else), chosen by the error's category
+ * (`TipError.category`): 401 `invalid_token` for every `token` failure, 403 `insufficient_scope` for
+ * `forbidden`, 503 with `Retry-After` for `unavailable` and `aborted`, 500 otherwise.
  */
 export function errorResponse(error: unknown, settings: ErrorResponseSettings): HttpErrorResponse {
   if (!isTipError(error)) {
@@ -143,8 +124,8 @@ export function errorResponse(error: unknown, settings: ErrorResponseSettings): 
     };
   }
   const code = error.code;
-  const kind = KIND[code];
-  switch (kind) {
+  // By category, not by code: every failure a client's token can cause is a 401, whatever its code.
+  switch (error.category) {
     case 'token': {
       const text = DESCRIPTION[code] ?? 'The access token is not valid.';
       return {
@@ -153,7 +134,7 @@ export function errorResponse(error: unknown, settings: ErrorResponseSettings): 
         body: { error: 'invalid_token', error_description: text, code },
       };
     }
-    case 'scope': {
+    case 'forbidden': {
       const text = DESCRIPTION[code] ?? 'Access denied.';
       return {
         status: 403,
@@ -164,15 +145,13 @@ export function errorResponse(error: unknown, settings: ErrorResponseSettings): 
         body: { error: 'insufficient_scope', error_description: text, code },
       };
     }
-    case 'denied': {
-      const text = DESCRIPTION[code] ?? 'Access denied.';
-      return {
-        status: 403,
-        headers: NO_STORE,
-        body: { error: 'access_denied', error_description: text, code },
-      };
+    case 'request': {
+      if (code === 'ERR_BEARER_MISSING') return missingTokenResponse(settings);
+      const refused = malformedRequestResponse(settings, 'The request is not acceptable.');
+      return { ...refused, body: { ...refused.body, code } };
     }
-    case 'unavailable': {
+    case 'unavailable':
+    case 'aborted': {
       const text = DESCRIPTION[code] ?? 'A service the request depends on is unavailable; retry later.';
       return {
         status: 503,

@@ -49,7 +49,12 @@ export async function createTokenWithIam(
 ): Promise<IdcTokenSet> {
   const input = grantInput(context.applicationArn, grant, context.scopes);
   const output = await callWithRetry(
-    { service: 'sso-oidc', operation: 'CreateTokenWithIAM', applicationArn: context.applicationArn },
+    {
+      service: 'sso-oidc',
+      operation: 'CreateTokenWithIAM',
+      applicationArn: context.applicationArn,
+      secrets: [input.assertion, input.refreshToken, input.subjectToken, input.code, input.codeVerifier],
+    },
     (signal) => context.client.send(new CreateTokenWithIAMCommand(input), { abortSignal: signal }),
     context.retry,
     options.signal,

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { TipError, type TipErrorCode } from '../errors.js';
 import { isForbiddenAlgorithm, isJwtAlgorithm } from './algorithms.js';
 import { isCanonicalShape } from './base64url.js';
+import { hasDuplicateMembers } from './duplicate-members.js';
 import type { JwtAlgorithm } from './types.js';
 
 /** A compact JWS split and decoded, not yet verified. */
@@ -49,14 +50,17 @@ function decodeSegment(segment: string, reason: string): Buffer {
 function decodeJson(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
   const bytes = decodeSegment(segment, `${part}_base64url`);
   if (!isUtf8(bytes)) throw malformed(`${part}_utf8`);
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw malformed(`${part}_json`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw malformed(`${part}_not_object`);
+  // Two `sub` members would let two readers of the same token see two users.
+  if (hasDuplicateMembers(text, value)) throw malformed(`${part}_duplicate_member`);
   return value as Record<string, unknown>;
 }
 
@@ -101,7 +105,8 @@ function checkHeader(header: Record<string, unknown>): JwtAlgorithm {
 
 /**
  * Splits and decodes a compact JWS. Checks, in order: type, size (before any decoding), shape, ASCII and
- * alphabet, strict base64url, JSON objects, and the header's `alg`, `b64`, `crit`, `kid` and `typ`.
+ * alphabet, strict base64url, JSON objects without duplicate member names, and the header's `alg`, `b64`,
+ * `crit`, `kid` and `typ`.
  */
 export function decodeJws(token: unknown, maxBytes: number): DecodedJws {
   if (typeof token !== 'string') throw malformed('not_string');

@@ -7,7 +7,8 @@ export type DocumentKind = 'jwks' | 'discovery';
 /** How to fetch one document. */
 export interface FetchJsonInit {
   readonly fetch: FetchLike;
-  readonly timeoutMs: number;
+  /** The load's deadline: fires with a `TimeoutError` reason when the time for the whole load is up. */
+  readonly signal: AbortSignal;
   readonly maxBytes: number;
   readonly kind: DocumentKind;
   readonly issuer: string;
@@ -61,7 +62,7 @@ async function readLimited(res: Response, init: FetchJsonInit): Promise<Buffer> 
 }
 
 /**
- * GETs a JSON document with a timeout and a size limit, without following redirects. Every failure is a
+ * GETs a JSON document within the load's deadline and a size limit, without following redirects. Every failure is a
  * `TipError`: `ERR_JWKS_UNAVAILABLE` for transport problems, timeouts and non-2xx answers;
  * `ERR_JWKS_INVALID`/`ERR_DISCOVERY_INVALID` for a body that is too large or not JSON.
  */
@@ -72,7 +73,7 @@ export async function fetchJson(url: string, init: FetchJsonInit): Promise<unkno
       method: 'GET',
       headers: { accept: 'application/json' },
       redirect: 'manual',
-      signal: AbortSignal.timeout(init.timeoutMs),
+      signal: init.signal,
     });
   } catch (error) {
     const timedOut = error instanceof Error && error.name === 'TimeoutError';

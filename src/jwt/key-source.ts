@@ -49,13 +49,16 @@ export class LocalKeySource implements KeySource {
 
 /**
  * Keys fetched from a JWKS URL, found through OpenID discovery unless configured. One fetch in flight at a
- * time; at most one fetch per cooldown once keys are held; known keys keep working while the endpoint is
- * down; a result older than the one held never replaces it.
+ * time; at most one fetch per cooldown whatever its outcome (a failed fetch is not retried before the
+ * cooldown either: the penalty box); known keys keep working while the endpoint is down; a result older
+ * than the one held never replaces it. One deadline covers discovery and JWKS together.
  */
 export class RemoteKeySource implements KeySource {
   private set: IndexedKeySet | undefined;
   private inflight: Promise<void> | undefined;
   private lastAttempt = Number.NEGATIVE_INFINITY;
+  /** The failure of the last fetch, until one succeeds: the answer while the cooldown runs. */
+  private lastFailure: TipError | undefined;
   private jwksUri: string | undefined;
 
   constructor(
@@ -86,10 +89,25 @@ export class RemoteKeySource implements KeySource {
   refresh(): Promise<void> {
     if (this.inflight !== undefined) return this.inflight;
     const startedAt = this.settings.now();
+    const sinceLast = startedAt - this.lastAttempt;
+    if (sinceLast < this.settings.cooldownMs) {
+      // Inside the cooldown nothing is fetched, whether the last fetch failed or not.
+      const last = this.lastFailure;
+      return last === undefined
+        ? Promise.resolve()
+        : Promise.reject(cooldownError(last, this.settings.cooldownMs - sinceLast));
+    }
     this.lastAttempt = startedAt;
-    const run = this.load().then((doc) => {
-      this.apply(doc, startedAt);
-    });
+    const run = this.load()
+      .then((doc) => {
+        this.apply(doc, startedAt);
+        this.lastFailure = undefined;
+      })
+      .catch((error: unknown) => {
+        // A malformed JWKS (thrown by apply) is a failed fetch too.
+        this.lastFailure = error instanceof TipError ? error : undefined;
+        throw error;
+      });
     const tracked = run.finally(() => {
       if (this.inflight === tracked) this.inflight = undefined;
     });
@@ -106,34 +124,53 @@ export class RemoteKeySource implements KeySource {
     if (this.set !== undefined && fetchedAt < this.set.fetchedAt) return false;
     const { set, removed } = carryOver(this.set, parsed);
     this.set = new IndexedKeySet(set, fetchedAt);
-    this.settings.logger?.debug('tip-sdk: JWKS loaded', {
-      issuer: this.issuer,
-      keys: set.keys.length,
-      rejected: set.rejected.length,
-    });
+    this.settings.logger?.debug(
+      { issuer: this.issuer, keys: set.keys.length, rejected: set.rejected.length },
+      'tip-sdk: JWKS loaded',
+    );
     if (removed) this.settings.onKeysRemoved();
     return true;
   }
 
+  /** Discovery (unless the JWKS URL is known) and the JWKS, under one deadline of `timeoutMs`. */
   private async load(): Promise<unknown> {
     const s = this.settings;
+    const deadline = new AbortController();
+    // Not unref'd: a verification waiting for these keys keeps the process alive until it settles.
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('The key load deadline passed.', 'TimeoutError')),
+      s.timeoutMs,
+    );
     const base = {
       fetch: s.fetch,
-      timeoutMs: s.timeoutMs,
+      signal: deadline.signal,
       maxBytes: s.maxResponseBytes,
       issuer: this.issuer,
     };
-    let uri = this.jwksUri;
-    if (uri === undefined) {
-      const url = discoveryUrl(this.issuer);
-      s.logger?.debug('tip-sdk: fetching OpenID discovery', { issuer: this.issuer, url });
-      const doc = await fetchJson(url, { ...base, kind: 'discovery' });
-      uri = parseDiscovery(doc, this.issuer, this.allowHttp);
-      this.jwksUri = uri;
+    try {
+      let uri = this.jwksUri;
+      if (uri === undefined) {
+        const url = discoveryUrl(this.issuer);
+        s.logger?.debug({ issuer: this.issuer, url }, 'tip-sdk: fetching OpenID discovery');
+        const doc = await fetchJson(url, { ...base, kind: 'discovery' });
+        uri = parseDiscovery(doc, this.issuer, this.allowHttp);
+        this.jwksUri = uri;
+      }
+      s.logger?.debug({ issuer: this.issuer, url: uri }, 'tip-sdk: fetching JWKS');
+      return await fetchJson(uri, { ...base, kind: 'jwks' });
+    } finally {
+      clearTimeout(timer);
     }
-    s.logger?.debug('tip-sdk: fetching JWKS', { issuer: this.issuer, url: uri });
-    return fetchJson(uri, { ...base, kind: 'jwks' });
   }
+}
+
+/** The answer to a verification that needs keys while the cooldown after a failed fetch runs. */
+function cooldownError(last: TipError, remainingMs: number): TipError {
+  return new TipError(
+    last.code,
+    `${last.message} Not fetched again for ${Math.ceil(remainingMs / 1000)} s (jwksCache.cooldownMs).`,
+    { cause: last, details: { ...last.details, retryAfterMs: Math.ceil(remainingMs) } },
+  );
 }
 
 /** The error for an aborted verification. */

@@ -144,7 +144,7 @@ export function resolveOptions(options: JwtVerifierOptions): ResolvedOptions {
   if (options.now !== undefined && typeof options.now !== 'function')
     throw optionError('now', 'must be a function');
   if (options.logger !== undefined && typeof options.logger?.debug !== 'function') {
-    throw optionError('logger', 'must have a debug(message, fields) method');
+    throw optionError('logger', 'must have a debug(fields, message) method, as a pino logger does');
   }
   return Object.freeze({
     issuers: Object.freeze(issuers),

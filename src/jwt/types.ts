@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DebugLogger } from '../logger.js';
 
 /** A JSON value as produced by `JSON.parse`. */
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
@@ -148,11 +149,15 @@ export interface JwksCacheOptions {
   /** After this many milliseconds a JWKS is refreshed in the background. Default `600_000` (10 min). */
   readonly maxAgeMs?: number;
   /**
-   * Minimum milliseconds between two fetches for one issuer; an unknown `kid` inside this window fails
-   * without a fetch (penalty box). Default `30_000`.
+   * Minimum milliseconds between two fetches for one issuer, whatever the outcome of the last one: an
+   * unknown `kid` inside this window fails without a fetch, and so does a token that needs keys while the
+   * last fetch failed (penalty box; it fails with that fetch's error). Default `30_000`.
    */
   readonly cooldownMs?: number;
-  /** Timeout of one discovery or JWKS request, in milliseconds. Default `5_000`. */
+  /**
+   * Deadline of one key load, discovery and JWKS together, in milliseconds: no verification waits
+   * longer for keys. Default `5_000`.
+   */
   readonly timeoutMs?: number;
   /** Largest accepted discovery or JWKS response body, in bytes. Default `524_288` (512 KiB). */
   readonly maxResponseBytes?: number;
@@ -161,11 +166,11 @@ export interface JwksCacheOptions {
 /** The `fetch` the verifier uses; `globalThis.fetch` by default. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
-/** A sink for debug-level decisions (which issuer, which URL was fetched). Never receives a token. */
-export interface JwtVerifierLogger {
-  /** Logs one decision. */
-  debug(message: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
-}
+/**
+ * A sink for debug-level decisions (which issuer, which URL was fetched), called pino-style as
+ * `debug(fields, message)`: a pino logger fits as is. Never receives a token.
+ */
+export type JwtVerifierLogger = DebugLogger;
 
 /**
  * Options of {@link createJwtVerifier}.

@@ -96,10 +96,10 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
   };
   const issuers = buildSources(o, settings);
   const logRefreshFailure = (issuer: string) => (error: unknown) => {
-    options.logger?.debug('tip-sdk: background JWKS refresh failed; serving known keys', {
-      issuer,
-      code: isTipError(error) ? error.code : 'unknown',
-    });
+    options.logger?.debug(
+      { issuer, code: isTipError(error) ? error.code : 'unknown' },
+      'tip-sdk: background JWKS refresh failed; serving known keys',
+    );
   };
 
   function refreshIfStale(state: IssuerState, now: number): void {

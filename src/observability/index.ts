@@ -6,6 +6,7 @@
 export { createObservability } from './observe.js';
 export type { Observability, ObservabilityOptions } from './observe.js';
 export { loadOpenTelemetry } from './load-otel.js';
+export type { LoadOpenTelemetryOptions } from './load-otel.js';
 export { HISTOGRAM_BOUNDS_MS, TIP_METRICS, createMetricsRegistry, meterRecorder } from './metrics.js';
 export type {
   CounterPoint,

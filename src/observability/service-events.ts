@@ -30,7 +30,7 @@ export function serviceEventHandler(
     queries.delete(key);
     const code =
       event.type === 'query-failed'
-        ? 'ERR_QUERY_FAILED'
+        ? (event.code ?? 'ERR_QUERY_FAILED')
         : event.type === 'query-cancelled'
           ? 'ERR_ABORTED'
           : undefined;

@@ -58,8 +58,8 @@ export function createCommands(sendRaw: SendCommand, settings: CommandSettings):
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
       // After a stall of the event loop, timers run before pending I/O: a reply that arrived meanwhile is
       // read first (setImmediate runs after the poll phase), so a busy process does not count it as late.
+      // Not unref'd: a pending call keeps the process alive until it settles (cleared then).
       timer = setTimeout(() => setImmediate(() => resolve(TIMED_OUT)), timeoutMs);
-      timer.unref?.();
     });
     let reply: unknown;
     try {

@@ -17,6 +17,7 @@ import type { ResolvedRetry, RetryOptions } from '../aws/retry.js';
 import { createMemo } from '../cache/memo.js';
 import type { Clock, Memo, MemoOptions } from '../cache/types.js';
 import { optionError } from '../errors.js';
+import type { DebugLogger } from '../logger.js';
 
 /** Non-secret facts about the end user, used for cache keys and events. */
 export interface ServiceIdentity {
@@ -39,6 +40,11 @@ export type ServiceEvent =
       readonly service: 'athena' | 'redshift-data';
       /** The query execution or statement id. */
       readonly queryId: string;
+      /**
+       * For `query-failed`: the code the query rejects with, `ERR_ACCESS_DENIED` when the service refused
+       * it for lack of permission, else `ERR_QUERY_FAILED`.
+       */
+      readonly code?: 'ERR_ACCESS_DENIED' | 'ERR_QUERY_FAILED';
     }
   | {
       /** An S3 Access Grants lookup. */
@@ -51,11 +57,8 @@ export type ServiceEvent =
       readonly permission: string;
     };
 
-/** A logger with a debug level; silent by default. */
-export interface ServiceLogger {
-  /** Logs a decision. Never given tokens or credentials. */
-  debug(message: string, fields?: Record<string, unknown>): void;
-}
+/** A logger with a debug level, called pino-style as `debug(fields, message)`; silent by default. */
+export type ServiceLogger = DebugLogger;
 
 /** Creates a memo for a named cache (`s3-grants`, `redshift-token`, …). */
 export type MemoFactory = <V>(name: string, options: MemoOptions<V>) => Memo<V>;

@@ -65,8 +65,8 @@ export function statementSignals(
   ...signals: (AbortSignal | undefined)[]
 ): StatementSignals {
   const deadline = new AbortController();
+  // Not unref'd: a running statement keeps the process alive until it settles.
   const timer = setTimeout(() => deadline.abort(new Error('deadline')), timeoutMs);
-  timer.unref?.();
   const combined = combineSignals(deadline.signal, ...signals);
   return {
     deadline: deadline.signal,

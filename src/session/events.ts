@@ -5,7 +5,10 @@
  * @module
  */
 import type { MemoEvent } from '../cache/types.js';
-import { type TipErrorCode, isTipError } from '../errors.js';
+import { type TipErrorCategory, type TipErrorCode, errorCategory, isTipError } from '../errors.js';
+import type { TipLogger } from '../logger.js';
+
+export type { TipLogger } from '../logger.js';
 
 /** The IdC grant an exchange used. */
 export type ExchangeGrant = 'jwt-bearer' | 'refresh-token' | 'token-exchange' | 'authorization-code';
@@ -146,17 +149,11 @@ export type TipEventSink =
       emit(type: TipEventType, event: TipEvent): unknown;
     };
 
-/** A pino/console-shaped logger. Silent by default. */
-export interface TipLogger {
-  /** Successes and cache decisions. */
-  debug(fields: object, message?: string): void;
-  /** Informational messages. */
-  info(fields: object, message?: string): void;
-  /** Failures the caller sees as errors. */
-  warn(fields: object, message?: string): void;
-  /** Unexpected failures. */
-  error(fields: object, message?: string): void;
-}
+/**
+ * Failures a client can cause at will with the token it presents (or the user it names): logged at `info`,
+ * so that no client can raise warnings; everything else that failed is logged at `warn`.
+ */
+const CLIENT_CAUSED: ReadonlySet<TipErrorCategory> = new Set(['token', 'forbidden', 'request', 'aborted']);
 
 /** The emitter used inside: `undefined` when nobody listens (so the warm path allocates nothing). */
 export type Emit = ((event: TipEvent) => void) | undefined;
@@ -178,13 +175,16 @@ export function createEmit(sink: TipEventSink | undefined, logger: TipLogger | u
     }
     if (logger === undefined) return;
     try {
-      if (
+      // A stored value that names another user's key is worth a warning: swapped entries, a buggy proxy.
+      const failed =
         event.type.endsWith('.failed') ||
         (event.type === 'cache.refresh' && event.outcome === 'failed') ||
-        (event.type === 'cache.store' && event.reason === 'foreign')
-      ) {
-        logger.warn(event, `tip-sdk ${event.type}`);
-      } else logger.debug(event, `tip-sdk ${event.type}`);
+        (event.type === 'cache.store' && event.reason === 'foreign');
+      const code = 'code' in event ? event.code : undefined;
+      if (!failed) logger.debug(event, `tip-sdk ${event.type}`);
+      else if (code !== undefined && CLIENT_CAUSED.has(errorCategory(code)))
+        logger.info(event, `tip-sdk ${event.type}`);
+      else logger.warn(event, `tip-sdk ${event.type}`);
     } catch {
       // Same for a faulty logger.
     }

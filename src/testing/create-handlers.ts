@@ -5,20 +5,18 @@
  * Host), counters, faults, authorization and the service modules. The embedded IdP runs for real on
  * loopback; its traffic passes through msw untouched.
  */
-import { http, type HttpHandler, passthrough } from 'msw';
-import { TipError } from '../errors.js';
+import type { HttpHandler } from 'msw';
 import type { EmulatorConfig, EmulatorConfigInput } from '../emulator/config/types.js';
 import type { AuditLog } from '../emulator/core/audit-log.js';
 import type { ClientConfigOptions } from '../emulator/core/client-config.js';
 import type { EmulatorClock } from '../emulator/core/clock.js';
 import type { Counters } from '../emulator/core/counters.js';
 import type { Faults } from '../emulator/core/faults.js';
-import type { FetchFront } from '../emulator/core/fetch-front.js';
 import type { EmulatorRuntime } from '../emulator/core/types.js';
 import type { EmbeddedIdp } from '../emulator/idp/index.js';
+import { loadOptionalPeer } from '../optional-peer.js';
 import { type AssembleOptions, assembleEmulator } from './assemble.js';
-import { parseAwsHost, pathStylePath } from './aws-hosts.js';
-import { type TestTokenOptions, mintUserToken } from './mint-token.js';
+import { type TestTokenOptions, mintUserToken } from '../emulator/idp/mint-token.js';
 
 /** Options of {@link createEmulatorHandlers}: those of `startEmulator` without the port. */
 export type EmulatorHandlersOptions = AssembleOptions;
@@ -84,21 +82,12 @@ export interface EmulatorHandlers {
   /** The shared runtime (to issue identity contexts or call `authorize` in tests). */
   readonly runtime: EmulatorRuntime;
   /**
-   * Serves one Fetch request in process without msw (virtual-hosted S3 hosts are mapped to path style
-   * like the handlers do).
+   * Serves one Fetch request in process without msw (the front maps virtual-hosted S3 hosts to path
+   * style, as for the handlers).
    */
   handle(request: Request): Promise<Response>;
   /** Stops the IdP and the service modules. Idempotent. */
   close(): Promise<void>;
-}
-
-function serveAws(front: FetchFront, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const host = parseAwsHost(url.hostname);
-  const bucket = host?.service === 's3' ? host.bucket : undefined;
-  return bucket === undefined
-    ? front(request)
-    : front(request, { routePath: pathStylePath(bucket, url.pathname) });
 }
 
 /**
@@ -107,7 +96,8 @@ function serveAws(front: FetchFront, request: Request): Promise<Response> {
  * @param configOrPath - The same input as `startEmulator`: an `EmulatorConfigInput`, a validated
  *   `EmulatorConfig`, or a JSON file path.
  * @param options - See {@link EmulatorHandlersOptions}.
- * @throws TipError `ERR_EMULATOR_CONFIG` for an invalid configuration.
+ * @throws TipError `ERR_EMULATOR_CONFIG` for an invalid configuration, `ERR_MISSING_DEPENDENCY` without
+ *   msw (checked before the emulator starts).
  *
  * @example
  * ```ts
@@ -121,23 +111,10 @@ export async function createEmulatorHandlers(
   configOrPath: EmulatorConfigInput | EmulatorConfig | string,
   options: EmulatorHandlersOptions = {},
 ): Promise<EmulatorHandlers> {
+  const { emulatorHttpHandlers } = await loadOptionalPeer('msw', () => import('./msw-handlers.js'));
   const emu = await assembleEmulator(configOrPath, options);
   const { config, idp, front } = emu;
-  const handlers: HttpHandler[] = [
-    http.all(
-      ({ request }) => parseAwsHost(new URL(request.url).hostname) !== undefined,
-      ({ request }) => serveAws(front, request),
-    ),
-  ];
-  if (idp) {
-    const origin = new URL(idp.issuer).origin;
-    handlers.push(
-      http.all(
-        ({ request }) => new URL(request.url).origin === origin,
-        () => passthrough(),
-      ),
-    );
-  }
+  const handlers = emulatorHttpHandlers(front, idp?.issuer);
   const first = config.callers[0]!;
   const credentials = Object.freeze({
     accessKeyId: first.accessKeyId,
@@ -158,24 +135,13 @@ export async function createEmulatorHandlers(
       maxAttempts: opts.maxAttempts ?? 1,
     }),
     idp,
-    tokenFor(userName, opts) {
-      if (!idp) {
-        return Promise.reject(
-          new TipError(
-            'ERR_EMULATOR_CONFIG',
-            'The embedded IdP is disabled (config `idp: false` or option `idp: false`): enable it to get user tokens.',
-            { details: { path: 'idp', reason: 'idp_disabled' } },
-          ),
-        );
-      }
-      return mintUserToken(idp, config, userName, opts);
-    },
+    tokenFor: (userName, opts) => mintUserToken(idp, config, userName, opts),
     counters: emu.counters,
     auditLog: emu.audit,
     faults: emu.faults,
     clock: emu.clock,
     runtime: emu.runtime,
-    handle: (request) => serveAws(front, request),
+    handle: (request) => front(request),
     close: emu.close,
   };
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import {
   shapedJwt,
   userOfSessionToken,
 } from './helpers/fake-aws.js';
+import { capturePino } from '../support/pino-capture.js';
 import { fakeTip } from './helpers/tip.js';
 
 const clock = manualClock(Date.now());
@@ -63,6 +65,66 @@ describe('no secrets in events, logs, errors or keys', () => {
       code: 'ERR_IDC_ACCESS_DENIED',
       subject: 'zed',
     });
+  });
+
+  it('errors keep no secret AWS echoed: not in message, cause, util.inspect, JSON or a pino record', async () => {
+    const { tip } = fakeTip(clock);
+    const renderings = (error: unknown): Record<string, string> => {
+      const pino = capturePino();
+      pino.logger.error({ err: error }, 'forToken failed');
+      return {
+        inspect: inspect(error, { depth: 10 }),
+        cause: inspect((error as Error).cause, { depth: 10, showHidden: true }),
+        json: JSON.stringify(error),
+        string: String(error),
+        pino: pino.lines.join('\n'),
+      };
+    };
+    const failures: { secret: string; error: unknown }[] = [];
+
+    // IdC echoes the assertion in its message and in OAuth members of the body.
+    const assertion = fakeJwt('ada', 'echoed-jti-0001');
+    aws.faults.oidc.push({
+      status: 400,
+      code: 'InvalidRequestException',
+      message: `Assertion ${assertion} is not valid`,
+      extra: { reason: assertion, error: `invalid ${assertion}` },
+    });
+    failures.push({ secret: assertion, error: await tip.forToken(assertion).catch((e: unknown) => e) });
+
+    // STS echoes the identity context in a validation message, as its validation errors do.
+    let context = '';
+    aws.server.use(
+      http.post(STS_URL, async ({ request }) => {
+        context = new URLSearchParams(await request.text()).get(
+          'ProvidedContexts.member.1.ContextAssertion',
+        )!;
+        return new HttpResponse(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>1 validation error detected: Value '${context}' at 'providedContexts.1.member.contextAssertion' failed to satisfy constraint; received ${context.slice(0, 30)}</Message></Error><RequestId>req-sts-echo</RequestId></ErrorResponse>`,
+          { status: 400, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'req-sts-echo' } },
+        );
+      }),
+    );
+    const second = await tip.forToken(fakeJwt('bea', 'b1')).catch((e: unknown) => e);
+    expect(context).toMatch(/^ctx:/);
+    failures.push({ secret: context, error: second });
+
+    for (const { secret, error } of failures) {
+      expect(isTipError(error)).toBe(true);
+      const cause = (error as Error).cause as Record<string, unknown>;
+      expect(cause).toBeInstanceOf(Error);
+      expect(cause.$metadata).toMatchObject({ httpStatusCode: 400 });
+      for (const [where, text] of Object.entries(renderings(error))) {
+        expect(text.length, where).toBeGreaterThan(10);
+        expect(text, where).not.toContain(secret);
+        expect(text, where).not.toContain(secret.slice(0, 14));
+      }
+    }
+    // What is not secret stays readable.
+    const sts = renderings(failures[1]!.error);
+    expect(sts.pino).toContain('ValidationError');
+    expect(sts.pino).toContain('req-sts-echo');
+    expect(sts.inspect).toContain('providedContexts.1.member.contextAssertion');
   });
 
   it('a throwing listener or logger does not break resolution', async () => {

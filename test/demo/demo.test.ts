@@ -31,9 +31,10 @@ describe('npm run demo', () => {
     expect(output).toContain('current_user = AWSIDC:bob · 5 of 5 revenue rows visible');
     expect(output).toContain('→ 2 rows, regions eu');
     expect(output).toContain('→ 5 rows, regions apac, eu, us');
-    expect(output.match(/→ ERR_ACCESS_DENIED/g)).toHaveLength(2);
+    // Two S3 reads outside the users' grants, and alice's query on the finance-only table.
+    expect(output.match(/→ ERR_ACCESS_DENIED/g)).toHaveLength(3);
     expect(output).toContain(
-      'FROM finance.ledger → ERR_QUERY_FAILED (Insufficient Lake Formation permission',
+      'FROM finance.ledger → ERR_ACCESS_DENIED (Insufficient Lake Formation permission',
     );
     expect(output).toContain('FROM finance.ledger → 3 rows');
     expect(output).toMatch(new RegExp(`s3:GetObject +1 +${BURST} +1 +${BURST}`));

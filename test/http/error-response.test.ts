@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TIP_ERROR_CODES, TipError, type TipErrorCode } from '../../src/errors.js';
+import { TIP_ERROR_CATEGORIES, TIP_ERROR_CODES, TipError, type TipErrorCode } from '../../src/errors.js';
 import { errorResponse, isQuotable } from '../../src/http/error-response.js';
 
 const settings = { realm: 'r', retryAfterSeconds: 7 };
@@ -16,6 +16,7 @@ describe('errorResponse', () => {
       'ERR_ACCESS_DENIED',
       'ERR_IDC_ACCESS_DENIED',
       'ERR_JWT_SCOPE',
+      'ERR_REDSHIFT_TOKEN_REFUSED',
       'ERR_STS_ACCESS_DENIED',
     ]);
     expect(byStatus[503]?.sort()).toEqual([
@@ -35,12 +36,41 @@ describe('errorResponse', () => {
     );
     expect(
       byStatus[401]?.every(
-        (c) => c.startsWith('ERR_JWT') || c.startsWith('ERR_JWKS') || c.startsWith('ERR_IDC'),
+        (c) => TIP_ERROR_CATEGORIES[c as TipErrorCode] === 'token' || c === 'ERR_BEARER_MISSING',
       ),
     ).toBe(true);
     expect(byStatus[500]).toEqual(
       expect.arrayContaining(['ERR_STS_CONTEXT_REJECTED', 'ERR_AWS_CREDENTIALS', 'ERR_IDC_INVALID_CLIENT']),
     );
+  });
+
+  it('answers 401 invalid_token for every code a client token can cause, derived from the category', () => {
+    const tokenCodes = (Object.keys(TIP_ERROR_CODES) as TipErrorCode[]).filter(
+      (c) => TIP_ERROR_CATEGORIES[c] === 'token',
+    );
+    expect(tokenCodes).toEqual(
+      expect.arrayContaining(['ERR_JWK_INVALID', 'ERR_JWT_INVALID', 'ERR_IDC_INVALID_GRANT']),
+    );
+    for (const code of tokenCodes) {
+      const r = errorResponse(new TipError(code, 'm'), settings);
+      expect({ code, status: r.status, error: r.body.error }).toEqual({
+        code,
+        status: 401,
+        error: 'invalid_token',
+      });
+      expect(r.headers['www-authenticate']).toMatch(/^Bearer realm="r", error="invalid_token"/);
+    }
+    // Every code has a category, and the category decides the status class.
+    const statusOfCategory = { token: 401, forbidden: 403, unavailable: 503, aborted: 503 } as Record<
+      string,
+      number
+    >;
+    for (const code of Object.keys(TIP_ERROR_CODES) as TipErrorCode[]) {
+      const category = TIP_ERROR_CATEGORIES[code];
+      const expected = statusOfCategory[category] ?? (category === 'request' ? undefined : 500);
+      if (expected !== undefined)
+        expect({ code, status: statusOf(code) }).toEqual({ code, status: expected });
+    }
   });
 
   it('writes challenges, Retry-After and bodies from fixed texts only', () => {

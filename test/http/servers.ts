@@ -67,6 +67,12 @@ export const startExpress: StartServer = async (tip, options = {}) => {
   app.get('/me', (req, res) => {
     res.json(me(req.tip!));
   });
+  // Unsafe methods on the same resource, for the cookie mode's cross-site check.
+  for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+    app[method]('/me', (req, res) => {
+      res.json(me(req.tip!));
+    });
+  }
   app.get('/whoami-aws', async (req, res) => {
     res.json(await whoami(req.tip!));
   });
@@ -107,6 +113,11 @@ export const startFastify: StartServer = async (tip, options = {}) => {
     };
     await closed.register(tipPlugin, pluginOptions);
     closed.get('/me', async (request) => me(request.tip!));
+    closed.route({
+      method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+      url: '/me',
+      handler: async (request) => me(request.tip!),
+    });
     closed.get('/whoami-aws', async (request) => whoami(request.tip!));
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -14,6 +14,7 @@ import {
   claims,
   flipChar,
   hmacWithPublicKey,
+  signInput,
   signJwt,
 } from './kit.js';
 
@@ -31,6 +32,14 @@ const rs = (payload: unknown, header?: Record<string, unknown>) =>
     header ? { header: { alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt', ...header } } : {},
   );
 const raw = (header: unknown, payload: unknown, sig = 'c2ln') => `${b64(header)}.${b64(payload)}.${sig}`;
+/** Signs header and payload JSON texts exactly as written (so they can repeat a member name). */
+const rsText = (header: string, payload: string) => {
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${signInput('RS256', KEYS.rsa.privateKey, input).toString('base64url')}`;
+};
+const HEADER_TEXT = JSON.stringify({ alg: 'RS256', kid: 'rsa-1', typ: 'at+jwt' });
+/** The default claims as JSON text with `extra` members spliced in before the closing brace. */
+const claimsText = (extra: string) => `${JSON.stringify(claims()).slice(0, -1)},${extra}}`;
 const seg = (token: string, i: number) => token.split('.')[i]!;
 const withSeg = (token: string, i: number, value: string) => {
   const parts = token.split('.');
@@ -376,4 +385,50 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { name: 'typ not a string', token: () => rs(claims(), { typ: 1 }), expect: 'ERR_JWT_INVALID' },
   // Other claims
   { name: 'sub a number', token: () => rs(claims({ sub: 5 })), expect: 'ERR_JWT_CLAIM' },
+  // Duplicate member names: JSON.parse keeps the last, so two readers could see two different users.
+  {
+    name: 'signed JSON text, no duplicate',
+    token: () => rsText(HEADER_TEXT, claimsText('"x":1')),
+    expect: 'ok',
+  },
+  {
+    name: 'sub twice',
+    token: () => rsText(HEADER_TEXT, claimsText('"sub":"admin"')),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'sub twice, the second spelled with an escape',
+    token: () => rsText(HEADER_TEXT, claimsText('"s\\u0075b":"admin"')),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'iss twice with whitespace around the colon',
+    token: () => rsText(HEADER_TEXT, claimsText(' "iss" \n : "https://evil.example"')),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'a member repeated inside a nested claim',
+    token: () => rsText(HEADER_TEXT, claimsText('"realm":{"roles":["a"],"roles":["admin"]}')),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'the same name in two different objects',
+    token: () => rsText(HEADER_TEXT, claimsText('"a":{"sub":"x"},"b":[{"sub":"y"},{"sub":"z"}]')),
+    expect: 'ok',
+  },
+  {
+    name: 'a value that looks like a member name',
+    token: () => rsText(HEADER_TEXT, claimsText('"note":"\\"sub\\":\\"admin\\"","n2":"a\\\\"')),
+    expect: 'ok',
+  },
+  {
+    name: 'kid twice in the header',
+    token: () => rsText('{"alg":"RS256","kid":"ec-1","kid":"rsa-1","typ":"at+jwt"}', claimsText('"x":1')),
+    expect: 'ERR_JWT_INVALID',
+  },
+  {
+    name: 'alg twice in the header (none first)',
+    token: () => rsText('{"alg":"none","alg":"RS256","kid":"rsa-1","typ":"at+jwt"}', claimsText('"x":1')),
+    expect: 'ERR_JWT_INVALID',
+  },
 ];

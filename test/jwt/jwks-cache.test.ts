@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createJwtVerifier } from '../../src/index.js';
 import type { JwtVerifierOptions } from '../../src/index.js';
 import { isTipError } from '../../src/errors.js';
@@ -94,7 +94,7 @@ describe('JWKS cache', () => {
   });
 
   it('rejects with ERR_JWKS_UNAVAILABLE when the first fetch times out, and recovers later', async () => {
-    const { verifier, f } = setup(
+    const { verifier, f, clock } = setup(
       { [JWKS_URI]: hang },
       { issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: JWKS_URI }] },
     );
@@ -102,7 +102,85 @@ describe('JWKS cache', () => {
     expect(isTipError(error, 'ERR_JWKS_UNAVAILABLE')).toBe(true);
     expect((error as { details: { reason: string } }).details.reason).toBe('timeout');
     f.routes.set(JWKS_URI, json(jwksOf('rsa')));
+    // Inside the cooldown the failure is the answer, without a fetch; after it, keys load.
+    expect(await code(verifier.verify(token()))).toBe('ERR_JWKS_UNAVAILABLE');
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 30_000;
     expect(await code(verifier.verify(token()))).toBe('ok');
+    expect(f.count(JWKS_URI)).toBe(2);
+  });
+
+  it('fetches at most once per cooldown while the issuer is down before any key is loaded', async () => {
+    const down = json({ error: 'down' }, 503);
+    const { verifier, f, clock } = setup({ [DISCOVERY]: down });
+    const forged = Array.from({ length: 1_000 }, (_, i) => token(`forged-${i}`));
+    const outcomes = new Map<string, number>();
+    for (const [i, t] of forged.entries()) {
+      // 1,000 tokens over 100 s: one every 100 ms of the test clock, some of them concurrently.
+      if (i % 10 === 0) clock.now += 1_000;
+      const c = await code(verifier.verify(t));
+      outcomes.set(c, (outcomes.get(c) ?? 0) + 1);
+    }
+    expect([...outcomes.keys()]).toEqual(['ERR_JWKS_UNAVAILABLE']);
+    // 100 s of test time with a 30 s cooldown: fetches at t = 1, 31, 61 and 91 s.
+    expect(f.count(DISCOVERY)).toBe(4);
+    const burst = await Promise.all(forged.slice(0, 200).map((t) => code(verifier.verify(t))));
+    expect(new Set(burst)).toEqual(new Set(['ERR_JWKS_UNAVAILABLE']));
+    expect(f.count(DISCOVERY)).toBe(4);
+    const cooled = (await verifier.verify(forged[0]!).catch((e: unknown) => e)) as {
+      details: { reason?: string; retryAfterMs?: number };
+    };
+    expect(cooled.details).toMatchObject({ reason: 'http_status' });
+    expect(cooled.details.retryAfterMs).toBeGreaterThan(0);
+    // The issuer comes back: after the cooldown one fetch loads its keys.
+    f.routes.set(DISCOVERY, discovery);
+    f.routes.set(JWKS_URI, json(jwksOf('rsa')));
+    clock.now += 30_000;
+    expect(await code(verifier.verify(token('real')))).toBe('ok');
+    expect(f.calls.length).toBe(6);
+  });
+
+  it('answers a malformed JWKS with its own error, without a new fetch, until the cooldown passes', async () => {
+    const { verifier, f, clock } = setup({ [DISCOVERY]: discovery, [JWKS_URI]: json({ keys: 'none' }) });
+    for (let i = 0; i < 5; i++) expect(await code(verifier.verify(token(`u${i}`)))).toBe('ERR_JWKS_INVALID');
+    expect(f.count(JWKS_URI)).toBe(1);
+    clock.now += 30_000;
+    f.routes.set(JWKS_URI, json(jwksOf('rsa')));
+    expect(await code(verifier.verify(token()))).toBe('ok');
+    expect(f.count(JWKS_URI)).toBe(2);
+  });
+
+  it('gives discovery and JWKS together one deadline of timeoutMs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let jwksSignal: AbortSignal | undefined;
+      const slowDiscovery: Route = () =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve(Response.json({ issuer: ISSUER, jwks_uri: JWKS_URI })), 950),
+        );
+      const { verifier } = setup(
+        {
+          [DISCOVERY]: slowDiscovery,
+          [JWKS_URI]: (init) => {
+            jwksSignal = init.signal ?? undefined;
+            return hang(init);
+          },
+        },
+        { jwksCache: { timeoutMs: 1_000 } },
+      );
+      let settled: string | undefined;
+      void code(verifier.verify(token())).then((c) => {
+        settled = c;
+      });
+      await vi.advanceTimersByTimeAsync(950);
+      expect(jwksSignal?.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(60);
+      // 1,010 ms after the verification started: the JWKS request is cut, not given its own 1,000 ms.
+      expect(jwksSignal?.aborted).toBe(true);
+      expect(settled).toBe('ERR_JWKS_UNAVAILABLE');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([

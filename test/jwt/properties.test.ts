@@ -4,6 +4,7 @@ import { createJwtVerifier } from '../../src/index.js';
 import type { JwtAlgorithm } from '../../src/index.js';
 import { isTipError } from '../../src/errors.js';
 import { parseDiscovery } from '../../src/jwt/discovery.js';
+import { hasDuplicateMembers } from '../../src/jwt/duplicate-members.js';
 import { parseJwks } from '../../src/jwt/jwks.js';
 import { fakeFetch, json } from './fake-fetch.js';
 import { AUDIENCE, ISSUER, JWKS_URI, KEYS, NOW_MS, b64, claims, publishedJwks, signJwt } from './kit.js';
@@ -185,6 +186,55 @@ const jwksLike = fc.oneof(
   fc.jsonValue(),
   fc.record({ keys: fc.oneof(fc.array(jwkLike, { maxLength: 6 }), fc.jsonValue()) }),
 );
+
+describe('duplicate member names', () => {
+  /** A JSON text written member by member (names may repeat), with whether any object repeats a name. */
+  interface Written {
+    readonly text: string;
+    readonly duplicate: boolean;
+  }
+  const space = fc.constantFrom('', ' ', '\n', '\t ', '\r\n');
+  const leaf: fc.Arbitrary<Written> = fc
+    .oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('"a":1', '\\', '\\"'))
+    .map((v) => ({ text: JSON.stringify(v), duplicate: false }));
+  const { value } = fc.letrec<{ value: Written; object: Written; array: Written }>((tie) => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('object'), tie('array')),
+    object: fc
+      .array(fc.tuple(fc.constantFrom('sub', 'iss', 'a', 's\u0075b', '"', ''), tie('value'), space, space), {
+        maxLength: 6,
+      })
+      .map((members) => {
+        const names = members.map(([n]) => n);
+        return {
+          text: `{${members.map(([n, v, s1, s2]) => `${s1}${JSON.stringify(n)}${s2}:${s1}${v.text}${s2}`).join(',')}}`,
+          duplicate: new Set(names).size < names.length || members.some(([, v]) => v.duplicate),
+        };
+      }),
+    array: fc.array(tie('value'), { maxLength: 4 }).map((items) => ({
+      text: `[${items.map((i) => i.text).join(',')}]`,
+      duplicate: items.some((i) => i.duplicate),
+    })),
+  }));
+
+  it('finds a repeated name in any object at any depth, and only then', () => {
+    fc.assert(
+      fc.property(value, ({ text, duplicate }) => {
+        expect(hasDuplicateMembers(text, JSON.parse(text))).toBe(duplicate);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('never flags what JSON.stringify wrote', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        expect(hasDuplicateMembers(text, JSON.parse(text))).toBe(false);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
 
 describe('JWKS and discovery properties', () => {
   it('parses arbitrary JWKS documents to keys or ERR_JWKS_INVALID, nothing else', () => {

@@ -176,7 +176,7 @@ describe('createJwtVerifier', () => {
 
   it('logs decisions without the token', async () => {
     const lines: string[] = [];
-    const logger = { debug: (m: string, f?: object) => lines.push(`${m} ${JSON.stringify(f)}`) };
+    const logger = { debug: (f: object, m?: string) => lines.push(`${m} ${JSON.stringify(f)}`) };
     const jwksUri = 'https://idp.example.com/jwks.json';
     const v = createJwtVerifier({
       issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: null, jwksUri }],

@@ -127,6 +127,49 @@ describe('athena.query', () => {
     ]);
   });
 
+  it('maps every row with mapRow, counting rows across pages', async () => {
+    const { a } = handle();
+    fakeAthena(25, ['SUCCEEDED']);
+    const result = await a.query('SELECT 1', {
+      workGroup: 'analysts',
+      pageSize: 10,
+      mapRow: (row, index) => ({ index, id: String(row.id), named: row.name !== null }),
+    });
+    expect(result.rows).toHaveLength(25);
+    expect(result.rows[0]).toEqual({ index: 0, id: String(2n ** 60n), named: true });
+    expect(result.rows[24]).toEqual({ index: 24, id: String(2n ** 60n + 24n), named: true });
+    const pages: number[][] = [];
+    for await (const page of a.queryPages('SELECT 1', {
+      workGroup: 'analysts',
+      pageSize: 10,
+      mapRow: (_row, index) => index,
+    }))
+      pages.push(page.rows);
+    expect(pages.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(pages.map((p) => p.length)).toEqual([9, 10, 6]);
+  });
+
+  it('rejects with what mapRow throws, and refuses a mapRow that is not a function before any call', async () => {
+    const { a } = handle();
+    const fake = fakeAthena(3, ['SUCCEEDED']);
+    const invalid = new Error('row 1 is not a Sale');
+    const error = await a
+      .query('SELECT 1', {
+        workGroup: 'analysts',
+        mapRow: (row, index) => {
+          if (index === 1) throw invalid;
+          return row;
+        },
+      })
+      .catch((e) => e);
+    expect(error).toBe(invalid);
+    const calls = fake.calls.length;
+    await expect(a.query('SELECT 1', { workGroup: 'analysts', mapRow: 'id' as never })).rejects.toThrow(
+      /option `mapRow` must be a function/,
+    );
+    expect(fake.calls).toHaveLength(calls);
+  });
+
   it('queryPages yields page by page', async () => {
     const { a } = handle();
     fakeAthena(25, ['SUCCEEDED']);
@@ -170,6 +213,38 @@ describe('athena.query', () => {
     expect(error.message).toContain('TABLE_NOT_FOUND');
     expect(fake.calls.some((c) => c.op === 'StopQueryExecution')).toBe(false);
     expect(events.map((e) => e.type)).toEqual(['query-started', 'query-failed']);
+  });
+
+  it('turns a query Lake Formation refused into ERR_ACCESS_DENIED, with the same details', async () => {
+    const { a, events } = handle();
+    const fake = fakeAthena(0, ['FAILED']);
+    fake.failure = {
+      State: 'FAILED',
+      StateChangeReason: 'Insufficient Lake Formation permission(s) on finance',
+      AthenaError: {
+        ErrorCategory: 2,
+        ErrorType: 234,
+        ErrorMessage: 'Insufficient Lake Formation permission(s) on finance',
+      },
+    };
+    const error = await a.query('SELECT * FROM finance.ledger', { workGroup: 'analysts' }).catch((e) => e);
+    expect(isTipError(error, 'ERR_ACCESS_DENIED')).toBe(true);
+    expect(error.details).toMatchObject({
+      service: 'athena',
+      queryId: 'q-1',
+      state: 'FAILED',
+      reason: 'Insufficient Lake Formation permission(s) on finance',
+      errorType: 234,
+    });
+    expect(error.message).toMatch(
+      /^Athena query q-1 was refused: Insufficient Lake Formation permission\(s\) on finance\. Grant/,
+    );
+    expect(events.at(-1)).toEqual({
+      type: 'query-failed',
+      service: 'athena',
+      queryId: 'q-1',
+      code: 'ERR_ACCESS_DENIED',
+    });
   });
 
   it('reports a cancelled query as ERR_QUERY_FAILED', async () => {

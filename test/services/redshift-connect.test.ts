@@ -206,12 +206,12 @@ describe('options and the pg package', () => {
     ).rejects.toThrow(/workgroupName/);
   });
 
-  it('a missing pg is ERR_DEPENDENCY_MISSING naming the package', async () => {
+  it('a missing pg is ERR_MISSING_DEPENDENCY naming the package', async () => {
     const missing = Object.assign(new Error("Cannot find package 'pg'"), { code: 'ERR_MODULE_NOT_FOUND' });
     const error = await loadPg(undefined, async () => {
       throw missing;
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_DEPENDENCY_MISSING', details: { package: 'pg' } });
+    expect(error).toMatchObject({ code: 'ERR_MISSING_DEPENDENCY', details: { package: 'pg' } });
     expect((error as Error).message).toContain('npm install pg');
   });
 });

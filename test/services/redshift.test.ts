@@ -151,6 +151,21 @@ describe('redshift.query', () => {
     expect(cut.truncated).toBe(true);
   });
 
+  it('maps every row with mapRow, counting rows across pages', async () => {
+    const { rs } = handle();
+    fakeData([page([ROW_B, ROW_B], 1), page([ROW_B])], ['FINISHED']);
+    const result = await rs.query('select 1', {
+      workgroupName: 'wg',
+      database: 'dev',
+      mapRow: (row, index) => ({ index, columns: Object.keys(row).length }),
+    });
+    expect(result.rows.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(result.rows[0]?.columns).toBeGreaterThan(0);
+    await expect(
+      rs.query('select 1', { workgroupName: 'wg', database: 'dev', mapRow: 1 as never }),
+    ).rejects.toThrow(/option `mapRow` must be a function/);
+  });
+
   it('reports affected rows for a statement without a result set', async () => {
     const { rs } = handle();
     const fake = fakeData([], ['FINISHED']);
@@ -160,14 +175,20 @@ describe('redshift.query', () => {
     expect(fake.calls.some((c) => c.op === 'GetStatementResult')).toBe(false);
   });
 
-  it('turns a failed statement into ERR_QUERY_FAILED with the statement id and error', async () => {
-    const { rs } = handle();
+  it('turns a statement refused for lack of a GRANT into ERR_ACCESS_DENIED with the statement id and error', async () => {
+    const { rs, events } = handle();
     const fake = fakeData([], ['STARTED', 'FAILED']);
     fake.describe = { Error: 'ERROR: permission denied for relation salaries' };
     const error = await rs
       .query('select * from salaries', { workgroupName: 'wg', database: 'dev', pollInterval: 1 })
       .catch((e) => e);
-    expect(isTipError(error, 'ERR_QUERY_FAILED')).toBe(true);
+    expect(isTipError(error, 'ERR_ACCESS_DENIED')).toBe(true);
+    expect(events.at(-1)).toEqual({
+      type: 'query-failed',
+      service: 'redshift-data',
+      queryId: 'st-1',
+      code: 'ERR_ACCESS_DENIED',
+    });
     expect(error.details).toMatchObject({
       queryId: 'st-1',
       state: 'FAILED',

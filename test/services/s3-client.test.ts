@@ -120,6 +120,29 @@ describe('S3 client signed per request with Access Grants credentials', () => {
     expect(sent).toBe(0);
   });
 
+  it('refuses keys with . or .. segments before any grant or S3 call, even under a cached grant', async () => {
+    const clock = fakeClock();
+    const { ctx } = testContext({ clock });
+    const s3 = s3AccessGrants(ctx, { instanceAccountId: '444455556666' });
+    const calls = grantPerBucket(clock);
+    let sent = 0;
+    server.use(
+      http.get('https://lake.s3.us-east-1.amazonaws.com/*', () => {
+        sent += 1;
+        return new HttpResponse('data');
+      }),
+    );
+    await s3.getObject({ Bucket: 'lake', Key: 'team-a/ok.csv' });
+    expect([calls.length, sent]).toEqual([1, 1]);
+    for (const Key of ['team-a/../secret.csv', 'team-a/./x', '../lake-admin/keys']) {
+      const error = await s3.getObject({ Bucket: 'lake', Key }).catch((e: unknown) => e);
+      expect(isTipError(error, 'ERR_INVALID_ARGUMENT'), Key).toBe(true);
+    }
+    const listed = await s3.list({ Bucket: 'lake', Prefix: 'team-a/../' }).catch((e: unknown) => e);
+    expect(isTipError(listed, 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect([calls.length, sent]).toEqual([1, 1]);
+  });
+
   it('maps NoSuchKey to ERR_NOT_FOUND', async () => {
     const clock = fakeClock();
     const { ctx } = testContext({ clock });
@@ -179,18 +202,43 @@ describe('request scopes and S3 URIs', () => {
     expect(requestScope(op, input)).toMatchObject({ permission, target });
   });
 
+  it.each(['https://b1b/k', 's3://', 's3://A-Upper/k', 's3://ab/k', 's3://bad..name/k', 's3:/b1b/k'])(
+    'rejects a target that is no S3 URI with a bucket, %j, with a TypeError',
+    (uri) => {
+      expect(() => parseS3Target(uri)).toThrow(TypeError);
+    },
+  );
+
   it.each([
-    'https://b1b/k',
-    's3://',
-    's3://A-Upper/k',
-    's3://ab/k',
-    's3://bad..name/k',
-    's3://b1b/\u0000k',
-    `s3://b1b/${'k'.repeat(2000)}`,
-    's3:/b1b/k',
-  ])('rejects hostile target %j', (uri) => {
-    expect(() => parseS3Target(uri)).toThrow(TypeError);
+    ['s3://b1b/\u0000k', 'control_characters'],
+    [`s3://b1b/${'k'.repeat(1025)}`, 'too_long'],
+    [`s3://b1b/${'é'.repeat(513)}`, 'too_long'],
+    ['s3://b1b/team-a/../secret.csv', 'dot_segment'],
+    ['s3://b1b/team-a/./report.csv', 'dot_segment'],
+    ['s3://b1b/../*', 'dot_segment'],
+    ['s3://b1b/team-a/..*', 'dot_segment'],
+    ['s3://b1b/./*', 'dot_segment'],
+    ['s3://b1b/..', 'dot_segment'],
+    ['s3://b1b/a*b.csv', 'wildcard'],
+    ['s3://b1b/a**', 'wildcard'],
+    ['s3://b1b/', 'empty_key'],
+  ])('refuses key %j, which GetDataAccess refuses, with ERR_INVALID_ARGUMENT (%s)', (uri, reason) => {
+    let thrown: unknown;
+    try {
+      parseS3Target(uri);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isTipError(thrown, 'ERR_INVALID_ARGUMENT')).toBe(true);
+    expect((thrown as { details: { reason: string } }).details.reason).toBe(reason);
   });
+
+  it.each(['s3://b1b/team-a/..hidden/x', 's3://b1b/a.b/c..d/...', 's3://b1b/a//b', 's3://b1b/*', 's3://b1b'])(
+    'accepts key %j (no dot segment)',
+    (uri) => {
+      expect(parseS3Target(uri).bucket).toBe('b1b');
+    },
+  );
 
   it.each([
     ['s3://lake/team-a/*', true],
@@ -225,7 +273,7 @@ describe('request scopes and S3 URIs', () => {
   });
 
   it('every covering scope covers its target, and a prefix scope covers nothing outside it', () => {
-    const seg = fc.stringMatching(/^[a-z0-9._-]{1,6}$/);
+    const seg = fc.stringMatching(/^[a-z0-9._-]{1,6}$/).filter((x) => x !== '.' && x !== '..');
     fc.assert(
       fc.property(
         fc.array(seg, { minLength: 1, maxLength: 4 }),

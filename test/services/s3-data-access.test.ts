@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,48 @@ describe('S3 Access Grants cache', () => {
     }
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ target: 's3://lake/team-a/a.csv', account: '444455556666' });
+  });
+
+  it('property: a key GetDataAccess refuses is refused before the cache, never served from a wider grant', async () => {
+    const { s3, clock, events } = handle();
+    const calls = grantsEndpoint([{ scope: 's3://lake/*', permission: 'READ' }], clock);
+    await s3.getDataAccess({ target: 's3://lake/warm.csv', permission: 'READ' });
+    expect(calls).toHaveLength(1);
+    const segment = fc.oneof(
+      fc.constantFrom('.', '..', '', 'a', 'team-a', '..x', 'x..', '.x', '...', '*', 'a*b', 'é'),
+      fc.stringMatching(/^[a-z0-9._*-]{1,5}$/),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(segment, { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        async (segments, prefix) => {
+          // As S3 Access Grants reads a target: a trailing `*` makes it a prefix.
+          const text = `${segments.join('/')}${prefix ? '*' : ''}`;
+          const isPrefix = text.endsWith('*');
+          const stem = isPrefix ? text.slice(0, -1) : text;
+          const refused =
+            stem.split('/').some((x) => x === '.' || x === '..') ||
+            stem.includes('*') ||
+            (!isPrefix && stem.length === 0);
+          const hitsBefore = events.filter((e) => e.type === 'data-access' && e.outcome === 'hit').length;
+          const out = await s3.getDataAccess({ target: `s3://lake/${text}`, permission: 'READ' }).then(
+            (access) => access.scope,
+            (error: unknown) => (isTipError(error) ? error.code : String(error)),
+          );
+          const hitsAfter = events.filter((e) => e.type === 'data-access' && e.outcome === 'hit').length;
+          if (refused) {
+            expect(out).toBe('ERR_INVALID_ARGUMENT');
+            expect(hitsAfter).toBe(hitsBefore);
+          } else {
+            expect(out).toBe('s3://lake/*');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Every accepted key was served by the one cached grant; no refused key reached AWS.
+    expect(calls).toHaveLength(1);
   });
 
   it('does not serve a sibling prefix or another bucket from a prefix grant', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAwsHost, pathStylePath } from '../../src/testing/aws-hosts.js';
+import { parseAwsHost, pathStylePath } from '../../src/emulator/core/aws-hosts.js';
 
 describe('parseAwsHost: the default endpoints the handlers answer', () => {
   it.each([

@@ -43,10 +43,14 @@ describe('createEmulatorHandlers: refusals', () => {
     expect((error as Error).message).toContain('accountId');
   });
 
-  it('refuses a trusted issuer "idp" when the IdP is disabled', async () => {
-    const error = await createEmulatorHandlers(demoEmulatorConfig(), { idp: false }).catch((e: unknown) => e);
-    expect(isTipError(error) && error.code).toBe('ERR_EMULATOR_CONFIG');
-    expect(isTipError(error) && error.details).toMatchObject({ reason: 'idp_disabled' });
+  it('starts without the IdP; a trusted issuer "idp" then names no issuer and accepts no token', async () => {
+    const emu = await createEmulatorHandlers(demoEmulatorConfig(), { idp: false });
+    try {
+      expect(emu.idp).toBeUndefined();
+      expect(emu.config.identityCenter.trustedTokenIssuers[0]!.issuerUrl).toBe('idp');
+    } finally {
+      await emu.close();
+    }
   });
 
   it('without an IdP: AWS handlers only, and tokenFor says how to get tokens', async () => {

@@ -261,7 +261,7 @@ describe('createEmulatorHandlers with msw setupServer', () => {
     expect(await unsigned.text()).toContain('<Code>MissingAuthenticationToken</Code>');
     const elsewhere = new STSClient({ ...emu.clientConfig(), region: 'eu-west-1' });
     const refused = await failureOf(elsewhere.send(new GetCallerIdentityCommand({})));
-    expect(refused.name).toBe('IncompleteSignature');
+    expect(refused.name).toBe('SignatureDoesNotMatch');
     expect(refused.message).toContain("'eu-west-1'");
   });
 

@@ -63,8 +63,11 @@ export function athenaFailure(error: unknown): AthenaFailure {
     }
     case '3F000':
       return user('SCHEMA_NOT_FOUND', e.message);
-    case '42703':
-      return user('COLUMN_NOT_FOUND', e.message);
+    case '42703': {
+      // Trino's wording: the column is unknown to the (Lake Formation filtered) table.
+      const column = /column "?([^"\s]+)"? does not exist/.exec(e.message)?.[1];
+      return user('COLUMN_NOT_FOUND', column ? `Column '${column}' cannot be resolved` : e.message);
+    }
     case '42601':
       return user('SYNTAX_ERROR', e.message);
     case '42883':

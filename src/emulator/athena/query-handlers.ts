@@ -5,7 +5,7 @@ import { leadingWords } from '../sql/guard.js';
 import type { SqlEngine } from '../sql/types.js';
 import { IAM_ROLE, userRole } from './catalog.js';
 import { athenaType } from './column-info.js';
-import { type AthenaFailure, athenaFailure, invalidRequest } from './errors.js';
+import { athenaFailure, invalidRequest } from './errors.js';
 import { type Execution, type ExecutionStore, stateAt, statementTypes } from './executions.js';
 import { executionParameters, rewritePlaceholders } from './params.js';
 import { type WorkGroup, engineVersion, workGroupOf } from './workgroups.js';
@@ -95,6 +95,16 @@ export function visibleExecution(deps: QueryDeps, ctx: Ctx): Execution {
     execution.owner.accountId === caller.accountId &&
     (!execution.workGroup.identityCenter || execution.owner.idcUserId === caller.identityContext?.idcUserId);
   if (!visible) throw invalidRequest(`QueryExecution ${id} was not found`);
+  // IAM evaluates the operation on the workgroup the execution ran in.
+  const action = `athena:${ctx.operation}`;
+  const decision = deps.runtime.authorize(caller, action, execution.workGroup.arn);
+  if (!decision.allowed) {
+    ctx.audit('denied', execution.workGroup.arn, decision.reason);
+    throw new AwsServiceError(
+      'AccessDeniedException',
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${execution.workGroup.arn} because ${decision.reason}`,
+    );
+  }
   return execution;
 }
 
@@ -159,13 +169,15 @@ export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<ob
   } else {
     try {
       const result = await (await deps.engine()).runAs(role, rewritten.sql, {
+        // Lake Formation: a column grant shows a table of just those columns.
+        columnScoped: true,
         searchPath: [database ?? 'default'],
         params,
         queryId: id,
       });
       outcome = { kind: 'succeeded', result, types: result.columns.map(athenaType) };
     } catch (error) {
-      outcome = { kind: 'failed', failure: await explainColumnDenial(deps, role, athenaFailure(error)) };
+      outcome = { kind: 'failed', failure: athenaFailure(error) };
     }
   }
   const settings = deps.runtime.config.athena;
@@ -196,30 +208,6 @@ export async function startQueryExecution(deps: QueryDeps, ctx: Ctx): Promise<ob
   return { QueryExecutionId: id };
 }
 
-/**
- * Lake Formation answers `SELECT *` on a column-restricted table with the permitted columns; the engine
- * refuses it (Postgres column privileges). Say so, so the user knows to list the columns.
- */
-async function explainColumnDenial(
-  deps: QueryDeps,
-  role: string,
-  failure: AthenaFailure,
-): Promise<AthenaFailure> {
-  const table = failure.type === 234 ? /permission\(s\) on (\S+)$/.exec(failure.message)?.[1] : undefined;
-  if (!table) return failure;
-  const engine = await deps.engine();
-  const some = await engine.admin(
-    `SELECT coalesce(bool_or(has_any_column_privilege($1, c.oid, 'SELECT')), false)
-       FROM pg_class c WHERE c.relname = $2 AND c.relkind IN ('r', 'v')`,
-    [role, table],
-  );
-  if (some.rows[0]?.[0] !== true) return failure;
-  return {
-    ...failure,
-    message: `${failure.message}: the grant covers only some columns; select those columns instead of *`,
-  };
-}
-
 function executionOutput(execution: Execution, now: number): object {
   const { state, completedAt } = stateAt(execution, now);
   const final = completedAt !== undefined;
@@ -236,6 +224,8 @@ function executionOutput(execution: Execution, now: number): object {
       StatementType: execution.statementType,
       SubstatementType: execution.substatementType,
       ResultConfiguration: { OutputLocation: execution.outputLocation },
+      // The emulator never reuses results; Athena reports the (disabled) setting and the outcome anyway.
+      ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: false } },
       QueryExecutionContext: {
         ...(execution.database ? { Database: execution.database } : {}),
         Catalog: execution.catalog ?? 'AwsDataCatalog',
@@ -266,6 +256,7 @@ function executionOutput(execution: Execution, now: number): object {
         ServicePreProcessingTimeInMillis: 0,
         QueryPlanningTimeInMillis: 0,
         ServiceProcessingTimeInMillis: 0,
+        ResultReuseInformation: { ReusedPreviousResult: false },
       },
       WorkGroup: execution.workGroup.name,
       EngineVersion: engineVersion(execution.workGroup),

@@ -54,9 +54,9 @@ export function getQueryResults(deps: QueryDeps, ctx: Ctx): object {
     else rows.push({ Data: formatRow(result.rows[i - header] ?? [], types) });
   }
   return {
-    ...(execution.statementType === 'DML' && execution.substatementType !== 'SELECT'
-      ? { UpdateCount: result.rowCount }
-      : {}),
+    // Athena always answers UpdateCount: rows written by INSERT/CTAS/UPDATE, 0 for a SELECT.
+    UpdateCount:
+      execution.statementType === 'DML' && execution.substatementType !== 'SELECT' ? result.rowCount : 0,
     ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columnInfo(result.columns) } },
     ...(end < total ? { NextToken: pageToken(deps.runtime.secretKey, execution.id, end) } : {}),
   };

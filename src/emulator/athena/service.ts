@@ -9,6 +9,8 @@ import { createSqlEngine } from '../sql/engine.js';
 import type { QueryHistoryEntry, SqlEngine } from '../sql/types.js';
 import { applyGrant, revokeGrant, setUpCatalog } from './catalog.js';
 import { ExecutionStore } from './executions.js';
+import { athenaIamRequests } from './iam.js';
+import { ATHENA_INPUT_SHAPES } from './input-shapes.js';
 import { getTableMetadata, listDatabases, listTableMetadata } from './metadata.js';
 import { getQueryResults } from './results.js';
 import {
@@ -75,6 +77,8 @@ export async function createAthenaService(runtime: EmulatorRuntime): Promise<Ath
   return {
     service: 'athena',
     protocol: 'awsJson1_1',
+    iamRequests: (operation, input) => athenaIamRequests(runtime.config, operation, input),
+    inputShapes: ATHENA_INPUT_SHAPES,
     handlers: {
       StartQueryExecution: (ctx) => startQueryExecution(deps, ctx),
       GetQueryExecution: (ctx) => getQueryExecution(deps, ctx),

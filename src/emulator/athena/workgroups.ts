@@ -1,6 +1,7 @@
 import type { AthenaWorkGroupConfig, EmulatorConfig } from '../config/types.js';
 import { AwsServiceError } from '../core/types.js';
 import { invalidRequest } from './errors.js';
+import { workGroupArn } from './iam.js';
 
 /** A workgroup with every default resolved. */
 export interface WorkGroup {
@@ -26,7 +27,7 @@ export function resolveWorkGroups(config: EmulatorConfig): Map<string, WorkGroup
     const idc = w.identityCenter === true;
     map.set(w.name, {
       name: w.name,
-      arn: `arn:aws:athena:${config.region}:${config.accountId}:workgroup/${w.name}`,
+      arn: workGroupArn(config, w.name),
       identityCenter: idc,
       identityCenterInstanceArn: idc
         ? (w.identityCenterInstanceArn ?? config.identityCenter.instanceArn)

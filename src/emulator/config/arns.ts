@@ -12,6 +12,8 @@ export const APPLICATION_ARN = /^arn:aws:sso::\d{12}:application\/ssoins-[0-9a-z
 export const TTI_ARN = /^arn:aws:sso::\d{12}:trustedTokenIssuer\/ssoins-[0-9a-z]{16}\/tti-[0-9a-f-]{8,64}$/;
 /** `d-<10 hex>`. */
 export const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$/;
+/** A customer managed policy: `arn:aws:iam::<acct>:policy/<path/>name`. */
+export const POLICY_ARN = /^arn:aws:iam::\d{12}:policy\/([\w+=,.@-]{1,512}\/)*[\w+=,.@-]{1,128}$/;
 /** `arn:aws:iam::<acct>:role/<path/>name`. */
 export const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/([\w+=,.@-]{1,512}\/)*[\w+=,.@-]{1,64}$/;
 /** A principal a long-term key may act as: IAM user, role, or account root. */

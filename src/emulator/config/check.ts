@@ -7,7 +7,8 @@ import { TipError } from '../../errors.js';
 
 /** Throws the config error for `path`. */
 export function configError(path: string, problem: string): never {
-  throw new TipError('ERR_EMULATOR_CONFIG', `Emulator config: \`${path}\` ${problem}`, {
+  const subject = path === '' ? 'the configuration' : `\`${path}\``;
+  throw new TipError('ERR_EMULATOR_CONFIG', `Emulator config: ${subject} ${problem}`, {
     details: { path, reason: problem.slice(0, 200) },
   });
 }
@@ -20,8 +21,10 @@ export function obj(path: string, value: unknown, allowed?: readonly string[]): 
   if (allowed) {
     for (const key of Object.keys(record)) {
       if (!allowed.includes(key)) {
+        // A key that is not a plain name is shown quoted, so the message stays readable.
+        const shown = /^[\w$-]+$/.test(key) ? key : JSON.stringify(key);
         configError(
-          path === '' ? key : `${path}.${key}`,
+          path === '' ? shown : `${path}.${shown}`,
           `is not a known setting (known: ${allowed.join(', ')}).`,
         );
       }

@@ -86,8 +86,10 @@ export interface ApplicationConfig {
   /** Lifetime of issued refresh tokens, seconds. Default 86400. */
   refreshTokenLifetimeSeconds?: number;
   /**
-   * Whether a refresh_token grant answer carries a new `idToken` and `awsAdditionalDetails.identityContext`
-   * (open on AWS: the model's example has neither). Default false.
+   * Whether a refresh_token grant answer carries a new `idToken` and `awsAdditionalDetails.identityContext`.
+   * Default true: AWS's own TIP plugin (aws-sdk-plugin/trusted-identity-propagation-js), written against
+   * the real service, refreshes and then requires the identity context in the answer. `false` tests a
+   * client's fallback to the jwt-bearer grant.
    */
   refreshReturnsIdentityContext?: boolean;
   /** Resource tags (used by the Athena driver convention `AthenaDriverOidcAppArn`). */
@@ -145,6 +147,14 @@ export interface RoleConfig {
   maxSessionDuration?: number;
   /** Resource tags. */
   tags?: Record<string, string>;
+}
+
+/** A customer managed policy, usable as a session policy (`PolicyArns` of AssumeRole). */
+export interface ManagedPolicyConfig {
+  /** Policy ARN `arn:aws:iam::<acct>:policy/<path/>name`. */
+  arn: string;
+  /** Its statements (no `Principal`). */
+  statements: PolicyStatementConfig[];
 }
 
 /** A long-term caller: an access key pair bound to a principal (IAM user or role). */
@@ -320,6 +330,11 @@ export interface AccessGrantConfig {
 export interface S3Config {
   /** Buckets with their objects. */
   buckets: BucketConfig[];
+  /**
+   * Largest body of one `PutObject` or `UploadPart`, bytes (1024..5 GiB); a larger one is answered
+   * `EntityTooLarge`. Objects are kept in memory. Default 64 MiB (S3 allows 5 GiB).
+   */
+  maxObjectBytes?: number;
   /** The S3 Access Grants instance. Default none. */
   accessGrants?: {
     /** Account owning the instance. Default the emulator account. */
@@ -366,6 +381,8 @@ export interface EmulatorConfigInput {
   roles: RoleConfig[];
   /** Long-term access keys (at least one); the first is the default of `clientConfig()`. */
   callers: CallerConfig[];
+  /** Customer managed policies that AssumeRole's `PolicyArns` may name. Default none. */
+  managedPolicies?: ManagedPolicyConfig[];
   /** Actions identity-enhanced sessions may call (`service:Action`, `*` wildcards). Default PROTOCOL.md §2 list. */
   identityContextAllowList?: string[];
   /** Athena workgroups, tables and grants. Default none. */
@@ -439,6 +456,8 @@ export interface EmulatorConfig {
   readonly roles: readonly WithDefaults<RoleConfig, 'permissions' | 'maxSessionDuration' | 'tags'>[];
   /** Long-term callers. */
   readonly callers: readonly WithDefaults<CallerConfig, 'permissions'>[];
+  /** Customer managed policies (validation always fills it; optional only for hand-built configs). */
+  readonly managedPolicies?: readonly ManagedPolicyConfig[];
   /** Actions identity-enhanced sessions may call. */
   readonly identityContextAllowList: readonly string[];
   /** Athena section (empty when not configured). */

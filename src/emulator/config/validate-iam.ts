@@ -1,6 +1,6 @@
 /** Validation of IAM parts: policy statements, roles, callers, the identity-context allow-list. */
 import type { EmulatorConfig, PolicyStatementConfig } from './types.js';
-import { ACCESS_KEY_ID, PRINCIPAL_ARN, ROLE_ARN } from './arns.js';
+import { ACCESS_KEY_ID, POLICY_ARN, PRINCIPAL_ARN, ROLE_ARN } from './arns.js';
 import { arr, configError, obj, optArr, optInt, optStr, str, strMap, unique } from './check.js';
 
 const ACTION = /^(\*|[a-z0-9-]{1,64}:[A-Za-z0-9*?]{1,128})$/;
@@ -137,4 +137,24 @@ export function validateAllowList(value: unknown, fallback: readonly string[]): 
   return optArr('identityContextAllowList', value, (p, v) =>
     str(p, v, { pattern: ACTION, hint: 'service:Action (wildcards * and ? allowed)' }),
   );
+}
+
+/** Validates `managedPolicies` (absent = none). */
+export function validateManagedPolicies(value: unknown): NonNullable<EmulatorConfig['managedPolicies']> {
+  const policies = optArr('managedPolicies', value, (pp, pv) => {
+    const p = obj(pp, pv, ['arn', 'statements']);
+    const statements = arr(
+      `${pp}.statements`,
+      p.statements,
+      (sp, sv) => validateStatement(sp, sv, false),
+      100,
+    );
+    if (statements.length === 0) configError(`${pp}.statements`, 'must have at least one statement.');
+    return {
+      arn: str(`${pp}.arn`, p.arn, { pattern: POLICY_ARN, hint: 'arn:aws:iam::<12 digits>:policy/<name>' }),
+      statements,
+    };
+  });
+  unique('managedPolicies', policies, (p) => p.arn, 'arn');
+  return policies;
 }

@@ -218,7 +218,7 @@ export function validateIdentityCenter(value: unknown, accountId: string): Ident
       refreshReturnsIdentityContext: optBool(
         `${ap}.refreshReturnsIdentityContext`,
         a.refreshReturnsIdentityContext,
-        false,
+        true,
       ),
       ...(tokenExchange ? { tokenExchange } : {}),
       ...(authorizationCode ? { authorizationCode } : {}),

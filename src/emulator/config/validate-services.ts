@@ -1,5 +1,6 @@
 /** Validation of the data-service sections: athena, redshift, s3. */
 import { validateApplicationRef, validateSqlEndpoint } from './validate-sql-endpoint.js';
+import { clause } from '../../message-text.js';
 import type { EmulatorConfig, TableConfig } from './types.js';
 import { ACCOUNT_ID, BUCKET, INSTANCE_ARN, ROLE_ARN, S3_SCOPE, S3_TARGET, TABLE_NAME } from './arns.js';
 import {
@@ -16,6 +17,7 @@ import {
   strMap,
   unique,
 } from './check.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../core/limits.js';
 import { locationCovers, parseLocationScope, parseS3Target } from '../s3/s3-uri.js';
 import { type Directory, optPlainId, principalRef } from './directory-refs.js';
 
@@ -230,7 +232,15 @@ export function validateRedshift(value: unknown, dir: Directory): EmulatorConfig
 
 /** Validates `s3` (absent = no buckets, no Access Grants). */
 export function validateS3(value: unknown, dir: Directory, accountId: string): EmulatorConfig['s3'] {
-  const s = optObj('s3', value, ['buckets', 'accessGrants']) ?? {};
+  const s = optObj('s3', value, ['buckets', 'accessGrants', 'maxObjectBytes']) ?? {};
+  // S3 allows 5 GiB in one PUT; the emulator keeps objects in memory, so its default is smaller.
+  const maxObjectBytes = optInt(
+    's3.maxObjectBytes',
+    s.maxObjectBytes,
+    1024,
+    5 * 1024 ** 3,
+    DEFAULT_MAX_OBJECT_BYTES,
+  );
   const buckets = optArr('s3.buckets', s.buckets, (bp, bv) => {
     const b = obj(bp, bv, ['name', 'objects']);
     const objects = strMap(`${bp}.objects`, b.objects);
@@ -248,7 +258,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
   });
   unique('s3.buckets', buckets, (b) => b.name, 'name');
   const ag = optObj('s3.accessGrants', s.accessGrants, ['accountId', 'locations', 'grants']);
-  if (!ag) return { buckets };
+  if (!ag) return { buckets, maxObjectBytes };
   const locations = arr('s3.accessGrants.locations', ag.locations, (lp, lv) => {
     const l = obj(lp, lv, ['id', 'scope', 'iamRoleArn']);
     const id = optPlainId(`${lp}.id`, l.id);
@@ -274,7 +284,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
     });
     // The same parser and coverage rule the S3 module grants by, so every accepted grant takes effect.
     const parsed = parseS3Target(target);
-    if (!parsed.ok) configError(`${gp}.target`, `is not a grant target: ${parsed.problem}.`);
+    if (!parsed.ok) configError(`${gp}.target`, `is not a grant target: ${clause(parsed.problem)}.`);
     if (!scopes.some((scope) => locationCovers(scope, parsed.target))) {
       configError(`${gp}.target`, 'is not under any s3.accessGrants.locations scope.');
     }
@@ -286,6 +296,7 @@ export function validateS3(value: unknown, dir: Directory, accountId: string): E
   });
   return {
     buckets,
+    maxObjectBytes,
     accessGrants: {
       accountId:
         optStr('s3.accessGrants.accountId', ag.accountId, { pattern: ACCOUNT_ID, hint: '12 digits' }) ??

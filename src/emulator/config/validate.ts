@@ -6,12 +6,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TipError, isTipError } from '../../errors.js';
+import { clause } from '../../message-text.js';
 import { defaultIdentityContextAllowList } from './allow-list.js';
 import { ACCOUNT_ID, REGION } from './arns.js';
 import { arr, configError, deepFreeze, obj, optInt, optObj, optStr, str } from './check.js';
 import type { EmulatorConfig } from './types.js';
 import { validateIdentityCenter } from './validate-identity-center.js';
-import { validateAllowList, validateCallers, validateRoles } from './validate-iam.js';
+import {
+  validateAllowList,
+  validateCallers,
+  validateManagedPolicies,
+  validateRoles,
+} from './validate-iam.js';
 import { validateAthena, validateRedshift, validateS3 } from './validate-services.js';
 
 const TOP_LEVEL = [
@@ -23,6 +29,7 @@ const TOP_LEVEL = [
   'identityCenter',
   'roles',
   'callers',
+  'managedPolicies',
   'identityContextAllowList',
   'athena',
   'redshift',
@@ -99,6 +106,7 @@ function validate(input: unknown): EmulatorConfig {
     identityCenter,
     roles: validateRoles(c.roles),
     callers: validateCallers(c.callers),
+    managedPolicies: validateManagedPolicies(c.managedPolicies),
     identityContextAllowList: validateAllowList(
       c.identityContextAllowList,
       defaultIdentityContextAllowList(redshift.allowIdentityEnhanced),
@@ -132,6 +140,16 @@ export function validateEmulatorConfig(input: unknown): EmulatorConfig {
   }
 }
 
+/** Why a file could not be read, in words (the system error's code names the common cases). */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  const message = error instanceof Error ? error.message : String(error);
+  return clause(message.split('\n')[0]!.slice(0, 200)) || 'unknown reason';
+}
+
 /**
  * Reads a JSON config file and validates it.
  *
@@ -143,10 +161,11 @@ export async function loadEmulatorConfig(path: string): Promise<EmulatorConfig> 
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new TipError('ERR_EMULATOR_CONFIG', `Emulator config: cannot read the file ${path}.`, {
-      cause: err,
-      details: { path: '', reason: 'unreadable', file: path },
-    });
+    throw new TipError(
+      'ERR_EMULATOR_CONFIG',
+      `Emulator config: cannot read the file ${path} (${unreadable(err)}).`,
+      { cause: err, details: { path: '', reason: 'unreadable', file: path } },
+    );
   }
   let parsed: unknown;
   try {

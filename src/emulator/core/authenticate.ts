@@ -3,12 +3,17 @@
  * needs a valid SigV4 signature (see `sigv4.ts`). Refusals are audited and become the service's error.
  */
 import type { FrontInit } from './front.js';
-import { frontError } from './profiles.js';
+import { frontError, signingName } from './profiles.js';
 import { parseAuthorization, verifySigV4 } from './sigv4.js';
 import type { AwsServiceError, Caller, RawRequest, ServiceName } from './types.js';
 
 /** Operations AWS serves without a signature. */
-const UNSIGNED_OPERATIONS = new Set(['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML']);
+const UNSIGNED_OPERATIONS = new Set([
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:AssumeRoleWithSAML',
+  'sso-oauth:CreateToken',
+  'sso-oauth:RegisterClient',
+]);
 
 /** What {@link authenticate} needs of the request. */
 export interface AuthenticationInput {
@@ -59,6 +64,21 @@ export async function authenticate(
       ),
     };
   }
+  // Routed by host or request shape, the request must be signed for that service.
+  const expected = signingName(service);
+  if (auth.service !== expected) {
+    init.audit.record({ resource: '*', outcome: 'denied', reason: 'SigV4: wrongService', action: undefined });
+    return {
+      ok: false,
+      error: frontError(
+        service,
+        'wrongService',
+        service === 's3' || service === 's3-control'
+          ? `The authorization header is malformed; incorrect service "${auth.service}". This endpoint belongs to "${expected}".`
+          : `Credential should be scoped to correct service: '${expected}'. `,
+      ),
+    };
+  }
   const verdict = await verifySigV4({
     raw: input.signedRaw,
     query: input.query,
@@ -77,7 +97,7 @@ export async function authenticate(
       reason: `SigV4: ${verdict.failure}`,
       action: undefined,
     });
-    return { ok: false, error: frontError(service, verdict.failure, verdict.message) };
+    return { ok: false, error: frontError(service, verdict.failure, verdict.message, verdict.extra) };
   }
   return { ok: true, caller: verdict.caller };
 }

@@ -6,21 +6,18 @@ import type { EmulatorConfig, PolicyStatementConfig } from '../config/types.js';
 import { evaluatePermissions, principalContext, wildcardMatch } from './policy.js';
 import type { AuthorizationDecision, Caller } from './types.js';
 
-/** S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
+/** IAM actions of the S3 object calls S3 Access Grants credentials may make (the S3 handler checks the key scope). */
 const ACCESS_GRANTS_ACTIONS = [
-  's3:GetObject*',
-  's3:HeadObject',
-  's3:PutObject*',
-  's3:DeleteObject*',
-  's3:CopyObject',
-  's3:ListObjects*',
-  's3:ListBucket',
-  's3:HeadBucket',
-  's3:CreateMultipartUpload',
-  's3:UploadPart',
-  's3:CompleteMultipartUpload',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:GetObjectAttributes',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
   's3:AbortMultipartUpload',
-  's3:ListParts',
+  's3:ListMultipartUploadParts',
+  's3:ListBucket',
+  's3:ListBucketMultipartUploads',
 ];
 
 const allow = (reason: string): AuthorizationDecision => ({ allowed: true, reason });
@@ -57,6 +54,14 @@ export function createAuthorizer(
     const owner = caller.kind === 'assumed-role' ? `role ${caller.roleArn}` : caller.arn;
     if (outcome.effect === 'deny') return deny(`explicit Deny (statement ${outcome.statement}) of ${owner}`);
     if (outcome.effect === 'none') return deny(`no Allow for ${action} in the policies of ${owner}`);
+    // Session policies narrow the role's permissions: both must allow.
+    if (caller.sessionPolicy) {
+      const session = evaluatePermissions(caller.sessionPolicy, action, resource, principalContext(caller));
+      if (session.effect === 'deny')
+        return deny(`explicit Deny (statement ${session.statement}) of the session policy`);
+      if (session.effect === 'none') return deny(`no Allow for ${action} in the session policy`);
+      return allow(`Allow (statement ${outcome.statement}) of ${owner} and of the session policy`);
+    }
     return allow(`Allow (statement ${outcome.statement}) of ${owner}`);
   };
 }

@@ -2,6 +2,7 @@
  * Protocol codecs: turn a handler's output or an {@link AwsServiceError} into the HTTP answer the AWS SDK
  * v3 deserializer of that protocol expects (awsJson1_1, restJson1, awsQuery, restXml).
  */
+import { messageMember } from './error-members.js';
 import type { ServiceProfile } from './profiles.js';
 import type { AwsServiceError, RawReply, ServiceName } from './types.js';
 import { xmlDocument, xmlElement, xmlEscape } from './xml.js';
@@ -103,7 +104,11 @@ export function encodeError(
       return {
         status: error.status,
         headers: { ...base, 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': error.code },
-        body: jsonStringify({ __type: error.code, message: error.message, ...error.extra }),
+        body: jsonStringify({
+          __type: error.code,
+          [messageMember(profile.service, error.code)]: error.message,
+          ...error.extra,
+        }),
       };
     case 'restJson1': {
       const body: Record<string, string> = { message: error.message };

@@ -11,19 +11,25 @@ import { type AuditLogWriter, type RequestScope, requestScope } from './audit-lo
 import { type HttpReply, encodeError, encodeSuccess, jsonStringify, unknownServiceReply } from './codecs.js';
 import type { CountersWriter } from './counters.js';
 import { type FaultsController, faultError } from './faults.js';
+import { mistypedMember } from './input-shapes.js';
 import { authenticate } from './authenticate.js';
 import { SERVICE_PROFILES, frontError } from './profiles.js';
+import { pathStylePath } from './aws-hosts.js';
+import { maxObjectBytes, tooLarge } from './limits.js';
 import {
   InputError,
   type QueryForm,
+  isPayloadOperation,
   parseInput,
   parseQuery,
   readQueryForm,
   resolveOperation,
+  routeQueryForm,
   routeService,
 } from './route.js';
 import type { EmulatorRuntimeInternal } from './runtime.js';
 import { AwsServiceError, type RawRequest, type ServiceModule, type ServiceName } from './types.js';
+import type { WorkTracker } from './work.js';
 
 /** What the front needs. */
 export interface FrontInit {
@@ -35,6 +41,11 @@ export interface FrontInit {
   readonly audit: AuditLogWriter;
   /** Called with errors a handler threw that are not AwsServiceError (answered as the internal error). */
   readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
+  /**
+   * In-flight requests; once its signal is aborted (the emulator stops) new requests are dropped, a
+   * request asleep in injected latency is dropped at once, and no handler starts.
+   */
+  readonly work?: WorkTracker;
 }
 
 /**
@@ -95,6 +106,10 @@ function collectHeaders(distinct: FrontExchange['headers']): {
  * Never rejects: a failure of the front itself is answered 500, or aborts an answer already begun.
  */
 export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise<void> {
+  if (init.work?.signal.aborted) {
+    exchange.abort();
+    return Promise.resolve();
+  }
   const scope: RequestScope = {
     requestId: randomUUID(),
     service: undefined,
@@ -110,9 +125,9 @@ export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise
       exchange.send(reply, close);
     },
   };
-  return requestScope.run(scope, () =>
+  const served = requestScope.run(scope, () =>
     serve(init, once, scope).catch(() => {
-      if (!sent) {
+      if (!sent && !init.work?.signal.aborted) {
         once.send(
           {
             status: 500,
@@ -127,6 +142,7 @@ export function serveExchange(init: FrontInit, exchange: FrontExchange): Promise
       } else exchange.abort();
     }),
   );
+  return init.work ? init.work.track(served) : served;
 }
 
 async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestScope): Promise<void> {
@@ -139,7 +155,15 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   const search = qIndex < 0 ? '' : url.slice(qIndex + 1);
   const { headers, repeated } = collectHeaders(exchange.headers);
 
-  const route = routeService(headers, path);
+  // A malformed query string is answered once the service is known (the route reads `Action`).
+  let query: ReturnType<typeof parseQuery> = { record: {}, multi: {} };
+  let queryError: InputError | undefined;
+  try {
+    query = parseQuery(search);
+  } catch (err) {
+    queryError = err instanceof InputError ? err : new InputError('Malformed request.');
+  }
+  const route = routeService(headers, path, query.record);
   if ('unknown' in route) {
     exchange.discardBody();
     exchange.send(unknownServiceReply(route.unknown, requestId), false);
@@ -147,16 +171,23 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
   let service = route.service;
   scope.service = service;
-  const wire = await exchange.readBody(config.maxBodyBytes);
-  // An unsigned awsQuery body may be Redshift rather than STS.
-  if (
-    wire &&
-    headers.authorization === undefined &&
-    service === 'sts' &&
-    /(^|&)Version=2012-12-01(&|$)/.test(wire.toString('latin1'))
-  ) {
-    service = 'redshift';
-    scope.service = service;
+  // S3 object bodies (PutObject, UploadPart) have their own, larger limit.
+  const limit =
+    service === 's3' ? Math.max(config.maxBodyBytes, maxObjectBytes(config)) : config.maxBodyBytes;
+  const wire = await exchange.readBody(limit);
+  // awsQuery: the form is the body, or the query string of a GET; its Version tells STS from Redshift.
+  let form: QueryForm | undefined;
+  let formError: InputError | undefined;
+  if (SERVICE_PROFILES[service].protocol === 'awsQuery' && wire !== undefined) {
+    try {
+      form = readQueryForm(
+        wire.length === 0 && query.record.Action !== undefined ? Buffer.from(search) : wire,
+      );
+      service = routeQueryForm(service, form);
+      scope.service = service;
+    } catch (err) {
+      formError = err instanceof InputError ? err : new InputError('The form body cannot be decoded.');
+    }
   }
   const profile = SERVICE_PROFILES[service];
   const module = init.modules.get(service);
@@ -166,14 +197,7 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     exchange.send(encodeError(profile, xmlns, error, requestId), close);
   };
   if (wire === undefined) {
-    answerError(
-      frontError(
-        service,
-        'tooLarge',
-        `The request body exceeds the maximum of ${config.maxBodyBytes} bytes.`,
-      ),
-      true,
-    );
+    answerError(tooLarge(service, limit), true);
     return;
   }
   if (repeated.length > 0) {
@@ -182,18 +206,13 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     );
     return;
   }
+  if (queryError) {
+    answerError(frontError(service, 'malformedBody', queryError.message));
+    return;
+  }
 
   // aws-chunked S3 uploads reach the S3 module as sent: it decodes them and checks their trailers.
   const body = wire;
-  let query: ReturnType<typeof parseQuery>;
-  try {
-    query = parseQuery(search);
-  } catch (err) {
-    answerError(
-      frontError(service, 'malformedBody', err instanceof InputError ? err.message : 'Malformed request.'),
-    );
-    return;
-  }
   const signedRaw: RawRequest = Object.freeze({
     method: exchange.method,
     path,
@@ -202,20 +221,18 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
     body,
     host: headers.host ?? '',
   });
-  // Service modules see the routed path; SigV4 is verified against the path as signed.
+  // Service modules see the path-style path; SigV4 is verified against the path as signed.
+  const routePath =
+    exchange.routePath ?? (route.bucket === undefined ? undefined : pathStylePath(route.bucket, path));
   const raw: RawRequest =
-    exchange.routePath === undefined ? signedRaw : Object.freeze({ ...signedRaw, path: exchange.routePath });
+    routePath === undefined ? signedRaw : Object.freeze({ ...signedRaw, path: routePath });
 
-  let form: QueryForm | undefined;
-  let formError: InputError | undefined;
-  if (profile.protocol === 'awsQuery') {
-    try {
-      form = readQueryForm(body);
-    } catch (err) {
-      formError = err instanceof InputError ? err : new InputError('The form body cannot be decoded.');
-    }
-  }
   const operation = resolveOperation(service, raw, module, form);
+  // Only payload operations may use the larger S3 object limit.
+  if (body.length > config.maxBodyBytes && (operation === undefined || !isPayloadOperation(operation))) {
+    answerError(tooLarge(service, config.maxBodyBytes), true);
+    return;
+  }
 
   // Own handlers only: `constructor`, `toString` and friends are not operations.
   const handler =
@@ -277,28 +294,43 @@ async function serve(init: FrontInit, exchange: FrontExchange, scope: RequestSco
   }
 
   const fault = init.faults.take(service, operation);
-  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  // Stopping the emulator rejects the sleep; the exchange is then dropped (see serveExchange).
+  if (fault.latencyMs > 0)
+    await sleep(fault.latencyMs, undefined, init.work ? { signal: init.work.signal } : {});
   const injected = faultError(service, fault);
   if (injected) {
     answerError(injected);
     return;
   }
 
+  const mistyped = mistypedMember(module?.inputShapes?.[operation], input);
+  if (mistyped) {
+    answerError(frontError(service, 'malformedBody', mistyped));
+    return;
+  }
+
   if (caller) {
-    const action = `${profile.iamPrefix}:${operation}`;
-    const decision = runtime.authorize(caller, action, '*');
-    if (!decision.allowed) {
-      answerError(
-        frontError(
-          service,
-          'accessDenied',
-          `User: ${caller.arn} is not authorized to perform: ${action} because ${decision.reason}`,
-        ),
-      );
-      return;
+    const requests = module?.iamRequests?.(operation, input, raw) ?? [
+      { action: `${profile.iamPrefix}:${operation}`, resource: '*' },
+    ];
+    for (const { action, resource } of requests) {
+      const decision = runtime.authorize(caller, action, resource);
+      if (!decision.allowed) {
+        const on = resource === '*' ? '' : ` on resource: ${resource}`;
+        answerError(
+          frontError(
+            service,
+            'accessDenied',
+            `User: ${caller.arn} is not authorized to perform: ${action}${on} because ${decision.reason}`,
+          ),
+        );
+        return;
+      }
     }
   }
 
+  // A stopping emulator starts no handler.
+  if (init.work?.signal.aborted) throw new Error('The emulator is stopping.');
   let reply: HttpReply;
   try {
     const output = await handler({

@@ -9,6 +9,10 @@ import { AwsServiceError, type ServiceName, type WireProtocol } from './types.js
 export type FrontFailure =
   | 'missingAuth'
   | 'incompleteSignature'
+  | 'wrongRegion'
+  | 'wrongService'
+  | 'scopeDate'
+  | 'missingContentSha'
   | 'unknownKey'
   | 'badSignature'
   | 'skew'
@@ -48,6 +52,10 @@ const f = (code: string, status: number): FailureShape => ({ code, status });
 const JSON_FAILURES: Record<FrontFailure, FailureShape> = {
   missingAuth: f('MissingAuthenticationTokenException', 403),
   incompleteSignature: f('IncompleteSignatureException', 400),
+  wrongRegion: f('InvalidSignatureException', 400),
+  wrongService: f('InvalidSignatureException', 400),
+  scopeDate: f('InvalidSignatureException', 400),
+  missingContentSha: f('IncompleteSignatureException', 400),
   unknownKey: f('UnrecognizedClientException', 400),
   badSignature: f('InvalidSignatureException', 400),
   skew: f('InvalidSignatureException', 400),
@@ -67,10 +75,14 @@ const JSON_FAILURES: Record<FrontFailure, FailureShape> = {
 const QUERY_FAILURES: Record<FrontFailure, FailureShape> = {
   missingAuth: f('MissingAuthenticationToken', 403),
   incompleteSignature: f('IncompleteSignature', 400),
+  wrongRegion: f('SignatureDoesNotMatch', 403),
+  wrongService: f('SignatureDoesNotMatch', 403),
+  scopeDate: f('SignatureDoesNotMatch', 403),
+  missingContentSha: f('IncompleteSignature', 400),
   unknownKey: f('InvalidClientTokenId', 403),
   badSignature: f('SignatureDoesNotMatch', 403),
   skew: f('SignatureDoesNotMatch', 403),
-  expiredToken: f('ExpiredToken', 400),
+  expiredToken: f('ExpiredToken', 403),
   invalidToken: f('InvalidClientTokenId', 403),
   bodyHash: f('SignatureDoesNotMatch', 403),
   accessDenied: f('AccessDenied', 403),
@@ -86,6 +98,10 @@ const QUERY_FAILURES: Record<FrontFailure, FailureShape> = {
 const S3_FAILURES: Record<FrontFailure, FailureShape> = {
   missingAuth: f('AccessDenied', 403),
   incompleteSignature: f('AuthorizationHeaderMalformed', 400),
+  wrongRegion: f('AuthorizationHeaderMalformed', 400),
+  wrongService: f('AuthorizationHeaderMalformed', 400),
+  scopeDate: f('AuthorizationHeaderMalformed', 400),
+  missingContentSha: f('InvalidRequest', 400),
   unknownKey: f('InvalidAccessKeyId', 403),
   badSignature: f('SignatureDoesNotMatch', 403),
   skew: f('RequestTimeTooSkewed', 403),
@@ -123,7 +139,9 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
     iamPrefix: 'sso-oauth',
     failures: {
       ...JSON_FAILURES,
-      // The SSO OIDC model has no UnknownOperation shape; its gateway answers InvalidRequestException.
+      // The SSO OIDC model declares neither MissingAuthenticationToken nor UnknownOperation: answer with
+      // codes it declares, so SDKs give their modelled exceptions.
+      missingAuth: f('AccessDeniedException', 400),
       unknownOperation: f('InvalidRequestException', 400),
       malformedBody: f('InvalidRequestException', 400),
     },
@@ -147,7 +165,12 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
     protocol: 'awsJson1_1',
     iamPrefix: 'redshift-serverless',
     targetPrefix: 'RedshiftServerless',
-    failures: JSON_FAILURES,
+    // The Redshift Serverless model declares AccessDeniedException 403 and ThrottlingException 429.
+    failures: {
+      ...JSON_FAILURES,
+      accessDenied: f('AccessDeniedException', 403),
+      throttling: f('ThrottlingException', 429),
+    },
   },
   s3: {
     service: 's3',
@@ -155,6 +178,13 @@ export const SERVICE_PROFILES: Readonly<Record<ServiceName, ServiceProfile>> = {
     iamPrefix: 's3',
     xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
     failures: S3_FAILURES,
+  },
+  iam: {
+    service: 'iam',
+    protocol: 'awsQuery',
+    iamPrefix: 'iam',
+    xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
+    failures: QUERY_FAILURES,
   },
   's3-control': {
     service: 's3-control',
@@ -170,8 +200,13 @@ export function signingName(service: ServiceName): string {
   return service === 's3-control' ? 's3' : service;
 }
 
-/** The error `service` answers for a front-level failure of `kind`. */
-export function frontError(service: ServiceName, kind: FrontFailure, message: string): AwsServiceError {
+/** The error `service` answers for a front-level failure of `kind`; `extra` adds body members (S3's `Region`). */
+export function frontError(
+  service: ServiceName,
+  kind: FrontFailure,
+  message: string,
+  extra: Record<string, string> = {},
+): AwsServiceError {
   const shape = SERVICE_PROFILES[service].failures[kind];
-  return new AwsServiceError(shape.code, message, shape.status);
+  return new AwsServiceError(shape.code, message, shape.status, extra);
 }

@@ -4,6 +4,7 @@
  */
 import { FormDecodeError, decodeQueryForm } from './form.js';
 import { SERVICE_PROFILES, signingName } from './profiles.js';
+import { parseAwsHost } from './aws-hosts.js';
 import { scopeService } from './sigv4.js';
 import type { RawRequest, ServiceModule, ServiceName } from './types.js';
 import { XmlReadError, readXml } from './xml-read.js';
@@ -18,21 +19,53 @@ export function isS3Control(host: string, path: string): boolean {
   return /^\d{12}\./.test(host) || path.startsWith('/v20180820/');
 }
 
-/** Result of {@link routeService}: a served service or the unknown signing name. */
-export type ServiceRoute = { service: ServiceName } | { unknown: string };
+/** Result of {@link routeService}: a served service (with the bucket of a virtual-hosted S3 host) or the unknown signing name. */
+export type ServiceRoute = { service: ServiceName; bucket?: string } | { unknown: string };
+
+/** awsQuery `Version` of each awsQuery service: it tells STS and Redshift apart. */
+const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
+  '2011-06-15': 'sts',
+  '2012-12-01': 'redshift',
+  '2010-05-08': 'iam',
+};
+
+/** `<bucket>.localhost`: virtual-hosted S3 addressing on a loopback endpoint. */
+const LOCALHOST_BUCKET = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.localhost$/;
+
+/** The service a host name names, if it names one (AWS endpoints, `<bucket>.localhost`). */
+function serviceOfHost(hostHeader: string): { service: ServiceName; bucket?: string } | undefined {
+  const hostname = hostHeader.replace(/:\d{1,5}$/, '').toLowerCase();
+  const local = LOCALHOST_BUCKET.exec(hostname);
+  if (local) {
+    const bucket = local[1]!;
+    // `<12 digits>.localhost` is S3 Control's account-prefixed host.
+    if (/^\d{12}$/.test(bucket)) return { service: 's3-control' };
+    return bucket.includes('..') ? undefined : { service: 's3', bucket };
+  }
+  const aws = parseAwsHost(hostname);
+  if (aws === undefined) return undefined;
+  if (aws.service === 's3')
+    return aws.bucket === undefined ? { service: 's3' } : { service: 's3', bucket: aws.bucket };
+  return { service: aws.service === 'sso-oidc' ? 'sso-oauth' : aws.service };
+}
 
 /**
- * Picks the service. Signed requests: the credential scope's service. Unsigned or garbled: the request's
- * look (target prefix, form body, path) so the answer is still the right service's auth error.
+ * Picks the service, before the body is read, from what names it most surely: the host (an AWS endpoint
+ * name, `<bucket>.localhost`), then the request's shape (`x-amz-target` prefix, S3 Control's path, SSO
+ * OIDC's `/token`, an awsQuery `Action`), then the SigV4 credential scope. A signature scoped to another
+ * service is then refused in this service's own protocol (see the front). An awsQuery body's `Version`
+ * may still move STS to Redshift ({@link routeQueryForm}).
  */
-export function routeService(headers: Readonly<Record<string, string>>, path: string): ServiceRoute {
+export function routeService(
+  headers: Readonly<Record<string, string>>,
+  path: string,
+  query: Readonly<Record<string, string>> = {},
+): ServiceRoute {
   const host = headers.host ?? '';
-  const auth = headers.authorization;
-  const scoped = auth === undefined ? undefined : scopeService(auth);
-  if (scoped !== undefined) {
-    if (!BY_SIGNING_NAME.has(scoped)) return { unknown: scoped };
-    if (scoped === 's3') return { service: isS3Control(host, path) ? 's3-control' : 's3' };
-    return { service: scoped as ServiceName };
+  const named = serviceOfHost(host);
+  if (named) {
+    if (named.service === 's3' && path.startsWith('/v20180820/')) return { service: 's3-control' };
+    return named;
   }
   const target = headers['x-amz-target'];
   if (target !== undefined) {
@@ -43,12 +76,30 @@ export function routeService(headers: Readonly<Record<string, string>>, path: st
     }
     return { unknown: prefix ?? target };
   }
-  if (path === '/token') return { service: 'sso-oauth' };
   if (isS3Control(host, path)) return { service: 's3-control' };
-  if ((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') && path === '/') {
-    return { service: 'sts' };
+  if (path === '/token' && query.aws_iam === 't') return { service: 'sso-oauth' };
+  if (path === '/' && query.Action !== undefined) {
+    return { service: QUERY_VERSIONS[query.Version ?? ''] ?? 'sts' };
   }
+  const form = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const auth = headers.authorization;
+  const scoped = auth === undefined ? undefined : scopeService(auth);
+  // A form POST to `/` is an awsQuery call whatever it is signed for; its body's Version decides which.
+  if (form && path === '/') return { service: scoped === 'redshift' || scoped === 'iam' ? scoped : 'sts' };
+  if (scoped !== undefined) {
+    if (!BY_SIGNING_NAME.has(scoped)) return { unknown: scoped };
+    if (scoped === 's3') return { service: 's3' };
+    return { service: scoped as ServiceName };
+  }
+  // Unsigned SSO OIDC calls: CreateToken and RegisterClient (public clients).
+  if (path === '/token' || path === '/client/register') return { service: 'sso-oauth' };
   return { service: 's3' };
+}
+
+/** The awsQuery service a decoded form belongs to: its `Version` tells STS and Redshift apart. */
+export function routeQueryForm(service: ServiceName, form: QueryForm | undefined): ServiceName {
+  if (form?.version === undefined) return service;
+  return QUERY_VERSIONS[form.version] ?? service;
 }
 
 /** A request body or query the front could not decode; answered as the service's malformed-input error. */
@@ -127,6 +178,11 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
 
 /** restXml operations whose body is an opaque payload, never XML to read. */
 const PAYLOAD_OPERATIONS = new Set(['PutObject', 'UploadPart', 'WriteGetObjectResponse']);
+
+/** True for S3 operations whose body is an object payload (they may use the S3 object size limit). */
+export function isPayloadOperation(operation: string): boolean {
+  return PAYLOAD_OPERATIONS.has(operation);
+}
 
 /** Parses the handler input of a request. @throws InputError */
 export function parseInput(

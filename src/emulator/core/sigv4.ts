@@ -82,10 +82,16 @@ export interface VerifyInput {
 /** Outcome of {@link verifySigV4}. */
 export type VerifyResult =
   | { readonly ok: true; readonly caller: Caller }
-  | { readonly ok: false; readonly failure: FrontFailure; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly failure: FrontFailure;
+      readonly message: string;
+      /** Extra members of the error body (S3's `Region` for a wrong signing region). */
+      readonly extra?: Record<string, string>;
+    };
 
-function fail(failure: FrontFailure, message: string): VerifyResult {
-  return { ok: false, failure, message };
+function fail(failure: FrontFailure, message: string, extra?: Record<string, string>): VerifyResult {
+  return extra === undefined ? { ok: false, failure, message } : { ok: false, failure, message, extra };
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -107,13 +113,22 @@ export async function verifySigV4(input: VerifyInput): Promise<VerifyResult> {
     return fail('incompleteSignature', 'Authorization header requires a valid x-amz-date header.');
   }
   if (amzDate.slice(0, 8) !== auth.date) {
-    return fail('incompleteSignature', 'The credential scope date does not match the x-amz-date header.');
+    return fail(
+      'scopeDate',
+      isS3
+        ? 'The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.'
+        : `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
   }
   if (auth.region !== input.region) {
-    return fail(
-      'incompleteSignature',
-      `Credential should be scoped to a valid region, not '${auth.region}'.`,
-    );
+    // botocore's S3 region redirect reads the <Region> of this answer and signs again for it.
+    return isS3
+      ? fail(
+          'wrongRegion',
+          `The authorization header is malformed; the region '${auth.region}' is wrong; expecting '${input.region}'`,
+          { Region: input.region },
+        )
+      : fail('wrongRegion', `Credential should be scoped to a valid region, not '${auth.region}'. `);
   }
   for (const required of ['host', 'x-amz-date']) {
     if (!auth.signedHeaders.includes(required)) {
@@ -157,7 +172,7 @@ export async function verifySigV4(input: VerifyInput): Promise<VerifyResult> {
       return fail('bodyHash', "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
   } else if (declared === undefined && isS3) {
-    return fail('bodyHash', 'Missing required header for this request: x-amz-content-sha256.');
+    return fail('missingContentSha', 'Missing required header for this request: x-amz-content-sha256');
   }
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) headers[name] = raw.headers[name]!;

@@ -16,7 +16,8 @@ export type ServiceName =
   | 'redshift'
   | 'redshift-serverless'
   | 's3'
-  | 's3-control';
+  | 's3-control'
+  | 'iam';
 
 /** The identity an identity-enhanced session carries (what STS verified from the context assertion). */
 export interface IdentityContextClaims {
@@ -71,6 +72,11 @@ export interface Caller {
   readonly identityContext?: IdentityContextClaims;
   /** Present only for S3 Access Grants credentials. */
   readonly accessGrantScope?: AccessGrantScope;
+  /**
+   * Session policies the session was assumed with (inline `Policy` and `PolicyArns` together): the
+   * session may do only what they allow too. Absent when none were given.
+   */
+  readonly sessionPolicy?: readonly import('../config/types.js').PolicyStatementConfig[];
   /** Session expiry, epoch ms; undefined for long-term keys. */
   readonly expiresAt?: number;
 }
@@ -214,6 +220,17 @@ export interface EmulatorRuntime {
   authorize(caller: Caller, action: string, resource: string): AuthorizationDecision;
 }
 
+/** One IAM evaluation: the action as IAM names it (`s3:ListBucket`) on the resource ARN it acts on. */
+export interface IamRequest {
+  /** `service:Action`, the IAM action name. */
+  readonly action: string;
+  /** The resource ARN, or `*` for actions that have no resource type. */
+  readonly resource: string;
+}
+
+/** JSON types of top-level input members, as the service model declares them. */
+export type JsonMemberType = 'string' | 'integer' | 'boolean' | 'list' | 'structure' | 'map';
+
 /** What each service module gives the HTTP front. */
 export interface ServiceModule {
   /** The SigV4 signing name the front routes to this module. */
@@ -230,6 +247,22 @@ export interface ServiceModule {
   resolveOperation?(raw: RawRequest): string | undefined;
   /** XML namespace of awsQuery / restXml responses, e.g. `https://sts.amazonaws.com/doc/2011-06-15/`. */
   readonly xmlNamespace?: string;
+  /**
+   * The IAM evaluations the front makes before the handler, as AWS evaluates the operation: its real IAM
+   * action names on its real resource ARNs. `[]` means the handler authorizes itself (the resource is
+   * known only from state, or each item is judged on its own, as S3 keys are). Default for operations it
+   * does not answer: `<prefix>:<Operation>` on `*`.
+   */
+  iamRequests?(
+    operation: string,
+    input: Record<string, unknown>,
+    raw: RawRequest,
+  ): readonly IamRequest[] | undefined;
+  /**
+   * Top-level input members per operation with their model types (JSON protocols): the front answers a
+   * member of the wrong JSON type with the service's serialization error before the handler runs.
+   */
+  readonly inputShapes?: Readonly<Record<string, Readonly<Record<string, JsonMemberType>>>>;
   /** Called once when the emulator stops (close databases). */
   close?(): Promise<void>;
 }

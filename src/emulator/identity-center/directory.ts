@@ -15,6 +15,37 @@ export type UserMatch =
   | { readonly kind: 'none' }
   | { readonly kind: 'many'; readonly count: number };
 
+/** The users of one configuration by userName, primary email and user id. */
+interface UserIndex {
+  readonly userName: Map<string, DirectoryUser[]>;
+  readonly email: Map<string, DirectoryUser[]>;
+  readonly userId: Map<string, DirectoryUser>;
+}
+
+const indexes = new WeakMap<readonly DirectoryUser[], UserIndex>();
+
+/**
+ * The index of `users`, built once per (frozen, as validated configurations are) user list, so every lookup
+ * is O(1) however many users the emulator has. An unfrozen list is indexed afresh on each call.
+ */
+function indexOf(users: readonly DirectoryUser[]): UserIndex {
+  const known = indexes.get(users);
+  if (known !== undefined) return known;
+  const index: UserIndex = { userName: new Map(), email: new Map(), userId: new Map() };
+  const add = (map: Map<string, DirectoryUser[]>, key: string, user: DirectoryUser) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [user]);
+    else list.push(user);
+  };
+  for (const user of users) {
+    add(index.userName, user.userName, user);
+    add(index.email, user.email, user);
+    if (!index.userId.has(user.userId)) index.userId.set(user.userId, user);
+  }
+  if (Object.isFrozen(users)) indexes.set(users, index);
+  return index;
+}
+
 /**
  * The users whose identity store attribute equals `value` exactly (case-sensitive, as IdC compares).
  *
@@ -27,16 +58,15 @@ export function findUserByAttribute(
   attribute: 'emails.value' | 'userName',
   value: string,
 ): UserMatch {
-  const users = config.identityCenter.users.filter(
-    (u) => (attribute === 'userName' ? u.userName : u.email) === value,
-  );
+  const index = indexOf(config.identityCenter.users);
+  const users = (attribute === 'userName' ? index.userName : index.email).get(value) ?? [];
   if (users.length === 1) return { kind: 'one', user: users[0] as DirectoryUser };
   return users.length === 0 ? { kind: 'none' } : { kind: 'many', count: users.length };
 }
 
 /** The user with IdC user id `userId`, if configured. */
 export function findUserById(config: EmulatorConfig, userId: string): DirectoryUser | undefined {
-  return config.identityCenter.users.find((u) => u.userId === userId);
+  return indexOf(config.identityCenter.users).userId.get(userId);
 }
 
 /** The user's groups as parallel id and name lists, in configuration order. Unknown group names are skipped. */

@@ -1,6 +1,7 @@
 /**
  * The sso-oidc service of the emulator (signing name `sso-oauth`, restJson1): `CreateTokenWithIAM` at
- * `POST /token?aws_iam=t` with the jwt-bearer, refresh_token, token-exchange and authorization_code grants.
+ * `POST /token?aws_iam=t` with the jwt-bearer, refresh_token, token-exchange and authorization_code grants,
+ * and IdC's own sign-in for public clients (`RegisterClient`, `CreateToken`, and the `/authorize` page).
  */
 import type {
   Caller,
@@ -26,7 +27,8 @@ import { createIdTokenSigner } from './id-token.js';
 import type { CreateTokenWithIamOutput } from './issue.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { type GrantRequest, type SsoOidcState, stringMember } from './request.js';
-import { TokenStore } from './tokens.js';
+import { createToken, registerClient } from './public-clients.js';
+import { TokenStore, type TokenStoreOptions } from './tokens.js';
 
 /** The IAM action `CreateTokenWithIAM` needs. */
 export const CREATE_TOKEN_WITH_IAM_ACTION = 'sso-oauth:CreateTokenWithIAM';
@@ -66,12 +68,15 @@ export function ssoOidcStateOf(runtime: EmulatorRuntime): SsoOidcState | undefin
   return states.get(runtime);
 }
 
-/** Routes `POST /token?aws_iam=t` to `CreateTokenWithIAM`. */
+/**
+ * Routes `POST /token?aws_iam=t` to `CreateTokenWithIAM`, `POST /token` to `CreateToken` and
+ * `POST /client/register` to `RegisterClient`.
+ */
 export function resolveSsoOidcOperation(raw: RawRequest): string | undefined {
   const path = raw.path.replace(/\/+$/, '');
-  return raw.method === 'POST' && path === '/token' && raw.query.aws_iam === 't'
-    ? 'CreateTokenWithIAM'
-    : undefined;
+  if (raw.method !== 'POST') return undefined;
+  if (path === '/token') return raw.query.aws_iam === 't' ? 'CreateTokenWithIAM' : 'CreateToken';
+  return path === '/client/register' ? 'RegisterClient' : undefined;
 }
 
 /** Whether the application's ActorPolicy lets `caller` call CreateTokenWithIAM. */
@@ -128,11 +133,26 @@ async function createTokenWithIam(
  */
 export const createSsoOidcService: ServiceFactory = async (runtime) => createSsoOidcModule(runtime);
 
+/**
+ * The sso-oidc service with other token retention limits, for `startEmulator(config, { services:
+ * { 'sso-oauth': ssoOidcService({ maxTokens: 1_000_000 }) } })`.
+ *
+ * @param options - Retention limits; see {@link TokenStoreOptions} for the defaults.
+ * @throws TypeError when a limit is not a positive integer.
+ */
+export function ssoOidcService(options: TokenStoreOptions): ServiceFactory {
+  new TokenStore(options); // validate now, not at start-up
+  return async (runtime) => createSsoOidcModule(runtime, options);
+}
+
 /** Same as {@link createSsoOidcService}, typed with the emulator-only extras. */
-export async function createSsoOidcModule(runtime: EmulatorRuntime): Promise<SsoOidcServiceModule> {
+export async function createSsoOidcModule(
+  runtime: EmulatorRuntime,
+  options: TokenStoreOptions = {},
+): Promise<SsoOidcServiceModule> {
   const state: SsoOidcState = {
     runtime,
-    tokens: new TokenStore(),
+    tokens: new TokenStore(options),
     issuerKeys: new IssuerKeys(runtime.fetch, () => runtime.now()),
     signer: await createIdTokenSigner(),
   };
@@ -141,6 +161,8 @@ export async function createSsoOidcModule(runtime: EmulatorRuntime): Promise<Sso
     service: 'sso-oauth',
     protocol: 'restJson1',
     resolveOperation: resolveSsoOidcOperation,
+    // CreateTokenWithIAM authorizes on the application ARN once it has found the application.
+    iamRequests: (operation) => (operation === 'CreateTokenWithIAM' ? [] : undefined),
     handlers: {
       CreateTokenWithIAM: async (ctx) => {
         const clientId = typeof ctx.input.clientId === 'string' ? shown(ctx.input.clientId) : '(none)';
@@ -158,6 +180,9 @@ export async function createSsoOidcModule(runtime: EmulatorRuntime): Promise<Sso
           throw oidcError('InternalServerException', 'An internal error occurred');
         }
       },
+      // IdC's own sign-in for public clients (unsigned): see public-clients.ts.
+      RegisterClient: async (ctx) => registerClient(runtime, ctx),
+      CreateToken: async (ctx) => createToken(runtime, state.tokens, ctx),
     },
     issueAuthorizationCode: (request) => createAuthorizationCode(state, request),
   };

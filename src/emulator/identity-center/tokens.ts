@@ -4,6 +4,7 @@
  * token itself, and entries are dropped once expired.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { optionError } from '../../errors.js';
 
 /** What an issued access token, refresh token or authorization code stands for. */
 export interface Grant {
@@ -34,16 +35,65 @@ function opaque(prefix: string): string {
   return prefix + randomBytes(48).toString('base64url');
 }
 
-class ExpiringMap<V extends { readonly expiresAt: number }> {
+/** Retention limits of the IdC token store. Every call stays O(1) amortized whatever the limits. */
+export interface TokenStoreOptions {
+  /**
+   * Issued access tokens, refresh tokens and authorization codes remembered per kind. Past it the oldest
+   * are forgotten first and then refused as unknown tokens. Default 100 000.
+   */
+  readonly maxTokens?: number;
+  /**
+   * How long an expired token is still remembered, in ms, so that it is refused as expired rather than
+   * unknown. Default 86 400 000 (24 h).
+   */
+  readonly expiredRetentionMs?: number;
+  /**
+   * Exchanged assertion ids (`jti`) remembered. Each is kept until its assertion expires, after which a
+   * replay is refused as expired anyway; past this limit the oldest are forgotten first, and a replay of
+   * those assertions would be accepted. Default 1 000 000.
+   */
+  readonly maxJtis?: number;
+}
+
+/** The defaults of {@link TokenStoreOptions}. */
+export const TOKEN_STORE_DEFAULTS: Readonly<Required<TokenStoreOptions>> = Object.freeze({
+  maxTokens: 100_000,
+  expiredRetentionMs: 24 * 3600_000,
+  maxJtis: 1_000_000,
+});
+
+/** Size below which a map is never swept. */
+const MIN_SWEEP = 1024;
+
+/**
+ * A map whose expired entries are swept in batches: a sweep runs once the map has doubled since the last
+ * one, so each insert costs O(1) amortized. Past `max` entries the oldest insert is dropped.
+ */
+class SweptMap<V> {
   readonly #map = new Map<string, V>();
+  #nextSweep = MIN_SWEEP;
+
+  constructor(
+    private readonly max: number,
+    private readonly isStale: (value: V, now: number) => boolean,
+  ) {}
 
   set(key: string, value: V, now: number): void {
-    this.#prune(now);
+    this.#map.delete(key);
     this.#map.set(key, value);
+    if (this.#map.size > this.max) this.#map.delete(this.#map.keys().next().value as string);
+    if (this.#map.size >= this.#nextSweep) {
+      for (const [k, v] of this.#map) if (this.isStale(v, now)) this.#map.delete(k);
+      this.#nextSweep = Math.max(MIN_SWEEP, this.#map.size * 2);
+    }
   }
 
   get(key: string): V | undefined {
     return this.#map.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#map.has(key);
   }
 
   delete(key: string): void {
@@ -53,20 +103,29 @@ class ExpiringMap<V extends { readonly expiresAt: number }> {
   get size(): number {
     return this.#map.size;
   }
-
-  #prune(now: number): void {
-    // Expired entries are kept a while so an expired token is told apart from an unknown one.
-    const horizon = now - 24 * 3600_000;
-    for (const [key, value] of this.#map) if (value.expiresAt < horizon) this.#map.delete(key);
-  }
 }
 
 /** Issued tokens and used assertion ids of one emulator run. */
 export class TokenStore {
-  readonly #access = new ExpiringMap<Grant>();
-  readonly #refresh = new ExpiringMap<Grant>();
-  readonly #codes = new ExpiringMap<CodeGrant>();
-  readonly #jtis = new Map<string, number>();
+  readonly #access: SweptMap<Grant>;
+  readonly #refresh: SweptMap<Grant>;
+  readonly #codes: SweptMap<CodeGrant>;
+  readonly #jtis: SweptMap<number>;
+
+  /** @param options - Retention limits; see {@link TokenStoreOptions} for the defaults. */
+  constructor(options: TokenStoreOptions = {}) {
+    const o = { ...TOKEN_STORE_DEFAULTS, ...options };
+    for (const [name, value] of Object.entries(o)) {
+      if (!Number.isSafeInteger(value) || value < 1) throw optionError(name, 'must be a positive integer');
+    }
+    // Expired entries are kept a while so an expired token is told apart from an unknown one.
+    const stale = (g: { readonly expiresAt: number }, now: number) =>
+      g.expiresAt < now - o.expiredRetentionMs;
+    this.#access = new SweptMap<Grant>(o.maxTokens, stale);
+    this.#refresh = new SweptMap<Grant>(o.maxTokens, stale);
+    this.#codes = new SweptMap<CodeGrant>(o.maxTokens, stale);
+    this.#jtis = new SweptMap(o.maxJtis, (until: number, now: number) => until < now);
+  }
 
   /** Issues an opaque access token (`aoa…`) for `grant`. */
   issueAccessToken(grant: Grant, now: number): string {
@@ -117,7 +176,6 @@ export class TokenStore {
    * after that the assertion is refused as expired anyway.
    */
   recordJti(issuer: string, jti: string, expiresAt: number, now: number): void {
-    for (const [key, until] of this.#jtis) if (until < now) this.#jtis.delete(key);
-    this.#jtis.set(digest(`${issuer}\n${jti}`), expiresAt);
+    this.#jtis.set(digest(`${issuer}\n${jti}`), expiresAt, now);
   }
 }

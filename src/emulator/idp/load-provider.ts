@@ -6,6 +6,7 @@
  * so exactly that message is filtered while the module loads; every other warning passes through.
  */
 import type * as OidcProviderModule from 'oidc-provider';
+import { importOptional } from '../core/optional-import.js';
 
 type ProviderModule = typeof OidcProviderModule;
 
@@ -16,14 +17,22 @@ function isRuntimeWarning(args: unknown[]): boolean {
   return typeof first === 'string' && first.includes('oidc-provider WARNING: Unsupported runtime');
 }
 
-/** The oidc-provider module, imported once per process with its runtime warning filtered. */
+/**
+ * The oidc-provider module, imported once per process with its runtime warning filtered.
+ *
+ * @throws TipError `ERR_MISSING_DEPENDENCY` when the package is not installed.
+ */
 export function loadOidcProvider(): Promise<ProviderModule> {
   if (loading === undefined) {
     const original = console.warn;
     console.warn = (...args: unknown[]) => {
       if (!isRuntimeWarning(args)) original.apply(console, args);
     };
-    loading = import('oidc-provider').finally(() => {
+    loading = importOptional(
+      'oidc-provider',
+      "The emulator's embedded IdP",
+      () => import('oidc-provider'),
+    ).finally(() => {
       console.warn = original;
     });
     // A failed import may be retried by a later call.

@@ -8,6 +8,8 @@ import type { IdpClientOptions, IdpOptions, IdpUser } from './types.js';
 export const SERVICE_CLIENT_ID = 'tip-sdk-service';
 /** The public client used by scripted and browser sign-ins. */
 export const USER_CLIENT_ID = 'tip-sdk-user';
+/** Its redirect URI: a scripted sign-in reads the code from the redirect, nothing listens there. */
+export const USER_REDIRECT_URI = 'http://127.0.0.1/callback';
 
 /** Options with every default applied. */
 export interface ResolvedIdpOptions {

@@ -15,11 +15,12 @@ import type { JWK } from 'jose';
 import type { Provider } from 'oidc-provider';
 import { optionError } from '../../errors.js';
 import { warnDevelopmentKeysOnce } from './dev-key-warning.js';
+import { DEV_TOKEN_PATH, handleDevToken } from './dev-token-endpoint.js';
 import { handleInteraction } from './interactions.js';
 import { generateKeyGeneration, type IdpKeyGeneration } from './keys.js';
 import { loadOidcProvider } from './load-provider.js';
 import { IdpMemoryStore } from './memory-store.js';
-import { resolveIdpOptions, SERVICE_CLIENT_ID, USER_CLIENT_ID } from './options.js';
+import { resolveIdpOptions, SERVICE_CLIENT_ID, USER_CLIENT_ID, USER_REDIRECT_URI } from './options.js';
 import { clientMetadataFor, providerConfiguration, type ProviderSetup } from './provider-config.js';
 import { DEFAULT_RESOURCE_SCOPE, DEFAULT_USER_SCOPE, resourceIndicatorFor } from './resources.js';
 import { postToken, scriptedLogin } from './scripted-login.js';
@@ -27,7 +28,6 @@ import { signWithKeys } from './sign-token.js';
 import type { EmbeddedIdp, IdpOptions, IdpRequestCounts, IdpTokenRequest } from './types.js';
 
 /** The redirect URI of the built-in user client; as a native loopback URI it matches on any port. */
-const USER_REDIRECT_URI = 'http://127.0.0.1/callback';
 
 interface Current {
   readonly keys: IdpKeyGeneration;
@@ -166,6 +166,14 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
         return;
       }
       serveJwks(res, active);
+      return;
+    }
+    if (path === DEV_TOKEN_PATH) {
+      await handleDevToken(req, res, {
+        knownUser: (name) => resolved.users.has(name),
+        tokensFor: (name, request) => tokensFor(name, request),
+        accessTokenTtlSeconds: resolved.accessTokenTtlSeconds,
+      });
       return;
     }
     if (path.startsWith('/interaction/')) {

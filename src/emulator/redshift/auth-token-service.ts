@@ -19,6 +19,7 @@ import type {
   ServiceFactory,
 } from '../core/types.js';
 import { sealRedshiftAuthToken } from './auth-token.js';
+import { REDSHIFT_SERVERLESS_INPUT_SHAPES, redshiftIamRequests } from './input-shapes.js';
 import { queryList } from './query-input.js';
 import { findTarget, targetArn, type RedshiftTarget } from './targets.js';
 
@@ -137,6 +138,7 @@ export const createRedshiftService: ServiceFactory = () => ({
   service: 'redshift',
   protocol: 'awsQuery',
   xmlNamespace: 'http://redshift.amazonaws.com/doc/2012-12-01/',
+  iamRequests: redshiftIamRequests,
   handlers: {
     GetIdentityCenterAuthToken(ctx) {
       const names = queryList(ctx, 'ClusterIds', 'ClusterIdentifier');
@@ -162,6 +164,8 @@ export const createRedshiftService: ServiceFactory = () => ({
 export const createRedshiftServerlessService: ServiceFactory = () => ({
   service: 'redshift-serverless',
   protocol: 'awsJson1_1',
+  iamRequests: redshiftIamRequests,
+  inputShapes: REDSHIFT_SERVERLESS_INPUT_SHAPES,
   handlers: {
     GetIdentityCenterAuthToken(ctx) {
       const raw = ctx.input.workgroupNames;

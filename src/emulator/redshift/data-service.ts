@@ -22,6 +22,7 @@ import type { DataServiceState, RedshiftBackend } from './data-state.js';
 import { executeHandlers } from './execute-handlers.js';
 import { StatementExecutor } from './executor.js';
 import { readHandlers } from './read-handlers.js';
+import { REDSHIFT_DATA_INPUT_SHAPES, redshiftIamRequests } from './input-shapes.js';
 import { StatementStore, type StatementTiming } from './statements.js';
 
 /** Options of {@link redshiftDataServiceFactory}; each defaults to `config.redshift` and then to the value given. */
@@ -78,6 +79,8 @@ export function redshiftDataServiceFactory(options: RedshiftDataServiceOptions =
     return {
       service: 'redshift-data',
       protocol: 'awsJson1_1',
+      iamRequests: redshiftIamRequests,
+      inputShapes: REDSHIFT_DATA_INPUT_SHAPES,
       handlers: { ...executeHandlers(state), ...readHandlers(state) },
       async close() {
         await state.executor.close();

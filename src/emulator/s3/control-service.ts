@@ -42,6 +42,8 @@ export const createS3ControlService: ServiceFactory = (runtime: EmulatorRuntime)
     protocol: 'restXml',
     xmlNamespace: S3_CONTROL_NAMESPACE,
     resolveOperation: resolveS3ControlOperation,
+    // Every operation authorizes on the Access Grants instance ARN in its handler.
+    iamRequests: () => [],
     handlers: {
       GetDataAccess: (ctx) => getDataAccess(ctx, instance),
       GetAccessGrantsInstanceForPrefix: (ctx) => instanceForPrefix(ctx, instance),

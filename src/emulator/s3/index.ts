@@ -1,7 +1,7 @@
 /**
  * The emulated S3 side of trusted identity propagation: S3 Access Grants in S3 Control
  * (`GetDataAccess`, `GetAccessGrantsInstanceForPrefix`, `ListCallerAccessGrants`) and the S3 object API
- * (`GetObject`, `HeadObject`, `PutObject`, `ListObjectsV2`) that the vended credentials call.
+ * the vended credentials call (get, head, put, copy, delete, batch delete, list v1/v2, multipart).
  */
 export {
   createS3ControlService,

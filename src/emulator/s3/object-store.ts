@@ -24,7 +24,10 @@ export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 export interface ObjectStore {
   hasBucket(bucket: string): boolean;
   get(bucket: string, key: string): StoredObject | undefined;
-  put(bucket: string, key: string, object: Omit<StoredObject, 'etag'>): StoredObject;
+  /** Stores an object; `etag` defaults to the quoted MD5 of the body (multipart objects pass their own). */
+  put(bucket: string, key: string, object: Omit<StoredObject, 'etag'> & { etag?: string }): StoredObject;
+  /** Removes an object; true when there was one. */
+  delete(bucket: string, key: string): boolean;
   /** The bucket's keys in S3 listing order (UTF-8 byte order). */
   keys(bucket: string): readonly string[];
 }
@@ -33,9 +36,9 @@ export interface ObjectStore {
 export function createObjectStore(config: EmulatorConfig, now: number): ObjectStore {
   const buckets = new Map<string, Map<string, StoredObject>>();
   const sorted = new Map<string, readonly string[]>();
-  const make = (object: Omit<StoredObject, 'etag'>): StoredObject => ({
+  const make = (object: Omit<StoredObject, 'etag'> & { etag?: string }): StoredObject => ({
     ...object,
-    etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
+    etag: object.etag ?? `"${createHash('md5').update(object.body).digest('hex')}"`,
   });
   for (const bucket of config.s3.buckets) {
     const objects = new Map<string, StoredObject>();
@@ -59,9 +62,14 @@ export function createObjectStore(config: EmulatorConfig, now: number): ObjectSt
       const objects = buckets.get(bucket);
       if (!objects) throw new Error(`no bucket ${bucket}`);
       const stored = make(object);
+      if (!objects.has(key)) sorted.delete(bucket);
       objects.set(key, stored);
-      sorted.delete(bucket);
       return stored;
+    },
+    delete(bucket, key) {
+      const removed = buckets.get(bucket)?.delete(key) ?? false;
+      if (removed) sorted.delete(bucket);
+      return removed;
     },
     keys(bucket) {
       let keys = sorted.get(bucket);

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { loadPglite } from './load-pglite.js';
 
 /** How a PGlite instance was booted. */
 export type BootSource = 'memory-snapshot' | 'file-snapshot' | 'initdb';
@@ -38,6 +39,7 @@ let memorySnapshot: Promise<Blob> | undefined;
  */
 export async function bootPglite(options: BootOptions = {}): Promise<BootResult> {
   const started = Date.now();
+  const { PGlite } = await loadPglite();
   const path = options.snapshotPath === undefined ? defaultSnapshotPath() : options.snapshotPath;
   if (memorySnapshot) {
     const snapshot = await memorySnapshot.catch(() => undefined);
@@ -64,6 +66,7 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
 async function loadFromFile(path: string): Promise<{ pg: PGlite; snapshot: Blob } | undefined> {
   const snapshot = await readSnapshotFile(path);
   if (!snapshot) return undefined;
+  const { PGlite } = await loadPglite();
   try {
     const pg = await PGlite.create({ loadDataDir: snapshot });
     await pg.query('SELECT 1');

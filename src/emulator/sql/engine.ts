@@ -11,7 +11,8 @@
  *   functions, triggers, rules and roles before they reach Postgres, and revokes `set_config`, the `sql`
  *   and `plpgsql` languages, `TEMP` and `CREATE` on `public` from PUBLIC.
  * - Column grants are Postgres column privileges: a column-restricted role can select its columns by name,
- *   but `SELECT *` fails with 42501 (Lake Formation would return only the permitted columns).
+ *   and `SELECT *` fails with 42501 — unless the run asks for Lake Formation's semantics
+ *   (`columnScoped`, see `column-scope.ts`): then the table shows only the permitted columns.
  * - A running statement cannot be interrupted (PGlite has no statement timeout); results are bounded by
  *   `maxResultRows`.
  */
@@ -19,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { fold, grantSql, policyName, policySql, revokeSql } from './access.js';
 import { bootPglite } from './boot.js';
+import { COLUMN_SCOPE_DDL } from './column-scope.js';
 import { formatColumnType, parseColumnType, pgStorageType } from './column-type.js';
 import { SqlError, toSqlError } from './errors.js';
 import { HISTORY_DDL, readHistory, recordHistory } from './history.js';
@@ -77,7 +79,7 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     return run;
   };
 
-  await runSimple(pg, HARDENING + HISTORY_DDL);
+  await runSimple(pg, HARDENING + HISTORY_DDL + COLUMN_SCOPE_DDL);
 
   const reader = new ResultReader(pg);
   const toResult = (raw: RawResult) => reader.read(raw);
@@ -103,6 +105,7 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
         {
           ...(opts.searchPath ? { searchPath: opts.searchPath } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.columnScoped ? { scopeColumns: true } : {}),
           maxRows: opts.maxRows ?? maxRows,
         },
       );

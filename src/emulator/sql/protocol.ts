@@ -1,4 +1,5 @@
-import { type PGlite, protocol } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { loadPglite } from './load-pglite.js';
 import { SqlError, toSqlError } from './errors.js';
 
 /** A result column as Postgres describes it. */
@@ -51,7 +52,7 @@ export async function runExtended(
   maxRows?: number,
   parameterTypes?: readonly number[],
 ): Promise<RawResult> {
-  const { serialize } = protocol;
+  const { serialize } = (await loadPglite()).protocol;
   const messages: Message[] = [];
   const send = async (bytes: Uint8Array) => {
     const result = await pg.execProtocol(bytes, OPTIONS);
@@ -82,7 +83,7 @@ export async function describeExtended(
   sql: string,
   parameterTypes: readonly number[],
 ): Promise<{ parameterTypes: number[]; fields: RawField[] }> {
-  const { serialize } = protocol;
+  const { serialize } = (await loadPglite()).protocol;
   const messages: Message[] = [];
   try {
     for (const bytes of [
@@ -105,7 +106,7 @@ export async function describeExtended(
 
 /** Runs trusted, engine-built SQL (may hold several statements) through the simple protocol. */
 export async function runSimple(pg: PGlite, sql: string): Promise<RawResult> {
-  const { serialize } = protocol;
+  const { serialize } = (await loadPglite()).protocol;
   try {
     const result = await pg.execProtocol(serialize.query(sql), OPTIONS);
     return collect(result.messages as unknown as Message[]);

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { fold } from './access.js';
+import { type ColumnScope, mapScopedFields, scopeColumns, unscopeColumns } from './column-scope.js';
 import { SqlError, toSqlError } from './errors.js';
 import { assertUserStatementAllowed } from './guard.js';
 import { quoteIdent } from './ident.js';
@@ -18,23 +19,34 @@ export interface ExecSettings {
   readonly searchPath?: readonly string[];
   readonly signal?: AbortSignal;
   readonly maxRows: number;
+  /** Lake Formation column semantics (see `column-scope.ts`). Default false. */
+  readonly scopeColumns?: boolean;
 }
 
 /**
- * `BEGIN; SET LOCAL ROLE; SET LOCAL search_path`, then a refusal of superuser roles: never run user text
- * with superuser rights, whatever role name a caller passes. The caller rolls back on failure.
+ * `BEGIN`, the column scope when asked for, `SET LOCAL ROLE; SET LOCAL search_path`, then a refusal of
+ * superuser roles: never run user text with superuser rights, whatever role name a caller passes. The
+ * caller rolls back on failure.
  */
-async function enterRole(pg: PGlite, role: string, searchPath: readonly string[] | undefined): Promise<void> {
-  let setup = `BEGIN; SET LOCAL ROLE ${quoteIdent(role)};`;
+async function enterRole(
+  pg: PGlite,
+  role: string,
+  searchPath: readonly string[] | undefined,
+  withColumnScope: boolean,
+): Promise<ColumnScope | undefined> {
+  let setup = `SET LOCAL ROLE ${quoteIdent(role)};`;
   if (searchPath) {
     const path = searchPath.map((s) => quoteIdent(fold(s))).join(', ');
     setup += ` SET LOCAL search_path TO ${path.length > 0 ? path : "''"};`;
   }
+  await runSimple(pg, 'BEGIN');
+  const scope = withColumnScope ? await scopeColumns(pg, role) : undefined;
   await runSimple(pg, setup);
   const rights = await runExtended(pg, "SELECT current_setting('is_superuser')", []);
   if (rights.rows[0]?.[0] !== 'off') {
     throw new SqlError('42501', 'Statements are not run as a superuser role; pass a propagated user role.');
   }
+  return scope;
 }
 
 /**
@@ -49,7 +61,7 @@ export async function describeStatementAs(
 ): Promise<{ parameterTypes: number[]; fields: RawField[] }> {
   assertUserStatementAllowed(statement.sql);
   try {
-    await enterRole(pg, role, searchPath);
+    await enterRole(pg, role, searchPath, false);
     return await describeExtended(pg, statement.sql, statement.parameterTypes ?? []);
   } catch (error) {
     throw toSqlError(error);
@@ -89,7 +101,7 @@ export async function execStatementsAs(
   });
   let index = 0;
   try {
-    await enterRole(pg, role, settings.searchPath);
+    const scope = await enterRole(pg, role, settings.searchPath, settings.scopeColumns === true);
     const results: RawResult[] = [];
     for (const statement of statements) {
       results.push(
@@ -103,9 +115,14 @@ export async function execStatementsAs(
     }
     index = statements.length - 1;
     if (settings.signal?.aborted) throw new SqlError('57014', 'The query was cancelled.');
+    if (scope) {
+      // Back to the engine's own role to put the tables back before committing the user's work.
+      await runSimple(pg, 'RESET ROLE');
+      await unscopeColumns(pg, scope);
+    }
     const end = await runSimple(pg, 'COMMIT');
     if (end.tag === 'ROLLBACK') throw new SqlError('40000', 'The transaction was rolled back.');
-    return results;
+    return scope ? results.map((r) => mapScopedFields(r, scope)) : results;
   } catch (error) {
     await runSimple(pg, 'ROLLBACK').catch(() => undefined);
     throw failedAt(error, index, batch);

@@ -109,6 +109,12 @@ export interface RunOptions {
    * infer). Default: all inferred.
    */
   readonly parameterTypes?: readonly number[];
+  /**
+   * Lake Formation column semantics: a table the role may read only some columns of shows just those
+   * (`SELECT *` returns them, any other column does not exist, 42703). Default false (Postgres's own
+   * column privileges: `SELECT *` fails with 42501).
+   */
+  readonly columnScoped?: boolean;
 }
 
 /** What Postgres says of a statement it has parsed but not run. */

@@ -12,14 +12,8 @@ import {
   type IdentityContextClaims,
   type OperationContext,
 } from '../core/types.js';
-import {
-  durationSeconds,
-  refuseSessionPolicies,
-  requiredString,
-  sessionName,
-  sessionTags,
-  validationError,
-} from './input.js';
+import { durationSeconds, requiredString, sessionName, sessionTags, validationError } from './input.js';
+import { packedPolicySize, readSessionPolicy } from './session-policy.js';
 import { issueRoleSession } from './session.js';
 import { evaluateTrust } from './trust.js';
 
@@ -34,10 +28,15 @@ export interface ContextPolicy {
   readonly expiredError: 'InvalidContextAssertion' | 'ExpiredTokenException';
 }
 
-function accessDenied(callerArn: string, roleArn: string, why: string): AwsServiceError {
+function accessDenied(
+  callerArn: string,
+  roleArn: string,
+  why: string,
+  action = 'sts:AssumeRole',
+): AwsServiceError {
   return new AwsServiceError(
     'AccessDenied',
-    `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (${why})`,
+    `User: ${callerArn} is not authorized to perform: ${action} on resource: ${roleArn} (${why})`,
     403,
   );
 }
@@ -104,7 +103,7 @@ export function assumeRoleHandler(policy: ContextPolicy) {
     const input = ctx.input;
     const roleArn = requiredString(input, 'RoleArn', 20, 2048);
     const name = sessionName(requiredString(input, 'RoleSessionName', 2, 64), 'roleSessionName');
-    refuseSessionPolicies(input);
+    const sessionPolicy = readSessionPolicy(runtime.config, input);
     const tags = sessionTags(input);
     const sourceIdentity =
       input.SourceIdentity === undefined
@@ -121,12 +120,15 @@ export function assumeRoleHandler(policy: ContextPolicy) {
       ctx.audit('denied', roleArn, 'no such role');
       throw accessDenied(caller.arn, roleArn, 'no such role');
     }
-    const identity = runtime.authorize(caller, 'sts:AssumeRole', roleArn);
-    if (!identity.allowed) throw accessDenied(caller.arn, roleArn, identity.reason);
     const actions = ['sts:AssumeRole'];
     if (contexts.length > 0) actions.push('sts:SetContext');
     if (tags.length > 0) actions.push('sts:TagSession');
     if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
+    // The caller's own policies must allow each action on the role ARN, as must the trust policy.
+    for (const action of actions) {
+      const identity = runtime.authorize(caller, action, roleArn);
+      if (!identity.allowed) throw accessDenied(caller.arn, roleArn, identity.reason, action);
+    }
     const trust = evaluateTrust(role.trustPolicy, { aws: caller }, actions, [
       {
         ...principalContext(caller),
@@ -160,12 +162,15 @@ export function assumeRoleHandler(policy: ContextPolicy) {
         sessionName: name,
         durationSeconds: duration,
         ...(identityContext ? { identityContext } : {}),
+        ...(sessionPolicy ? { sessionPolicy: sessionPolicy.statements } : {}),
       },
       ctx.now,
     );
     return {
       ...session,
-      ...(tags.length > 0 ? { PackedPolicySize: Math.min(100, 2 + tags.length * 2) } : {}),
+      ...(tags.length > 0 || sessionPolicy
+        ? { PackedPolicySize: packedPolicySize(sessionPolicy, tags.length) }
+        : {}),
       ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
     };
   };

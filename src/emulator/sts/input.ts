@@ -93,10 +93,3 @@ export function sessionTags(input: Record<string, unknown>): { Key: string; Valu
     return { Key: key, Value: value };
   });
 }
-
-/** Refuses session policies: the emulator does not evaluate them, and ignoring one would widen access. */
-export function refuseSessionPolicies(input: Record<string, unknown>): void {
-  if (input.Policy !== undefined || input.PolicyArns !== undefined) {
-    throw validationError('The emulator does not evaluate session policies (Policy, PolicyArns); omit them.');
-  }
-}

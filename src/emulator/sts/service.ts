@@ -27,6 +27,9 @@ export function createStsService(runtime: EmulatorRuntime, options: StsServiceOp
     service: 'sts',
     protocol: 'awsQuery',
     xmlNamespace: SERVICE_PROFILES.sts.xmlNamespace,
+    // AssumeRole authorizes on the role ARN itself. GetCallerIdentity keeps the default request: it needs
+    // no permission (always allowed) but its decision is audited like any call.
+    iamRequests: (operation) => (operation === 'GetCallerIdentity' ? undefined : []),
     handlers: {
       AssumeRole: assumeRoleHandler(policy),
       AssumeRoleWithWebIdentity: assumeRoleWithWebIdentityHandler(keys),

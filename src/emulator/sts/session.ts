@@ -1,4 +1,5 @@
 /** Issuing role session credentials and the STS response members that describe them. */
+import type { PolicyStatementConfig } from '../config/types.js';
 import { arnAccount } from '../core/registry.js';
 import type { Caller, EmulatorRuntime, IdentityContextClaims } from '../core/types.js';
 import { assumedRoleArn, assumedRoleId } from './identifiers.js';
@@ -9,6 +10,8 @@ export interface RoleSession {
   readonly sessionName: string;
   readonly durationSeconds: number;
   readonly identityContext?: IdentityContextClaims;
+  /** Statements of the session policies, when some were given. */
+  readonly sessionPolicy?: readonly PolicyStatementConfig[];
 }
 
 /** Issues credentials and returns `Credentials` and `AssumedRoleUser` as STS sends them. */
@@ -21,6 +24,7 @@ export function issueRoleSession(runtime: EmulatorRuntime, session: RoleSession,
     roleArn: session.roleArn,
     sessionName: session.sessionName,
     ...(session.identityContext ? { identityContext: session.identityContext } : {}),
+    ...(session.sessionPolicy ? { sessionPolicy: session.sessionPolicy } : {}),
   };
   // STS expirations have second precision.
   const expiresAt = Math.floor((now + session.durationSeconds * 1000) / 1000) * 1000;

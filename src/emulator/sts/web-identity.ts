@@ -8,7 +8,8 @@ import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { ConditionContext } from '../core/policy.js';
 import { asList } from '../core/policy.js';
 import { AwsServiceError, type EmulatorRuntime, type OperationContext } from '../core/types.js';
-import { durationSeconds, refuseSessionPolicies, requiredString, sessionName } from './input.js';
+import { durationSeconds, requiredString, sessionName } from './input.js';
+import { packedPolicySize, readSessionPolicy } from './session-policy.js';
 import type { IssuerKeys } from './oidc-keys.js';
 import { issueRoleSession } from './session.js';
 import { evaluateTrust } from './trust.js';
@@ -41,7 +42,7 @@ export function assumeRoleWithWebIdentityHandler(keys: IssuerKeys) {
     const roleArn = requiredString(input, 'RoleArn', 20, 2048);
     const name = sessionName(requiredString(input, 'RoleSessionName', 2, 64), 'roleSessionName');
     const token = requiredString(input, 'WebIdentityToken', 4, 20_000);
-    refuseSessionPolicies(input);
+    const sessionPolicy = readSessionPolicy(runtime.config, input);
 
     let claims: ReturnType<typeof decodeJwt>;
     try {
@@ -133,11 +134,17 @@ export function assumeRoleWithWebIdentityHandler(keys: IssuerKeys) {
     ctx.audit('allowed', roleArn, `${trust.reason} for ${issuerHostPath}`);
     const session = issueRoleSession(
       runtime,
-      { roleArn, sessionName: name, durationSeconds: duration },
+      {
+        roleArn,
+        sessionName: name,
+        durationSeconds: duration,
+        ...(sessionPolicy ? { sessionPolicy: sessionPolicy.statements } : {}),
+      },
       ctx.now,
     );
     return {
       ...session,
+      ...(sessionPolicy ? { PackedPolicySize: packedPolicySize(sessionPolicy, 0) } : {}),
       SubjectFromWebIdentityToken: verified.sub,
       Provider: issuerHostPath,
       Audience: audiences[0] || undefined,

@@ -6,17 +6,18 @@
  * Runs with the service's own credentials (not a user's). Athena tags are read with
  * `athena:ListTagsForResource`; application tags live in `sso-admin ListTagsForResource`, for which
  * tip-sdk ships no client: pass `applicationTags`, e.g. with `@aws-sdk/client-sso-admin`:
- * `(arn) => ssoAdmin.send(new ListTagsForResourceCommand({ InstanceArn, ResourceArn: arn }))`.
+ * `(arn) => ssoAdmin.send(new ListTagsForResourceCommand({ InstanceArn, ResourceArn: arn }))`, where
+ * `InstanceArn` is the IAM Identity Center instance (`arn:aws:sso:::instance/ssoins-…`).
  *
  * @module
  */
-import { AthenaClient, ListTagsForResourceCommand } from '@aws-sdk/client-athena';
 import type { AthenaClientConfig } from '@aws-sdk/client-athena';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsClientConfig } from '../../aws/clients.js';
 import { callWithRetry, resolveRetry } from '../../aws/retry.js';
 import { TipError, optionError } from '../../errors.js';
+import { athenaSdk } from './sdk.js';
 
 /** The tag key both the workgroup and the application carry. */
 export const ATHENA_DRIVER_TAG = 'AthenaDriverOidcAppArn';
@@ -75,7 +76,7 @@ function partitionOf(region: string): string {
 function missing(what: string): TipError {
   return new TipError(
     'ERR_NOT_FOUND',
-    `${what} has no ${ATHENA_DRIVER_TAG} tag: add the tag (see docs/athena.md).`,
+    `${what} has no ${ATHENA_DRIVER_TAG} tag: tag the workgroup with the IAM Identity Center application ARN, and the application with the access role ARN.`,
     {
       details: { service: 'athena', reason: 'missing_tag' },
     },
@@ -107,6 +108,7 @@ export async function discoverFromWorkGroup(options: DiscoverFromWorkGroupOption
     throw optionError('applicationTags', 'must be a function reading sso-admin ListTagsForResource');
   if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId))
     throw optionError('accountId', 'must be a 12-digit account id');
+  const { AthenaClient, ListTagsForResourceCommand } = athenaSdk();
   const config: Record<string, unknown> = {
     ...(options.clientConfig ?? {}),
     region: options.region,

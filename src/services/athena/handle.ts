@@ -3,11 +3,13 @@
  *
  * @module
  */
-import { AthenaClient } from '@aws-sdk/client-athena';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { resolveQuery, runQuery } from './query.js';
-import type { AthenaHandle, AthenaQueryResult, AthenaRow } from './types.js';
+import { athenaSdk } from './sdk.js';
+import { rowMapping } from '../rows.js';
+import type { AthenaHandle, AthenaQueryOptions, AthenaQueryResult, AthenaRow } from './types.js';
 
 /**
  * Creates the Athena handle of one user. Its `AthenaClient` is created on first use and reused.
@@ -24,27 +26,33 @@ export function athena(
   const ctx = toServiceContext(context);
   let client = options.client;
   const getClient = (): AthenaClient => {
-    client ??= new AthenaClient(sdkClientConfig(ctx));
+    client ??= new (athenaSdk().AthenaClient)(sdkClientConfig(ctx));
     return client;
   };
   return Object.freeze({
-    async query(sql, queryOptions): Promise<AthenaQueryResult> {
+    async query<T = AthenaRow>(
+      sql: string,
+      queryOptions: AthenaQueryOptions<T>,
+    ): Promise<AthenaQueryResult<T>> {
       const q = resolveQuery(sql, queryOptions);
-      const rows: AthenaRow[] = [];
+      const map = rowMapping<AthenaRow, T>(queryOptions.mapRow);
+      const rows: T[] = [];
       let columns: AthenaQueryResult['columns'] = [];
       let queryId = '';
       let truncated = false;
       for await (const page of runQuery(ctx, getClient(), q)) {
         queryId = page.queryId;
         columns = page.columns;
-        for (const row of page.rows) rows.push(row);
+        for (const row of map(page.rows)) rows.push(row);
         truncated = page.truncated;
       }
       return { queryId, columns, rows, truncated };
     },
-    async *queryPages(sql, queryOptions) {
+    async *queryPages<T = AthenaRow>(sql: string, queryOptions: AthenaQueryOptions<T>) {
       const q = resolveQuery(sql, queryOptions);
-      for await (const { truncated: _t, ...page } of runQuery(ctx, getClient(), q)) yield page;
+      const map = rowMapping<AthenaRow, T>(queryOptions.mapRow);
+      for await (const { truncated: _t, rows, ...page } of runQuery(ctx, getClient(), q))
+        yield { ...page, rows: map(rows) };
     },
     client: getClient,
   } satisfies AthenaHandle);

@@ -1,22 +1,20 @@
 /**
- * Running one Athena query as the user: StartQueryExecution, polling GetQueryExecution with backoff,
- * reading GetQueryResults page by page, and StopQueryExecution on abort or deadline.
+ * Running one Athena query as the user: StartQueryExecution, polling GetQueryExecution (every 50 ms at
+ * first, then a tenth of the query's age, at most 1 s), reading GetQueryResults page by page, and
+ * StopQueryExecution on abort or deadline.
  *
  * @module
  */
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
 import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
+import { type QueryError, queryFailureError } from '../query-failure.js';
 import { statementCall, statementSignals, withDeadline } from '../deadline.js';
+import { defaultPollDelay } from './poll.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
+import { athenaSdk } from './sdk.js';
 import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -25,14 +23,14 @@ const STOP_TIMEOUT_MS = 5_000;
 /** Validated query options. */
 export interface ResolvedQuery {
   readonly sql: string;
-  readonly options: AthenaQueryOptions;
+  readonly options: AthenaQueryOptions<unknown>;
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly maxRows: number;
 }
 
 /** Validates `sql` and options. @throws TypeError */
-export function resolveQuery(sql: string, options: AthenaQueryOptions): ResolvedQuery {
+export function resolveQuery(sql: string, options: AthenaQueryOptions<unknown>): ResolvedQuery {
   if (typeof sql !== 'string' || sql.trim().length === 0 || sql.length > 262_144)
     throw optionError('sql', 'must be a non-empty string of at most 262144 characters');
   if (typeof options !== 'object' || options === null) throw optionError('athena.query', 'needs options');
@@ -65,24 +63,20 @@ export function resolveQuery(sql: string, options: AthenaQueryOptions): Resolved
   };
 }
 
-function failed(execution: QueryExecution, queryId: string): TipError {
+function failed(execution: QueryExecution, queryId: string): QueryError {
   const status = execution.Status;
   const state = String(status?.State ?? 'UNKNOWN');
-  const reason = redactAwsMessage(status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? '');
-  return new TipError(
-    'ERR_QUERY_FAILED',
-    `Athena query ${queryId} ${state === 'CANCELLED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's Lake Formation permissions.`,
-    {
-      details: {
-        service: 'athena',
-        queryId,
-        state,
-        reason,
-        errorCategory: status?.AthenaError?.ErrorCategory,
-        errorType: status?.AthenaError?.ErrorType,
-      },
+  return queryFailureError({
+    service: 'athena',
+    queryId,
+    state,
+    cancelled: state === 'CANCELLED',
+    reason: redactAwsMessage(status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason ?? ''),
+    details: {
+      errorCategory: status?.AthenaError?.ErrorCategory,
+      errorType: status?.AthenaError?.ErrorType,
     },
-  );
+  });
 }
 
 /**
@@ -111,6 +105,7 @@ async function* runWith(
   signal: AbortSignal,
 ): AsyncGenerator<AthenaResultPage & { truncated: boolean }, void, undefined> {
   const { options } = q;
+  const { GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } = athenaSdk();
   const context =
     options.database !== undefined || options.catalog !== undefined
       ? {
@@ -141,9 +136,9 @@ async function* runWith(
     });
   }
   ctx.emit({ type: 'query-started', service: 'athena', queryId });
+  const startedAt = performance.now();
   let done = false;
   try {
-    let delay = options.pollInterval ?? 100;
     for (;;) {
       const out = await call(
         'GetQueryExecution',
@@ -155,11 +150,12 @@ async function* runWith(
       if (state === 'SUCCEEDED') break;
       if (state === 'FAILED' || state === 'CANCELLED') {
         done = true;
-        ctx.emit({ type: 'query-failed', service: 'athena', queryId });
-        throw failed(execution, queryId);
+        const error = failed(execution, queryId);
+        ctx.emit({ type: 'query-failed', service: 'athena', queryId, code: error.code });
+        throw error;
       }
+      const delay = options.pollInterval ?? defaultPollDelay(performance.now() - startedAt);
       await withDeadline('athena', deadline, q.timeoutMs, () => sleep(delay, signal), queryId);
-      if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
     }
     done = true;
     ctx.emit({ type: 'query-finished', service: 'athena', queryId });
@@ -201,11 +197,12 @@ async function* runWith(
 /** Stops a query, best effort, with its own short deadline (the caller's signal has usually fired). */
 async function stopQuery(ctx: ServiceContext, client: AthenaClient, queryId: string): Promise<void> {
   try {
+    const { StopQueryExecutionCommand } = athenaSdk();
     await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }), {
       abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
     });
     ctx.emit({ type: 'query-cancelled', service: 'athena', queryId });
   } catch (error) {
-    ctx.logger.debug('athena StopQueryExecution failed', { queryId, error: String((error as Error)?.name) });
+    ctx.logger.debug({ queryId, error: String((error as Error)?.name) }, 'athena StopQueryExecution failed');
   }
 }

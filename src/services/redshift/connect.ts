@@ -98,7 +98,7 @@ function clientConfig(resolved: Resolved, token: WireTokenSource, signal: AbortS
  * @throws TypeError for a bad option (before anything is sent).
  * @throws TipError `ERR_REDSHIFT_TOKEN_REFUSED`, `ERR_REDSHIFT_TLS_REQUIRED`,
  *   `ERR_REDSHIFT_IDP_AUTH_UNSUPPORTED`, `ERR_NOT_FOUND` (database), `ERR_AWS_UNAVAILABLE`, `ERR_TIMEOUT`,
- *   `ERR_ABORTED`, `ERR_DEPENDENCY_MISSING`, or the token source's own errors.
+ *   `ERR_ABORTED`, `ERR_MISSING_DEPENDENCY`, or the token source's own errors.
  */
 export async function connectRedshift(
   options: RedshiftSqlConnectionOptions & { readonly token: WireTokenSource },
@@ -126,7 +126,7 @@ export async function connectRedshift(
  * connections already open stay open.
  *
  * @throws TypeError for a bad option.
- * @throws TipError `ERR_DEPENDENCY_MISSING` when `pg` is not installed.
+ * @throws TipError `ERR_MISSING_DEPENDENCY` when `pg` is not installed.
  */
 export async function redshiftPool(
   options: RedshiftSqlPoolOptions & { readonly token: WireTokenSource },

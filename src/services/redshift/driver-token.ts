@@ -6,19 +6,12 @@
  *
  * @module
  */
-import {
-  GetIdentityCenterAuthTokenCommand as ClusterTokenCommand,
-  RedshiftClient,
-} from '@aws-sdk/client-redshift';
-import {
-  GetIdentityCenterAuthTokenCommand as ServerlessTokenCommand,
-  RedshiftServerlessClient,
-} from '@aws-sdk/client-redshift-serverless';
 import { cacheKey } from '../../cache/key.js';
 import { TipError, optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
 import { cacheUser, sdkClientConfig } from '../context.js';
+import { redshiftSdk, redshiftServerlessSdk } from './sdk.js';
 import type { RedshiftDriverToken, RedshiftHandleOptions, RedshiftTarget } from './types.js';
 
 /** Issues driver tokens for one user. */
@@ -62,31 +55,40 @@ export function createDriverTokenSource(
       );
     const kind = workgroupName === undefined ? 'cluster' : 'workgroup';
     const callerSignal = target.signal ?? ctx.signal;
+    // Loaded before the cache is consulted, so a missing package fails every call the same way.
+    if (kind === 'workgroup') redshiftServerlessSdk();
+    else redshiftSdk();
     return memo.get(
       cacheKey('redshift-driver-token', [user, kind, name]),
       async ({ signal }) => {
         let token: string | undefined;
         let expiration: Date | undefined;
         if (kind === 'workgroup') {
+          const { GetIdentityCenterAuthTokenCommand, RedshiftServerlessClient } = redshiftServerlessSdk();
           serverless ??= new RedshiftServerlessClient(sdkClientConfig(ctx));
           const client = serverless;
           const out = await awsCall(
             ctx,
             'redshift-serverless',
             'GetIdentityCenterAuthToken',
-            (s) => client.send(new ServerlessTokenCommand({ workgroupNames: [name] }), { abortSignal: s }),
+            (s) =>
+              client.send(new GetIdentityCenterAuthTokenCommand({ workgroupNames: [name] }), {
+                abortSignal: s,
+              }),
             signal,
           );
           token = out.token;
           expiration = out.expirationTime;
         } else {
+          const { GetIdentityCenterAuthTokenCommand, RedshiftClient } = redshiftSdk();
           cluster ??= new RedshiftClient(sdkClientConfig(ctx));
           const client = cluster;
           const out = await awsCall(
             ctx,
             'redshift',
             'GetIdentityCenterAuthToken',
-            (s) => client.send(new ClusterTokenCommand({ ClusterIds: [name] }), { abortSignal: s }),
+            (s) =>
+              client.send(new GetIdentityCenterAuthTokenCommand({ ClusterIds: [name] }), { abortSignal: s }),
             signal,
           );
           token = out.Token;
@@ -110,7 +112,7 @@ export function createDriverTokenSource(
             },
           );
         }
-        ctx.logger.debug('redshift driver token issued', { target: kind, name });
+        ctx.logger.debug({ target: kind, name }, 'redshift driver token issued');
         const value: RedshiftDriverToken = Object.freeze({ token, tokenType: 'SUBJECT_TOKEN', expiresAt });
         return { value, expiresAt };
       },

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { ServiceContext, ServiceContextInit } from '../context.js';
 import { sdkClientConfig, toServiceContext } from '../context.js';
 import { connectRedshift, redshiftPool } from './connect.js';
@@ -11,7 +11,16 @@ import { createDriverTokenSource } from './driver-token.js';
 import type { WireToken } from './idc-stream.js';
 import { runBatch, runStatement } from './query.js';
 import { optionError } from '../../errors.js';
-import type { RedshiftHandle, RedshiftHandleOptions, RedshiftQueryOptions, RedshiftTarget } from './types.js';
+import { redshiftDataSdk } from './sdk.js';
+import { rowMapping } from '../rows.js';
+import type {
+  RedshiftHandle,
+  RedshiftHandleOptions,
+  RedshiftQueryOptions,
+  RedshiftQueryResult,
+  RedshiftRow,
+  RedshiftTarget,
+} from './types.js';
 
 /**
  * Creates the Redshift handle of one user. Clients are created on first use and reused.
@@ -27,7 +36,7 @@ export function redshift(
   const ctx = toServiceContext(context);
   let data = options.dataClient;
   const dataClient = (): RedshiftDataClient => {
-    data ??= new RedshiftDataClient(sdkClientConfig(ctx));
+    data ??= new (redshiftDataSdk().RedshiftDataClient)(sdkClientConfig(ctx));
     return data;
   };
   const driverToken = createDriverTokenSource(ctx, options);
@@ -45,8 +54,13 @@ export function redshift(
     };
   };
   return Object.freeze({
-    query: (sql, queryOptions) => runStatement(ctx, dataClient(), sql, queryOptions),
-    batch: (sqls, batchOptions) => runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
+    async query<T = RedshiftRow>(sql: string, queryOptions: RedshiftQueryOptions<T>) {
+      const map = rowMapping<RedshiftRow, T>(queryOptions?.mapRow);
+      const result = await runStatement(ctx, dataClient(), sql, queryOptions as RedshiftQueryOptions);
+      return { ...result, rows: map(result.rows) } satisfies RedshiftQueryResult<T>;
+    },
+    batch: async (sqls, batchOptions) =>
+      runBatch(ctx, dataClient(), sqls, batchOptions as RedshiftQueryOptions),
     driverToken,
     connect: async (connectOptions) =>
       connectRedshift({ ...connectOptions, token: tokenFor(connectOptions) }),

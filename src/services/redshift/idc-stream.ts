@@ -19,6 +19,7 @@ import { type Socket, connect as netConnect } from 'node:net';
 import { Duplex } from 'node:stream';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { TipError, isTipError } from '../../errors.js';
+import { clause } from '../../message-text.js';
 import {
   ServerFrameError,
   ServerFramer,
@@ -252,12 +253,14 @@ export class IdcAuthStream extends Duplex {
     if (server.sqlState === '28000' || server.sqlState === '28P01') {
       return new TipError(
         'ERR_REDSHIFT_TOKEN_REFUSED',
-        `Redshift refused the ${details.tokenType} token: ${reason}. Connect again with a fresh token for this workgroup or cluster.`,
+        `Redshift refused the ${details.tokenType} token: ${clause(reason)}. Connect again with a fresh token for this workgroup or cluster.`,
         { details },
       );
     }
     if (server.sqlState === '3D000')
-      return new TipError('ERR_NOT_FOUND', `Redshift: ${reason}. Check the database name.`, { details });
+      return new TipError('ERR_NOT_FOUND', `Redshift: ${clause(reason)}. Check the database name.`, {
+        details,
+      });
     return new TipError('ERR_AWS_UNKNOWN', `Redshift refused the connection: ${reason}`, { details });
   }
 

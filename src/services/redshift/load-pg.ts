@@ -6,6 +6,7 @@
  */
 import type * as Pg from 'pg';
 import { TipError } from '../../errors.js';
+import { loadOptionalPeer } from '../../optional-peer.js';
 
 /** The parts of the `pg` module tip-sdk uses. */
 export interface PgModule {
@@ -17,40 +18,23 @@ export interface PgModule {
 
 let cached: Promise<PgModule> | undefined;
 
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-}
-
 /**
  * The `pg` module: `given` when passed, else `import('pg')` (once).
  *
  * @param importer - Imports the module. Default `() => import('pg')`.
- * @throws TipError `ERR_DEPENDENCY_MISSING` when `pg` is not installed.
+ * @throws TipError `ERR_MISSING_DEPENDENCY` when `pg` is not installed.
  */
 export function loadPg(given?: PgModule, importer?: () => Promise<unknown>): Promise<PgModule> {
   if (given !== undefined) return Promise.resolve(given);
   const load = async (): Promise<PgModule> => {
-    let mod: unknown;
-    try {
-      mod = await (importer ?? (() => import('pg')))();
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      throw new TipError(
-        'ERR_DEPENDENCY_MISSING',
-        'Redshift SQL connections need the `pg` package: npm install pg (or pass it as the `pg` option).',
-        { cause: error, details: { package: 'pg' } },
-      );
-    }
+    const mod: unknown = await loadOptionalPeer('pg', importer ?? (() => import('pg')));
     // pg is CommonJS: ESM sees its exports under `default`.
     const pg = ((mod as { default?: unknown }).default ?? mod) as Partial<PgModule>;
     if (typeof pg.Client !== 'function' || typeof pg.Pool !== 'function') {
       throw new TipError(
-        'ERR_DEPENDENCY_MISSING',
+        'ERR_MISSING_DEPENDENCY',
         'The `pg` module found has no Client and Pool: install pg 8.',
-        {
-          details: { package: 'pg' },
-        },
+        { details: { package: 'pg', reason: 'load_failed', install: 'npm install pg@8' } },
       );
     }
     return pg as PgModule;

@@ -9,37 +9,33 @@
  *
  * @module
  */
-import {
-  BatchExecuteStatementCommand,
-  CancelStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-} from '@aws-sdk/client-redshift-data';
 import type { DescribeStatementResponse, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { sleep } from '../../aws/abort.js';
 import { redactAwsMessage } from '../../aws/map-error.js';
 import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
+import { type QueryError, queryFailureError } from '../query-failure.js';
 import { type StatementSignals, statementCall, statementSignals, withDeadline } from '../deadline.js';
 import { readColumns, typedRows } from './fields.js';
 import { resolveTarget, toSqlParameters, validSql } from './options.js';
 import { parseLosslessJson } from './lossless-json.js';
 import type { LosslessJson } from './lossless-json.js';
 import { captureRawBody } from './raw-body.js';
+import { redshiftDataSdk } from './sdk.js';
 import type { RedshiftColumn, RedshiftQueryOptions, RedshiftQueryResult, RedshiftRow } from './types.js';
 
 const STOP_TIMEOUT_MS = 5_000;
 
-function failed(describe: DescribeStatementResponse, id: string): TipError {
+function failed(describe: DescribeStatementResponse, id: string): QueryError {
   const status = String(describe.Status ?? 'UNKNOWN');
   const subError = describe.SubStatements?.find((s) => s.Status === 'FAILED')?.Error;
-  const reason = redactAwsMessage(describe.Error ?? subError ?? '');
-  return new TipError(
-    'ERR_QUERY_FAILED',
-    `Redshift statement ${id} ${status === 'ABORTED' ? 'was cancelled' : 'failed'}${reason ? `: ${reason}` : ''}. Check the SQL and the user's database grants.`,
-    { details: { service: 'redshift-data', queryId: id, state: status, reason } },
-  );
+  return queryFailureError({
+    service: 'redshift-data',
+    queryId: id,
+    state: status,
+    cancelled: status === 'ABORTED',
+    reason: redactAwsMessage(describe.Error ?? subError ?? ''),
+  });
 }
 
 interface Run {
@@ -54,6 +50,7 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
   let finished = false;
   try {
     let delay = options.pollInterval ?? 100;
+    const { DescribeStatementCommand } = redshiftDataSdk();
     for (;;) {
       const d = await statementCall(
         ctx,
@@ -71,8 +68,9 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
       }
       if (d.Status === 'FAILED' || d.Status === 'ABORTED') {
         finished = true;
-        ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id });
-        throw failed(d, id);
+        const error = failed(d, id);
+        ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id, code: error.code });
+        throw error;
       }
       await withDeadline('redshift-data', deadline, timeoutMs, () => sleep(delay, signal), id);
       if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
@@ -84,15 +82,16 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
 
 async function cancel(run: Run, id: string): Promise<void> {
   try {
+    const { CancelStatementCommand } = redshiftDataSdk();
     await run.client.send(new CancelStatementCommand({ Id: id }), {
       abortSignal: AbortSignal.timeout(STOP_TIMEOUT_MS),
     });
     run.ctx.emit({ type: 'query-cancelled', service: 'redshift-data', queryId: id });
   } catch (error) {
-    run.ctx.logger.debug('redshift-data CancelStatement failed', {
-      queryId: id,
-      error: String((error as Error)?.name),
-    });
+    run.ctx.logger.debug(
+      { queryId: id, error: String((error as Error)?.name) },
+      'redshift-data CancelStatement failed',
+    );
   }
 }
 
@@ -108,6 +107,7 @@ async function readResult(
   const rows: RedshiftRow[] = [];
   let columns: RedshiftColumn[] | undefined;
   let token: string | undefined;
+  const { GetStatementResultCommand } = redshiftDataSdk();
   do {
     let raw: { text: string | undefined } = { text: undefined };
     const page = await statementCall(
@@ -215,6 +215,7 @@ export async function runStatement(
   const target = resolveTarget(options);
   const parameters = toSqlParameters(options.parameters);
   validSql(sql, 'sql');
+  const { ExecuteStatementCommand } = redshiftDataSdk();
   const run: Run = { ctx, client, options };
   return execute(
     run,
@@ -243,6 +244,7 @@ export async function runBatch(
   if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
     throw optionError('sqls', 'must hold 1 to 40 SQL statements');
   for (const [i, sql] of sqls.entries()) validSql(sql, `sqls[${i}]`);
+  const { BatchExecuteStatementCommand } = redshiftDataSdk();
   const run: Run = { ctx, client, options };
   return execute(
     run,

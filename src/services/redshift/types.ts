@@ -46,8 +46,18 @@ export type RedshiftTarget =
       readonly workgroupName?: undefined;
     };
 
-/** Options of {@link RedshiftHandle.query} and {@link RedshiftHandle.batch}. */
-export type RedshiftQueryOptions = RedshiftTarget & {
+/**
+ * Turns each typed row into the caller's own value (validate it here, e.g. with a schema library).
+ * `index` counts rows from 0. An exception it throws rejects the call as is.
+ */
+export type RedshiftRowMapper<T> = (row: RedshiftRow, index: number) => T;
+
+/**
+ * Options of {@link RedshiftHandle.query} and {@link RedshiftHandle.batch}.
+ *
+ * @typeParam T - The row type of `query`; inferred from `mapRow` when one is given.
+ */
+export type RedshiftQueryOptions<T = RedshiftRow> = RedshiftTarget & {
   /** The database. Required. */
   readonly database: string;
   /**
@@ -63,16 +73,22 @@ export type RedshiftQueryOptions = RedshiftTarget & {
   readonly pollInterval?: number;
   /** Most rows returned; reading stops there and `truncated` is set. Default unlimited. */
   readonly maxRows?: number;
+  /** Maps each row of `query`; the result's `rows` are what it returns. Not for `batch`. */
+  readonly mapRow?: RedshiftRowMapper<T>;
 };
 
-/** The outcome of one statement. */
-export interface RedshiftQueryResult {
+/**
+ * The outcome of one statement.
+ *
+ * @typeParam T - The row type: {@link RedshiftRow}, the type named in `query<T>()`, or what `mapRow` returns.
+ */
+export interface RedshiftQueryResult<T = RedshiftRow> {
   /** The Data API statement id (`…:n` for a statement of a batch). */
   readonly statementId: string;
   /** The result columns, in order (empty without a result set). */
   readonly columns: readonly RedshiftColumn[];
-  /** Typed rows keyed by column label (null-prototype objects). */
-  readonly rows: RedshiftRow[];
+  /** Typed rows keyed by column label (null-prototype objects), or what `mapRow` made of them. */
+  readonly rows: T[];
   /** Rows affected, for statements without a result set (`ResultRows`); otherwise `undefined`. */
   readonly updatedRows: number | undefined;
   /** True when `maxRows` cut the result short. */
@@ -151,12 +167,18 @@ export type RedshiftPoolOptions = RedshiftTarget & RedshiftSqlPoolOptions;
 
 /** The Redshift handle of one user. */
 export interface RedshiftHandle {
-  /** Runs one statement and returns its typed rows (every page, up to `maxRows`). */
-  query(sql: string, options: RedshiftQueryOptions): Promise<RedshiftQueryResult>;
+  /**
+   * Runs one statement and returns its typed rows (every page, up to `maxRows`). Name the row type
+   * (`query<Revenue>(…)`, not checked at run time) or pass `mapRow` to build and check each row yourself.
+   *
+   * @typeParam T - The row type. Default {@link RedshiftRow}; inferred from `options.mapRow`.
+   * @throws TipError `ERR_MISSING_DEPENDENCY` (rejected) without `@aws-sdk/client-redshift-data`.
+   */
+  query<T = RedshiftRow>(sql: string, options: RedshiftQueryOptions<T>): Promise<RedshiftQueryResult<T>>;
   /** Runs statements in one transaction (BatchExecuteStatement); one result per statement. */
   batch(
     sqls: readonly string[],
-    options: Omit<RedshiftQueryOptions, 'parameters'>,
+    options: Omit<RedshiftQueryOptions, 'parameters' | 'mapRow'>,
   ): Promise<RedshiftQueryResult[]>;
   /**
    * A token for JDBC, ODBC or Python drivers (GetIdentityCenterAuthToken), cached until shortly before
@@ -170,7 +192,11 @@ export interface RedshiftHandle {
   connect(options: RedshiftConnectOptions): Promise<Client>;
   /** A `pg.Pool` as the user whose every new connection logs in with a valid driver token. Needs `pg`. */
   pool(options: RedshiftPoolOptions): Promise<Pool>;
-  /** The user's RedshiftDataClient (created once). */
+  /**
+   * The user's RedshiftDataClient (created once).
+   *
+   * @throws TipError `ERR_MISSING_DEPENDENCY` without `@aws-sdk/client-redshift-data`.
+   */
   dataClient(): RedshiftDataClient;
 }
 

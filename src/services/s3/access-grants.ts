@@ -35,9 +35,9 @@ export function s3AccessGrants(
     getDataAccess: cache.getDataAccess,
     client: (clientOptions) =>
       clientOptions === undefined ? defaultClient() : createAccessGrantsS3Client(ctx, cache, clientOptions),
-    getObject: (input, opts) => readObject(ctx, defaultClient(), input, opts?.signal),
-    putObject: (input, opts) => writeObject(ctx, defaultClient(), input, opts?.signal),
-    list: (input, opts) => listObjects(ctx, defaultClient(), input, opts ?? {}),
+    getObject: async (input, opts) => readObject(ctx, defaultClient(), input, opts?.signal),
+    putObject: async (input, opts) => writeObject(ctx, defaultClient(), input, opts?.signal),
+    list: async (input, opts) => listObjects(ctx, defaultClient(), input, opts ?? {}),
     clearCache: () => cache.clear(),
   } satisfies S3AccessGrants);
 }

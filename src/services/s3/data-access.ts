@@ -5,12 +5,7 @@
  *
  * @module
  */
-import {
-  GetAccessGrantsInstanceForPrefixCommand,
-  GetDataAccessCommand,
-  S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import type { GetDataAccessCommandOutput } from '@aws-sdk/client-s3-control';
+import type { GetDataAccessCommandOutput, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { cacheKey } from '../../cache/key.js';
 import { raceAbort } from '../../aws/abort.js';
 import { TipError, isTipError, optionError } from '../../errors.js';
@@ -19,6 +14,7 @@ import type { ServiceContext } from '../context.js';
 import { cacheUser, sdkClientConfig } from '../context.js';
 import { DenialCache, GrantIndex } from './grant-index.js';
 import { deniedError, readAccess } from './responses.js';
+import { s3ControlSdk } from './sdk.js';
 import {
   ACCOUNT,
   INSTANCE_TTL_MS,
@@ -57,7 +53,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
   const instances = ctx.memo<string>('s3-instance-account', { maxEntries: 1_000, clock: ctx.clock });
   let control: S3ControlClient | undefined = options.s3ControlClient;
   const controlClient = (): S3ControlClient => {
-    control ??= new S3ControlClient(sdkClientConfig(ctx));
+    control ??= new (s3ControlSdk().S3ControlClient)(sdkClientConfig(ctx));
     return control;
   };
   const user = cacheUser(ctx.identity);
@@ -107,7 +103,10 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
           'GetAccessGrantsInstanceForPrefix',
           (s) =>
             controlClient().send(
-              new GetAccessGrantsInstanceForPrefixCommand({ AccountId: account, S3Prefix: prefix }),
+              new (s3ControlSdk().GetAccessGrantsInstanceForPrefixCommand)({
+                AccountId: account,
+                S3Prefix: prefix,
+              }),
               { abortSignal: s },
             ),
           loadSignal,
@@ -122,7 +121,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
             { details: { service: 's3-control', operation: 'GetAccessGrantsInstanceForPrefix' } },
           );
         }
-        ctx.logger.debug('s3 access grants instance found', { bucket: target.bucket, account: owner });
+        ctx.logger.debug({ bucket: target.bucket, account: owner }, 's3 access grants instance found');
         return { value: owner, expiresAt: ctx.clock() + INSTANCE_TTL_MS };
       },
       { signal },
@@ -139,6 +138,8 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
     const seconds = duration('durationSeconds', request.durationSeconds, settings.durationSeconds);
     const text = formatTarget(target);
     const callerSignal = request.signal ?? ctx.signal;
+    // Loaded before any cache is consulted, so a missing package fails every call the same way.
+    s3ControlSdk();
     const minimal = privilege === 'Minimal';
     const hit = index.find(target, permission, settings.minRemainingMs, minimal);
     if (hit !== undefined) {
@@ -174,7 +175,7 @@ export function createDataAccessCache(ctx: ServiceContext, options: S3AccessGran
             'GetDataAccess',
             (s) =>
               controlClient().send(
-                new GetDataAccessCommand({
+                new (s3ControlSdk().GetDataAccessCommand)({
                   AccountId: account,
                   Target: text,
                   Permission: permission,

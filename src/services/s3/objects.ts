@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { optionError } from '../../errors.js';
 import { awsCall } from '../call.js';
 import type { ServiceContext } from '../context.js';
+import { s3Sdk } from './sdk.js';
 import type { S3ListedObject, S3ObjectContent } from './types.js';
 
 const decoder = new TextDecoder('utf-8');
@@ -24,6 +24,7 @@ export async function readObject(
     's3',
     'GetObject',
     async (s) => {
+      const { GetObjectCommand } = s3Sdk();
       const res = await client.send(new GetObjectCommand({ Bucket: input.Bucket, Key: input.Key }), {
         abortSignal: s,
       });
@@ -54,7 +55,7 @@ export async function writeObject(
     'PutObject',
     (s) =>
       client.send(
-        new PutObjectCommand({
+        new (s3Sdk().PutObjectCommand)({
           Bucket: input.Bucket,
           Key: input.Key,
           Body: input.Body,
@@ -85,7 +86,7 @@ export async function listObjects(
       'ListObjectsV2',
       (s) =>
         client.send(
-          new ListObjectsV2Command({
+          new (s3Sdk().ListObjectsV2Command)({
             Bucket: input.Bucket,
             ...(input.Prefix === undefined ? {} : { Prefix: input.Prefix }),
             ...(token === undefined ? {} : { ContinuationToken: token }),

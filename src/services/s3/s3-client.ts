@@ -7,12 +7,13 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { TipError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { sdkClientConfig } from '../context.js';
 import type { DataAccessCache } from './data-access.js';
+import { s3Sdk } from './sdk.js';
 import type { S3AccessGrantsClientOptions } from './types.js';
 import { isBucketName } from './uri.js';
 import type { GrantPermission } from './uri.js';
@@ -77,6 +78,7 @@ export function createAccessGrantsS3Client(
   };
   // The SDK memoizes a credential provider unless it is marked memoized; ours differs per request.
   (provider as AwsCredentialIdentityProvider & { memoized?: boolean }).memoized = true;
+  const { S3Client } = s3Sdk();
   const client = new S3Client({
     ...sdkClientConfig(ctx),
     ...(options.clientConfig ?? {}),

@@ -5,6 +5,7 @@
  * @module
  */
 import { TipError } from '../../errors.js';
+import { clause } from '../../message-text.js';
 
 /** A GetDataAccess permission. */
 export type GrantPermission = 'READ' | 'WRITE' | 'READWRITE';
@@ -28,11 +29,13 @@ function hasControl(text: string): boolean {
   return false;
 }
 
-/** Longest accepted URI: `s3://` + 63-character bucket + `/` + 1024-byte key + `*`. */
+/** Longest accepted `MatchedGrantTarget`: `s3://` + 63-character bucket + `/` + 1024-byte key + `*`. */
 const MAX_URI = 1100;
+/** Longest S3 key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
 
 function invalid(problem: string): TipError {
-  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${problem}.`, {
+  return new TipError('ERR_SERVICE_RESPONSE_INVALID', `Not a usable S3 URI: ${clause(problem)}.`, {
     details: { reason: 'invalid_s3_uri' },
   });
 }
@@ -42,13 +45,45 @@ export function isBucketName(bucket: unknown): bucket is string {
   return typeof bucket === 'string' && BUCKET.test(bucket) && !bucket.includes('..');
 }
 
+/** Whether a key or prefix has a `.` or `..` path segment. */
+function hasDotSegment(key: string): boolean {
+  return key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
+function invalidKey(reason: string, problem: string): TipError {
+  return new TipError(
+    'ERR_INVALID_ARGUMENT',
+    `S3 Access Grants cannot cover this key: ${clause(problem)}. GetDataAccess refuses such targets; use the object's literal key.`,
+    { details: { reason } },
+  );
+}
+
+/**
+ * Why S3 Access Grants cannot serve `key` (an object key, or a prefix without its `*`), or `undefined`.
+ * GetDataAccess refuses these targets, so they are refused before any cache lookup: a `.` or `..` segment
+ * could otherwise be served from a cached grant over a prefix it does not lie in once a component along
+ * the way normalizes the path.
+ */
+function keyProblem(key: string, prefix: boolean): TipError | undefined {
+  if (hasControl(key)) return invalidKey('control_characters', 'it holds control characters');
+  if (hasDotSegment(key)) return invalidKey('dot_segment', 'it has a `.` or `..` path segment');
+  if (key.includes('*')) return invalidKey('wildcard', '`*` may only end a prefix target');
+  if (!prefix && key.length === 0)
+    return invalidKey('empty_key', 'an object target needs a key (s3://bucket/* names the bucket)');
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES)
+    return invalidKey('too_long', 'it is longer than 1024 bytes');
+  return undefined;
+}
+
 /**
  * Parses `s3://bucket/key` or `s3://bucket/prefix*`.
  *
- * @throws TypeError when `uri` is not such a URI (it is the caller's input).
+ * @throws TypeError when `uri` is not such a URI or names no valid bucket (a mistake in the calling code).
+ * @throws TipError `ERR_INVALID_ARGUMENT` for a key S3 Access Grants refuses: a `.` or `..` segment, `*`
+ *   other than at the end of a prefix, control characters, an empty object key, more than 1024 bytes.
  */
 export function parseS3Target(uri: string): S3Target {
-  if (typeof uri !== 'string' || uri.length > MAX_URI || !uri.startsWith('s3://')) {
+  if (typeof uri !== 'string' || !uri.startsWith('s3://')) {
     throw new TypeError(
       'tip-sdk: option `target` must be an S3 URI like s3://bucket/key or s3://bucket/prefix/*',
     );
@@ -56,11 +91,13 @@ export function parseS3Target(uri: string): S3Target {
   const rest = uri.slice(5);
   const slash = rest.indexOf('/');
   const bucket = slash < 0 ? rest.replace(/\*$/, '') : rest.slice(0, slash);
-  const key = slash < 0 ? '' : rest.slice(slash + 1);
   if (!isBucketName(bucket)) throw new TypeError(`tip-sdk: option \`target\` names an invalid bucket`);
-  if (hasControl(key)) throw new TypeError('tip-sdk: option `target` holds control characters');
-  const prefix = key.endsWith('*') || slash < 0;
-  return Object.freeze({ bucket, key: prefix ? key.replace(/\*$/, '') : key, prefix });
+  const text = slash < 0 ? '' : rest.slice(slash + 1);
+  const prefix = text.endsWith('*') || slash < 0;
+  const key = prefix ? text.slice(0, text.endsWith('*') ? -1 : undefined) : text;
+  const problem = keyProblem(key, prefix);
+  if (problem !== undefined) throw problem;
+  return Object.freeze({ bucket, key, prefix });
 }
 
 /** The URI text of a target. */

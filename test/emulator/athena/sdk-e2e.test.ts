@@ -120,7 +120,13 @@ describe('Athena through @aws-sdk/client-athena with identity-enhanced credentia
     const done = await client('alice').send(new GetQueryExecutionCommand({ QueryExecutionId }));
     expect(done.QueryExecution?.Status?.State).toBe('SUCCEEDED');
     expect(done.QueryExecution?.Status?.CompletionDateTime).toBeInstanceOf(Date);
+    // Members Athena always answers, which clients read.
+    expect(done.QueryExecution?.ResultReuseConfiguration).toEqual({
+      ResultReuseByAgeConfiguration: { Enabled: false },
+    });
+    expect(done.QueryExecution?.Statistics?.ResultReuseInformation).toEqual({ ReusedPreviousResult: false });
     const page = await client('alice').send(new GetQueryResultsCommand({ QueryExecutionId }));
+    expect(page.UpdateCount).toBe(0);
     expect(
       page.ResultSet?.ResultSetMetadata?.ColumnInfo?.map((c) => [c.Name, c.Type, c.Precision, c.Scale]),
     ).toEqual([

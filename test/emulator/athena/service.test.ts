@@ -145,11 +145,23 @@ describe('query lifecycle', () => {
     const bobId = await start(bob, { QueryString: 'SELECT id, region FROM sales.orders' });
     runtime.advance(20);
     expect((await status(bob, bobId)).State).toBe('SUCCEEDED');
-    const star = await start(bob, { QueryString: 'SELECT * FROM sales.orders' });
+    // As Lake Formation: SELECT * returns just the granted columns, a denied column does not exist.
+    const star = await start(bob, { QueryString: 'SELECT * FROM sales.orders ORDER BY id LIMIT 1' });
     runtime.advance(20);
-    expect((await status(bob, star)).StateChangeReason).toBe(
-      'Insufficient Lake Formation permission(s) on orders: the grant covers only some columns; select those columns instead of *',
-    );
+    expect((await status(bob, star)).State).toBe('SUCCEEDED');
+    const page = await results(bob, star);
+    expect(page.ResultSet.ResultSetMetadata.ColumnInfo.map((c) => c.Name)).toEqual(['id', 'region']);
+    expect(page.ResultSet.ResultSetMetadata.ColumnInfo[0]).toMatchObject({ Type: 'integer' });
+    const denied = await start(bob, { QueryString: 'SELECT amount FROM sales.orders' });
+    runtime.advance(20);
+    expect(await status(bob, denied)).toMatchObject({
+      State: 'FAILED',
+      StateChangeReason: "COLUMN_NOT_FOUND: Column 'amount' cannot be resolved",
+    });
+    // Nothing of the swap is left behind: a full reader still sees every column of the table.
+    const full = await start(carol, { QueryString: 'SELECT * FROM sales.orders LIMIT 1' });
+    runtime.advance(20);
+    expect((await results(carol, full)).ResultSet.ResultSetMetadata.ColumnInfo.length).toBeGreaterThan(2);
   });
 
   it('fails a query on an ungranted table with a Lake Formation error (the call itself succeeds)', async () => {

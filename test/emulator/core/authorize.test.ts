@@ -129,7 +129,9 @@ describe('authorize', () => {
       },
     };
     expect(authorize(grants, 's3:GetObject', '*').allowed).toBe(true);
-    expect(authorize(grants, 's3:ListObjectsV2', '*').allowed).toBe(true);
+    expect(authorize(grants, 's3:ListBucket', '*').allowed).toBe(true);
+    // Only IAM action names: an operation name such as s3:ListObjectsV2 is no IAM action.
+    expect(authorize(grants, 's3:ListObjectsV2', '*').allowed).toBe(false);
     expect(authorize(grants, 's3:GetDataAccess', '*').allowed).toBe(false);
     expect(authorize(grants, 'sts:AssumeRole', '*').allowed).toBe(false);
   });
@@ -184,7 +186,8 @@ describe('identity-enhanced sessions over HTTP', () => {
       // Past the allow-list the Redshift handler decides (the workgroup is not configured here).
       expect(passed).not.toBe('AccessDeniedException');
       const audit = emu.auditLog.find({ idcUser: 'alice', outcome: 'denied' });
-      expect(audit.map((e) => e.action)).toContain('s3:ListObjectsV2');
+      // The listing is judged as IAM names it: s3:ListBucket on the bucket ARN.
+      expect(audit.map((e) => [e.action, e.resource])).toContainEqual(['s3:ListBucket', 'arn:aws:s3:::lake']);
     } finally {
       await emu.stop();
     }

@@ -75,6 +75,9 @@ describe('tip-sdk CLI', () => {
     expect(env.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env.TIP_IDP_ISSUER).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env.TIP_ACCESS_ROLE_ARN).toBe('arn:aws:iam::123456789012:role/analytics-identity-bearer');
+    // botocore and the AWS CLI read AWS_DEFAULT_REGION; a token must carry the application's audience.
+    expect(env.AWS_DEFAULT_REGION).toBe('us-east-1');
+    expect(env.TIP_AUDIENCE).toBe('tip-sdk-demo');
     const sts = new STSClient({
       region: env.AWS_REGION!,
       endpoint: env.AWS_ENDPOINT_URL!,
@@ -86,6 +89,18 @@ describe('tip-sdk CLI', () => {
     expect(await done).toBe(0);
     expect(f.err()).toContain('SIGINT received');
     await expect(fetch(env.AWS_ENDPOINT_URL!)).rejects.toThrow();
+  });
+
+  it('starts with --no-idp on a config whose issuer is the embedded IdP, and says what that means', async () => {
+    const f = fakeIo();
+    const done = runCli(['emulator', '--config', configPath, '--port', '0', '--no-idp', '--quiet'], f.io);
+    while (!f.listening()) await new Promise((r) => setTimeout(r, 20));
+    expect(f.out()).toContain(
+      'IdP issuer   : (disabled: trusted token issuers naming "idp" accept no token)',
+    );
+    expect(f.out()).not.toContain('TIP_IDP_ISSUER');
+    f.signal('SIGTERM');
+    expect(await done).toBe(0);
   });
 
   it('runs when started through a symbolic link, as an npm bin link starts it', async () => {

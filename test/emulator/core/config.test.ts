@@ -79,7 +79,7 @@ describe('validateEmulatorConfig', () => {
       pickedMs: 0,
       runningMs: 0,
     });
-    expect(a.identityCenter.applications[0]!.refreshReturnsIdentityContext).toBe(false);
+    expect(a.identityCenter.applications[0]!.refreshReturnsIdentityContext).toBe(true);
     expect(a.idp).toEqual({ port: 0, audience: 'tip-sdk-demo', accessTokenTtlSeconds: 600, clients: [] });
     expect(a.sts).toEqual({ expiredContextError: 'InvalidContextAssertion' });
     expect(Object.isFrozen(a)).toBe(true);

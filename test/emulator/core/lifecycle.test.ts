@@ -74,13 +74,6 @@ describe('startEmulator lifecycle', () => {
     expect(closed).toBe(1);
   });
 
-  it('refuses a TTI on the embedded IdP when the IdP is disabled', async () => {
-    await expect(startEmulator(baseConfig(), { idp: false })).rejects.toMatchObject({
-      code: 'ERR_EMULATOR_CONFIG',
-      details: { path: 'identityCenter.trustedTokenIssuers[0].issuerUrl' },
-    });
-  });
-
   it('rejects an invalid config before starting anything', async () => {
     const before = handles();
     await expect(startEmulator({ ...baseConfig(), accountId: 'x' })).rejects.toMatchObject({

@@ -70,8 +70,8 @@ describe('audit log', () => {
       new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: 'audited' }),
     );
     const entries = emu.auditLog.find({ requestId: out.$metadata.requestId });
+    // One IAM decision, on the role ARN (never on `*`), then the trust decision.
     expect(entries.map((e) => [e.action, e.resource, e.outcome])).toEqual([
-      ['sts:AssumeRole', '*', 'allowed'],
       ['sts:AssumeRole', NO_CONTEXT_ROLE, 'allowed'],
       [undefined, NO_CONTEXT_ROLE, 'allowed'],
     ]);
@@ -119,8 +119,9 @@ describe('faults', () => {
     expect(
       await failure(serverless.send(new GetIdentityCenterAuthTokenCommand({ workgroupNames: ['wg'] }))),
     ).toMatchObject({
+      // The Redshift Serverless model declares ThrottlingException with HTTP 429.
       name: 'ThrottlingException',
-      status: 400,
+      status: 429,
     });
     const s3 = new S3Client(emu.clientConfig({ service: 's3' }));
     expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: 'lake' })))).toMatchObject({

@@ -170,17 +170,33 @@ describe('query strings and routing', () => {
           fc.string({ maxLength: 120 }),
         ),
         (search, headers) => {
+          let query: Record<string, string> = {};
           try {
-            parseQuery(search);
+            query = parseQuery(search).record;
           } catch (err) {
             expect(err).toBeInstanceOf(InputError);
           }
-          const route = routeService(headers, `/${search.slice(0, 20)}`);
+          const route = routeService(headers, `/${search.slice(0, 20)}`, query);
           expect('service' in route || 'unknown' in route).toBe(true);
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it.each([
+    ['lake.localhost:4566', { service: 's3', bucket: 'lake' }],
+    ['LAKE.S3.US-EAST-1.AMAZONAWS.COM:4566', { service: 's3', bucket: 'lake' }],
+    ['lake.s3.amazonaws.com', { service: 's3', bucket: 'lake' }],
+    ['s3.us-east-1.amazonaws.com', { service: 's3' }],
+    ['123456789012.localhost:4566', { service: 's3-control' }],
+    ['sts.us-east-1.amazonaws.com', { service: 'sts' }],
+    ['oidc.us-east-1.amazonaws.com', { service: 'sso-oauth' }],
+    ['a..b.localhost', { service: 's3' }],
+    ['lake.s3.amazonaws.com.evil.example', { service: 's3' }],
+    ['localhost:4566', { service: 's3' }],
+  ])('routes host %s by name (an unrecognised name falls through to the request shape)', (host, route) => {
+    expect(routeService({ host }, '/key')).toEqual(route);
   });
 
   it('routes by credential scope, splitting S3 Control from S3', () => {

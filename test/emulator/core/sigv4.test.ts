@@ -136,7 +136,7 @@ describe('SigV4 failures answer each service its own auth error', () => {
   });
 
   it.each([
-    ['sts', 'ExpiredToken', 400],
+    ['sts', 'ExpiredToken', 403],
     ['json', 'ExpiredTokenException', 400],
     ['s3', 'ExpiredToken', 400],
   ] as const)('expired session on %s', async (kind, name, status) => {

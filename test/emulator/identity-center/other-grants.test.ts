@@ -24,8 +24,19 @@ afterAll(async () => {
 });
 
 describe('CreateTokenWithIAM refresh_token', () => {
-  it('issues a new access token without identity by default, and refuses an expired refresh token', async () => {
-    const harness = await createHarness((c) => c, h.idp);
+  it('issues a new access token without identity when the application says so, and refuses an expired refresh token', async () => {
+    const harness = await createHarness(
+      (c) => ({
+        ...c,
+        identityCenter: {
+          ...c.identityCenter,
+          applications: c.identityCenter.applications.map((a) =>
+            a.arn === APP_ARN ? { ...a, refreshReturnsIdentityContext: false } : a,
+          ),
+        },
+      }),
+      h.idp,
+    );
     const first = await harness.call(bearer(await h.idp.tokenFor('alice')));
     const out = await harness.call({
       clientId: APP_ARN,
@@ -92,19 +103,8 @@ describe('CreateTokenWithIAM refresh_token', () => {
     );
   });
 
-  it('returns a fresh identity context when the application says so', async () => {
-    const harness = await createHarness(
-      (c) => ({
-        ...c,
-        identityCenter: {
-          ...c.identityCenter,
-          applications: c.identityCenter.applications.map((a) =>
-            a.arn === APP_ARN ? { ...a, refreshReturnsIdentityContext: true } : a,
-          ),
-        },
-      }),
-      h.idp,
-    );
+  it('returns a fresh identity context and ID token by default, as the official TIP plugin requires', async () => {
+    const harness = await createHarness((c) => c, h.idp);
     const first = await harness.call(bearer(await h.idp.tokenFor('alice')));
     const out = await harness.call({
       clientId: APP_ARN,

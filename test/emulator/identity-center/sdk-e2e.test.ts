@@ -269,7 +269,11 @@ describe('CreateTokenWithIAM through @aws-sdk/client-sso-oidc', () => {
     });
     expect(refreshed.accessToken).toMatch(/^aoa/);
     expect(refreshed.accessToken).not.toBe(first.accessToken);
-    expect(refreshed.awsAdditionalDetails).toBeUndefined();
+    // As the official TIP plugin expects of the real service: a new identity context on refresh.
+    expect(refreshed.awsAdditionalDetails?.identityContext).toEqual(expect.any(String));
+    expect(refreshed.awsAdditionalDetails?.identityContext).not.toBe(
+      first.awsAdditionalDetails?.identityContext,
+    );
     expect(
       await refusal({ clientId: APP, grantType: 'refresh_token', refreshToken: 'aorUNKNOWN' }),
     ).toMatchObject({

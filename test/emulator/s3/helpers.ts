@@ -96,6 +96,17 @@ export const ETL: Caller = {
   roleArn: ETL_ROLE,
   sessionName: 'job-1',
 };
+/** Credentials GetDataAccess vended to alice for `target` with `permission`. */
+export function vendedCaller(target: string, permission: 'READ' | 'WRITE' | 'READWRITE'): Caller {
+  return {
+    accessKeyId: 'ASIAVENDED',
+    accountId: ACCOUNT,
+    kind: 'access-grants',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ag-location/access-grants-u-alice`,
+    roleArn: LOCATION_ROLE,
+    accessGrantScope: { target, permission, grantee: { type: 'DIRECTORY_USER', id: 'u-alice' } },
+  };
+}
 export const SVC: Caller = { accessKeyId: 'AKIASVC', accountId: ACCOUNT, kind: 'iam-user', arn: SVC_USER };
 
 /** The S3 part of the identity-context allow-list. */

@@ -2,30 +2,11 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { AccessGrantScope, Caller, RawRequest } from '../../../src/emulator/core/types.js';
+import type { Caller, RawRequest } from '../../../src/emulator/core/types.js';
 import { createS3Service } from '../../../src/emulator/s3/object-service.js';
-import {
-  ACCOUNT,
-  ALICE,
-  call,
-  fakeRuntime,
-  LOCATION_ROLE,
-  OBJECTS,
-  SVC,
-  xmlText,
-  xmlTexts,
-} from './helpers.js';
+import { ALICE, call, fakeRuntime, OBJECTS, SVC, vendedCaller, xmlText, xmlTexts } from './helpers.js';
 
-function vended(target: string, permission: AccessGrantScope['permission']): Caller {
-  return {
-    accessKeyId: 'ASIAVENDED',
-    accountId: ACCOUNT,
-    kind: 'access-grants',
-    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/ag-location/access-grants-u-alice`,
-    roleArn: LOCATION_ROLE,
-    accessGrantScope: { target, permission, grantee: { type: 'DIRECTORY_USER', id: 'u-alice' } },
-  };
-}
+const vended = vendedCaller;
 
 const READ_A = vended('s3://lake/team-a/*', 'READ');
 const RW_A = vended('s3://lake/team-a/*', 'READWRITE');
@@ -46,14 +27,38 @@ describe('S3 routing', () => {
     ['PUT', '/lake/k', { 'x-id': 'PutObject' }, 'PutObject'],
     ['GET', '/lake', { 'list-type': '2' }, 'ListObjectsV2'],
     ['GET', '/lake/', { 'list-type': '2', prefix: 'a' }, 'ListObjectsV2'],
-    ['GET', '/lake', {}, undefined],
+    ['GET', '/lake', {}, 'ListObjects'],
     ['GET', '/', {}, undefined],
-    ['DELETE', '/lake/k', {}, undefined],
+    ['DELETE', '/lake/k', {}, 'DeleteObject'],
+    ['DELETE', '/lake', {}, undefined],
+    ['POST', '/lake', { delete: '' }, 'DeleteObjects'],
     ['GET', '/lake/k', { acl: '' }, undefined],
-    ['PUT', '/lake/k', { uploadId: 'x', partNumber: '1' }, undefined],
+    ['GET', '/lake/k', { partNumber: '1' }, undefined],
+    ['GET', '/lake/k', { uploadId: 'x' }, 'ListParts'],
+    ['POST', '/lake/k', { uploads: '' }, 'CreateMultipartUpload'],
+    ['PUT', '/lake/k', { uploadId: 'x', partNumber: '1' }, 'UploadPart'],
+    ['PUT', '/lake/k', { uploadId: 'x' }, undefined],
+    ['POST', '/lake/k', { uploadId: 'x' }, 'CompleteMultipartUpload'],
+    ['DELETE', '/lake/k', { uploadId: 'x' }, 'AbortMultipartUpload'],
   ] as const)('%s %s %j → %s', async (method, path, query, expected) => {
     const { module } = await setup();
     const raw = { method, path, query, headers: {}, body: Buffer.alloc(0), host: 'h' };
+    expect(module.resolveOperation?.(raw)).toBe(expected);
+  });
+
+  it.each([
+    [{}, 'CopyObject'],
+    [{ uploadId: 'x', partNumber: '2' }, 'UploadPartCopy'],
+  ] as const)('PUT with x-amz-copy-source %j → %s', async (query, expected) => {
+    const { module } = await setup();
+    const raw = {
+      method: 'PUT',
+      path: '/lake/k',
+      query,
+      headers: { 'x-amz-copy-source': 'lake/a' },
+      body: Buffer.alloc(0),
+      host: 'h',
+    };
     expect(module.resolveOperation?.(raw)).toBe(expected);
   });
 });

@@ -46,7 +46,8 @@ describe('snapshot boot', () => {
     await third.pg.close();
     // Timings for the record (not asserted).
     console.info(`pglite boot ms: initdb=${first.bootMs} file=${second.bootMs} memory=${third.bootMs}`);
-  });
+    // A real initdb plus a dump: several seconds alone, far more on a 2-core machine shared by test runs.
+  }, 120_000);
 
   it('ignores a file whose digest does not match', async () => {
     const path = join(dir, 'snapshot.tar.gz');

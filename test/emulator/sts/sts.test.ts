@@ -387,7 +387,7 @@ describe('AssumeRole', () => {
     emu.clock.advance(901_000);
     try {
       const err = await failure(client(out.Credentials).send(new GetCallerIdentityCommand({})));
-      expect(err).toMatchObject({ name: 'ExpiredToken', status: 400 });
+      expect(err).toMatchObject({ name: 'ExpiredToken', status: 403 });
     } finally {
       emu.clock.reset();
     }
@@ -443,13 +443,6 @@ describe('no secrets in answers or the audit log', () => {
 
 describe('expired context error is configurable', () => {
   it('answers ExpiredTokenException when configured', async () => {
-    const other = await startEmulator(baseConfig({ sts: { expiredContextError: 'ExpiredTokenException' } }), {
-      idp: false,
-      quiet: true,
-      services: { 'redshift-data': false, 'sso-oauth': false },
-    }).catch((err) => err);
-    // The base config names the embedded IdP as a TTI, so it needs the IdP: start it normally instead.
-    expect(other).toMatchObject({ code: 'ERR_EMULATOR_CONFIG' });
     const emu2 = await startEmulator(baseConfig({ sts: { expiredContextError: 'ExpiredTokenException' } }), {
       quiet: true,
       services: { 'redshift-data': false },

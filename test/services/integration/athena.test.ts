@@ -139,8 +139,10 @@ describe('Athena against the emulator', () => {
     const carol = await handleFor('carol')
       .query('SELECT * FROM sales.orders', WG)
       .catch((e) => e);
-    expect(code(carol)).toBe('ERR_QUERY_FAILED');
+    // Lake Formation refuses carol the table: a permission refusal, not a broken query.
+    expect(code(carol)).toBe('ERR_ACCESS_DENIED');
     expect(carol.details.queryId).toMatch(/\S/);
+    expect(carol.details.reason).toMatch(/^Insufficient Lake Formation permission\(s\) on /);
   });
 
   it('parses timestamps, arrays and maps', async () => {

@@ -123,7 +123,8 @@ describe('Redshift Data API against the emulator', () => {
     const carol = await handleFor('carol')
       .query('select * from sales', WG)
       .catch((e) => e);
-    expect(code(carol)).toBe('ERR_QUERY_FAILED');
+    // No GRANT for carol: a permission refusal, not a broken statement.
+    expect(code(carol)).toBe('ERR_ACCESS_DENIED');
     expect(carol.details.queryId).toMatch(/\S/);
     expect(carol.message).toMatch(/permission denied/i);
   });

@@ -1,7 +1,7 @@
 /**
- * The `refresh_token` grant: a refresh token issued to this application buys a new access token.
- * Whether the answer carries a new ID token and identity context is open on AWS (the model's example has
- * neither); the application option `refreshReturnsIdentityContext` chooses, default false.
+ * The `refresh_token` grant: a refresh token issued to this application buys a new access token, and by
+ * default a new ID token and identity context (the application option `refreshReturnsIdentityContext`;
+ * AWS's own TIP plugin relies on the context in refresh answers).
  */
 import { findUserById, isAssigned } from '../directory.js';
 import { oidcError } from '../errors.js';
@@ -45,6 +45,6 @@ export async function refreshTokenGrant(req: GrantRequest): Promise<CreateTokenW
     scopes,
     authTime: grant.authTime,
     refreshExpiresAt: grant.expiresAt,
-    withIdentity: app.refreshReturnsIdentityContext ?? false,
+    withIdentity: app.refreshReturnsIdentityContext ?? true,
   });
 }

@@ -60,7 +60,8 @@ export async function signHeaders(opts: {
   headers?: Record<string, string>;
   body?: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  contentSha256?: string;
+  /** `null` sends no x-amz-content-sha256 header at all. */
+  contentSha256?: string | null;
   signingDate?: Date;
 }): Promise<Record<string, string>> {
   const u = new URL(opts.url);
@@ -74,7 +75,9 @@ export async function signHeaders(opts: {
     query: opts.query ?? {},
     headers: {
       host: u.host,
-      'x-amz-content-sha256': opts.contentSha256 ?? sha256Hex(body),
+      ...(opts.contentSha256 === null
+        ? {}
+        : { 'x-amz-content-sha256': opts.contentSha256 ?? sha256Hex(body) }),
       ...opts.headers,
     },
     body,
@@ -85,6 +88,7 @@ export async function signHeaders(opts: {
     service: opts.service,
     sha256: NodeSha256,
     uriEscapePath: opts.service !== 's3',
+    applyChecksum: opts.contentSha256 !== null,
   });
   const signed = await signer.sign(req, opts.signingDate ? { signingDate: opts.signingDate } : {});
   return signed.headers as Record<string, string>;

@@ -5,10 +5,10 @@
  * through the IdP's real discovery document and JWKS. No HTTP is involved in issuing them, so they work
  * the same with or without msw intercepting requests.
  */
-import { optionError } from '../errors.js';
-import type { EmulatorConfig } from '../emulator/config/types.js';
-import type { EmbeddedIdp, IdpTokenRequest } from '../emulator/idp/index.js';
-import { DEFAULT_RESOURCE_SCOPE, DEFAULT_USER_SCOPE } from '../emulator/idp/index.js';
+import { TipError, optionError } from '../../errors.js';
+import type { EmulatorConfig } from '../config/types.js';
+import { DEFAULT_RESOURCE_SCOPE, DEFAULT_USER_SCOPE } from './resources.js';
+import type { EmbeddedIdp, IdpTokenRequest } from './types.js';
 
 /** Options of a minted user token. */
 export interface TestTokenOptions extends IdpTokenRequest {
@@ -27,14 +27,25 @@ function resourceScope(scope: string): string {
 /**
  * Mints a user access token.
  *
- * @throws TypeError when `userName` is not a configured Identity Center user.
+ * @param idp - The running embedded IdP; undefined when it is disabled.
+ * @returns Rejects with TipError `ERR_EMULATOR_CONFIG` when the IdP is disabled, and with a TypeError
+ *   when `userName` is not a configured Identity Center user.
  */
 export function mintUserToken(
-  idp: EmbeddedIdp,
+  idp: EmbeddedIdp | undefined,
   config: EmulatorConfig,
   userName: string,
   options: TestTokenOptions = {},
 ): Promise<string> {
+  if (!idp) {
+    return Promise.reject(
+      new TipError(
+        'ERR_EMULATOR_CONFIG',
+        'The embedded IdP is disabled (config `idp: false` or option `idp: false`): enable it to get user tokens.',
+        { details: { path: 'idp', reason: 'idp_disabled' } },
+      ),
+    );
+  }
   const user = config.identityCenter.users.find((u) => u.userName === userName);
   if (user === undefined) {
     const known = config.identityCenter.users.map((u) => u.userName).join(', ');

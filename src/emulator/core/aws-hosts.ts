@@ -3,7 +3,7 @@
  * the path-style form the emulator's object service reads. The host is untrusted input: anything not
  * recognised exactly is left to msw (an unhandled request), never guessed.
  */
-import type { ClientService } from '../emulator/core/client-config.js';
+import type { ClientService } from './client-config.js';
 
 /** AWS services by the host label the SDK's default endpoints use. */
 const SERVICE_LABELS: Readonly<Record<string, AwsHostService>> = {
