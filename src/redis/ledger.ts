@@ -44,9 +44,10 @@ export function redisExchangeLedger(parts: RedisLedgerParts, init: ExchangeLedge
       const held = await commands.eval(CLAIM, key, [`${resultKey} ${clock()}`, ttl(expiresAt)]);
       if (held === null || held === undefined) return { claimed: true };
       // `<result key> <claimed at>`; anything else names no result of this user and no running exchange.
+      // A time is epoch milliseconds in digits only: an empty or edited one says nothing of when.
       const [theirs, at] = String(held).split(' ');
-      const since = Number(at);
-      return { claimed: false, resultKey: theirs ?? '', ...(Number.isFinite(since) ? { since } : {}) };
+      const since = at !== undefined && /^\d{1,15}$/.test(at) ? Number(at) : undefined;
+      return { claimed: false, resultKey: theirs ?? '', ...(since === undefined ? {} : { since }) };
     },
     async release(id) {
       const key = `${prefix}jwt:${id}`;
