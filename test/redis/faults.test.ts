@@ -28,7 +28,12 @@ let replicas: Replica[] = [];
 beforeAll(async () => {
   emu = await startCoreEmulator();
   proxy = await startLatencyProxy(redis().port);
-  config = replicaConfig(emu, proxy.port, { commandTimeoutMs: 300, circuitOpenMs: 1_000 });
+  // Deadlines a loaded machine meets when Redis is healthy, and half the injected latency.
+  config = replicaConfig(emu, proxy.port, {
+    commandTimeoutMs: 1_000,
+    storeTimeoutMs: 1_500,
+    circuitOpenMs: 1_000,
+  });
   replicas = await startReplicas(3, config);
 });
 afterAll(async () => {

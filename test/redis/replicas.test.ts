@@ -14,6 +14,12 @@ let emu: RunningEmulator;
 let replicas: Replica[] = [];
 beforeAll(async () => {
   emu = await startCoreEmulator();
+  // Booting four Node processes is set-up, not the behaviour under test. Deadlines generous enough for a
+  // loaded machine: this test is about coordination, not outages.
+  replicas = await startReplicas(
+    4,
+    replicaConfig(emu, redis().port, { commandTimeoutMs: 2_000, storeTimeoutMs: 3_000 }),
+  );
 });
 afterAll(async () => {
   await Promise.all(replicas.map((r) => r.stop()));
@@ -40,11 +46,6 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 
 describe('4 replica processes sharing one Redis', () => {
   it('50 users × 20 requests spread at random: exactly 50 CreateTokenWithIAM and 50 AssumeRole, 0 errors, each answer its own user’s', async () => {
-    // Deadlines generous enough for a loaded machine: this test is about coordination, not outages.
-    replicas = await startReplicas(
-      4,
-      replicaConfig(emu, redis().port, { commandTimeoutMs: 2_000, storeTimeoutMs: 3_000 }),
-    );
     emu.counters.reset();
     const users = BULK_USERS.slice(0, 50);
     const tokens = new Map(await Promise.all(users.map(async (u) => [u, await mintToken(emu, u)] as const)));
