@@ -1,9 +1,8 @@
 /**
- * Time bounds for calls to a shared store: a deadline per call, and an abortable pause between polls.
+ * The deadline of each call to a shared store (pauses between polls use `sleep` from aws/abort).
  *
  * @module
  */
-import { abortedError } from '../aws/abort.js';
 import { TipError } from '../errors.js';
 
 /**
@@ -30,26 +29,4 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
     );
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Resolves after `ms` milliseconds, or rejects with `ERR_ABORTED` when `signal` fires. The timer keeps
- * the process alive: a caller waits on it.
- */
-export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortedError(signal.reason));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortedError(signal?.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { abortedError } from '../aws/abort.js';
-import { pause, within } from './bounded.js';
+import { abortedError, sleep } from '../aws/abort.js';
+import { within } from './bounded.js';
 import type { CacheLock, CacheLockLease, Expiring } from './types.js';
 
 /** First and longest pause between two polls, milliseconds. */
@@ -104,7 +104,7 @@ export async function takeTurn<V>(
       settings.onWaitTimeout(Math.round(waited));
       return undefined;
     }
-    await pause(Math.min(delay, settings.waitMs - waited), signal);
+    await sleep(Math.min(delay, settings.waitMs - waited), signal);
     delay = Math.min(delay * 2, POLL_MAX_MS);
     const value = await read?.();
     if (value !== undefined) return { value };

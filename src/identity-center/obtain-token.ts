@@ -10,8 +10,7 @@
  *
  * @module
  */
-import { abortedError } from '../aws/abort.js';
-import { pause } from '../cache/bounded.js';
+import { abortedError, sleep } from '../aws/abort.js';
 import { TipError, isTipError } from '../errors.js';
 import { createTokenWithIam } from './exchange.js';
 import type { IdcExchangeContext } from './exchange.js';
@@ -196,7 +195,7 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
     // not kept yet): wait for it; if its exchange fails, its claim is released and this one takes it.
     const running = claim.since !== undefined && clock() - claim.since < waitMs;
     if (claim.resultKey !== resultKey || !running || performance.now() >= until) throw reusedError();
-    await pause(delay, input.signal);
+    await sleep(delay, input.signal);
     claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
   }
   let result: IdcTokenSet;
