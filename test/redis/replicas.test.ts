@@ -18,7 +18,12 @@ beforeAll(async () => {
   // loaded machine: this test is about coordination, not outages.
   replicas = await startReplicas(
     4,
-    replicaConfig(emu, redis().port, { commandTimeoutMs: 2_000, storeTimeoutMs: 3_000 }),
+    replicaConfig(emu, redis().port, {
+      commandTimeoutMs: 2_000,
+      storeTimeoutMs: 3_000,
+      // A lease a late renewal cannot lose: a lost lock lets a second replica load (an extra AssumeRole).
+      lockLeaseMs: 10_000,
+    }),
   );
 });
 afterAll(async () => {
