@@ -11,6 +11,7 @@ export const entries = {
   emulator: 'src/emulator/index.ts',
   testing: 'src/testing.ts',
   observability: 'src/observability/index.ts',
+  redis: 'src/redis/index.ts',
   connector: 'src/connector/index.ts',
   cli: 'src/cli/index.ts',
 };

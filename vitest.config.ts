@@ -4,7 +4,7 @@ import { excludeMissingParts } from './test/support/real-parts.js';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/redis/**', 'node_modules/**', ...excludeMissingParts(process.env.CI === 'true')],
+    exclude: ['node_modules/**', ...excludeMissingParts(process.env.CI === 'true')],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -45,7 +45,14 @@ export type {
   TrustedIdentityOptions,
   TrustedIdentityTimeouts,
 } from './session/config.js';
-export type { ExchangeGrant, TipEvent, TipEventSink, TipEventType, TipLogger } from './session/events.js';
+export type {
+  CacheStoreEvent,
+  ExchangeGrant,
+  TipEvent,
+  TipEventSink,
+  TipEventType,
+  TipLogger,
+} from './session/events.js';
 export type { DebugLogger } from './logger.js';
 export { fromTrustedIdentity } from './credentials/from-trusted-identity.js';
 export type { FromTrustedIdentityInit } from './credentials/from-trusted-identity.js';
@@ -66,11 +73,17 @@ export type {
 export { createMemo } from './cache/memo.js';
 export { createMemoryCacheStore } from './cache/memory-store.js';
 export type { MemoryCacheStoreOptions } from './cache/memory-store.js';
+export { createMemoryCacheLock } from './cache/memory-lock.js';
+export type { SharedCacheStore } from './session/shared-store.js';
+export type { ExchangeLedger, ExchangeLedgerInit, LedgerClaim } from './identity-center/exchange-ledger.js';
 export type {
   CacheCodec,
+  CacheLock,
+  CacheLockLease,
   CacheStore,
   Clock,
   Expiring,
+  KeyBinding,
   LoadContext,
   LoadReason,
   Loader,

@@ -60,6 +60,11 @@ export const OPTIONAL_PEERS = {
   '@opentelemetry/api': { range: '^1.9.0', neededFor: 'OpenTelemetry spans and metrics' },
   express: { range: '^4.21.0 || ^5.0.0', neededFor: 'the Express middleware (`tip-sdk/express`)' },
   fastify: { range: '^5.0.0', neededFor: 'the Fastify plugin (`tip-sdk/fastify`)' },
+  // tip-sdk never loads ioredis or redis: it uses the client the user passes in.
+  ioredis: {
+    range: '^5.0.0 || ^6.0.0',
+    neededFor: 'the Redis or Valkey client you pass to `redisCacheStore()` (`tip-sdk/redis`), or `redis`',
+  },
   msw: { range: '^2.0.0', neededFor: 'the emulator as msw handlers (`tip-sdk/testing`)', dev: true },
   pg: {
     range: '^8.11.0',
@@ -69,6 +74,10 @@ export const OPTIONAL_PEERS = {
     range: '^9.0.0',
     neededFor: "the emulator's embedded OpenID Connect provider",
     dev: true,
+  },
+  redis: {
+    range: '^4.6.0 || ^5.0.0 || ^6.0.0',
+    neededFor: 'the Redis or Valkey client you pass to `redisCacheStore()` (`tip-sdk/redis`), or `ioredis`',
   },
 } as const satisfies Record<string, { range: string; neededFor: string; dev?: boolean }>;
 

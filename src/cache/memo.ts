@@ -7,8 +7,20 @@
  */
 import { raceAbort } from '../aws/abort.js';
 import { optionError } from '../errors.js';
+import { within } from './bounded.js';
+import { RejectedValue, bindValue, unbindValue } from './bound-value.js';
 import { DEFAULT_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_FRACTION, refreshAt } from './refresh-window.js';
-import type { Expiring, LoadReason, Loader, Memo, MemoEvent, MemoGetOptions, MemoOptions } from './types.js';
+import { type TurnSettings, takeTurn } from './shared-flight.js';
+import type {
+  Expiring,
+  KeyBinding,
+  LoadReason,
+  Loader,
+  Memo,
+  MemoEvent,
+  MemoGetOptions,
+  MemoOptions,
+} from './types.js';
 
 interface Flight<V> {
   promise: Promise<Expiring<V>>;
@@ -48,18 +60,6 @@ function validExpiring(result: unknown): result is Expiring<unknown> {
   );
 }
 
-/** `promise`, or a rejection once `ms` milliseconds pass first. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`tip-sdk: the cache store did not answer within ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Creates a memo. Semantics, per key:
  * - concurrent callers share one in-flight load (single flight);
@@ -71,7 +71,12 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * - `forceRefresh` starts a new load even while one is in flight;
  * - at most `maxEntries` keys are kept (least recently used evicted first);
  * - a load whose loader called `detach()` is not aborted when its callers leave: it finishes and its
- *   result is cached, and later callers join it.
+ *   result is cached, and later callers join it;
+ * - with a store, a miss reads the store first; a value read there is used only when it was written for
+ *   this very key (see `binding`), and a value loaded here is written there;
+ * - with a store that has a lock, processes missing the same key at once load it once: one takes the
+ *   lock, loads and writes the store before releasing it; the others wait (at most `lockWaitMs`, abortable)
+ *   and read that value from the store.
  *
  * @typeParam V - The cached value.
  */
@@ -88,10 +93,13 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   const margin = positive('cache.expiryMarginMs', options.expiryMarginMs, 0, true);
   const retryMs = positive('cache.refreshRetryMs', options.refreshRetryMs, 10_000, true);
   const storeTimeoutMs = positive('cache.storeTimeoutMs', options.storeTimeoutMs, 1_000);
+  const lockLeaseMs = positive('cache.lockLeaseMs', options.lockLeaseMs, 5_000);
+  const lockWaitMs = positive('cache.lockWaitMs', options.lockWaitMs, 30_000, true);
   const clock = options.clock ?? Date.now;
   const { store, codec, onEvent } = options;
   if (store !== undefined && codec === undefined)
     throw optionError('cache.codec', 'is required with a store');
+  const lock = store?.lock;
   /** Keys holding a value, least recently used first (the LRU). */
   const entries = new Map<string, Entry<V>>();
   /** Keys loading their first value: not in the LRU, so a load that fails takes no slot. */
@@ -103,33 +111,59 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     return value !== undefined && value.expiresAt - margin - now > minRemaining;
   }
 
-  async function readStore(key: string, previous: Expiring<V> | undefined): Promise<Expiring<V> | undefined> {
+  /** A usable value of `key` from the store, newer than `previous`; never rejects. */
+  async function readStore(
+    key: string,
+    previous: Expiring<V> | undefined,
+    minRemaining: number,
+  ): Promise<Expiring<V> | undefined> {
     if (store === undefined || codec === undefined) return undefined;
+    let stored: string | undefined;
     try {
-      const text = await within(store.get(key), storeTimeoutMs);
-      if (text === undefined) return undefined;
-      const found = codec.decode(text);
-      if (!usable(found, clock(), 0)) return undefined;
-      if (previous !== undefined && found.expiresAt <= previous.expiresAt) return undefined;
-      return found;
+      stored = await within(store.get(key), storeTimeoutMs);
     } catch (error) {
-      emit?.({ type: 'store-error', key, error });
+      emit?.({ type: 'store-error', key, operation: 'read', error });
       return undefined;
     }
+    if (stored === undefined) return undefined;
+    let found: Expiring<V>;
+    try {
+      found = codec.decode(unbindValue(key, stored));
+      if (!validExpiring(found)) throw new RejectedValue('malformed');
+    } catch (error) {
+      const reason = error instanceof RejectedValue ? error.reason : 'malformed';
+      emit?.({ type: 'store-rejected', key, reason });
+      return undefined;
+    }
+    if (!usable(found, clock(), minRemaining)) return undefined;
+    if (previous !== undefined && found.expiresAt <= previous.expiresAt) return undefined;
+    return found;
   }
 
-  function writeStore(key: string, value: Expiring<V>): void {
+  /** Writes `value` under `key`, bound to `binding`; resolves when done or failed (never rejects). */
+  async function writeStore(key: string, value: Expiring<V>, binding: KeyBinding | undefined): Promise<void> {
     if (store === undefined || codec === undefined) return;
     const ttl = value.expiresAt - clock();
     if (ttl <= 0) return;
-    let text: string;
     try {
-      text = codec.encode(value);
+      const text = bindValue(key, binding, codec.encode(value));
+      if (text !== undefined) await within(store.set(key, text, ttl), storeTimeoutMs);
     } catch (error) {
-      emit?.({ type: 'store-error', key, error });
-      return;
+      emit?.({ type: 'store-error', key, operation: 'write', error });
     }
-    store.set(key, text, ttl).catch((error: unknown) => emit?.({ type: 'store-error', key, error }));
+  }
+
+  const turns: Omit<TurnSettings, 'onLockError' | 'onWaitTimeout'> | undefined =
+    lock === undefined
+      ? undefined
+      : { lock, leaseMs: lockLeaseMs, waitMs: lockWaitMs, callTimeoutMs: storeTimeoutMs };
+
+  function turnSettings(key: string): TurnSettings {
+    return {
+      ...turns!,
+      onLockError: (error) => emit?.({ type: 'store-error', key, operation: 'lock', error }),
+      onWaitTimeout: (waitedMs) => emit?.({ type: 'lock-timeout', key, waitedMs }),
+    };
   }
 
   function start(
@@ -138,6 +172,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     load: Loader<V>,
     reason: LoadReason,
     background: boolean,
+    opts: MemoGetOptions<V> | undefined,
   ): Flight<V> {
     entry.started += 1;
     const seq = entry.started;
@@ -149,18 +184,36 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     const detach = (): void => {
       flight.detached = true;
     };
+    const minRemaining = opts?.minRemainingMs ?? 0;
+    const read =
+      reason === 'force' || store === undefined ? undefined : () => readStore(key, previous, minRemaining);
     const run = async (): Promise<Expiring<V>> => {
-      const shared = reason === 'force' ? undefined : await readStore(key, previous);
-      const result = shared ?? (await load({ key, signal: controller.signal, previous, reason, detach }));
-      if (!validExpiring(result)) throw new TypeError('tip-sdk: a cache loader returned no finite expiresAt');
-      if (seq > entry.applied) {
-        entry.applied = seq;
-        entry.value = result;
-        entry.refreshAt = refreshAt(clock(), result.expiresAt, beforeMs, fraction);
-        admit(entry);
-        if (shared === undefined) writeStore(key, result);
+      let shared = await read?.();
+      let turn: Awaited<ReturnType<typeof takeTurn<V>>>;
+      if (shared === undefined && turns !== undefined) {
+        turn = await takeTurn(key, turnSettings(key), read, controller.signal);
+        if (turn !== undefined && 'value' in turn) shared = turn.value;
       }
-      return result;
+      const held = turn !== undefined && 'held' in turn ? turn.held : undefined;
+      try {
+        const result = shared ?? (await load({ key, signal: controller.signal, previous, reason, detach }));
+        if (!validExpiring(result))
+          throw new TypeError('tip-sdk: a cache loader returned no finite expiresAt');
+        if (seq > entry.applied) {
+          entry.applied = seq;
+          entry.value = result;
+          entry.refreshAt = refreshAt(clock(), result.expiresAt, beforeMs, fraction);
+          admit(entry);
+          if (shared === undefined) {
+            const written = writeStore(key, result, opts?.binding);
+            // Processes waiting on the lock read the value: it is stored before the lock is released.
+            if (held !== undefined) await written;
+          }
+        }
+        return result;
+      } finally {
+        held?.end();
+      }
     };
     flight.promise = run();
     entry.flight = flight;
@@ -239,7 +292,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       const value = entry.value;
       if (!force && usable(value, now, minRemaining)) {
         if (now >= entry.refreshAt && entry.flight === undefined) {
-          start(key, entry, load, 'refresh', true).promise.catch(() => undefined);
+          start(key, entry, load, 'refresh', true, opts).promise.catch(() => undefined);
         }
         emit?.({ type: 'hit', key });
         opts?.onHit?.(value.value);
@@ -263,7 +316,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     const flight =
       current !== undefined && !force && !current.controller.signal.aborted
         ? current
-        : start(key, entry, load, reason, false);
+        : start(key, entry, load, reason, false, opts);
     try {
       const result = await wait(flight, opts?.signal);
       // The sequence guard may have kept a newer value than this flight's result: return the newest.

@@ -1,11 +1,12 @@
 /**
- * An in-process {@link CacheStore}: a bounded Map with per-entry TTL. Useful to share one cache between
- * several `createTrustedIdentity` instances of one process, and as the reference implementation of the
- * store contract (a Redis store implements the same three methods).
+ * An in-process {@link CacheStore}: a bounded Map with per-entry TTL, and an in-process lock. Useful to
+ * share one cache between several `createTrustedIdentity` instances of one process, and as the reference
+ * implementation of the store contract (the Redis store implements the same methods).
  *
  * @module
  */
 import { optionError } from '../errors.js';
+import { createMemoryCacheLock } from './memory-lock.js';
 import type { CacheStore, Clock } from './types.js';
 
 /** Options of {@link createMemoryCacheStore}. */
@@ -16,7 +17,7 @@ export interface MemoryCacheStoreOptions {
   readonly clock?: Clock;
 }
 
-/** Creates an in-memory {@link CacheStore}. */
+/** Creates an in-memory {@link CacheStore} with a {@link CacheLock} (leases on the same clock). */
 export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): CacheStore {
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -43,5 +44,6 @@ export function createMemoryCacheStore(options: MemoryCacheStoreOptions = {}): C
     async delete(key) {
       items.delete(key);
     },
+    lock: createMemoryCacheLock(clock),
   };
 }

@@ -18,8 +18,9 @@ export interface Expiring<V> {
 
 /**
  * A shared key-value store behind the in-process memo (e.g. Redis for several replicas). Keys are
- * digests; values are opaque strings produced by a {@link CacheCodec} (a store for secrets must encrypt
- * them). Every method may reject; the memo then falls back to its in-process entries.
+ * digests; values are opaque strings produced by a {@link CacheCodec} and bound by the memo to the key
+ * they were written for (a store for secrets must also encrypt them). Every method may reject; the memo
+ * then falls back to its in-process entries.
  */
 export interface CacheStore {
   /** The value under `key`, or `undefined` when absent or expired. */
@@ -28,6 +29,45 @@ export interface CacheStore {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Removes `key`. */
   delete(key: string): Promise<void>;
+  /**
+   * A lock shared by every process using this store. With it, K processes missing the same key at once
+   * make one load: one takes the lock and loads, the others wait (bounded) and read its result from the
+   * store. Optional; without it each process loads on its own.
+   */
+  readonly lock?: CacheLock;
+}
+
+/**
+ * A lock several processes share (e.g. in Redis), taken for a while (a lease) so that a holder that dies
+ * frees it by expiry. One attempt per call; waiting is the caller's business.
+ */
+export interface CacheLock {
+  /**
+   * Tries once to take the lock named `key` for `leaseMs` milliseconds.
+   *
+   * @returns The lease, or `undefined` when another holder has the lock.
+   */
+  acquire(key: string, leaseMs: number): Promise<CacheLockLease | undefined>;
+}
+
+/** A held lock; see {@link CacheLock}. */
+export interface CacheLockLease {
+  /** Extends the lease to `leaseMs` milliseconds from now. Resolves `false` when the lock was lost. */
+  renew(leaseMs: number): Promise<boolean>;
+  /** Releases the lock if this lease still holds it (another holder's lock is never removed). */
+  release(): Promise<void>;
+}
+
+/**
+ * What a memo key is a digest of (see `cacheKey`): written with the value into a shared store, so that a
+ * value read back is used only for the key it names. A store that answers another key's value (a swapped
+ * entry, a buggy proxy) then makes a miss, never a session with another user's credentials.
+ */
+export interface KeyBinding {
+  /** The key's namespace, e.g. `role`. */
+  readonly namespace: string;
+  /** The key's parts, e.g. issuer, subject, application ARN, role ARN, scopes, audience. */
+  readonly parts: readonly (string | undefined)[];
 }
 
 /** Turns cached values into store strings and back. `decode` must validate and throw on bad data. */
@@ -109,12 +149,35 @@ export type MemoEvent =
       readonly key: string;
     }
   | {
-      /** The shared store failed; the local cache is used. */
+      /** The shared store (or its lock) failed or timed out; the local cache is used. */
       readonly type: 'store-error';
       /** The memo key. */
       readonly key: string;
+      /** What failed: reading or writing a value, or taking, renewing or releasing the lock. */
+      readonly operation: 'read' | 'write' | 'lock';
       /** The store error. */
       readonly error: unknown;
+    }
+  | {
+      /**
+       * The store answered a value that was not used: it names another key (`foreign`: swapped or copied
+       * entries) or does not decode (`malformed`). Treated as a miss.
+       */
+      readonly type: 'store-rejected';
+      /** The memo key. */
+      readonly key: string;
+      /** Why. */
+      readonly reason: 'foreign' | 'malformed';
+    }
+  | {
+      /**
+       * Another process held the key's lock for longer than `lockWaitMs`: this process loads on its own.
+       */
+      readonly type: 'lock-timeout';
+      /** The memo key. */
+      readonly key: string;
+      /** Milliseconds waited. */
+      readonly waitedMs: number;
     };
 
 /** Options of {@link createMemo}. Every field is optional. */
@@ -141,6 +204,16 @@ export interface MemoOptions<V> {
    * the value is loaded instead, so a stalled store cannot hang callers. Default `1_000`.
    */
   readonly storeTimeoutMs?: number;
+  /**
+   * With a store that has a {@link CacheLock}: the lease taken while loading, in milliseconds, renewed
+   * every third of it while the load runs, so a holder that dies frees the lock within it. Default `5_000`.
+   */
+  readonly lockLeaseMs?: number;
+  /**
+   * With a store that has a {@link CacheLock}: the longest a miss waits for another process's load of the
+   * same key (polling the store) before loading on its own, in milliseconds. Default `30_000`.
+   */
+  readonly lockWaitMs?: number;
   /** Required with `store`: serializes values. */
   readonly codec?: CacheCodec<V>;
   /** Receives cache events; called synchronously, must not throw. Default none. */
@@ -169,6 +242,12 @@ export interface MemoGetOptions<V = unknown> {
   readonly serveStaleOnError?: boolean;
   /** Called with the cached value when it came from the cache without waiting (for hit metrics). */
   readonly onHit?: (value: V) => void;
+  /**
+   * What `key` is a digest of. A value this call loads is written to the store with it, and a value read
+   * from the store is used only when what it was written with hashes to the key asked for. Without it the
+   * value is bound to the key string alone. Ignored without a store.
+   */
+  readonly binding?: KeyBinding;
 }
 
 /** A keyed single-flight memo with early refresh; see {@link createMemo}. */

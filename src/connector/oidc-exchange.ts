@@ -12,6 +12,7 @@ import { createStsClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { resolveRetry } from '../aws/retry.js';
 import { cacheKey } from '../cache/key.js';
+import { unbindValue } from '../cache/bound-value.js';
 import type { CacheStore } from '../cache/types.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import { assumeRoleWithWebIdentity } from '../credentials/web-identity.js';
@@ -43,13 +44,16 @@ function captureStore(): { store: CacheStore; entries: Map<string, CachedStoreEn
     store: {
       get: async () => undefined,
       async set(key, value, ttlMs) {
-        // Only IdC token sets are worth keeping: role credentials are kept by the connector itself.
+        // Only IdC token sets are worth keeping: role credentials are kept by the connector itself. The
+        // memo binds each value to its key; the token cache keeps the codec's text.
+        let text: string;
         try {
-          idcTokenCodec.decode(value);
+          text = unbindValue(key, value);
+          idcTokenCodec.decode(text);
         } catch {
           return;
         }
-        entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+        entries.set(key, { value: text, expiresAt: Date.now() + ttlMs });
       },
       async delete(key) {
         entries.delete(key);

@@ -12,7 +12,7 @@
  * @module
  */
 import { cacheKey } from '../cache/key.js';
-import type { Clock } from '../cache/types.js';
+import type { CacheCodec, Clock } from '../cache/types.js';
 import type { IdcTokenSet } from './types.js';
 
 /** The answer of {@link ExchangeLedger.claim}. */
@@ -26,9 +26,14 @@ export type LedgerClaim =
       readonly claimed: false;
       /** Where that exchange keeps its result (see {@link ExchangeLedger.result}). */
       readonly resultKey: string;
+      /** When the JWT was claimed (epoch ms), if known: an exchange still running is younger than its deadline. */
+      readonly since?: number;
     };
 
-/** The ledger; see {@link createExchangeLedger}. */
+/**
+ * Which JWTs were exchanged and where each exchange's result is kept. Every process has one in memory; a
+ * shared store provides one all replicas share (`SharedCacheStore.exchangeLedger`).
+ */
 export interface ExchangeLedger {
   /**
    * Claims JWT `id` for an exchange whose result will be kept under `resultKey`, until `expiresAt` (the
@@ -37,11 +42,15 @@ export interface ExchangeLedger {
   claim(id: string, resultKey: string, expiresAt: number | undefined): Promise<LedgerClaim>;
   /** Undoes a claim after an exchange IdC did not complete, so the same JWT may be tried again. */
   release(id: string): Promise<void>;
-  /** Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. */
-  keep(resultKey: string, tokens: IdcTokenSet): Promise<void>;
+  /**
+   * Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. `until`
+   * is the `exp` (epoch ms) of the JWT at hand: a shared ledger, which counts no references, keeps the
+   * result until the latest `until` it was given (1 h from now without one).
+   */
+  keep(resultKey: string, tokens: IdcTokenSet, until?: number): Promise<void>;
   /** The latest result kept under `resultKey`, if any. */
   result(resultKey: string): Promise<IdcTokenSet | undefined>;
-  /** Drops every kept result; the JWT entries stay (IdC would still refuse those JWTs). */
+  /** Drops every kept result held in this process; the JWT entries stay (IdC would still refuse those JWTs). */
   clearResults(): void;
   /**
    * Drops the result kept under `resultKey` (one user forgotten); the JWT entries naming it stay, so
@@ -50,8 +59,16 @@ export interface ExchangeLedger {
   forgetResult(resultKey: string): Promise<void>;
 }
 
+/** What a store needs to back a shared {@link ExchangeLedger}; see `SharedCacheStore.exchangeLedger`. */
+export interface ExchangeLedgerInit {
+  /** Serializes the kept results (IdC token sets; they hold secrets: the store must encrypt them). */
+  readonly codec: CacheCodec<IdcTokenSet>;
+  /** Epoch milliseconds. */
+  readonly clock: Clock;
+}
+
 /** Default lifetime of an entry whose JWT has no `exp`, in milliseconds (1 h, the IdC maximum). */
-const NO_EXP_TTL_MS = 3_600_000;
+export const NO_EXP_TTL_MS = 3_600_000;
 /** Expired entries dropped from the oldest end per claim, so the sweep stays O(1) amortized. */
 const SWEEP_PER_CLAIM = 8;
 
@@ -70,6 +87,7 @@ export function jwtLedgerId(issuer: string, jti: unknown, token: string): string
 
 interface JwtEntry {
   readonly resultKey: string;
+  readonly since: number;
   readonly until: number;
 }
 
@@ -117,9 +135,9 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     async claim(id, resultKey, expiresAt) {
       const now = clock();
       const held = live(id, now);
-      if (held !== undefined) return { claimed: false, resultKey: held.resultKey };
+      if (held !== undefined) return { claimed: false, resultKey: held.resultKey, since: held.since };
       sweep(now);
-      jwts.set(id, { resultKey, until: expiresAt ?? now + NO_EXP_TTL_MS });
+      jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS });
       const holder = kept.get(resultKey);
       if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
       else holder.refs += 1;

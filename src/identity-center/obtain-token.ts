@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { abortedError } from '../aws/abort.js';
+import { abortedError, sleep } from '../aws/abort.js';
 import { TipError, isTipError } from '../errors.js';
 import { createTokenWithIam } from './exchange.js';
 import type { IdcExchangeContext } from './exchange.js';
@@ -58,15 +58,42 @@ export interface ObtainTokenInput {
   readonly detach?: () => void;
   /** Where lasting IdC refusals of the JWT-bearer grant are remembered. */
   readonly refusals?: RefusalCache;
+  /**
+   * With a ledger shared by replicas: how long to wait, in milliseconds, for the result of an exchange of
+   * this JWT that another replica claimed and is still running. Default `0`.
+   */
+  readonly resultWaitMs?: number;
   readonly observer?: ExchangeObserver;
 }
 
-function reusedError(): TipError {
+/**
+ * `ERR_IDC_TOKEN_REUSED`: found by the ledger (`cause` undefined), or IdC's own refusal of a reused JWT
+ * (`cause` the refusal).
+ */
+function reusedError(cause?: TipError): TipError {
   return new TipError(
     'ERR_IDC_TOKEN_REUSED',
-    'This JWT was already exchanged with IAM Identity Center and a JWT can be exchanged only once (its `jti` is single-use): sign the user in again or send a freshly issued token.',
-    { details: { service: 'sso-oidc', operation: 'CreateTokenWithIAM', reason: 'jti_reused' } },
+    'This JWT was already exchanged with IAM Identity Center (a JWT can be exchanged only once) and what that exchange gave cannot serve here: send a freshly issued token (sign the user in again). When several replicas serve the same users, give them all one shared cache store (`cache.store`, e.g. `redisCacheStore()` from tip-sdk/redis), so that a replica reads the result of another replica’s exchange instead of sending the JWT again.',
+    {
+      details: {
+        service: 'sso-oidc',
+        operation: 'CreateTokenWithIAM',
+        reason: 'jti_reused',
+        ...(cause === undefined ? {} : { awsErrorCode: cause.details.awsErrorCode }),
+      },
+      ...(cause === undefined
+        ? {}
+        : { cause, ...(cause.requestId === undefined ? {} : { requestId: cause.requestId }) }),
+    },
   );
+}
+
+/** IdC's words for a JWT it saw before (the mapped error's message carries the AWS message). */
+const REUSED = /already (been )?(exchanged|used|redeemed|consumed)|\breus(ed|e)\b|\breplay/i;
+
+/** True when IdC refused a JWT-bearer exchange because the JWT was exchanged before (by anyone). */
+function isReusedRefusal(error: unknown): error is TipError {
+  return isTipError(error, 'ERR_IDC_INVALID_GRANT') && REUSED.test(error.message);
 }
 
 function jwtRequiredError(reason: string): TipError {
@@ -110,6 +137,10 @@ async function run(input: ObtainTokenInput, grant: IdcGrant): Promise<IdcTokenSe
   }
 }
 
+/** First and longest pause between two looks at another replica's exchange result, milliseconds. */
+const RESULT_POLL_FIRST_MS = 20;
+const RESULT_POLL_MAX_MS = 250;
+
 /** Errors of a refresh that mean "the refresh token is no good; redo the JWT-bearer grant". */
 const REFRESH_FALLBACK = new Set([
   'ERR_IDC_EXPIRED_TOKEN',
@@ -142,7 +173,7 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
           refreshed.refreshToken === undefined
             ? Object.freeze({ ...refreshed, refreshToken: previous.refreshToken })
             : refreshed;
-        await ledger.keep(resultKey, tokens);
+        await ledger.keep(resultKey, tokens, jwt.expiresAt);
         return tokens;
       }
       why = 'no_identity_context';
@@ -151,23 +182,34 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
       why = 'refresh_refused';
     }
   }
-  const claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
-  if (!claim.claimed) {
+  const { clock } = input.context;
+  const waitMs = input.resultWaitMs ?? 0;
+  const until = performance.now() + waitMs;
+  let claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
+  for (let delay = RESULT_POLL_FIRST_MS; !claim.claimed; delay = Math.min(delay * 2, RESULT_POLL_MAX_MS)) {
     if (input.forced === true) throw jwtRequiredError(why);
     // The JWT was exchanged before (here or, with a shared ledger, by another replica): its result serves.
     const theirs = claim.resultKey === resultKey ? await ledger.result(resultKey) : undefined;
-    if (usable(theirs, input.context.clock())) return theirs;
-    throw reusedError();
+    if (usable(theirs, clock())) return theirs;
+    // Another replica may still be exchanging it (a claim younger than one exchange deadline, its result
+    // not kept yet): wait for it; if its exchange fails, its claim is released and this one takes it.
+    const running = claim.since !== undefined && clock() - claim.since < waitMs;
+    if (claim.resultKey !== resultKey || !running || performance.now() >= until) throw reusedError();
+    await sleep(delay, input.signal);
+    claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
   }
   let result: IdcTokenSet;
   try {
     result = await run(input, { type: 'jwt-bearer', assertion: jwt.token });
   } catch (error) {
+    // A JWT IdC saw before (another replica exchanged it while the shared ledger was out of reach, or no
+    // ledger is shared) stays claimed: sending it again would be refused again.
+    if (isReusedRefusal(error)) throw reusedError(error);
     await ledger.release(jwt.ledgerId);
     if (isTipError(error)) input.refusals?.record(resultKey, jwt.ledgerId, error);
     throw error;
   }
   if (result.identityContext === undefined) throw noContextError();
-  await ledger.keep(resultKey, result);
+  await ledger.keep(resultKey, result, jwt.expiresAt);
   return result;
 }

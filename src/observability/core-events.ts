@@ -15,6 +15,11 @@ export function coreEventHandler(signals: Signals): (event: TipEvent) => void {
   return onEvent;
 
   function onEvent(event: TipEvent): void {
+    if (event.type === 'cache.store') {
+      const { cache, outcome, reason } = event;
+      recorder.count('tip.cache.store', { cache, outcome, ...(reason ? { reason } : {}) });
+      return;
+    }
     const now = Date.now();
     const who: AuditSubject = { issuer: event.issuer, subject: event.subject };
     switch (event.type) {

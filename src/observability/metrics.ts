@@ -81,6 +81,15 @@ export const TIP_METRICS = {
     /** Human-readable description, passed to OpenTelemetry as the instrument description. */
     description: 'Credential refreshes by outcome.',
   },
+  /** Counter of shared cache store problems (errors, refused values, lock waits that timed out). */
+  'tip.cache.store': {
+    /** Instrument kind: a monotonic counter. */
+    kind: 'counter',
+    /** Unit: `{event}` (UCUM annotation: a dimensionless count). */
+    unit: '{event}',
+    /** Human-readable description, passed to OpenTelemetry as the instrument description. */
+    description: 'Shared cache store errors, refused values and lock wait timeouts.',
+  },
   /** Counter of AWS calls made as a user, by service and operation. */
   'tip.aws.calls': {
     /** Instrument kind: a monotonic counter. */

@@ -19,6 +19,7 @@ import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-ke
 import { RETRY_OPTION_KEYS } from '../services/option-keys.js';
 import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEventSink, TipLogger } from './events.js';
+import type { SharedCacheStore } from './shared-store.js';
 
 /** Cache settings. */
 export interface TrustedIdentityCacheOptions {
@@ -29,8 +30,32 @@ export interface TrustedIdentityCacheOptions {
    * the lifetime. Default `300_000` (5 min).
    */
   readonly refreshBeforeExpiry?: number;
-  /** A shared store (e.g. Redis) behind the in-process cache. Default none. */
-  readonly store?: CacheStore;
+  /**
+   * A store shared by every replica, behind the in-process cache: `redisCacheStore()` from `tip-sdk/redis`
+   * (a {@link SharedCacheStore}: values, a lock so that replicas missing the same user make one exchange,
+   * and a shared exchange ledger), or any {@link CacheStore}. Values read from it are used only for the
+   * key whose identity they embed. Default none (each process caches on its own).
+   */
+  readonly store?: CacheStore | SharedCacheStore;
+  /**
+   * The longest wait for one call to `store` (a read, a write, a lock call), in milliseconds: a call not
+   * answered by then counts as failed (event `cache.store`) and the request goes on without the store.
+   * From 1 to 60 000. Default `1_000`. The Redis store also bounds each Redis command
+   * (`commandTimeoutMs`, 500 ms by default).
+   */
+  readonly storeTimeoutMs?: number;
+  /**
+   * With a store that has a lock: the lease taken while one replica loads a user, in milliseconds,
+   * renewed every third of it while the load runs. A replica that dies mid-load frees the user within it.
+   * From 100 to 60 000. Default `5_000`.
+   */
+  readonly lockLeaseMs?: number;
+  /**
+   * With a store that has a lock: the longest a replica waits for another replica's load of the same user
+   * (reading the store meanwhile) before loading on its own, in milliseconds. From 0 to 600 000. Default
+   * twice `timeouts.timeoutMs` plus `lockLeaseMs` (25 000 with the defaults).
+   */
+  readonly lockWaitMs?: number;
   /**
    * How long a lasting IAM Identity Center refusal is remembered, in milliseconds: an unassigned user
    * (`ERR_IDC_ACCESS_DENIED`, for any of their tokens) or a token IdC refused (`ERR_IDC_INVALID_GRANT`,
@@ -127,6 +152,9 @@ const CACHE_KEYS = optionKeys<TrustedIdentityCacheOptions>({
   store: true,
   refusalTtl: true,
   maxExchangedJwts: true,
+  storeTimeoutMs: true,
+  lockLeaseMs: true,
+  lockWaitMs: true,
 });
 
 /** `timeouts` holds exactly the retry options (`TrustedIdentityTimeouts` adds none). */
@@ -276,9 +304,21 @@ export function validateOptions<O extends TrustedIdentityOptions>(
     int('cache.refreshBeforeExpiry', cache.refreshBeforeExpiry, 0, 3_600_000);
     int('cache.refusalTtl', cache.refusalTtl, 0, 600_000);
     int('cache.maxExchangedJwts', cache.maxExchangedJwts, 1, 100_000_000);
+    int('cache.storeTimeoutMs', cache.storeTimeoutMs, 1, 60_000);
+    int('cache.lockLeaseMs', cache.lockLeaseMs, 100, 60_000);
+    int('cache.lockWaitMs', cache.lockWaitMs, 0, 600_000);
     const store = cache.store as unknown as Record<string, unknown> | undefined;
-    if (store !== undefined && ['get', 'set', 'delete'].some((m) => typeof store[m] !== 'function')) {
-      throw optionError('cache.store', 'must have get, set and delete methods');
+    if (store !== undefined) {
+      if (['get', 'set', 'delete'].some((m) => typeof store[m] !== 'function')) {
+        throw optionError('cache.store', 'must have get, set and delete methods');
+      }
+      const lock = store.lock as Record<string, unknown> | undefined;
+      if (lock !== undefined && typeof lock?.acquire !== 'function') {
+        throw optionError('cache.store', 'has a `lock` without an acquire(key, leaseMs) method');
+      }
+      if (store.exchangeLedger !== undefined && typeof store.exchangeLedger !== 'function') {
+        throw optionError('cache.store', 'has an `exchangeLedger` that is not a function');
+      }
     }
   }
   const logger = options.logger as unknown as Record<string, unknown> | undefined;

@@ -17,6 +17,8 @@ import { createEmit } from './events.js';
 const DEFAULT_REFUSAL_TTL_MS = 10_000;
 /** Default floor of `cache.maxExchangedJwts`. */
 const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
+/** Default of `cache.lockLeaseMs`, milliseconds. */
+const DEFAULT_LOCK_LEASE_MS = 5_000;
 
 /** The validated options the engine reads (inbound verification is not its concern). */
 export type EngineOptions = Omit<ValidatedOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
@@ -24,8 +26,9 @@ export type EngineOptions = Omit<ValidatedOptions, 'issuers' | 'verifier' | 'ver
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
  * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
- * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region. Its
- * `close()` also destroys the SSO OIDC and STS clients created here (not those passed in the options).
+ * max(100 000, maxUsers) exchanged JWTs remembered, a 5 000 ms lock lease and a lock wait of twice the AWS
+ * call deadline plus the lease, SSO OIDC and STS clients for the region. Its `close()` also destroys the
+ * SSO OIDC and STS clients created here (not those passed in the options).
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -41,6 +44,7 @@ export function createEngineFromOptions(
   const ssoOidc =
     options.ssoOidcClient === undefined ? createSsoOidcClient(options.region, clientConfig) : undefined;
   const sts = options.stsClient === undefined ? createStsClient(options.region, clientConfig) : undefined;
+  const retry = resolveRetry(options.timeouts);
   const engine = createEngine({
     region: options.region,
     applicationArn: options.applicationArn,
@@ -56,12 +60,16 @@ export function createEngineFromOptions(
     ssoOidc: options.ssoOidcClient ?? ssoOidc!,
     sts: options.stsClient ?? sts!,
     clock,
-    retry: resolveRetry(options.timeouts),
+    retry,
     maxUsers,
     refreshBeforeExpiryMs: options.cache?.refreshBeforeExpiry ?? 300_000,
     refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
     store: options.cache?.store,
+    storeTimeoutMs: options.cache?.storeTimeoutMs ?? 1_000,
+    lockLeaseMs: options.cache?.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS,
+    // Long enough for a holder's exchange and AssumeRole, each bounded by the AWS call deadline.
+    lockWaitMs: options.cache?.lockWaitMs ?? 2 * retry.timeoutMs + DEFAULT_LOCK_LEASE_MS,
     emit: createEmit(options.events, options.logger),
   });
   return Object.freeze({

@@ -12,12 +12,17 @@
  * (the IdC token set) is kept, and keeps that result while the JWT lives, so a user the LRU evicted is
  * served again — from those tokens, or their refresh token — when they come back with the same JWT.
  *
+ * With a shared store, values read from it are used only for the key whose identity they embed; with a
+ * store that has a lock, replicas missing the same user at once make one exchange and one AssumeRole;
+ * with a store that provides an exchange ledger, a JWT another replica exchanged is served from that
+ * replica's result. A store that fails or stalls is skipped (events `cache.store`), never waited on.
+ *
  * @module
  */
 import { setMaxListeners } from 'node:events';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
-import type { CacheStore, LoadContext, Memo } from '../cache/types.js';
+import type { CacheStore, KeyBinding, LoadContext, Memo, MemoEvent } from '../cache/types.js';
 import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
@@ -29,11 +34,13 @@ import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
 import type { ExchangeObserver } from '../identity-center/obtain-token.js';
 import { createRefusalCache } from '../identity-center/refusals.js';
+import { withSharedLedger } from '../identity-center/shared-ledger.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
 import { type SigningSettings, createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
 import type { RoleSession } from './codecs.js';
-import type { Emit } from './events.js';
+import { type Emit, emitStoreEvent, storeErrorEvent } from './events.js';
+import { isSharedCacheStore } from './shared-store.js';
 
 /** The user facts and JWT a resolution works from. */
 export interface SubjectToken {
@@ -67,6 +74,12 @@ export interface EngineSettings extends SigningSettings {
   /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
   readonly maxExchangedJwts: number;
   readonly store: CacheStore | undefined;
+  /** The deadline of one store call, milliseconds. */
+  readonly storeTimeoutMs: number;
+  /** With a store that has a lock: the lease of a load, milliseconds. */
+  readonly lockLeaseMs: number;
+  /** With a store that has a lock: the longest wait for another replica's load, milliseconds. */
+  readonly lockWaitMs: number;
   readonly emit: Emit;
 }
 
@@ -114,6 +127,11 @@ function withAudience(parts: (string | undefined)[], audience: readonly string[]
   return parts;
 }
 
+/** The binding of a key (what it is a digest of), kept with its value in a shared store. */
+function binding(namespace: string, parts: readonly (string | undefined)[]): KeyBinding {
+  return { namespace, parts };
+}
+
 /** Creates an engine. */
 export function createEngine(settings: EngineSettings): Engine {
   const { clock, emit, retry, applicationArn, accessRoleArn } = settings;
@@ -123,16 +141,39 @@ export function createEngine(settings: EngineSettings): Engine {
     maxEntries: settings.maxUsers,
     clock,
   });
+  const { store } = settings;
+  const storeEvents = (cache: 'role' | 'idc') =>
+    emit === undefined ? undefined : { onEvent: (event: MemoEvent) => emitStoreEvent(emit, cache, event) };
   const common = {
     maxEntries: settings.maxUsers,
     refreshBeforeExpiryMs: settings.refreshBeforeExpiryMs,
     clock,
-    ...(settings.store === undefined ? {} : { store: settings.store }),
+    ...(store === undefined
+      ? {}
+      : {
+          store,
+          storeTimeoutMs: settings.storeTimeoutMs,
+          lockLeaseMs: settings.lockLeaseMs,
+          lockWaitMs: settings.lockWaitMs,
+        }),
   };
-  const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
-  const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
+  const roles: Memo<RoleSession> = createMemo<RoleSession>({
+    ...common,
+    codec: roleSessionCodec,
+    ...storeEvents('role'),
+  });
+  const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({
+    ...common,
+    codec: idcTokenCodec,
+    ...storeEvents('idc'),
+  });
   const signingClient = createSigningClients(settings);
-  const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
+  const local = createExchangeLedger(settings.maxExchangedJwts, clock);
+  const ledger: ExchangeLedger = isSharedCacheStore(store)
+    ? withSharedLedger(local, store.exchangeLedger({ codec: idcTokenCodec, clock }), (error) =>
+        emit?.(storeErrorEvent('ledger', undefined, error)),
+      )
+    : local;
   /** Aborted by close(): every load listens to it, so nothing keeps running (or the process alive). */
   const closing = new AbortController();
   // Every load (or call) listens to it: as many listeners as calls in flight is expected.
@@ -143,10 +184,14 @@ export function createEngine(settings: EngineSettings): Engine {
    */
   const audiencesOf = new Map<string, Set<string>>();
   const userOf = (issuer: string, subject: string) => `${issuer}\u0000${subject}`;
+  const rolePartsOf = (issuer: string, subject: string, audience: readonly string[]) =>
+    withAudience([issuer, subject, applicationArn, accessRoleArn, scopeText], audience);
+  const tokenPartsOf = (issuer: string, subject: string, audience: readonly string[]) =>
+    withAudience([issuer, subject, applicationArn, scopeText], audience);
   const roleKeyOf = (issuer: string, subject: string, audience: readonly string[]) =>
-    cacheKey('role', withAudience([issuer, subject, applicationArn, accessRoleArn, scopeText], audience));
+    cacheKey('role', rolePartsOf(issuer, subject, audience));
   const tokenKeyOf = (issuer: string, subject: string, audience: readonly string[]) =>
-    cacheKey('idc', withAudience([issuer, subject, applicationArn, scopeText], audience));
+    cacheKey('idc', tokenPartsOf(issuer, subject, audience));
 
   function remember(subject: SubjectToken): void {
     const user = userOf(subject.issuer, subject.subject);
@@ -214,6 +259,8 @@ export function createEngine(settings: EngineSettings): Engine {
         signal: link.signal,
         detach: ctx.detach,
         refusals,
+        // Another replica's exchange of this JWT finishes within one AWS call deadline.
+        ...(ledger === local ? {} : { resultWaitMs: retry.timeoutMs }),
         ...(emit === undefined ? {} : { observer: observer(subject) }),
       });
       return { value, expiresAt: value.expiresAt };
@@ -233,8 +280,10 @@ export function createEngine(settings: EngineSettings): Engine {
     const link = combineSignals(ctx.signal, closing.signal);
     const signal = link.signal;
     try {
-      const tokenKey = tokenKeyOf(subject.issuer, subject.subject, subject.audience);
+      const tokenParts = tokenPartsOf(subject.issuer, subject.subject, subject.audience);
+      const tokenKey = cacheKey('idc', tokenParts);
       const idc = await tokens.get(tokenKey, (c) => loadTokens(c, subject, tokenKey), {
+        ...(store === undefined ? {} : { binding: binding('idc', tokenParts) }),
         signal,
         minRemainingMs: settings.refreshBeforeExpiryMs,
         // A failed IdC refresh must fail the role refresh too, so the role memo keeps serving the
@@ -335,7 +384,8 @@ export function createEngine(settings: EngineSettings): Engine {
   return {
     resolve(subject, options) {
       if (closing.signal.aborted) return Promise.reject(closing.signal.reason);
-      const key = roleKeyOf(subject.issuer, subject.subject, subject.audience);
+      const parts = rolePartsOf(subject.issuer, subject.subject, subject.audience);
+      const key = cacheKey('role', parts);
       const onHit =
         emit === undefined
           ? undefined
@@ -347,14 +397,25 @@ export function createEngine(settings: EngineSettings): Engine {
                 idcUserId: held.identity.idcUserId,
               });
       const getOptions =
-        options === undefined && onHit === undefined
+        options === undefined && onHit === undefined && store === undefined
           ? undefined
           : {
               ...(options?.signal === undefined ? {} : { signal: options.signal }),
               ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
               ...(onHit === undefined ? {} : { onHit }),
+              ...(store === undefined ? {} : { binding: binding('role', parts) }),
             };
-      return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+      let ran = false;
+      const load = (ctx: LoadContext<RoleSession>) => {
+        ran = true;
+        return loadRole(ctx, subject);
+      };
+      return roles.get(key, load, getOptions).catch((error: unknown) => {
+        // This call joined a load of the same user that another request started with its own JWT, which
+        // was refused as already exchanged: this call's JWT may still serve, so it gets its own load.
+        if (ran || !isTipError(error, 'ERR_IDC_TOKEN_REUSED')) throw error;
+        return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+      });
     },
     get size() {
       return roles.size;

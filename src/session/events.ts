@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type TipErrorCategory, type TipErrorCode, errorCategory } from '../errors.js';
+import type { MemoEvent } from '../cache/types.js';
+import { type TipErrorCategory, type TipErrorCode, errorCategory, isTipError } from '../errors.js';
 import type { TipLogger } from '../logger.js';
 
 export type { TipLogger } from '../logger.js';
@@ -106,7 +107,33 @@ export type TipEvent =
       readonly durationMs: number;
       /** The error code, when it failed. */
       readonly code?: TipErrorCode;
-    });
+    })
+  | CacheStoreEvent;
+
+/**
+ * The shared cache store (`cache.store`) failed, stalled or answered a value that was not used; the
+ * request carried on without it — from the local cache, or with a load of its own.
+ */
+export interface CacheStoreEvent {
+  /** Always `cache.store`. */
+  readonly type: 'cache.store';
+  /** What was at stake: role credentials, IdC tokens, or the shared exchange ledger. */
+  readonly cache: 'role' | 'idc' | 'ledger';
+  /**
+   * - `error`: a store call failed or timed out (`reason` e.g. `timeout`, `circuit_open`);
+   * - `rejected`: a value named another key (`reason: 'foreign'` — swapped or copied entries) or did not
+   *   decode (`malformed`); it counted as a miss;
+   * - `lock-timeout`: another replica held the user's lock longer than `cache.lockWaitMs`; this replica
+   *   loaded on its own.
+   */
+  readonly outcome: 'error' | 'rejected' | 'lock-timeout';
+  /** For errors of values and locks: what failed. */
+  readonly operation?: 'read' | 'write' | 'lock';
+  /** A short machine-readable reason. */
+  readonly reason?: string;
+  /** The error code, when the store raised a TipError (`ERR_CACHE_STORE`). */
+  readonly code?: TipErrorCode;
+}
 
 /** The names of {@link TipEvent}s. */
 export type TipEventType = TipEvent['type'];
@@ -148,8 +175,11 @@ export function createEmit(sink: TipEventSink | undefined, logger: TipLogger | u
     }
     if (logger === undefined) return;
     try {
+      // A stored value that names another user's key is worth a warning: swapped entries, a buggy proxy.
       const failed =
-        event.type.endsWith('.failed') || (event.type === 'cache.refresh' && event.outcome === 'failed');
+        event.type.endsWith('.failed') ||
+        (event.type === 'cache.refresh' && event.outcome === 'failed') ||
+        (event.type === 'cache.store' && event.reason === 'foreign');
       const code = 'code' in event ? event.code : undefined;
       if (!failed) logger.debug(event, `tip-sdk ${event.type}`);
       else if (code !== undefined && CLIENT_CAUSED.has(errorCategory(code)))
@@ -159,4 +189,31 @@ export function createEmit(sink: TipEventSink | undefined, logger: TipLogger | u
       // Same for a faulty logger.
     }
   };
+}
+
+/** The `cache.store` event for a failed store call (`error` as the store raised it). */
+export function storeErrorEvent(
+  cache: CacheStoreEvent['cache'],
+  operation: CacheStoreEvent['operation'],
+  error: unknown,
+): CacheStoreEvent {
+  const typed = isTipError(error);
+  const reason = typed && typeof error.details.reason === 'string' ? error.details.reason : undefined;
+  return {
+    type: 'cache.store',
+    cache,
+    outcome: 'error',
+    ...(operation === undefined ? {} : { operation }),
+    reason: reason ?? 'error',
+    ...(typed ? { code: error.code } : {}),
+  };
+}
+
+/** Emits the `cache.store` event for a memo's store event, if it is one (others are ignored). */
+export function emitStoreEvent(emit: Emit, cache: 'role' | 'idc', event: MemoEvent): void {
+  if (emit === undefined) return;
+  if (event.type === 'store-error') emit(storeErrorEvent(cache, event.operation, event.error));
+  else if (event.type === 'store-rejected')
+    emit({ type: 'cache.store', cache, outcome: 'rejected', reason: event.reason });
+  else if (event.type === 'lock-timeout') emit({ type: 'cache.store', cache, outcome: 'lock-timeout' });
 }

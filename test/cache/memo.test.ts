@@ -354,7 +354,8 @@ describe('createMemo', () => {
     });
     expect(await memo.get('k', async () => ({ value: 'v', expiresAt: now() + HOUR }))).toBe('v');
     await flush();
-    expect(events.filter((e) => e.type === 'store-error')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'store-error')).toMatchObject([{ operation: 'write' }]);
+    expect(events.filter((e) => e.type === 'store-rejected')).toMatchObject([{ reason: 'malformed' }]);
   });
 
   it('loads instead of hanging when the store never answers a read', async () => {

@@ -16,6 +16,7 @@ describe('createExchangeLedger', () => {
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({
       claimed: false,
       resultKey: 'user-a',
+      since: clock(),
     });
     expect(await ledger.result('user-a')).toEqual(tokens(1));
     // A second JWT of the same user shares the result; it outlives the first JWT.

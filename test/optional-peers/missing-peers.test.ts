@@ -17,8 +17,10 @@ const HIDDEN: OptionalPeer[] = [
   '@opentelemetry/api',
   'express',
   'fastify',
+  'ioredis',
   'msw',
   'oidc-provider',
+  'redis',
 ];
 
 interface Outcome {
@@ -42,7 +44,7 @@ beforeAll(async () => {
 }, 90_000);
 
 describe('without the optional peer dependencies installed', () => {
-  it.each(['core', 'athena', 'redshift', 's3', 'express', 'fastify', 'observability', 'testing'])(
+  it.each(['core', 'athena', 'redshift', 's3', 'express', 'fastify', 'observability', 'redis', 'testing'])(
     'the %s entry point loads',
     (entry) => {
       expect(results[`import ${entry}`]).toEqual({ ok: true });

@@ -53,6 +53,7 @@ const entries = {
   express: '../../src/express.js',
   fastify: '../../src/fastify.js',
   observability: '../../src/observability/index.js',
+  redis: '../../src/redis/index.js',
   testing: '../../src/testing.js',
 } as const;
 const modules: Record<string, Record<string, unknown>> = {};

@@ -72,6 +72,13 @@ export const REAL_PARTS: readonly RealPart[] = [
       curlSignsSigV4(),
     install: 'python3 -m pip install boto3 awscli; apt-get install -y curl',
   },
+  {
+    suite: 'test/redis/**',
+    name: 'redis',
+    needs: 'redis-server',
+    present: () => runs('redis-server', ['--version']),
+    install: 'apt-get install -y redis-server',
+  },
 ];
 
 /** The suites whose part is missing, with the one line that says so. */

@@ -17,6 +17,7 @@ import { athena } from '../../src/services/athena/handle.js';
 import { createServiceContext } from '../../src/services/context.js';
 import { redshift } from '../../src/services/redshift/handle.js';
 import { s3AccessGrants } from '../../src/services/s3/access-grants.js';
+import { redisCacheStore } from '../../src/redis/index.js';
 import { createTrustedIdentity } from '../../src/tip.js';
 import { createEmulatorHandlers, demoEmulatorConfig } from '../../src/testing.js';
 
@@ -38,6 +39,12 @@ const profile = resolveProfile('p', {
   issuer: 'https://idp.example.com',
   clientId: 'desk',
 });
+
+const redisKey = { id: 'k1', key: Buffer.from(Array.from({ length: 32 }, (_, i) => i)) };
+const redisBase = {
+  client: { sendCommand: async () => null },
+  encryption: { keys: [redisKey] },
+};
 
 type Case = readonly [entry: string, option: string, create: () => unknown, hint: RegExp];
 
@@ -158,6 +165,24 @@ const CASES: readonly Case[] = [
     'lock.timeout',
     () => createTokenCache({ lock: { timeout: 1 } } as never),
     /lock\.timeoutMs/,
+  ],
+  [
+    'redisCacheStore',
+    'commandTimeout',
+    () => redisCacheStore({ ...redisBase, commandTimeout: 100 } as never),
+    /did you mean `commandTimeoutMs`/,
+  ],
+  [
+    'redisCacheStore circuitBreaker',
+    'circuitBreaker.openForMs',
+    () => redisCacheStore({ ...redisBase, circuitBreaker: { openForMs: 100 } } as never),
+    /circuitBreaker\.openMs/,
+  ],
+  [
+    'redisCacheStore encryption key',
+    'encryption.keys[0].secret',
+    () => redisCacheStore({ ...redisBase, encryption: { keys: [{ ...redisKey, secret: 'x' }] } } as never),
+    /not an option of redisCacheStore/,
   ],
 ];
 

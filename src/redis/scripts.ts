@@ -1,0 +1,45 @@
+/**
+ * The Lua scripts of the Redis store. Each touches exactly one key, so they run unchanged on Redis
+ * Cluster (and ElastiCache, Valkey) without hash tags.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+
+/** A script and its SHA-1 (for `EVALSHA`). */
+export interface RedisScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(name: string, source: string): RedisScript {
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** Extends the lock by ARGV[2] ms if ARGV[1] (the lease token) holds it: 1, else 0. */
+export const RENEW = script(
+  'renew',
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+);
+
+/** Deletes the lock if ARGV[1] (the lease token) holds it: 1, else 0. */
+export const RELEASE = script(
+  'release',
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+);
+
+/**
+ * Claims a JWT: the value already there (nil reply when absent), or sets ARGV[1] for ARGV[2] ms and
+ * answers nil. (`SET NX GET` would do it in one command only from Redis 7.)
+ */
+export const CLAIM = script(
+  'claim',
+  "local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false",
+);
+
+/** Sets ARGV[1] with a TTL of ARGV[2] ms or the key's remaining TTL, whichever is longer. */
+export const KEEP = script(
+  'keep',
+  "local ttl = tonumber(ARGV[2]) local left = redis.call('PTTL', KEYS[1]) if left > ttl then ttl = left end redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) return 1",
+);
