@@ -18,6 +18,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'redshift-wire': [],
   'emulator-aging': [],
   'athena-polling': [],
+  'redshift-polling': [],
 };
 
 const wanted = process.argv.slice(2);
