@@ -9,11 +9,12 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { AwsClientConfig } from './aws/clients.js';
 import { TipError } from './errors.js';
 import { createJwtVerifier } from './jwt/verifier.js';
-import type { JSONObject, JwtVerifier } from './jwt/types.js';
+import type { JSONObject, JwtVerifier, VerifiedJwt } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
 import type { TrustedIdentityOptions } from './session/config.js';
 import { createEngineFromOptions } from './session/engine-from-options.js';
 import { sessionExpiryCheck } from './session/session-expiry.js';
+import type { RoleSession } from './session/codecs.js';
 import type { SubjectToken } from './session/engine.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
@@ -135,6 +136,9 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     // A faulty logger must not break construction.
   }
 
+  /** Per verified result (the verifier returns the same frozen object for a token it has cached). */
+  const sessions = new WeakMap<VerifiedJwt, PerToken>();
+
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     const signal = opts?.signal;
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
@@ -156,15 +160,32 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
         },
       );
     }
+    // A resent token verifies to the same (cached, frozen) result: its subject and session are reused, so a
+    // warm call allocates no closures and recomputes no cache key.
+    let known = sessions.get(verified);
+    // A custom verifier may hand out one object for several tokens: the subject must carry this token.
+    if (known === undefined || known.subject.token !== jwt) {
+      known = perToken(verified, verified.subject, jwt);
+      sessions.set(verified, known);
+    }
+    const held = await engine.resolve(known.subject, signal === undefined ? undefined : { signal });
+    if (known.held !== held.identity) {
+      known.held = held.identity;
+      known.session = sessionFor(verified, known.subject, known.credentials, held.identity);
+    }
+    return known.session!;
+  }
+
+  /** What a verified token's sessions share: its subject and credential provider. */
+  function perToken(verified: VerifiedJwt, who: string, jwt: string): PerToken {
     const subject: SubjectToken = {
       issuer: verified.issuer,
-      subject: verified.subject,
+      subject: who,
       token: jwt,
       jti: verified.claims.jti,
       expiresAt: verified.expiresAt,
       audience: Array.isArray(verified.audience) ? verified.audience : [],
     };
-    const held = await engine.resolve(subject, signal === undefined ? undefined : { signal });
     const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) => {
       const expired = expiryCheck(subject.expiresAt);
       if (expired !== undefined) return Promise.reject(expired);
@@ -172,11 +193,20 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
         .resolve(subject, properties?.forceRefresh === true ? { forceRefresh: true } : undefined)
         .then(pickCredentials);
     };
+    return { subject, credentials, held: undefined, session: undefined };
+  }
+
+  function sessionFor(
+    verified: VerifiedJwt,
+    subject: SubjectToken,
+    credentials: AwsCredentialIdentityProvider,
+    held: RoleSession['identity'],
+  ): UserSession {
     const identity: UserIdentity = Object.freeze({
-      issuer: verified.issuer,
-      subject: verified.subject,
-      idcUserId: held.identity.idcUserId,
-      identityStoreId: held.identity.identityStoreId,
+      issuer: subject.issuer,
+      subject: subject.subject,
+      idcUserId: held.idcUserId,
+      identityStoreId: held.identityStoreId,
       claims: verified.claims,
       expiresAt: verified.expiresAt,
     });
@@ -206,6 +236,14 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       services.clear();
     },
   });
+}
+
+/** A verified token's subject and provider, and the session last built for the identity it resolved to. */
+interface PerToken {
+  readonly subject: SubjectToken;
+  readonly credentials: AwsCredentialIdentityProvider;
+  held: RoleSession['identity'] | undefined;
+  session: UserSession | undefined;
 }
 
 /** A copy per resolution: SDK clients annotate the object they get, and the cached one is frozen. */

@@ -110,6 +110,8 @@ export function createEngine(settings: EngineSettings): Engine {
   const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
   const signingClient = createSigningClients(settings);
   const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
+  /** Role keys of the subjects seen (a caller that resolves one subject again skips the digest). */
+  const roleKeys = new WeakMap<SubjectToken, string>();
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -273,13 +275,17 @@ export function createEngine(settings: EngineSettings): Engine {
 
   return {
     resolve(subject, options) {
-      const key = cacheKey(
-        'role',
-        withAudience(
-          [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
-          subject.audience,
-        ),
-      );
+      let key = roleKeys.get(subject);
+      if (key === undefined) {
+        key = cacheKey(
+          'role',
+          withAudience(
+            [subject.issuer, subject.subject, applicationArn, accessRoleArn, scopeText],
+            subject.audience,
+          ),
+        );
+        roleKeys.set(subject, key);
+      }
       const onHit =
         emit === undefined
           ? undefined
