@@ -84,7 +84,7 @@ export interface TrustedIdentity {
 }
 
 /** Users cached in process when `cache.maxUsers` is not given. */
-const DEFAULT_MAX_USERS = 10_000;
+const DEFAULT_MAX_USERS = 100_000;
 
 /**
  * Creates the trusted-identity façade. Options are validated now (`TypeError` naming the option) and

@@ -18,13 +18,17 @@ const DEFAULT_REFUSAL_TTL_MS = 10_000;
 /** Default floor of `cache.maxExchangedJwts`. */
 const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
 
+/** Default of `maxConcurrentExchanges`: below the SDK's 50 sockets per client, so none waits for one. */
+export const DEFAULT_MAX_CONCURRENT_EXCHANGES = 32;
+
 /** The options the engine reads (inbound verification is not its concern). */
 export type EngineOptions = Omit<TrustedIdentityOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
  * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
- * max(100 000, maxUsers) exchanged JWTs remembered, SSO OIDC and STS clients for the region.
+ * max(100 000, maxUsers) exchanged JWTs remembered, 32 credential loads at once, SSO OIDC and STS
+ * clients for the region.
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -57,6 +61,7 @@ export function createEngineFromOptions(
     refreshBeforeExpiryMs: options.cache?.refreshBeforeExpiry ?? 300_000,
     refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
+    maxConcurrentExchanges: options.maxConcurrentExchanges ?? DEFAULT_MAX_CONCURRENT_EXCHANGES,
     store: options.cache?.store,
     emit: createEmit(options.events, options.logger),
   });

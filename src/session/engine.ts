@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { createConcurrencyLimit } from '../aws/concurrency.js';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
 import type { CacheStore, LoadContext, Memo } from '../cache/types.js';
@@ -64,6 +65,8 @@ export interface EngineSettings extends SigningSettings {
   readonly refusalTtlMs: number;
   /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
   readonly maxExchangedJwts: number;
+  /** Most credential loads (exchange and AssumeRole) running at once; the others wait their turn. */
+  readonly maxConcurrentExchanges: number;
   readonly store: CacheStore | undefined;
   readonly emit: Emit;
 }
@@ -109,6 +112,7 @@ export function createEngine(settings: EngineSettings): Engine {
   const roles: Memo<RoleSession> = createMemo<RoleSession>({ ...common, codec: roleSessionCodec });
   const tokens: Memo<IdcTokenSet> = createMemo<IdcTokenSet>({ ...common, codec: idcTokenCodec });
   const signingClient = createSigningClients(settings);
+  const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
   const ledger: ExchangeLedger = createExchangeLedger(settings.maxExchangedJwts, clock);
   /** Role keys of the subjects seen (a caller that resolves one subject again skips the digest). */
   const roleKeys = new WeakMap<SubjectToken, string>();
@@ -304,7 +308,7 @@ export function createEngine(settings: EngineSettings): Engine {
               ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
               ...(onHit === undefined ? {} : { onHit }),
             };
-      return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+      return roles.get(key, (ctx) => loads.run(() => loadRole(ctx, subject), ctx.signal), getOptions);
     },
     get size() {
       return roles.size;

@@ -5,6 +5,7 @@ const decision = (n: number) => ({
   resource: `r${n}`,
   outcome: 'allowed' as const,
   action: 'sts:AssumeRole',
+  reason: undefined,
 });
 
 describe('audit log', () => {
