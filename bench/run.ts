@@ -12,6 +12,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'credentials-eviction': [],
   'credentials-memory': ['--expose-gc'],
   'credentials-calls': [],
+  'credentials-burst': [],
   's3-access-grants': [],
   http: [],
   emulator: [],
