@@ -2,7 +2,8 @@
  * Warm `forToken` (credentials already cached) as the number of cached users grows, users drawn at random.
  * Two paths, each in paired rounds against its own baseline:
  * - the same token per user, as a client resends it: a verified-token cache hit (digest lookup, no
- *   signature check) plus the credential lookup; baseline: the same with 1 cached user;
+ *   signature check) plus the credential lookup, users drawn at random and one hot user; baseline: the
+ *   same with 1 cached user;
  * - a fresh RS256 token per request (a pool of pre-signed tokens larger than the token cache, so every
  *   request really verifies the signature) plus the credential lookup; baseline: raw `crypto.verify` of
  *   the same tokens with a prepared key.
@@ -65,6 +66,11 @@ for (const users of USER_COUNTS) {
         {
           name: `warm forToken, ${users.toLocaleString('en-US')} cached users, random`,
           fn: () => many.tip.forToken(many.tokens[order[i++ & 0xfffff]! % users]!),
+        },
+        {
+          // One hot user among many: a hit that reorders a large Map degrades with the Map's size.
+          name: `warm forToken, one hot user of ${users.toLocaleString('en-US')} cached`,
+          fn: () => many.tip.forToken(many.tokens[0]!),
         },
       ],
       options,

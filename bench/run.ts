@@ -12,6 +12,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'credentials-eviction': [],
   'credentials-memory': ['--expose-gc'],
   'credentials-calls': [],
+  'credentials-burst': [],
   's3-access-grants': [],
   http: [],
   emulator: [],
@@ -19,6 +20,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'emulator-aging': [],
   'athena-polling': [],
   replicas: [],
+  'redshift-polling': [],
 };
 
 const wanted = process.argv.slice(2);

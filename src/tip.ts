@@ -9,11 +9,12 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { AwsClientConfig } from './aws/clients.js';
 import { TipError, closedError, optionError } from './errors.js';
 import { createJwtVerifier } from './jwt/verifier.js';
-import type { JSONObject, JwtVerifier } from './jwt/types.js';
+import type { JSONObject, JwtVerifier, VerifiedJwt } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
 import type { TrustedIdentityOptions } from './session/config.js';
 import { createEngineFromOptions } from './session/engine-from-options.js';
 import { sessionExpiryCheck } from './session/session-expiry.js';
+import type { RoleSession } from './session/codecs.js';
 import type { SubjectToken } from './session/engine.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
@@ -139,7 +140,7 @@ function audiencesOf(user: ForgetUser): string[][] {
 }
 
 /** Users cached in process when `cache.maxUsers` is not given. */
-const DEFAULT_MAX_USERS = 10_000;
+const DEFAULT_MAX_USERS = 100_000;
 
 /**
  * Creates the trusted-identity façade. Options are validated now (`TypeError` naming the option) and
@@ -196,6 +197,8 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   }
 
   let closed: Promise<void> | undefined;
+  /** Per verified result (the verifier returns the same frozen object for a token it has cached). */
+  const sessions = new WeakMap<VerifiedJwt, PerToken>();
 
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     if (closed !== undefined) throw closedError('This trusted identity', 'createTrustedIdentity()');
@@ -219,15 +222,32 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
         },
       );
     }
+    // A resent token verifies to the same (cached, frozen) result: its subject and session are reused, so a
+    // warm call allocates no closures and recomputes no cache key.
+    let known = sessions.get(verified);
+    // A custom verifier may hand out one object for several tokens: the subject must carry this token.
+    if (known === undefined || known.subject.token !== jwt) {
+      known = perToken(verified, verified.subject, jwt);
+      sessions.set(verified, known);
+    }
+    const held = await engine.resolve(known.subject, signal === undefined ? undefined : { signal });
+    if (known.held !== held.identity) {
+      known.held = held.identity;
+      known.session = sessionFor(verified, known.subject, known.credentials, held.identity);
+    }
+    return known.session!;
+  }
+
+  /** What a verified token's sessions share: its subject and credential provider. */
+  function perToken(verified: VerifiedJwt, who: string, jwt: string): PerToken {
     const subject: SubjectToken = {
       issuer: verified.issuer,
-      subject: verified.subject,
+      subject: who,
       token: jwt,
       jti: verified.claims.jti,
       expiresAt: verified.expiresAt,
       audience: Array.isArray(verified.audience) ? verified.audience : [],
     };
-    const held = await engine.resolve(subject, signal === undefined ? undefined : { signal });
     const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) => {
       const expired = expiryCheck(subject.expiresAt);
       if (expired !== undefined) return Promise.reject(expired);
@@ -235,11 +255,20 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
         .resolve(subject, properties?.forceRefresh === true ? { forceRefresh: true } : undefined)
         .then(pickCredentials);
     };
+    return { subject, credentials, held: undefined, session: undefined };
+  }
+
+  function sessionFor(
+    verified: VerifiedJwt,
+    subject: SubjectToken,
+    credentials: AwsCredentialIdentityProvider,
+    held: RoleSession['identity'],
+  ): UserSession {
     const identity: UserIdentity = Object.freeze({
-      issuer: verified.issuer,
-      subject: verified.subject,
-      idcUserId: held.identity.idcUserId,
-      identityStoreId: held.identity.identityStoreId,
+      issuer: subject.issuer,
+      subject: subject.subject,
+      idcUserId: held.idcUserId,
+      identityStoreId: held.identityStoreId,
       claims: verified.claims,
       expiresAt: verified.expiresAt,
     });
@@ -296,6 +325,14 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     close,
     [Symbol.asyncDispose]: close,
   });
+}
+
+/** A verified token's subject and provider, and the session last built for the identity it resolved to. */
+interface PerToken {
+  readonly subject: SubjectToken;
+  readonly credentials: AwsCredentialIdentityProvider;
+  held: RoleSession['identity'] | undefined;
+  session: UserSession | undefined;
 }
 
 /** A copy per resolution: SDK clients annotate the object they get, and the cached one is frozen. */

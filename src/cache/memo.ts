@@ -9,6 +9,7 @@ import { raceAbort } from '../aws/abort.js';
 import { optionError } from '../errors.js';
 import { within } from './bounded.js';
 import { RejectedValue, bindValue, unbindValue } from './bound-value.js';
+import { type SecondChance, evictOldest } from './second-chance.js';
 import { DEFAULT_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_FRACTION, refreshAt } from './refresh-window.js';
 import { type TurnSettings, takeTurn } from './shared-flight.js';
 import type {
@@ -31,7 +32,7 @@ interface Flight<V> {
   waiters: number;
 }
 
-interface Entry<V> {
+interface Entry<V> extends SecondChance {
   readonly key: string;
   value: Expiring<V> | undefined;
   refreshAt: number;
@@ -69,7 +70,8 @@ function validExpiring(result: unknown): result is Expiring<unknown> {
  *   counts against `maxEntries` (and can evict another) only once it holds a value;
  * - loads are numbered; a result is applied only when no newer load has been applied (sequence guard);
  * - `forceRefresh` starts a new load even while one is in flight;
- * - at most `maxEntries` keys are kept (least recently used evicted first);
+ * - at most `maxEntries` keys are kept; the least recently used is evicted first, approximately (second
+ *   chance: a hit sets a flag instead of reordering, so hits stay O(1) and never write the Map);
  * - a load whose loader called `detach()` is not aborted when its callers leave: it finishes and its
  *   result is cached, and later callers join it;
  * - with a store, a miss reads the store first; a value read there is used only when it was written for
@@ -100,7 +102,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   if (store !== undefined && codec === undefined)
     throw optionError('cache.codec', 'is required with a store');
   const lock = store?.lock;
-  /** Keys holding a value, least recently used first (the LRU). */
+  /** Keys holding a value, oldest first (the LRU, with second chances). */
   const entries = new Map<string, Entry<V>>();
   /** Keys loading their first value: not in the LRU, so a load that fails takes no slot. */
   const pending = new Map<string, Entry<V>>();
@@ -263,6 +265,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       flight: undefined,
       started: 0,
       applied: 0,
+      used: false,
     };
     pending.set(key, entry);
     return entry;
@@ -272,12 +275,12 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
   function admit(entry: Entry<V>): void {
     if (pending.get(entry.key) !== entry) return; // already in the LRU, or deleted or cleared meanwhile
     pending.delete(entry.key);
-    entries.set(entry.key, entry);
-    if (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value as string;
-      entries.delete(oldest);
-      emit?.({ type: 'evicted', key: oldest });
+    // Evicting before the insert: the entry just loaded is never the one evicted.
+    if (entries.size >= maxEntries) {
+      const oldest = evictOldest(entries);
+      if (oldest !== undefined) emit?.({ type: 'evicted', key: oldest });
     }
+    entries.set(entry.key, entry);
   }
 
   async function get(key: string, load: Loader<V>, opts?: MemoGetOptions<V>): Promise<V> {
@@ -286,9 +289,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     const minRemaining = opts?.minRemainingMs ?? 0;
     const force = opts?.forceRefresh === true;
     if (entry !== undefined) {
-      // Recency: re-insert at the end of the Map's order.
-      entries.delete(key);
-      entries.set(key, entry);
+      entry.used = true;
       const value = entry.value;
       if (!force && usable(value, now, minRemaining)) {
         if (now >= entry.refreshAt && entry.flight === undefined) {

@@ -58,11 +58,17 @@ export interface AssembleOptions {
    * `redshift-data`) saves their PGlite boot.
    */
   readonly services?: Partial<Record<ServiceName, ServiceFactory | false>>;
+  /**
+   * Authorization decisions the audit log keeps, the oldest forgotten first (each request records one or
+   * a few). Default 10 000; recording stays O(1) whatever the limit.
+   */
+  readonly maxAuditEntries?: number;
   /** Called when a handler throws something other than an AWS error (answered as a 500). */
   readonly onInternalError?: (error: unknown, service: ServiceName, operation: string) => void;
 }
 
 const ASSEMBLE_KEYS = optionKeys<AssembleOptions>({
+  maxAuditEntries: true,
   idp: true,
   quiet: true,
   fetch: true,
@@ -182,7 +188,7 @@ export async function assembleEmulatorParts(
     idp = await startConfiguredIdp(validated, options);
     const config = resolveIdpIssuers(validated, idp?.issuer);
     const clock = createClock();
-    const audit = createAuditLog(() => clock.now());
+    const audit = createAuditLog(() => clock.now(), options.maxAuditEntries);
     const counters = createCounters();
     const faults = createFaults();
     const runtime = createRuntime({

@@ -1,16 +1,15 @@
+import { type SecondChance, evictOldest } from '../cache/second-chance.js';
 import type { KeyEntry } from './jwk.js';
 import type { IssuerState } from './issuer-state.js';
 import type { VerifiedJwt } from './types.js';
 
 /** A verified token remembered under the SHA-256 digest of the whole token. */
-export interface CachedToken {
+export interface CachedToken extends SecondChance {
   readonly result: VerifiedJwt;
   readonly expMs: number;
   readonly nbfMs: number | undefined;
   readonly key: KeyEntry;
   readonly issuer: IssuerState;
-  /** Set on every hit; eviction gives used entries a second chance (CLOCK, an LRU approximation). */
-  used: boolean;
 }
 
 /**
@@ -44,22 +43,8 @@ export class TokenCache {
       this.insertsSinceSweep = 0;
       this.sweep(nowMs);
     }
-    if (this.map.size >= this.max && !this.map.has(digest)) this.evictOne();
+    if (this.map.size >= this.max && !this.map.has(digest)) evictOldest(this.map);
     this.map.set(digest, entry);
-  }
-
-  /** Evicts the oldest entry not used since it was last passed over; at most 8 second chances per call. */
-  private evictOne(): void {
-    const digests = this.map.keys();
-    for (let chances = 8; ; chances--) {
-      const next = digests.next();
-      if (next.done === true) return;
-      const e = this.map.get(next.value)!;
-      this.map.delete(next.value);
-      if (!e.used || chances === 0) return;
-      e.used = false;
-      this.map.set(next.value, e);
-    }
   }
 
   delete(digest: string): void {

@@ -13,6 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from '../aws/clients.js';
 import type { Clock } from '../cache/types.js';
+import { type SecondChance, evictOldest } from '../cache/second-chance.js';
 import type { AthenaHandle } from './athena/types.js';
 import { createServiceContext } from './context.js';
 import type { ServiceContext, ServiceEvent, ServiceIdentity } from './context.js';
@@ -62,7 +63,7 @@ export interface SessionServicesOptions {
   readonly onEvent?: (event: ServiceEvent, identity: ServiceIdentity) => void;
 }
 
-interface UserEntry {
+interface UserEntry extends SecondChance {
   credentials: AwsCredentialIdentityProvider;
   /** Expiry of the JWT behind `credentials` (epoch ms); a session with an older JWT does not replace it. */
   tokenExpiresAt: number;
@@ -187,14 +188,12 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
             ? {}
             : { onEvent: (event: ServiceEvent) => onEvent(event, ctx.identity) }),
         });
-        entry = { credentials, ctx, tokenExpiresAt };
+        entry = { credentials, ctx, tokenExpiresAt, used: false };
         holder.entry = entry;
+        if (users.size >= maxUsers) evictOldest(users);
         users.set(identity.idcUserId, entry);
-        // Dropped without releasing: a call of the evicted user may still be using its clients.
-        while (users.size > maxUsers) users.delete(users.keys().next().value as string);
       } else {
-        users.delete(identity.idcUserId);
-        users.set(identity.idcUserId, entry);
+        entry.used = true;
         // An older session object used late must not bring back a provider whose JWT expires sooner.
         if (tokenExpiresAt >= entry.tokenExpiresAt) {
           entry.credentials = credentials;

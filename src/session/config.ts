@@ -23,7 +23,10 @@ import type { SharedCacheStore } from './shared-store.js';
 
 /** Cache settings. */
 export interface TrustedIdentityCacheOptions {
-  /** Most users whose credentials are kept in process (LRU). Default `10_000`. */
+  /**
+   * Most users whose credentials are kept in process (LRU). Default `100_000`: about 4.5 KiB each with
+   * AWS-sized secrets, so up to ≈ 450 MiB when that many users are active within a credential lifetime.
+   */
   readonly maxUsers?: number;
   /**
    * Refresh at most this many milliseconds before expiry; the window is the smaller of this and 10 % of
@@ -123,6 +126,13 @@ export interface TrustedIdentityOptions {
   readonly sessionExpiry?: 'jwt' | 'refresh-token';
   /** Cache settings. */
   readonly cache?: TrustedIdentityCacheOptions;
+  /**
+   * Most users whose credentials are loaded at once (a `CreateTokenWithIAM` exchange and an `AssumeRole`
+   * each, retries included); the others wait their turn, in arrival order, so a burst of new users takes
+   * turns instead of queueing for the SDK's sockets. Integer 1–1024. Default `32`, below the 50 sockets
+   * an SDK client opens by default; above 50, give the clients a `requestHandler` with more sockets.
+   */
+  readonly maxConcurrentExchanges?: number;
   /** A pino/console-shaped logger. Default silent. */
   readonly logger?: TipLogger;
   /** Event sink. Default none. */
@@ -185,6 +195,7 @@ export const TRUSTED_IDENTITY_KEYS = optionKeys<TrustedIdentityOptions>({
   ssoOidcClient: true,
   stsClient: true,
   clock: true,
+  maxConcurrentExchanges: true,
 });
 
 /** Nested option objects, so a key given at the top level is pointed to where it belongs. */
@@ -281,6 +292,7 @@ export function validateOptions<O extends TrustedIdentityOptions>(
     }
   }
   int('durationSeconds', options.durationSeconds, 900, 3600);
+  int('maxConcurrentExchanges', options.maxConcurrentExchanges, 1, 1024);
   fn('sessionName', options.sessionName);
   fn('sourceIdentity', options.sourceIdentity);
   fn('sessionTags', options.sessionTags);

@@ -20,15 +20,18 @@ const DEFAULT_MAX_EXCHANGED_JWTS = 100_000;
 /** Default of `cache.lockLeaseMs`, milliseconds. */
 const DEFAULT_LOCK_LEASE_MS = 5_000;
 
+/** Default of `maxConcurrentExchanges`: below the SDK's 50 sockets per client, so none waits for one. */
+export const DEFAULT_MAX_CONCURRENT_EXCHANGES = 32;
+
 /** The validated options the engine reads (inbound verification is not its concern). */
 export type EngineOptions = Omit<ValidatedOptions, 'issuers' | 'verifier' | 'verifierOptions'>;
 
 /**
  * Creates the engine for validated `options`. Defaults: 3600 s sessions, the default session name,
  * refresh tokens on, refresh 300 000 ms before expiry, refusals remembered 10 000 ms, up to
- * max(100 000, maxUsers) exchanged JWTs remembered, a 5 000 ms lock lease and a lock wait of twice the AWS
- * call deadline plus the lease, SSO OIDC and STS clients for the region. Its `close()` also destroys the
- * SSO OIDC and STS clients created here (not those passed in the options).
+ * max(100 000, maxUsers) exchanged JWTs remembered, 32 credential loads at once, a 5 000 ms lock lease
+ * and a lock wait of twice the AWS call deadline plus the lease, SSO OIDC and STS clients for the region.
+ * Its `close()` also destroys the SSO OIDC and STS clients created here (not those passed in the options).
  *
  * @param clientConfig - The frozen client settings (also used for the default SSO OIDC and STS clients).
  * @param clock - Milliseconds since the epoch.
@@ -65,6 +68,7 @@ export function createEngineFromOptions(
     refreshBeforeExpiryMs: options.cache?.refreshBeforeExpiry ?? 300_000,
     refusalTtlMs: options.cache?.refusalTtl ?? DEFAULT_REFUSAL_TTL_MS,
     maxExchangedJwts: options.cache?.maxExchangedJwts ?? Math.max(DEFAULT_MAX_EXCHANGED_JWTS, maxUsers),
+    maxConcurrentExchanges: options.maxConcurrentExchanges ?? DEFAULT_MAX_CONCURRENT_EXCHANGES,
     store: options.cache?.store,
     storeTimeoutMs: options.cache?.storeTimeoutMs ?? 1_000,
     lockLeaseMs: options.cache?.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS,

@@ -20,6 +20,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { createConcurrencyLimit } from '../aws/concurrency.js';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
 import type { CacheStore, KeyBinding, LoadContext, Memo, MemoEvent } from '../cache/types.js';
@@ -73,6 +74,8 @@ export interface EngineSettings extends SigningSettings {
   readonly refusalTtlMs: number;
   /** Most exchanged JWTs remembered (each keeps its user's IdC tokens until its `exp`). */
   readonly maxExchangedJwts: number;
+  /** Most credential loads (exchange and AssumeRole) running at once; the others wait their turn. */
+  readonly maxConcurrentExchanges: number;
   readonly store: CacheStore | undefined;
   /** The deadline of one store call, milliseconds. */
   readonly storeTimeoutMs: number;
@@ -203,6 +206,9 @@ export function createEngine(settings: EngineSettings): Engine {
     }
     lists.add(JSON.stringify(subject.audience));
   }
+  const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
+  /** Role keys of the subjects seen (a caller that resolves one subject again skips the digest). */
+  const roleKeys = new WeakMap<SubjectToken, string>();
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -373,6 +379,12 @@ export function createEngine(settings: EngineSettings): Engine {
     }
   }
 
+  function roleKeyFor(subject: SubjectToken): string {
+    const key = roleKeyOf(subject.issuer, subject.subject, subject.audience);
+    roleKeys.set(subject, key);
+    return key;
+  }
+
   function clear(): void {
     roles.clear();
     tokens.clear();
@@ -384,8 +396,7 @@ export function createEngine(settings: EngineSettings): Engine {
   return {
     resolve(subject, options) {
       if (closing.signal.aborted) return Promise.reject(closing.signal.reason);
-      const parts = rolePartsOf(subject.issuer, subject.subject, subject.audience);
-      const key = cacheKey('role', parts);
+      const key = roleKeys.get(subject) ?? roleKeyFor(subject);
       const onHit =
         emit === undefined
           ? undefined
@@ -403,18 +414,22 @@ export function createEngine(settings: EngineSettings): Engine {
               ...(options?.signal === undefined ? {} : { signal: options.signal }),
               ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
               ...(onHit === undefined ? {} : { onHit }),
-              ...(store === undefined ? {} : { binding: binding('role', parts) }),
+              ...(store === undefined
+                ? {}
+                : {
+                    binding: binding('role', rolePartsOf(subject.issuer, subject.subject, subject.audience)),
+                  }),
             };
       let ran = false;
       const load = (ctx: LoadContext<RoleSession>) => {
         ran = true;
-        return loadRole(ctx, subject);
+        return loads.run(() => loadRole(ctx, subject), ctx.signal);
       };
       return roles.get(key, load, getOptions).catch((error: unknown) => {
         // This call joined a load of the same user that another request started with its own JWT, which
         // was refused as already exchanged: this call's JWT may still serve, so it gets its own load.
         if (ran || !isTipError(error, 'ERR_IDC_TOKEN_REUSED')) throw error;
-        return roles.get(key, (ctx) => loadRole(ctx, subject), getOptions);
+        return roles.get(key, (ctx) => loads.run(() => loadRole(ctx, subject), ctx.signal), getOptions);
       });
     },
     get size() {

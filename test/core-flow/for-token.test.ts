@@ -149,4 +149,29 @@ describe('forToken', () => {
     expect(() => fakeTip(clock, { issuers: [] })).toThrow(/`issuers`/);
     expect(() => fakeTip(clock, { logger: {} as never })).toThrow(/`logger`/);
   });
+
+  it('a resent token gets the same session object, with no AWS call', async () => {
+    const { tip } = fakeTip(clock);
+    const first = await tip.forToken(fakeJwt('rita', 'j-r1'));
+    const result = await stubVerifier(clock).verify(fakeJwt('rita', 'j-r1'));
+    const { tip: cached } = fakeTip(clock, { verifier: { verify: async () => result } });
+    const a = await cached.forToken(fakeJwt('rita', 'j-r2'));
+    expect(await cached.forToken(fakeJwt('rita', 'j-r2'))).toBe(a);
+    expect(a.identity).toEqual({ ...first.identity, claims: result.claims });
+    expect(aws.counts).toMatchObject({ jwtBearer: 2, assumeRole: 2 });
+  });
+
+  it('a verifier that returns one result object for two tokens still exchanges each token itself', async () => {
+    const verified = await stubVerifier(clock).verify(fakeJwt('sven', 'j-s1'));
+    // No jti: each token is then told apart by its own digest.
+    const result = Object.freeze({ ...verified, claims: Object.freeze({ sub: 'sven' }) });
+    const { tip } = fakeTip(clock, { verifier: { verify: async () => result } });
+    await tip.forToken(fakeJwt('sven', 'j-s1'));
+    tip.clearCache();
+    await tip.forToken(fakeJwt('sven', 'j-s2'));
+    expect(aws.requests.oidc.map((body) => body.assertion)).toEqual([
+      fakeJwt('sven', 'j-s1'),
+      fakeJwt('sven', 'j-s2'),
+    ]);
+  });
 });

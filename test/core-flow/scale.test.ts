@@ -1,6 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeAws, fakeJwt, idcUserIdOf, manualClock, userOfSessionToken } from './helpers/fake-aws.js';
+import { http } from 'msw';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  OIDC_URL,
+  STS_URL,
+  createFakeAws,
+  fakeJwt,
+  idcUserIdOf,
+  manualClock,
+  userOfSessionToken,
+} from './helpers/fake-aws.js';
 import { fakeTip } from './helpers/tip.js';
 
 const clock = manualClock();
@@ -8,6 +17,21 @@ const aws = createFakeAws({ now: clock });
 beforeAll(() => aws.server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => aws.server.close());
 beforeEach(() => aws.reset());
+afterEach(() => aws.server.resetHandlers());
+
+/** Counts the AWS calls in flight at once: each waits `ms` before the fake answers it. */
+function countInFlight(ms: number) {
+  const seen = { now: 0, max: 0 };
+  const slow = async () => {
+    seen.now += 1;
+    seen.max = Math.max(seen.max, seen.now);
+    await new Promise((r) => setTimeout(r, ms));
+    seen.now -= 1;
+    return undefined; // the fake's own handler answers
+  };
+  aws.server.use(http.post(OIDC_URL, slow), http.post(STS_URL, slow));
+  return seen;
+}
 
 describe('many users', () => {
   it('100 users × 20 concurrent requests make exactly 100 exchanges and 100 AssumeRole calls', async () => {
@@ -77,5 +101,27 @@ describe('many users', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it('a burst of new users makes at most maxConcurrentExchanges AWS calls at once (default 32)', async () => {
+    const seen = countInFlight(5);
+    const { tip } = fakeTip(clock, { events: undefined });
+    await Promise.all(Array.from({ length: 200 }, (_, u) => tip.forToken(fakeJwt(`burst${u}`, `j-${u}`))));
+    expect(aws.counts).toMatchObject({ exchange: 200, assumeRole: 200 });
+    expect(seen.max).toBe(32);
+
+    const few = countInFlight(5);
+    const { tip: narrow } = fakeTip(clock, { events: undefined, maxConcurrentExchanges: 3 });
+    await Promise.all(Array.from({ length: 40 }, (_, u) => narrow.forToken(fakeJwt(`few${u}`, `k-${u}`))));
+    expect(aws.counts).toMatchObject({ exchange: 240, assumeRole: 240 });
+    expect(few.max).toBe(3);
+  });
+
+  it('refuses a maxConcurrentExchanges that is not an integer from 1 to 1024', () => {
+    for (const bad of [0, 1025, 1.5, '8']) {
+      expect(() => fakeTip(clock, { maxConcurrentExchanges: bad as number })).toThrow(
+        /option `maxConcurrentExchanges`/,
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POLL_MAX_MS, POLL_MIN_MS, defaultPollDelay } from '../../src/services/athena/poll.js';
+import { POLL_MAX_MS, POLL_MIN_MS, defaultPollDelay } from '../../src/services/poll.js';
 
 describe('Athena default polling schedule', () => {
   it('polls every 50 ms while the query is young', () => {

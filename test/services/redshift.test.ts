@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTipError } from '../../src/errors.js';
 import { redshift } from '../../src/services/redshift/handle.js';
 import { parseLosslessJson } from '../../src/services/redshift/lossless-json.js';
@@ -195,6 +195,26 @@ describe('redshift.query', () => {
       reason: 'ERROR: permission denied for relation salaries',
     });
     expect(fake.calls.some((c) => c.op === 'CancelStatement')).toBe(false);
+  });
+
+  it('polls a young statement every 50 ms by default, as Athena queries are polled', async () => {
+    const { rs } = handle();
+    const fake = fakeData([page([ROW_B])], ['STARTED']);
+    // Only the timers and performance.now() are faked: the time a poll waits is what is under test.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const pending = rs.query('select 1', { workgroupName: 'wg', database: 'dev' });
+      for (let t = 0; t < 500; t += 10) await vi.advanceTimersByTimeAsync(10);
+      const describes = fake.calls.filter((c) => c.op === 'DescribeStatement').length;
+      // Polls at 0, 50, 100 … 500 ms; the former schedule (100 ms doubling) had polled 3 times by then.
+      expect(describes).toBeGreaterThanOrEqual(9);
+      expect(describes).toBeLessThanOrEqual(11);
+      fake.statuses = ['FINISHED'];
+      for (let t = 0; t < 100; t += 10) await vi.advanceTimersByTimeAsync(10);
+      expect((await pending).rows).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancels the statement when the caller aborts', async () => {

@@ -3,6 +3,7 @@
  * grants). Bounded; entries name principals and resources, never tokens or secrets.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { optionError } from '../../errors.js';
 import type { ServiceName } from './types.js';
 
 /** One decision. */
@@ -63,40 +64,54 @@ export interface AuditLogWriter extends AuditLog {
   ): void;
 }
 
+/** Entries an audit log keeps when no capacity is given. */
+export const DEFAULT_AUDIT_CAPACITY = 10_000;
+
 /**
- * Creates an audit log holding the last `capacity` entries (default 10 000).
+ * Creates an audit log holding the last `capacity` entries (default {@link DEFAULT_AUDIT_CAPACITY}), in a
+ * ring: recording is O(1) however long the emulator runs; reading copies the entries, oldest first.
  *
  * @param now - Emulator clock, epoch ms.
  */
-export function createAuditLog(now: () => number, capacity = 10_000): AuditLogWriter {
-  let list: AuditEntry[] = [];
+export function createAuditLog(now: () => number, capacity = DEFAULT_AUDIT_CAPACITY): AuditLogWriter {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) {
+    throw optionError('maxAuditEntries', 'must be a positive integer');
+  }
+  let ring: AuditEntry[] = [];
+  /** Where the next entry goes once the ring is full (its oldest entry). */
+  let head = 0;
+  const list = (): AuditEntry[] =>
+    ring.length < capacity || head === 0 ? ring.slice() : [...ring.slice(head), ...ring.slice(0, head)];
   return {
-    entries: () => list.slice(),
+    entries: list,
     find(filter) {
-      return list.filter((e) =>
-        Object.entries(filter).every(([k, v]) => v === undefined || e[k as keyof AuditEntry] === v),
-      );
+      const fields = Object.entries(filter).filter(([, v]) => v !== undefined);
+      return list().filter((e) => fields.every(([k, v]) => e[k as keyof AuditEntry] === v));
     },
     clear() {
-      list = [];
+      ring = [];
+      head = 0;
     },
     record(entry) {
       const scope = requestScope.getStore();
-      list.push(
-        Object.freeze({
-          time: now(),
-          requestId: entry.requestId ?? scope?.requestId ?? '',
-          service: entry.service ?? scope?.service,
-          operation: entry.operation ?? scope?.operation,
-          callerArn: entry.callerArn ?? scope?.callerArn,
-          idcUser: entry.idcUser ?? scope?.idcUser,
-          action: entry.action,
-          resource: entry.resource,
-          outcome: entry.outcome,
-          reason: entry.reason,
-        }),
-      );
-      if (list.length > capacity) list = list.slice(list.length - capacity);
+      const frozen = Object.freeze({
+        time: now(),
+        requestId: entry.requestId ?? scope?.requestId ?? '',
+        service: entry.service ?? scope?.service,
+        operation: entry.operation ?? scope?.operation,
+        callerArn: entry.callerArn ?? scope?.callerArn,
+        idcUser: entry.idcUser ?? scope?.idcUser,
+        action: entry.action,
+        resource: entry.resource,
+        outcome: entry.outcome,
+        reason: entry.reason,
+      });
+      if (ring.length < capacity) {
+        ring.push(frozen);
+        return;
+      }
+      ring[head] = frozen;
+      head = (head + 1) % capacity;
     },
   };
 }

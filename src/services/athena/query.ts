@@ -12,7 +12,7 @@ import { TipError, optionError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { type QueryError, queryFailureError } from '../query-failure.js';
 import { statementCall, statementSignals, withDeadline } from '../deadline.js';
-import { defaultPollDelay } from './poll.js';
+import { defaultPollDelay } from '../poll.js';
 import { isHeaderRow, readColumns, typedRows } from './results.js';
 import { athenaSdk } from './sdk.js';
 import type { AthenaColumn, AthenaQueryOptions, AthenaResultPage } from './types.js';

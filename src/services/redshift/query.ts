@@ -20,6 +20,7 @@ import { readColumns, typedRows } from './fields.js';
 import { resolveTarget, toSqlParameters, validSql } from './options.js';
 import { parseLosslessJson } from './lossless-json.js';
 import type { LosslessJson } from './lossless-json.js';
+import { defaultPollDelay } from '../poll.js';
 import { captureRawBody } from './raw-body.js';
 import { redshiftDataSdk } from './sdk.js';
 import type { RedshiftColumn, RedshiftQueryOptions, RedshiftQueryResult, RedshiftRow } from './types.js';
@@ -49,7 +50,7 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
   const { ctx, client, options } = run;
   let finished = false;
   try {
-    let delay = options.pollInterval ?? 100;
+    const startedAt = performance.now();
     const { DescribeStatementCommand } = redshiftDataSdk();
     for (;;) {
       const d = await statementCall(
@@ -72,8 +73,8 @@ async function waitFor(run: Run, id: string, deadline: AbortSignal, signal: Abor
         ctx.emit({ type: 'query-failed', service: 'redshift-data', queryId: id, code: error.code });
         throw error;
       }
+      const delay = options.pollInterval ?? defaultPollDelay(performance.now() - startedAt);
       await withDeadline('redshift-data', deadline, timeoutMs, () => sleep(delay, signal), id);
-      if (options.pollInterval === undefined) delay = Math.min(1_000, delay * 2);
     }
   } finally {
     if (!finished) await cancel(run, id);

@@ -69,7 +69,10 @@ export type RedshiftQueryOptions<T = RedshiftRow> = RedshiftTarget & {
   readonly signal?: AbortSignal;
   /** Deadline for running and reading, in ms; on expiry the statement is cancelled (`ERR_TIMEOUT`). Default `600_000`. */
   readonly timeoutMs?: number;
-  /** Fixed poll interval, in ms. Default: backoff from 100 ms doubling up to 1 s. */
+  /**
+   * Fixed DescribeStatement poll interval, in ms. Default: a tenth of the statement's age so far, at least
+   * 50 ms and at most 1 s (the schedule Athena queries use).
+   */
   readonly pollInterval?: number;
   /** Most rows returned; reading stops there and `truncated` is set. Default unlimited. */
   readonly maxRows?: number;

@@ -1,6 +1,7 @@
 /**
- * The default GetQueryExecution schedule: poll often while a query is young and back off in proportion
- * to its age, so a query is seen finished at most about 10 % (or 50 ms) after it ends, whatever it runs.
+ * The default polling schedule of Athena queries (GetQueryExecution) and Redshift Data API statements
+ * (DescribeStatement): poll often while a query is young and back off in proportion to its age, so a
+ * query is seen finished at most about 10 % (or 50 ms) after it ends, whatever it runs.
  *
  * @module
  */
@@ -13,8 +14,8 @@ export const POLL_MAX_MS = 1_000;
 export const POLL_FRACTION = 0.1;
 
 /**
- * The default wait before the next GetQueryExecution, in ms: a tenth of `elapsedMs` (the time since
- * StartQueryExecution answered), at least {@link POLL_MIN_MS} and at most {@link POLL_MAX_MS}. A query
+ * The default wait before the next status poll, in ms: a tenth of `elapsedMs` (the time since the query
+ * was started: StartQueryExecution or ExecuteStatement answered), at least {@link POLL_MIN_MS} and at most {@link POLL_MAX_MS}. A query
  * of 350 ms is polled every 50 ms; one of 5 s every ~0.5 s; long ones every second.
  */
 export function defaultPollDelay(elapsedMs: number): number {
