@@ -12,8 +12,7 @@ import { GetQueryExecutionCommand, AthenaClient, StartQueryExecutionCommand } fr
 import { emulatorSettings } from '../examples/express-service/config.js';
 import { createTrustedIdentity } from '../src/index.js';
 import { benchConfig } from './lib/emulator-fixture.js';
-import { type SliceCase, compareSlices, formatRows } from './lib/harness.js';
-import { fmt, fmtRatio, median, spread } from './lib/stats.js';
+import { runPollingBench } from './lib/polling.js';
 
 const QUERY_MS = Number(process.env.BENCH_QUERY_MS ?? 350);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -26,25 +25,6 @@ const { emu, settings } = await emulatorSettings(
 try {
   const tip = createTrustedIdentity(settings.tipOptions);
   const user = await tip.forToken(await emu.idp!.tokenFor('alice'));
-  const calls = new Map<string, number[]>();
-  const latencies = new Map<string, number[]>();
-  /** A slice of QUERIES sequential queries; records latency and GetQueryExecution calls per query. */
-  const polled = (name: string, run: () => Promise<unknown>): SliceCase => ({
-    name,
-    slice: async () => {
-      const t0 = performance.now();
-      for (let q = 0; q < QUERIES; q++) {
-        const before = emu.counters.get('athena:GetQueryExecution');
-        const s = performance.now();
-        await run();
-        (latencies.get(name) ?? latencies.set(name, []).get(name)!).push(performance.now() - s);
-        (calls.get(name) ?? calls.set(name, []).get(name)!).push(
-          emu.counters.get('athena:GetQueryExecution') - before,
-        );
-      }
-      return { ops: QUERIES, ms: performance.now() - t0 };
-    },
-  });
   // The former default, replayed with the SDK: 100 ms, doubling, capped at 1 s.
   const athena = new AthenaClient(user.clientConfig());
   const formerDefault = async () => {
@@ -58,34 +38,19 @@ try {
     }
   };
   await user.athena.query(SQL, { workGroup: 'analysts' }); // warm-up: clients, SQL engine
-  const baseline = polled('poll every 50 ms', () =>
-    user.athena.query(SQL, { workGroup: 'analysts', pollInterval: 50 }),
-  );
-  const result = await compareSlices(
-    baseline,
-    [
-      polled('default polling', () => user.athena.query(SQL, { workGroup: 'analysts' })),
-      polled('former default (100 ms doubling to 1 s)', formerDefault),
-    ],
-    ROUNDS,
-  );
-  const row = (name: string, ratio: string) => [
-    name,
-    fmt(median(latencies.get(name)!)),
-    fmt(median(calls.get(name)!), 1),
-    ratio,
-  ];
-  console.log(
-    `Athena query running ${QUERY_MS} ms on the emulator, ${QUERIES} sequential queries per slice, ${ROUNDS} paired rounds`,
-  );
-  console.log(
-    formatRows(
-      ['case', 'latency ms (median)', 'GetQueryExecution/query', 'latency ÷ 50 ms poller (median, range)'],
-      [
-        row(baseline.name, 'baseline'),
-        ...result.cases.map((c) => row(c.name, fmtRatio(spread(c.ratio!.values.map((v) => 1 / v))))),
-      ],
-    ),
+  await runPollingBench(
+    {
+      every50ms: () => user.athena.query(SQL, { workGroup: 'analysts', pollInterval: 50 }),
+      defaultPolling: () => user.athena.query(SQL, { workGroup: 'analysts' }),
+      formerDefault,
+    },
+    {
+      statusCalls: () => emu.counters.get('athena:GetQueryExecution'),
+      callsColumn: 'GetQueryExecution/query',
+      title: `Athena query running ${QUERY_MS} ms on the emulator, ${QUERIES} sequential queries per slice, ${ROUNDS} paired rounds`,
+      queries: QUERIES,
+      rounds: ROUNDS,
+    },
   );
   athena.destroy();
 } finally {

@@ -16,8 +16,7 @@ import {
 import { emulatorSettings } from '../examples/express-service/config.js';
 import { createTrustedIdentity } from '../src/index.js';
 import { benchConfig } from './lib/emulator-fixture.js';
-import { type SliceCase, compareSlices, formatRows } from './lib/harness.js';
-import { fmt, fmtRatio, median, spread } from './lib/stats.js';
+import { runPollingBench } from './lib/polling.js';
 
 const QUERY_MS = Number(process.env.BENCH_QUERY_MS ?? 350);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -31,25 +30,6 @@ const { emu, settings } = await emulatorSettings(
 try {
   const tip = createTrustedIdentity(settings.tipOptions);
   const user = await tip.forToken(await emu.idp!.tokenFor('alice'));
-  const calls = new Map<string, number[]>();
-  const latencies = new Map<string, number[]>();
-  /** A slice of QUERIES sequential statements; records latency and DescribeStatement calls per statement. */
-  const polled = (name: string, run: () => Promise<unknown>): SliceCase => ({
-    name,
-    slice: async () => {
-      const t0 = performance.now();
-      for (let q = 0; q < QUERIES; q++) {
-        const before = emu.counters.get('redshift-data:DescribeStatement');
-        const s = performance.now();
-        await run();
-        (latencies.get(name) ?? latencies.set(name, []).get(name)!).push(performance.now() - s);
-        (calls.get(name) ?? calls.set(name, []).get(name)!).push(
-          emu.counters.get('redshift-data:DescribeStatement') - before,
-        );
-      }
-      return { ops: QUERIES, ms: performance.now() - t0 };
-    },
-  });
   // The former default, replayed with the SDK: 100 ms, doubling, capped at 1 s.
   const data = new RedshiftDataClient(user.clientConfig());
   const formerDefault = async () => {
@@ -68,39 +48,19 @@ try {
     }
   };
   await user.redshift.query(SQL, TARGET); // warm-up: clients, SQL engine
-  const baseline = polled('poll every 50 ms', () =>
-    user.redshift.query(SQL, { ...TARGET, pollInterval: 50 }),
-  );
-  const result = await compareSlices(
-    baseline,
-    [
-      polled('default polling', () => user.redshift.query(SQL, TARGET)),
-      polled('former default (100 ms doubling to 1 s)', formerDefault),
-    ],
-    ROUNDS,
-  );
-  const row = (name: string, ratio: string) => [
-    name,
-    fmt(median(latencies.get(name)!)),
-    fmt(median(calls.get(name)!), 1),
-    ratio,
-  ];
-  console.log(
-    `Redshift statement running ${QUERY_MS} ms on the emulator, ${QUERIES} sequential statements per slice, ${ROUNDS} paired rounds`,
-  );
-  console.log(
-    formatRows(
-      [
-        'case',
-        'latency ms (median)',
-        'DescribeStatement/statement',
-        'latency ÷ 50 ms poller (median, range)',
-      ],
-      [
-        row(baseline.name, 'baseline'),
-        ...result.cases.map((c) => row(c.name, fmtRatio(spread(c.ratio!.values.map((v) => 1 / v))))),
-      ],
-    ),
+  await runPollingBench(
+    {
+      every50ms: () => user.redshift.query(SQL, { ...TARGET, pollInterval: 50 }),
+      defaultPolling: () => user.redshift.query(SQL, TARGET),
+      formerDefault,
+    },
+    {
+      statusCalls: () => emu.counters.get('redshift-data:DescribeStatement'),
+      callsColumn: 'DescribeStatement/statement',
+      title: `Redshift statement running ${QUERY_MS} ms on the emulator, ${QUERIES} sequential statements per slice, ${ROUNDS} paired rounds`,
+      queries: QUERIES,
+      rounds: ROUNDS,
+    },
   );
   data.destroy();
 } finally {
