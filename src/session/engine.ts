@@ -135,6 +135,12 @@ function binding(namespace: string, parts: readonly (string | undefined)[]): Key
   return { namespace, parts };
 }
 
+/** A subject's role-credential key, and its binding when a store is configured. */
+interface RoleKey {
+  readonly key: string;
+  readonly binding: KeyBinding | undefined;
+}
+
 /** Creates an engine. */
 export function createEngine(settings: EngineSettings): Engine {
   const { clock, emit, retry, applicationArn, accessRoleArn } = settings;
@@ -207,8 +213,8 @@ export function createEngine(settings: EngineSettings): Engine {
     lists.add(JSON.stringify(subject.audience));
   }
   const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
-  /** Role keys of the subjects seen (a caller that resolves one subject again skips the digest). */
-  const roleKeys = new WeakMap<SubjectToken, string>();
+  /** Role keys (and store bindings) of the subjects seen: one subject resolved again skips the digest. */
+  const roleKeys = new WeakMap<SubjectToken, RoleKey>();
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -379,10 +385,14 @@ export function createEngine(settings: EngineSettings): Engine {
     }
   }
 
-  function roleKeyFor(subject: SubjectToken): string {
-    const key = roleKeyOf(subject.issuer, subject.subject, subject.audience);
-    roleKeys.set(subject, key);
-    return key;
+  function roleKeyFor(subject: SubjectToken): RoleKey {
+    const parts = rolePartsOf(subject.issuer, subject.subject, subject.audience);
+    const entry: RoleKey = {
+      key: cacheKey('role', parts),
+      binding: store === undefined ? undefined : binding('role', parts),
+    };
+    roleKeys.set(subject, entry);
+    return entry;
   }
 
   function clear(): void {
@@ -396,7 +406,7 @@ export function createEngine(settings: EngineSettings): Engine {
   return {
     resolve(subject, options) {
       if (closing.signal.aborted) return Promise.reject(closing.signal.reason);
-      const key = roleKeys.get(subject) ?? roleKeyFor(subject);
+      const { key, binding: bound } = roleKeys.get(subject) ?? roleKeyFor(subject);
       const onHit =
         emit === undefined
           ? undefined
@@ -414,11 +424,7 @@ export function createEngine(settings: EngineSettings): Engine {
               ...(options?.signal === undefined ? {} : { signal: options.signal }),
               ...(options?.forceRefresh === true ? { forceRefresh: true } : {}),
               ...(onHit === undefined ? {} : { onHit }),
-              ...(store === undefined
-                ? {}
-                : {
-                    binding: binding('role', rolePartsOf(subject.issuer, subject.subject, subject.audience)),
-                  }),
+              ...(bound === undefined ? {} : { binding: bound }),
             };
       let ran = false;
       const load = (ctx: LoadContext<RoleSession>) => {
