@@ -8,6 +8,7 @@ import { optionError } from '../errors.js';
 import { rejectUnknownOptions } from '../option-keys.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
+import { disconnectSignal } from './disconnect-signal.js';
 import { EXPRESS_SHAPE } from './option-keys.js';
 import type { HttpErrorResponse } from './error-response.js';
 
@@ -60,15 +61,11 @@ export function tipMiddleware(
   const respond = options.respond ?? sendDefault;
   if (typeof respond !== 'function') throw optionError('respond', 'must be a function');
   return (req, res, next) => {
-    const controller = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) controller.abort();
-    };
-    res.once('close', onClose);
-    auth.authenticate(req, controller.signal).then(
+    const gone = disconnectSignal(req, res);
+    auth.authenticate(req, gone.signal).then(
       (outcome) => {
-        res.off('close', onClose);
-        if (controller.signal.aborted || res.destroyed) return;
+        gone.done();
+        if (gone.signal.aborted || res.destroyed) return;
         if (outcome.kind === 'session') req.tip = outcome.session;
         if (outcome.kind !== 'refused') return next();
         try {
@@ -79,7 +76,7 @@ export function tipMiddleware(
         }
       },
       (error: unknown) => {
-        res.off('close', onClose);
+        gone.done();
         next(error);
       },
     );

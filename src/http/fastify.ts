@@ -10,6 +10,7 @@ import { optionError } from '../errors.js';
 import { rejectUnknownOptions } from '../option-keys.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type TipHttpOptions, createAuthenticator } from './authenticate.js';
+import { disconnectSignal } from './disconnect-signal.js';
 import { FASTIFY_SHAPE } from './option-keys.js';
 import type { HttpErrorResponse } from './error-response.js';
 
@@ -50,20 +51,16 @@ async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Pro
   }
   fastify.decorateRequest('tip', null);
   fastify.addHook('onRequest', async (request, reply) => {
-    const controller = new AbortController();
     const raw = reply.raw;
-    const onClose = () => {
-      if (!raw.writableFinished) controller.abort();
-    };
-    raw.once('close', onClose);
+    const gone = disconnectSignal(request.raw, raw);
     let outcome: Awaited<ReturnType<typeof auth.authenticate>>;
     try {
-      outcome = await auth.authenticate(request.raw, controller.signal);
+      outcome = await auth.authenticate(request.raw, gone.signal);
     } finally {
-      raw.off('close', onClose);
+      gone.done();
     }
     // The client is gone: run no route for it and send nothing (as the Express middleware does).
-    if (controller.signal.aborted || raw.destroyed) return reply.hijack();
+    if (gone.signal.aborted || raw.destroyed) return reply.hijack();
     if (outcome.kind === 'session') {
       request.tip = outcome.session;
       return;

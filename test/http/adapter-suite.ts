@@ -2,7 +2,7 @@
  * One behaviour suite run against both adapters: real servers on loopback, real fetch, tokens from the
  * embedded IdP, AWS answered by the emulator.
  */
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { TipError } from '../../src/errors.js';
@@ -299,6 +299,63 @@ export function adapterSuite(name: string, start: StartServer): void {
       } finally {
         await plain.close();
         await custom.close();
+      }
+    });
+
+    it('requests on one connection share a live signal; a disconnect aborts only its own connection', async () => {
+      const signals: AbortSignal[] = [];
+      let hold: (() => void) | undefined;
+      const held = new Promise<void>((r) => {
+        hold = r;
+      });
+      const recording = {
+        forToken: (token: string, opts?: { signal?: AbortSignal }) => {
+          signals.push(opts!.signal!);
+          const session = { identity: { issuer: 'i', subject: token, idcUserId: token } } as never;
+          // The third request hangs until its client leaves.
+          return token === 'hang'
+            ? new Promise<never>((_, reject) => {
+                hold?.();
+                opts!.signal!.addEventListener('abort', () => reject(new TipError('ERR_ABORTED', 'aborted')));
+              })
+            : Promise.resolve(session);
+        },
+      };
+      const srv = await start(recording, { realm: REALM });
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (token: string, via?: Agent) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${srv.url}/me`, {
+            agent: via,
+            headers: { authorization: `Bearer ${token}` },
+          });
+          req.on('response', (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      try {
+        expect(await send('a', agent)).toBe(200);
+        expect(await send('b', agent)).toBe(200);
+        expect(signals).toHaveLength(2);
+        expect(signals[0]).toBe(signals[1]);
+        const other = httpRequest(`${srv.url}/me`, { headers: { authorization: 'Bearer hang' } });
+        other.on('error', () => undefined);
+        other.end();
+        await held;
+        other.destroy();
+        const third = signals[2]!;
+        await new Promise((r) => (third.aborted ? r(undefined) : third.addEventListener('abort', r)));
+        expect(third).not.toBe(signals[0]);
+        expect(third.aborted).toBe(true);
+        expect(signals[0]!.aborted).toBe(false);
+        expect(await send('c', agent)).toBe(200);
+        expect(signals[3]).toBe(signals[0]);
+      } finally {
+        agent.destroy();
+        await srv.close();
       }
     });
 
