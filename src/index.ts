@@ -87,8 +87,10 @@ export type {
   LoadContext,
   LoadReason,
   Loader,
+  HandleMemo,
   Memo,
   MemoEvent,
+  MemoHandle,
   MemoGetOptions,
   MemoOptions,
 } from './cache/types.js';

@@ -8,14 +8,14 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from './aws/clients.js';
 import { TipError, closedError, optionError } from './errors.js';
-import { createJwtVerifier } from './jwt/verifier.js';
+import { createJwtVerifier, verifiedTokenSlots } from './jwt/verifier.js';
 import type { JSONObject, JwtVerifier, VerifiedJwt } from './jwt/types.js';
 import { validateOptions } from './session/config.js';
 import type { TrustedIdentityOptions } from './session/config.js';
 import { createEngineFromOptions } from './session/engine-from-options.js';
 import { sessionExpiryCheck } from './session/session-expiry.js';
 import type { RoleSession } from './session/codecs.js';
-import type { SubjectToken } from './session/engine.js';
+import type { RoleKey, SubjectToken } from './session/engine.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
 
@@ -197,12 +197,25 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   }
 
   let closed: Promise<void> | undefined;
-  /** Per verified result (the verifier returns the same frozen object for a token it has cached). */
+  /**
+   * The verifier this identity made keeps each resent token's session on the token's cache entry, so a
+   * warm call is one lookup; a verifier passed in options is asked through `verify` only.
+   */
+  const slots = config.verifier === undefined ? verifiedTokenSlots(verifier) : undefined;
+  /** Per verified result, when it has no slot (the verifier returns the same object for a cached token). */
   const sessions = new WeakMap<VerifiedJwt, PerToken>();
 
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     if (closed !== undefined) throw closedError('This trusted identity', 'createTrustedIdentity()');
     const signal = opts?.signal;
+    if (slots !== undefined && typeof jwt === 'string' && signal?.aborted !== true) {
+      // A resent token whose credentials are held and not due: no promise chain, no other lookup.
+      const known = slots.hit(jwt)?.attached as PerToken | undefined;
+      if (known?.session !== undefined) {
+        const held = engine.hot(known.roleKey);
+        if (held !== undefined && held === known.heldSession) return known.session;
+      }
+    }
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
     // The issuer is half of every cache key: a custom verifier that omits it would merge users of
     // different issuers who share a subject.
@@ -224,13 +237,17 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     }
     // A resent token verifies to the same (cached, frozen) result: its subject and session are reused, so a
     // warm call allocates no closures and recomputes no cache key.
-    let known = sessions.get(verified);
+    const slot = slots?.peek(jwt);
+    const own = slot?.result === verified ? slot : undefined;
+    let known = own === undefined ? sessions.get(verified) : (own.attached as PerToken | undefined);
     // A custom verifier may hand out one object for several tokens: the subject must carry this token.
     if (known === undefined || known.subject.token !== jwt) {
       known = perToken(verified, verified.subject, jwt);
-      sessions.set(verified, known);
+      if (own === undefined) sessions.set(verified, known);
+      else own.attached = known;
     }
     const held = await engine.resolve(known.subject, signal === undefined ? undefined : { signal });
+    known.heldSession = held;
     if (known.held !== held.identity) {
       known.held = held.identity;
       known.session = sessionFor(verified, known.subject, known.credentials, held.identity);
@@ -248,14 +265,19 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       expiresAt: verified.expiresAt,
       audience: Array.isArray(verified.audience) ? verified.audience : [],
     };
+    const roleKey = engine.keyOf(subject);
     const credentials: AwsCredentialIdentityProvider = (properties?: Record<string, unknown>) => {
       const expired = expiryCheck(subject.expiresAt);
       if (expired !== undefined) return Promise.reject(expired);
+      if (properties?.forceRefresh !== true) {
+        const held = engine.hot(roleKey);
+        if (held !== undefined) return Promise.resolve(pickCredentials(held));
+      }
       return engine
         .resolve(subject, properties?.forceRefresh === true ? { forceRefresh: true } : undefined)
         .then(pickCredentials);
     };
-    return { subject, credentials, held: undefined, session: undefined };
+    return { subject, roleKey, credentials, held: undefined, heldSession: undefined, session: undefined };
   }
 
   function sessionFor(
@@ -330,8 +352,12 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
 /** A verified token's subject and provider, and the session last built for the identity it resolved to. */
 interface PerToken {
   readonly subject: SubjectToken;
+  readonly roleKey: RoleKey;
   readonly credentials: AwsCredentialIdentityProvider;
+  /** The identity `session` was built for. */
   held: RoleSession['identity'] | undefined;
+  /** The role session last resolved: while the cache serves this very object, `session` is current. */
+  heldSession: RoleSession | undefined;
   session: UserSession | undefined;
 }
 

@@ -17,8 +17,9 @@ import type {
   KeyBinding,
   LoadReason,
   Loader,
-  Memo,
+  HandleMemo,
   MemoEvent,
+  MemoHandle,
   MemoGetOptions,
   MemoOptions,
 } from './types.js';
@@ -41,6 +42,11 @@ interface Entry<V> extends SecondChance {
   started: number;
   /** Sequence number of the load whose value is held; an older load never overwrites it. */
   applied: number;
+  /** In the LRU: cleared when evicted, deleted or cleared, so a handle on it serves no more. */
+  live: boolean;
+  /** `value.value`, and until when it is served without a look at the refresh schedule (see `hot`). */
+  hotValue: V | undefined;
+  hotUntil: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -82,7 +88,7 @@ function validExpiring(result: unknown): result is Expiring<unknown> {
  *
  * @typeParam V - The cached value.
  */
-export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
+export function createMemo<V>(options: MemoOptions<V> = {}): HandleMemo<V> {
   const maxEntries = positive('cache.maxEntries', options.maxEntries, 10_000);
   const beforeMs = positive(
     'cache.refreshBeforeExpiryMs',
@@ -205,6 +211,8 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           entry.applied = seq;
           entry.value = result;
           entry.refreshAt = refreshAt(clock(), result.expiresAt, beforeMs, fraction);
+          entry.hotValue = result.value;
+          setHotUntil(entry);
           admit(entry);
           if (shared === undefined) {
             const written = writeStore(key, result, opts?.binding);
@@ -231,7 +239,10 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
           pending.delete(key);
         }
         // A failed early refresh is retried after a pause, not on every hit.
-        if (background) entry.refreshAt = Math.max(entry.refreshAt, clock() + retryMs);
+        if (background) {
+          entry.refreshAt = Math.max(entry.refreshAt, clock() + retryMs);
+          setHotUntil(entry);
+        }
         emit?.({
           type: 'load-failed',
           key,
@@ -256,6 +267,16 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     }
   }
 
+  /** Kept on the entry so that a hot hit reads one object. */
+  function setHotUntil(entry: Entry<V>): void {
+    const value = entry.value;
+    entry.hotUntil = value === undefined ? 0 : Math.min(entry.refreshAt, value.expiresAt - margin);
+  }
+
+  function retire(entry: Entry<V>): void {
+    entry.live = false;
+  }
+
   /** A new key waits in `pending` until its first value arrives. */
   function insert(key: string): Entry<V> {
     const entry: Entry<V> = {
@@ -266,6 +287,9 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       started: 0,
       applied: 0,
       used: false,
+      live: false,
+      hotValue: undefined,
+      hotUntil: 0,
     };
     pending.set(key, entry);
     return entry;
@@ -277,9 +301,10 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
     pending.delete(entry.key);
     // Evicting before the insert: the entry just loaded is never the one evicted.
     if (entries.size >= maxEntries) {
-      const oldest = evictOldest(entries);
+      const oldest = evictOldest(entries, retire);
       if (oldest !== undefined) emit?.({ type: 'evicted', key: oldest });
     }
+    entry.live = true;
     entries.set(entry.key, entry);
   }
 
@@ -343,18 +368,34 @@ export function createMemo<V>(options: MemoOptions<V> = {}): Memo<V> {
       const entry = entries.get(key);
       return entry !== undefined && usable(entry.value, clock(), 0) ? entry.value : undefined;
     },
+    handle(key) {
+      const entry = entries.get(key);
+      return entry?.value === undefined ? undefined : (entry as unknown as MemoHandle);
+    },
+    hot(handle) {
+      const entry = handle as unknown as Entry<V>;
+      // Due for an early refresh, or expired: get() starts the refresh, or joins the one in flight.
+      if (!entry.live || clock() >= entry.hotUntil) return undefined;
+      entry.used = true;
+      emit?.({ type: 'hit', key: entry.key });
+      return entry.hotValue;
+    },
     async delete(key) {
       for (const entry of [entries.get(key), pending.get(key)]) {
         if (entry === undefined) continue;
         // The sequence guard then applies no load still in flight, so none writes the key back.
         entry.applied = Number.POSITIVE_INFINITY;
         entry.value = undefined;
+        entry.hotValue = undefined;
+        entry.hotUntil = 0;
+        entry.live = false;
       }
       entries.delete(key);
       pending.delete(key);
       await store?.delete(key);
     },
     clear() {
+      for (const entry of entries.values()) entry.live = false;
       entries.clear();
       pending.clear();
     },

@@ -19,16 +19,23 @@ const MAX_CHANCES = 8;
 /**
  * Removes the oldest entry of `map` not used since it was last passed over, and returns its key
  * (`undefined` when `map` is empty). Each used entry passed over has its flag cleared and moves to the end;
- * after {@link MAX_CHANCES} of them the next entry is evicted whatever its flag.
+ * after {@link MAX_CHANCES} of them the next entry is evicted whatever its flag. `onEvict` is called with
+ * the evicted entry.
  */
-export function evictOldest<K, V extends SecondChance>(map: Map<K, V>): K | undefined {
+export function evictOldest<K, V extends SecondChance>(
+  map: Map<K, V>,
+  onEvict?: (entry: V) => void,
+): K | undefined {
   const keys = map.keys();
   for (let chances = MAX_CHANCES; ; chances--) {
     const next = keys.next();
     if (next.done === true) return undefined;
     const entry = map.get(next.value)!;
     map.delete(next.value);
-    if (!entry.used || chances === 0) return next.value;
+    if (!entry.used || chances === 0) {
+      onEvict?.(entry);
+      return next.value;
+    }
     entry.used = false;
     map.set(next.value, entry);
   }

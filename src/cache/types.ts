@@ -250,7 +250,13 @@ export interface MemoGetOptions<V = unknown> {
   readonly binding?: KeyBinding;
 }
 
-/** A keyed single-flight memo with early refresh; see {@link createMemo}. */
+/** An entry of a memo, as {@link HandleMemo.handle} returns it; opaque. */
+export interface MemoHandle {
+  /** Brand: only a memo makes handles. */
+  readonly memoHandle: true;
+}
+
+/** A keyed single-flight memo with early refresh; see `createMemo`. */
 export interface Memo<V> {
   /** The cached value for `key`, loading it with `load` when missing, expired or due. */
   get(key: string, load: Loader<V>, options?: MemoGetOptions<V>): Promise<V>;
@@ -262,4 +268,20 @@ export interface Memo<V> {
   clear(): void;
   /** Number of in-process entries holding a value (keys still loading their first value not counted). */
   readonly size: number;
+}
+
+/** A {@link Memo} with synchronous hits through entry handles, as `createMemo` returns it. */
+export interface HandleMemo<V> extends Memo<V> {
+  /**
+   * A handle on the in-process entry of `key` when it holds a value (else `undefined`), for
+   * {@link HandleMemo.hot}: held by a caller that resolves the same key again and again, it spares the key
+   * lookup.
+   */
+  handle(key: string): MemoHandle | undefined;
+  /**
+   * The value behind `handle`, synchronously, when its entry is still held, usable and not yet due for an
+   * early refresh; otherwise `undefined` (then call {@link Memo.get}, which refreshes or loads). Counts as a
+   * hit: marks the entry used and emits `hit`.
+   */
+  hot(handle: MemoHandle): V | undefined;
 }

@@ -56,6 +56,20 @@ export function checkTimes(
   }
 }
 
+/** Whether `exp` and `nbf` hold at `nowMs` (what {@link checkTimes} checks, as a boolean). */
+export function timesHold(
+  expMs: number | undefined,
+  nbfMs: number | undefined,
+  nowMs: number,
+  policy: IssuerPolicy,
+): boolean {
+  const toleranceMs = policy.toleranceMs;
+  return (
+    (expMs === undefined || nowMs < expMs + toleranceMs) &&
+    (nbfMs === undefined || nbfMs <= nowMs + toleranceMs)
+  );
+}
+
 function audienceOf(payload: Record<string, unknown>, issuer: string): string[] {
   const aud = payload.aud;
   if (aud === undefined) return [];

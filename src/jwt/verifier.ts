@@ -1,7 +1,6 @@
-import { hash } from 'node:crypto';
 import { raceAbort } from '../aws/abort.js';
 import { TipError, isTipError, optionError } from '../errors.js';
-import { checkClaims, checkTimes } from './claims.js';
+import { checkClaims, checkTimes, timesHold } from './claims.js';
 import { type DecodedJws, decodeJws } from './decode.js';
 import {
   algorithmNotAllowedError,
@@ -18,7 +17,7 @@ import { LocalKeySource, RemoteKeySource, type RemoteSettings, abortedError } fr
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { verifySignature } from './signature.js';
 import { exportSnapshot, importSnapshot } from './snapshot.js';
-import { TokenCache } from './token-cache.js';
+import { type CachedToken, TokenCache } from './token-cache.js';
 import type {
   JSONObject,
   JwtHeader,
@@ -67,8 +66,7 @@ function buildSources(o: ResolvedOptions, settings: RemoteSettings): Map<string,
  * algorithms, clock tolerance, required claims, `typ`, scopes, custom check and keys (local, a JWKS URL, or
  * OpenID discovery). Options are validated now (a `TypeError` names the bad option) and frozen.
  *
- * Verified tokens are cached by the SHA-256 digest of the whole token, so a reused bearer token is verified
- * once; `exp`/`nbf` are re-checked on every hit and an entry is dropped when its key leaves the JWKS.
+ * Verified tokens are cached under the whole token, so a reused bearer token is verified once; `exp`/`nbf` are re-checked on every hit and an entry is dropped when its key leaves the JWKS.
  *
  * @example
  * ```ts
@@ -116,7 +114,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
   }
 
   function remember(
-    digest: string | undefined,
+    cacheKey: string | undefined,
     result: VerifiedJwt,
     nbfMs: number | undefined,
     key: KeyEntry,
@@ -124,9 +122,17 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     now: number,
   ): void {
     // Tokens without `exp` are never cached: nothing would bound the entry's life.
-    if (digest !== undefined && result.expiresAt !== undefined) {
-      const entry = { result, expMs: result.expiresAt, nbfMs, key, issuer: state, used: false };
-      cache.set(digest, entry, now);
+    if (cacheKey !== undefined && result.expiresAt !== undefined) {
+      const entry = {
+        result,
+        expMs: result.expiresAt,
+        nbfMs,
+        key,
+        issuer: state,
+        used: false,
+        attached: undefined,
+      };
+      cache.set(cacheKey, entry, now);
     }
   }
 
@@ -206,24 +212,23 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       const signal = opts?.signal;
       if (signal?.aborted === true) return Promise.reject(abortedError());
       const now = o.now();
-      let digest: string | undefined;
+      let cacheKey: string | undefined;
       if (caching && typeof token === 'string' && token.length <= o.maxTokenBytes) {
-        // Only verified tokens are stored, and they are ASCII: no other string has the same UTF-8 bytes
-        // (lone surrogates become U+FFFD, which is not ASCII), so no other string shares their digest.
-        digest = hash('sha256', token, 'base64url');
-        const hit = cache.get(digest);
+        // Keyed by the token itself: only the very same string hits.
+        cacheKey = token;
+        const hit = cache.get(token);
         if (hit !== undefined) {
           if (hit.key.alive) {
             try {
               checkTimes(hit.expMs, hit.nbfMs, now, hit.issuer.policy);
             } catch (error) {
-              cache.delete(digest);
+              cache.delete(token);
               throw error;
             }
             refreshIfStale(hit.issuer, now);
             return Promise.resolve(hit.result);
           }
-          cache.delete(digest);
+          cache.delete(token);
         }
       }
       const d = decodeJws(token, o.maxTokenBytes);
@@ -233,18 +238,18 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       if (set !== undefined) {
         refreshIfStale(state, now);
         const selected = set.select(d.kid, d.alg);
-        if ('key' in selected) return finish(d, state, selected, now, digest, signal);
+        if ('key' in selected) return finish(d, state, selected, now, cacheKey, signal);
         if (selected.code !== 'ERR_JWKS_NO_MATCHING_KEY' || !state.source.canFetch(now)) {
           throw keyMissError(selected, state.policy.issuer, d.kid);
         }
       }
-      return slowPath(d, state, digest, signal);
+      return slowPath(d, state, cacheKey, signal);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  return Object.freeze({
+  const verifier: JwtVerifier<C> = Object.freeze({
     verify: verify as JwtVerifier<C>['verify'],
     async hydrate(opts?: VerifyOptions): Promise<void> {
       const remote = [...issuers.values()].filter((s) => s.source instanceof RemoteKeySource);
@@ -253,4 +258,41 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     exportCache: () => exportSnapshot(issuers),
     importCache: (snapshot: unknown) => importSnapshot(issuers, snapshot, o.now()),
   });
+  if (caching) {
+    slotsOf.set(verifier, {
+      hit(token) {
+        if (token.length > o.maxTokenBytes) return undefined;
+        const entry = cache.get(token);
+        if (entry === undefined || !entry.key.alive) return undefined;
+        const now = o.now();
+        // Anything but a plain valid hit is left to verify(), which says why.
+        if (!timesHold(entry.expMs, entry.nbfMs, now, entry.issuer.policy)) return undefined;
+        refreshIfStale(entry.issuer, now);
+        return entry;
+      },
+      peek: (token) => cache.peek(token),
+    });
+  }
+  return verifier;
+}
+
+/**
+ * Synchronous access to the verified-token cache of a verifier made by {@link createJwtVerifier}, for the
+ * trusted identity that made it: a resent token's entry carries that identity's session.
+ */
+export interface VerifiedTokenSlots {
+  /**
+   * The entry of `token` when it is cached, its key still in the JWKS and its `exp`/`nbf` hold now (a hit,
+   * as `verify` would resolve it); otherwise `undefined`, and `verify` decides.
+   */
+  hit(token: string): CachedToken | undefined;
+  /** The entry of `token`, if cached, without touching its recency. */
+  peek(token: string): CachedToken | undefined;
+}
+
+const slotsOf = new WeakMap<object, VerifiedTokenSlots>();
+
+/** The {@link VerifiedTokenSlots} of `verifier`, when it is one of {@link createJwtVerifier} that caches. */
+export function verifiedTokenSlots(verifier: object): VerifiedTokenSlots | undefined {
+  return slotsOf.get(verifier);
 }

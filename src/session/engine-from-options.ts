@@ -78,6 +78,8 @@ export function createEngineFromOptions(
   });
   return Object.freeze({
     resolve: engine.resolve,
+    keyOf: engine.keyOf,
+    hot: engine.hot,
     get size() {
       return engine.size;
     },

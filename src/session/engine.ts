@@ -23,7 +23,15 @@ import { setMaxListeners } from 'node:events';
 import { createConcurrencyLimit } from '../aws/concurrency.js';
 import { cacheKey } from '../cache/key.js';
 import { createMemo } from '../cache/memo.js';
-import type { CacheStore, KeyBinding, LoadContext, Memo, MemoEvent } from '../cache/types.js';
+import type {
+  CacheStore,
+  HandleMemo,
+  KeyBinding,
+  LoadContext,
+  Memo,
+  MemoEvent,
+  MemoHandle,
+} from '../cache/types.js';
 import { assumeRoleWithContext } from '../credentials/assume-role.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import type { SessionNameInput } from '../credentials/session-name.js';
@@ -107,6 +115,14 @@ export interface Engine {
    * `ERR_CLOSED` after {@link Engine.close}.
    */
   resolve(subject: SubjectToken, options?: ResolveOptions): Promise<RoleSession>;
+  /** The role key of `subject`, computed once per subject object; for {@link Engine.hot}. */
+  keyOf(subject: SubjectToken): RoleKey;
+  /**
+   * The cached role session under `key`, synchronously, when it is held and not yet due for an early
+   * refresh; otherwise `undefined` (then call {@link Engine.resolve}). A hit like one of `resolve`: it
+   * emits `cache.hit`. Always `undefined` after {@link Engine.close}.
+   */
+  hot(key: RoleKey): RoleSession | undefined;
   /** Cached users (role sessions) held in process. */
   readonly size: number;
   /** Forgets every cached value. */
@@ -135,10 +151,15 @@ function binding(namespace: string, parts: readonly (string | undefined)[]): Key
   return { namespace, parts };
 }
 
-/** A subject's role-credential key, and its binding when a store is configured. */
-interface RoleKey {
+/** A subject's role-credential key, its binding when a store is configured, and its memo entry. */
+export interface RoleKey {
   readonly key: string;
   readonly binding: KeyBinding | undefined;
+  /** Who, for the `cache.hit` event. */
+  readonly issuer: string;
+  readonly subject: string;
+  /** The entry last found under `key`, so a hit skips the lookup. */
+  handle: MemoHandle | undefined;
 }
 
 /** Creates an engine. */
@@ -166,7 +187,7 @@ export function createEngine(settings: EngineSettings): Engine {
           lockWaitMs: settings.lockWaitMs,
         }),
   };
-  const roles: Memo<RoleSession> = createMemo<RoleSession>({
+  const roles: HandleMemo<RoleSession> = createMemo<RoleSession>({
     ...common,
     codec: roleSessionCodec,
     ...storeEvents('role'),
@@ -390,6 +411,9 @@ export function createEngine(settings: EngineSettings): Engine {
     const entry: RoleKey = {
       key: cacheKey('role', parts),
       binding: store === undefined ? undefined : binding('role', parts),
+      issuer: subject.issuer,
+      subject: subject.subject,
+      handle: undefined,
     };
     roleKeys.set(subject, entry);
     return entry;
@@ -437,6 +461,26 @@ export function createEngine(settings: EngineSettings): Engine {
         if (ran || !isTipError(error, 'ERR_IDC_TOKEN_REUSED')) throw error;
         return roles.get(key, (ctx) => loads.run(() => loadRole(ctx, subject), ctx.signal), getOptions);
       });
+    },
+    keyOf: (subject) => roleKeys.get(subject) ?? roleKeyFor(subject),
+    hot(roleKey) {
+      if (closing.signal.aborted) return undefined;
+      let held = roleKey.handle === undefined ? undefined : roles.hot(roleKey.handle);
+      if (held === undefined) {
+        // The entry was evicted and loaded again (or never looked up): find the current one.
+        const handle = roles.handle(roleKey.key);
+        if (handle === undefined || handle === roleKey.handle) return undefined;
+        roleKey.handle = handle;
+        held = roles.hot(handle);
+        if (held === undefined) return undefined;
+      }
+      emit?.({
+        type: 'cache.hit',
+        issuer: roleKey.issuer,
+        subject: roleKey.subject,
+        idcUserId: held.identity.idcUserId,
+      });
+      return held;
     },
     get size() {
       return roles.size;

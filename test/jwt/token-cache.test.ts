@@ -12,6 +12,7 @@ const entry = (expMs: number, key = { alive: true } as KeyEntry): CachedToken =>
   key,
   issuer,
   used: false,
+  attached: undefined,
 });
 
 describe('TokenCache', () => {
