@@ -16,6 +16,7 @@ import { createEngineFromOptions } from './session/engine-from-options.js';
 import { sessionExpiryCheck } from './session/session-expiry.js';
 import type { RoleSession } from './session/codecs.js';
 import type { RoleKey, SubjectToken } from './session/engine.js';
+import { type SessionContext, UserSessionView } from './session/user-session.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
 
@@ -280,6 +281,12 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     return { subject, roleKey, credentials, held: undefined, heldSession: undefined, session: undefined };
   }
 
+  const sessionContext: SessionContext = {
+    region: config.region,
+    clientSettings: userClientSettings,
+    services,
+  };
+
   function sessionFor(
     verified: VerifiedJwt,
     subject: SubjectToken,
@@ -294,20 +301,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       claims: verified.claims,
       expiresAt: verified.expiresAt,
     });
-    return Object.freeze({
-      identity,
-      credentials,
-      clientConfig: (): UserClientConfig => ({ ...userClientSettings, region: config.region, credentials }),
-      get athena() {
-        return services.forUser(identity, credentials).athena;
-      },
-      get redshift() {
-        return services.forUser(identity, credentials).redshift;
-      },
-      get s3() {
-        return services.forUser(identity, credentials).s3;
-      },
-    });
+    return new UserSessionView(identity, credentials, sessionContext);
   }
 
   const close = (): Promise<void> => {
