@@ -132,15 +132,17 @@ describe('credentials({ forceRefresh: true })', () => {
 
 describe('a retained session and its JWT expiry', () => {
   function tipWithJwtClock(extra: Parameters<typeof emulatorTip>[1] = {}) {
-    let jwtNow = Date.now();
+    // Real time until the first advance, then frozen there: a token signed slowly on a busy machine is
+    // never "issued in the future" of a clock read before it was signed.
+    let jwtNow: number | undefined;
     const built = emulatorTip(emu, {
       issuers: [
         allowInsecureRequests({ issuer: emu.idp!.issuer, audience: AUDIENCE, algorithms: ['RS256'] }),
       ],
-      verifierOptions: { now: () => jwtNow },
+      verifierOptions: { now: () => jwtNow ?? Date.now() },
       ...extra,
     });
-    return { ...built, advance: (ms: number) => (jwtNow += ms) };
+    return { ...built, advance: (ms: number) => (jwtNow = (jwtNow ?? Date.now()) + ms) };
   }
 
   it('stops minting credentials at the JWT expiry (ERR_JWT_EXPIRED)', async () => {
