@@ -210,9 +210,10 @@ export function createEngine(settings: EngineSettings): Engine {
   setMaxListeners(0, closing.signal);
   /**
    * The audience lists each user was loaded with (issuer + subject → JSON lists), so `forget` can name
-   * every key of a user. Written on loads only, never on the warm path.
+   * every key of a user. Written on loads only, never on the warm path. Nearly every user has one list:
+   * it is kept as a string, and a Set only from the second.
    */
-  const audiencesOf = new Map<string, Set<string>>();
+  const audiencesOf = new Map<string, string | Set<string>>();
   const userOf = (issuer: string, subject: string) => `${issuer}\u0000${subject}`;
   const rolePartsOf = (issuer: string, subject: string, audience: readonly string[]) =>
     withAudience([issuer, subject, applicationArn, accessRoleArn, scopeText], audience);
@@ -225,13 +226,16 @@ export function createEngine(settings: EngineSettings): Engine {
 
   function remember(subject: SubjectToken): void {
     const user = userOf(subject.issuer, subject.subject);
-    let lists = audiencesOf.get(user);
+    const list = JSON.stringify(subject.audience);
+    const lists = audiencesOf.get(user);
     if (lists === undefined) {
-      lists = new Set();
-      audiencesOf.set(user, lists);
+      audiencesOf.set(user, list);
       if (audiencesOf.size > MAX_INDEXED_USERS) audiencesOf.delete(audiencesOf.keys().next().value as string);
+    } else if (typeof lists === 'string') {
+      if (lists !== list) audiencesOf.set(user, new Set([lists, list]));
+    } else {
+      lists.add(list);
     }
-    lists.add(JSON.stringify(subject.audience));
   }
   const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
   /** Role keys (and store bindings) of the subjects seen: one subject resolved again skips the digest. */
@@ -490,7 +494,10 @@ export function createEngine(settings: EngineSettings): Engine {
       const user = userOf(issuer, subject);
       const lists = new Map<string, readonly string[]>();
       for (const audience of audiences) lists.set(JSON.stringify(audience), audience);
-      for (const text of audiencesOf.get(user) ?? []) lists.set(text, JSON.parse(text) as string[]);
+      const known = audiencesOf.get(user);
+      for (const text of typeof known === 'string' ? [known] : (known ?? [])) {
+        lists.set(text, JSON.parse(text) as string[]);
+      }
       audiencesOf.delete(user);
       const found = new Set<string>();
       const deletions: Promise<void>[] = [];

@@ -30,13 +30,13 @@ const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256
 const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' } as PublicJwk;
 
 /** An ES256 token of `sub` living `lifetimeMs` from the clock's now. */
-function token(sub: string, jti: string, lifetimeMs = 60 * MINUTE): string {
+function token(sub: string, jti: string, lifetimeMs = 60 * MINUTE, aud = AUDIENCE): string {
   jti = `${sub}-${jti}`; // the fake IdC refuses a jti it has seen, across tests
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const now = clock();
   const input = `${b64({ alg: 'ES256', kid: 'k1', typ: 'JWT' })}.${b64({
     iss: ISSUER,
-    aud: AUDIENCE,
+    aud,
     sub,
     jti,
     iat: Math.floor(now / 1000),
@@ -50,7 +50,9 @@ function token(sub: string, jti: string, lifetimeMs = 60 * MINUTE): string {
 function warmTip(overrides: Parameters<typeof fakeTip>[1] = {}) {
   return fakeTip(clock, {
     verifier: undefined,
-    issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [jwk] } }],
+    issuers: [
+      { issuer: ISSUER, audience: [AUDIENCE, 'reports'], algorithms: ['ES256'], jwks: { keys: [jwk] } },
+    ],
     ...overrides,
   });
 }
@@ -113,6 +115,18 @@ describe('a resent token (warm path)', () => {
     const fresh = await tip.forToken(token('fay', 'f2'));
     expect(fresh).not.toBe(fay);
     expect(aws.counts).toMatchObject({ exchange: 2, assumeRole: 2 });
+  });
+
+  it('forget() drops the credentials a user holds under each audience their tokens carried', async () => {
+    const { tip } = warmTip();
+    const first = await tip.forToken(token('gus', 'g1'));
+    await tip.forToken(token('gus', 'g2', 60 * MINUTE, 'reports'));
+    expect(tip.cachedUsers).toBe(2); // one entry per audience: IdC judges the audience
+    await tip.forget(first.identity);
+    expect(tip.cachedUsers).toBe(0);
+    await tip.forToken(token('gus', 'g3'));
+    await tip.forToken(token('gus', 'g4', 60 * MINUTE, 'reports'));
+    expect(aws.counts).toMatchObject({ exchange: 4, assumeRole: 4 });
   });
 
   it('after its credentials were evicted, reloads them for its own user only', async () => {
