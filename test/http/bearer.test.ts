@@ -96,4 +96,23 @@ describe('extractBearer', () => {
       }),
     );
   });
+
+  it('accepts exactly the b64token syntax, padding only at the end', () => {
+    const chars = fc.constantFrom('a', 'Z', '9', '-', '.', '_', '~', '+', '/', '=', ' ', '!', ',', '"', 'é');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 40 }), (parts) => {
+        const value = parts.join('');
+        const out = extractBearer(req(`Bearer ${value}`));
+        const expected = /^[A-Za-z0-9\-._~+/]+=*$/.test(value.trim());
+        expect(out.kind).toBe(expected ? 'token' : 'malformed');
+        if (out.kind === 'token') expect(out.token).toBe(value.trim());
+      }),
+    );
+    for (const bad of ['=abc', 'a=b', 'ab=c=', '==', 'a==b']) {
+      expect(extractBearer(req(`Bearer ${bad}`)).kind).toBe('malformed');
+    }
+    for (const good of ['a', 'a=', 'a==', 'eyJ.eyJ.sig', 'a/b+c~d']) {
+      expect(extractBearer(req(`bearer  ${good}`))).toEqual({ kind: 'token', token: good, source: 'header' });
+    }
+  });
 });
