@@ -8,11 +8,18 @@
  * with `indexOf`), and compared with the number of keys the parsed value holds. Each duplicate collapses
  * two written names into one key, so the counts differ exactly when a name repeats within an object.
  *
+ * A cheaper bound comes first: every written name is followed by its own colon, with only whitespace
+ * between its closing quote and the colon, so the colons preceded that way are at least as many as the
+ * written names, which are at least as many as the parsed keys. When the bound equals the parsed keys, no
+ * name repeats; only when it is larger (a string value holding `":`, or a real duplicate) is the exact
+ * count made.
+ *
  * @module
  */
 
 const BACKSLASH = 92;
 const COLON = 58;
+const QUOTE = 34;
 
 function isJsonWhitespace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9;
@@ -45,6 +52,23 @@ function writtenNames(text: string): number {
   return names;
 }
 
+/**
+ * An upper bound on the member names the JSON `text` writes: the colons whose previous non-whitespace
+ * character is a quote. Colons are rarer than quotes, so this walks less of the text than
+ * {@link writtenNames}.
+ */
+function namesBound(text: string): number {
+  let bound = 0;
+  let colon = text.indexOf(':');
+  while (colon !== -1) {
+    let before = colon - 1;
+    while (isJsonWhitespace(text.charCodeAt(before))) before--;
+    if (text.charCodeAt(before) === QUOTE) bound++;
+    colon = text.indexOf(':', colon + 1);
+  }
+  return bound;
+}
+
 /** How many keys the parsed JSON `value` holds, in every object at every depth. */
 function parsedKeys(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
@@ -67,5 +91,6 @@ function parsedKeys(value: unknown): number {
  * one object (at any depth).
  */
 export function hasDuplicateMembers(text: string, parsed: unknown): boolean {
-  return writtenNames(text) !== parsedKeys(parsed);
+  const keys = parsedKeys(parsed);
+  return namesBound(text) !== keys && writtenNames(text) !== keys;
 }

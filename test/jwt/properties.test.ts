@@ -225,6 +225,22 @@ describe('duplicate member names', () => {
     );
   });
 
+  it('finds a repeat that a string value holding a name-like colon hides from the colon bound', () => {
+    // Each text has as many quote-then-colon pairs as parsed keys only if one of them sits in a value:
+    // the cheap bound must not settle these; the exact count must.
+    const cases: [string, boolean][] = [
+      ['{"sub":"a","sub":"b"}', true],
+      ['{"sub" :"a", "sub"\t: "b"}', true],
+      [String.raw`{"x":"\":","x":1}`, true],
+      [String.raw`{"x":"\":","y":1}`, false],
+      [String.raw`{"a":{"b":1,"b":2},"c":"\":"}`, true],
+      ['{"iss":"https://idp.example.com","sub":"u","aud":["a:b"]}', false],
+      [String.raw`{"k":"\u0022:","k":2}`, true],
+    ];
+    for (const [text, duplicate] of cases)
+      expect(hasDuplicateMembers(text, JSON.parse(text))).toBe(duplicate);
+  });
+
   it('never flags what JSON.stringify wrote', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
