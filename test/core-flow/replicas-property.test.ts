@@ -116,7 +116,13 @@ describe('K replicas over a misbehaving shared store', () => {
         const store = faultyStore(() => fault);
         const tips = Array.from(
           { length: K },
-          () => fakeTip(clock, { cache: { store, lockWaitMs: 200, lockLeaseMs: 1_000 } }).tip,
+          () =>
+            fakeTip(clock, {
+              cache: { store, lockWaitMs: 200, lockLeaseMs: 1_000 },
+              // The clock is manual, so a replica waiting on another's claim of a reused JWT waits out the
+              // whole exchange deadline in real time: keep it short.
+              timeouts: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 1_000 },
+            }).tip,
         );
         const tokens = USERS.map((u) => fakeJwt(u, `${u}-0-${Math.random().toString(36).slice(2)}`));
         let minted = 0;
@@ -143,6 +149,8 @@ describe('K replicas over a misbehaving shared store', () => {
           else if (s.kind === 'fault') fault = s.fault;
           else tips[s.replica]!.clearCache();
         }
+        // Close every replica, so a background refresh it started cannot land in the next run.
+        await Promise.all(tips.map((t) => t.close()));
       }),
       { numRuns: 40 },
     );
