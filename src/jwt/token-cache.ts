@@ -5,6 +5,8 @@ import type { VerifiedJwt } from './types.js';
 
 /** A verified token remembered under the whole token. */
 export interface CachedToken extends SecondChance {
+  /** The token itself: only this very string hits the entry. */
+  readonly token: string;
   readonly result: VerifiedJwt;
   readonly expMs: number;
   readonly nbfMs: number | undefined;
@@ -18,9 +20,19 @@ export interface CachedToken extends SecondChance {
 }
 
 /**
- * A bounded, approximately least-recently-used map of verified tokens, keyed by the whole token: only the
- * very same string hits an entry. The token is held in memory (never logged, never written anywhere) for
- * as long as its entry lives: until it is evicted, or swept once past the token's `exp`.
+ * How many trailing characters of a token index its entry: the end of the signature, 192 bits that only
+ * the issuer's key produces. A token read from a request is a new string each time, and hashing all of
+ * it (about 1 ns per character) would be most of a warm lookup; the whole token is then compared, so two
+ * tokens sharing a tail never share an entry.
+ */
+const INDEX_CHARS = 32;
+
+const indexOf = (token: string) => (token.length > INDEX_CHARS ? token.slice(-INDEX_CHARS) : token);
+
+/**
+ * A bounded, approximately least-recently-used map of verified tokens: only the very same string hits an
+ * entry. The token is held in memory (never logged, never written anywhere) for as long as its entry
+ * lives: until it is evicted, or swept once past the token's `exp`.
  */
 export class TokenCache {
   private readonly map = new Map<string, CachedToken>();
@@ -32,40 +44,47 @@ export class TokenCache {
     return this.map.size;
   }
 
+  /** The entry of `token`, marked used. */
   get(token: string): CachedToken | undefined {
-    const hit = this.map.get(token);
+    const hit = this.map.get(indexOf(token));
+    if (hit === undefined || hit.token !== token) return undefined;
     // A flag instead of re-inserting keeps hits free of Map writes.
-    if (hit !== undefined) hit.used = true;
+    hit.used = true;
     return hit;
   }
 
   /**
-   * Remembers a verified token. Every `max` inserts, expired entries are swept, so memory is not held past
-   * `exp` for long even when no one asks for those tokens again (amortized: one entry checked per insert).
+   * Remembers a verified token (`entry.token`), replacing any entry that shares its index. Every `max`
+   * inserts, expired entries are swept, so memory is not held past `exp` for long even when no one asks
+   * for those tokens again (amortized: one entry checked per insert).
    */
-  set(token: string, entry: CachedToken, nowMs: number): void {
+  set(entry: CachedToken, nowMs: number): void {
     if (this.max === 0) return;
     if (++this.insertsSinceSweep >= this.max) {
       this.insertsSinceSweep = 0;
       this.sweep(nowMs);
     }
-    if (this.map.size >= this.max && !this.map.has(token)) evictOldest(this.map);
-    this.map.set(token, entry);
+    const index = indexOf(entry.token);
+    if (this.map.size >= this.max && !this.map.has(index)) evictOldest(this.map);
+    this.map.set(index, entry);
   }
 
   /** The entry of `token`, without marking it used. */
   peek(token: string): CachedToken | undefined {
-    return this.map.get(token);
+    const hit = this.map.get(indexOf(token));
+    return hit !== undefined && hit.token === token ? hit : undefined;
   }
 
+  /** Forgets `token` (and nothing else). */
   delete(token: string): void {
-    this.map.delete(token);
+    const index = indexOf(token);
+    if (this.map.get(index)?.token === token) this.map.delete(index);
   }
 
   /** Drops every entry whose key left its JWKS or whose token expired by `nowMs`. */
   sweep(nowMs: number): void {
-    for (const [token, e] of this.map) {
-      if (!e.key.alive || nowMs >= e.expMs + e.issuer.policy.toleranceMs) this.map.delete(token);
+    for (const [index, e] of this.map) {
+      if (!e.key.alive || nowMs >= e.expMs + e.issuer.policy.toleranceMs) this.map.delete(index);
     }
   }
 }

@@ -124,6 +124,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
     // Tokens without `exp` are never cached: nothing would bound the entry's life.
     if (cacheKey !== undefined && result.expiresAt !== undefined) {
       const entry = {
+        token: cacheKey,
         result,
         expMs: result.expiresAt,
         nbfMs,
@@ -132,7 +133,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
         used: false,
         attached: undefined,
       };
-      cache.set(cacheKey, entry, now);
+      cache.set(entry, now);
     }
   }
 

@@ -5,7 +5,8 @@ import { type CachedToken, TokenCache } from '../../src/jwt/token-cache.js';
 import type { VerifiedJwt } from '../../src/jwt/types.js';
 
 const issuer = { policy: { toleranceMs: 0 } } as unknown as IssuerState;
-const entry = (expMs: number, key = { alive: true } as KeyEntry): CachedToken => ({
+const entry = (token: string, expMs: number, key = { alive: true } as KeyEntry): CachedToken => ({
+  token,
   result: {} as VerifiedJwt,
   expMs,
   nbfMs: undefined,
@@ -18,11 +19,11 @@ const entry = (expMs: number, key = { alive: true } as KeyEntry): CachedToken =>
 describe('TokenCache', () => {
   it('evicts the oldest entry not used since, giving used ones a second chance', () => {
     const cache = new TokenCache(3);
-    cache.set('a', entry(1e15), 0);
-    cache.set('b', entry(1e15), 0);
-    cache.set('c', entry(1e15), 0);
+    cache.set(entry('a', 1e15), 0);
+    cache.set(entry('b', 1e15), 0);
+    cache.set(entry('c', 1e15), 0);
     expect(cache.get('a')).toBeDefined(); // "a" is used: "b" goes first
-    cache.set('d', entry(1e15), 0);
+    cache.set(entry('d', 1e15), 0);
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBeDefined();
     expect(cache.size).toBe(3);
@@ -31,20 +32,42 @@ describe('TokenCache', () => {
   it('sweeps expired entries and entries of dead keys periodically', () => {
     const cache = new TokenCache(4);
     const dead = { alive: true } as KeyEntry;
-    cache.set('expired', entry(1_000), 0);
-    cache.set('dead', entry(1e15, dead), 0);
-    cache.set('live', entry(1e15), 0);
+    cache.set(entry('expired', 1_000), 0);
+    cache.set(entry('dead', 1e15, dead), 0);
+    cache.set(entry('live', 1e15), 0);
     dead.alive = false;
-    cache.set('fourth', entry(1e15), 2_000); // the 4th insert sweeps at t = 2 s
+    cache.set(entry('fourth', 1e15), 2_000); // the 4th insert sweeps at t = 2 s
     expect(cache.get('expired')).toBeUndefined();
     expect(cache.get('dead')).toBeUndefined();
     expect(cache.get('live')).toBeDefined();
     expect(cache.size).toBe(2);
   });
 
+  it('hits only the very same token, though tokens sharing an ending share an index', () => {
+    const tail = 'S'.repeat(40);
+    const a = `header.payload-a.${tail}`;
+    const b = `header.payload-b.${tail}`;
+    const cache = new TokenCache(10);
+    cache.set(entry(a, 1e15), 0);
+    expect(cache.get(a)?.token).toBe(a);
+    // A copy built anew (as a request header is) hits; another token with the same ending does not.
+    expect(cache.get(Buffer.from(a).toString('latin1'))?.token).toBe(a);
+    expect(cache.get(b)).toBeUndefined();
+    expect(cache.peek(b)).toBeUndefined();
+    cache.delete(b);
+    expect(cache.peek(a)?.token).toBe(a);
+    // The later of two such tokens takes the index; the earlier then misses (and is verified again).
+    cache.set(entry(b, 1e15), 0);
+    expect(cache.get(b)?.token).toBe(b);
+    expect(cache.get(a)).toBeUndefined();
+    expect(cache.size).toBe(1);
+    cache.delete(b);
+    expect(cache.size).toBe(0);
+  });
+
   it('holds nothing with capacity 0', () => {
     const cache = new TokenCache(0);
-    cache.set('a', entry(1e15), 0);
+    cache.set(entry('a', 1e15), 0);
     expect(cache.size).toBe(0);
   });
 });

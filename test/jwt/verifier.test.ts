@@ -143,6 +143,15 @@ describe('createJwtVerifier', () => {
     expect(await code(v.verify(`${h}.${p}.${s.slice(0, -2)}AA`))).toBe('ERR_JWT_SIGNATURE');
     expect(await code(v.verify(`${h}.${p}.${s}.`))).toBe('ERR_JWT_INVALID');
     expect(await code(v.verify(` ${t}`))).toBe('ERR_JWT_INVALID');
+    // Another user's claims under the cached token's signature (the same ending, the cache's index) are
+    // verified, refused, and leave the cached token served.
+    const other = Buffer.from(JSON.stringify(claims({ sub: 'mallory' }))).toString('base64url');
+    const results = [await v.verify(t)];
+    expect(await code(v.verify(`${h}.${other}.${s}`))).toBe('ERR_JWT_SIGNATURE');
+    results.push(await v.verify(t));
+    expect(results[1]).toBe(results[0]);
+    expect(results[1]!.subject).toBe('user-1');
+    expect(check).toHaveBeenCalledTimes(2);
   });
 
   it('ends on its abort signal while an asynchronous custom check is pending', async () => {
