@@ -164,4 +164,27 @@ describe('a resent token (warm path)', () => {
       code: 'ERR_ABORTED',
     });
   });
+
+  it('a new token of a cached user reuses its credentials; users whose names and audiences run together stay apart', async () => {
+    const { tip } = warmTip({
+      issuers: [{ issuer: ISSUER, audience: ['c', 'bc'], algorithms: ['ES256'], jwks: { keys: [jwk] } }],
+    });
+    // "ab" + "c" and "a" + "bc" spell the same text when run together.
+    const ab = await tip.forToken(token('ab', 'n1', 60 * MINUTE, 'c'));
+    const a = await tip.forToken(token('a', 'n1', 60 * MINUTE, 'bc'));
+    expect(calls()).toBe(4);
+    const abAgain = await tip.forToken(token('ab', 'n2', 60 * MINUTE, 'c'));
+    const aAgain = await tip.forToken(token('a', 'n2', 60 * MINUTE, 'bc'));
+    expect(calls()).toBe(4);
+    for (const [session, user] of [
+      [ab, 'ab'],
+      [abAgain, 'ab'],
+      [a, 'a'],
+      [aAgain, 'a'],
+    ] as const) {
+      expect(session.identity.idcUserId).toBe(idcUserIdOf(user));
+      expect(userOfSessionToken((await session.credentials()).sessionToken)).toBe(idcUserIdOf(user));
+    }
+    expect(calls()).toBe(4);
+  });
 });
