@@ -7,6 +7,8 @@
  * - a fresh RS256 token per request (a pool of pre-signed tokens larger than the token cache, so every
  *   request really verifies the signature) plus the credential lookup; baseline: raw `crypto.verify` of
  *   the same tokens with a prepared key.
+ * Beside the first, a bare `Map` of the same token strings looked up in the same order shows the floor the
+ * machine's memory sets on that ratio.
  * AWS is an in-process fake (bench/lib/fake-aws.ts): the figures are the library's own cost. p50/p99 are
  * per call. Users are minted with ES256 (fast to sign); the fresh-token path is RS256.
  *
@@ -84,6 +86,26 @@ for (const users of USER_COUNTS) {
     );
     console.log(
       `AWS calls while measuring: ${many.aws.counts.exchange + many.aws.counts.assumeRole - before} (expected 0)`,
+    );
+    // The floor under that ratio: a bare Map of the same token strings, each value three objects deep (as
+    // a warm hit reads a token entry, its session and the credential entry), looked up in the same random
+    // order. No code does less per lookup; what it loses from 1 key to N is the memory it touches.
+    const chained = (k: number) => ({ k, next: { k, next: { k } } });
+    const bare = new Map(many.tokens.map((t, k) => [t, chained(k)]));
+    const single = new Map([[one.tokens[0]!, chained(0)]]);
+    let f = 0;
+    const floor = await compare(
+      { name: 'Map.get + 3 reads, 1 key', fn: () => single.get(one.tokens[0]!)!.next.next.k },
+      [
+        {
+          name: `Map.get + 3 reads, ${users.toLocaleString('en-US')} keys, random`,
+          fn: () => bare.get(many.tokens[order[f++ & 0xfffff]! % users]!)!.next.next.k,
+        },
+      ],
+      options,
+    );
+    console.log(
+      formatComparison(`Memory floor: the same lookups in a bare Map, ${users} keys`, floor, 'gets/s'),
     );
   }
   gc();

@@ -1,6 +1,7 @@
 /**
  * JWT verification throughput for RS256, ES256 and EdDSA, each against raw `crypto.verify` with a prepared
- * KeyObject on pre-split input (the baseline, the floor of any verifier), in paired rounds: jose
+ * KeyObject on pre-split input (the baseline, the floor of any verifier), in paired rounds: that plus the
+ * payload decoded and parsed (the floor of any verifier that reads claims), jose
  * `jwtVerify` with a local JWK set (`createLocalJWKSet`, as users configure it), fast-jwt with the public
  * key, aws-jwt-verify `verifySync` with a preloaded JWKS, and tip-sdk's verifier for first-seen tokens
  * (with the verified-token cache on and off) and for a repeated token (a cache hit, not a verification).
@@ -72,6 +73,18 @@ async function suite(alg: BenchAlg): Promise<void> {
     return [];
   };
   const cases: BenchCase[] = [
+    {
+      // What any verifier that reads the claims must do at least: the signature, then the payload parsed.
+      name: 'floor: raw verify + JSON.parse(payload)',
+      fn: () => {
+        const t = next();
+        if (!verify(digest, t.input, rawKey, t.signature)) throw new Error('bad signature');
+        const dot = t.token.indexOf('.');
+        return JSON.parse(
+          Buffer.from(t.token.slice(dot + 1, t.input.length), 'base64url').toString('latin1'),
+        );
+      },
+    },
     {
       name: 'jose jwtVerify (createLocalJWKSet)',
       fn: () => jwtVerify(next().token, jwks, { issuer: ISSUER, audience: AUDIENCE }),
