@@ -184,7 +184,7 @@ export interface JwtVerifierOptions<C extends JSONObject = JSONObject> {
   readonly jwksCache?: JwksCacheOptions;
   /** Largest accepted compact token, in bytes, checked before any decoding. Default `16_384`. */
   readonly maxTokenBytes?: number;
-  /** How many verified tokens to remember (LRU, keyed by SHA-256 of the token). `0` disables. Default `10_000`. */
+  /** How many verified tokens to remember (approximate LRU, in process; only the very same token hits). `0` disables. Default `10_000`. */
   readonly maxCachedTokens?: number;
   /** The fetch implementation. Default `globalThis.fetch`. */
   readonly fetch?: FetchLike;

@@ -215,7 +215,7 @@ export function createJwtVerifier<C extends JSONObject = JSONObject>(
       const now = o.now();
       let cacheKey: string | undefined;
       if (caching && typeof token === 'string' && token.length <= o.maxTokenBytes) {
-        // Keyed by the token itself: only the very same string hits.
+        // Only the very same string hits.
         cacheKey = token;
         const hit = cache.get(token);
         if (hit !== undefined) {
