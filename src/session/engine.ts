@@ -240,11 +240,6 @@ export function createEngine(settings: EngineSettings): Engine {
   const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
   /** Role keys (and store bindings) of the subjects seen: one subject resolved again skips the digest. */
   const roleKeys = new WeakMap<SubjectToken, RoleKey>();
-  /**
-   * Role keys by user and audience, so a new token of a user seen before skips the digest too. The text
-   * is length-prefixed, so no two users (or audience lists) share one. At most `maxUsers`, oldest first.
-   */
-  const roleKeysByUser = new Map<string, RoleKey>();
 
   function observer(subject: SubjectToken): ExchangeObserver | undefined {
     if (emit === undefined) return undefined;
@@ -416,31 +411,19 @@ export function createEngine(settings: EngineSettings): Engine {
   }
 
   function roleKeyFor(subject: SubjectToken): RoleKey {
-    const { issuer, audience } = subject;
-    const who = subject.subject;
-    let text = `${issuer.length}:${issuer}${who.length}:${who}`;
-    for (const a of audience) text += `${a.length}:${a}`;
-    let entry = roleKeysByUser.get(text);
-    if (entry === undefined) {
-      const parts = rolePartsOf(issuer, who, audience);
-      entry = {
-        key: cacheKey('role', parts),
-        binding: store === undefined ? undefined : binding('role', parts),
-        issuer,
-        subject: who,
-        handle: undefined,
-      };
-      if (roleKeysByUser.size >= settings.maxUsers) {
-        roleKeysByUser.delete(roleKeysByUser.keys().next().value as string);
-      }
-      roleKeysByUser.set(text, entry);
-    }
+    const parts = rolePartsOf(subject.issuer, subject.subject, subject.audience);
+    const entry: RoleKey = {
+      key: cacheKey('role', parts),
+      binding: store === undefined ? undefined : binding('role', parts),
+      issuer: subject.issuer,
+      subject: subject.subject,
+      handle: undefined,
+    };
     roleKeys.set(subject, entry);
     return entry;
   }
 
   function clear(): void {
-    roleKeysByUser.clear();
     roles.clear();
     tokens.clear();
     ledger.clearResults();
