@@ -29,6 +29,16 @@ describe('cacheKey', () => {
     expect(cacheKey('role', ['https://idp.example.com', 'alice@example.com', undefined, ''])).toBe(
       'zbymz4R119IU54NmMXcHCc4DcCd3Pk0nm8cZ2ZN_wak',
     );
+    // And of other parts, hashed in one call or, from a lone surrogate on, piece by piece.
+    expect(cacheKey('role', ['https://idp.example.com', 'zoë@example.com', 'arn:x'])).toBe(
+      'cXEjAzy6ngeqJUBK4k8PdS1m6ayIFVUmDI-58FjQvrs',
+    );
+    expect(cacheKey('role', ['https://idp.example.com', 'p\uD800', undefined, 'zoë', ''])).toBe(
+      'KGtJn9puQ2Ez5ZdBauHz9wPxQrntDF3mDgh5KymbFyQ',
+    );
+    expect(cacheKey('role', ['\uDC00', 'a', '\uD800x', 'b'])).toBe(
+      'PtFYY3_PjRl9yyXADnpIEjHDv1db3KSvnvPRTMnV37o',
+    );
   });
 
   it('keeps subjects with lone surrogates apart from U+FFFD and from each other', () => {
