@@ -247,7 +247,10 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
       if (own === undefined) sessions.set(verified, known);
       else own.attached = known;
     }
-    const held = await engine.resolve(known.subject, signal === undefined ? undefined : { signal });
+    // A new token of a user whose credentials are held and not due: no promise chain either.
+    const held =
+      engine.hot(known.roleKey) ??
+      (await engine.resolve(known.subject, signal === undefined ? undefined : { signal }));
     known.heldSession = held;
     if (known.held !== held.identity) {
       known.held = held.identity;
