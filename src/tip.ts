@@ -17,6 +17,7 @@ import { sessionExpiryCheck } from './session/session-expiry.js';
 import type { RoleSession } from './session/codecs.js';
 import type { RoleKey, SubjectToken } from './session/engine.js';
 import { type SessionContext, UserSessionView } from './session/user-session.js';
+import { registerWarmSession } from './session/warm-session.js';
 import { createSessionServices } from './services/session-services.js';
 import type { SessionAthena, SessionRedshift, SessionS3 } from './services/session-services.js';
 
@@ -206,16 +207,21 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
   /** Per verified result, when it has no slot (the verifier returns the same object for a cached token). */
   const sessions = new WeakMap<VerifiedJwt, PerToken>();
 
+  /** A resent token whose credentials are held and not due: its session, with no promise and no other lookup. */
+  function warm(jwt: string): UserSession | undefined {
+    if (slots === undefined || closed !== undefined) return undefined;
+    const known = slots.hit(jwt)?.attached as PerToken | undefined;
+    if (known?.session === undefined) return undefined;
+    const held = engine.hot(known.roleKey);
+    return held !== undefined && held === known.heldSession ? known.session : undefined;
+  }
+
   async function forToken(jwt: string, opts?: ForTokenOptions): Promise<UserSession> {
     if (closed !== undefined) throw closedError('This trusted identity', 'createTrustedIdentity()');
     const signal = opts?.signal;
-    if (slots !== undefined && typeof jwt === 'string' && signal?.aborted !== true) {
-      // A resent token whose credentials are held and not due: no promise chain, no other lookup.
-      const known = slots.hit(jwt)?.attached as PerToken | undefined;
-      if (known?.session !== undefined) {
-        const held = engine.hot(known.roleKey);
-        if (held !== undefined && held === known.heldSession) return known.session;
-      }
+    if (typeof jwt === 'string' && signal?.aborted !== true) {
+      const session = warm(jwt);
+      if (session !== undefined) return session;
     }
     const verified = await verifier.verify(jwt, signal === undefined ? undefined : { signal });
     // The issuer is half of every cache key: a custom verifier that omits it would merge users of
@@ -315,7 +321,7 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     return closed;
   };
 
-  return Object.freeze({
+  const trustedIdentity: TrustedIdentity = Object.freeze({
     forToken,
     get cachedUsers() {
       return engine.size;
@@ -344,6 +350,8 @@ export function createTrustedIdentity(options: TrustedIdentityOptions): TrustedI
     close,
     [Symbol.asyncDispose]: close,
   });
+  registerWarmSession(trustedIdentity, warm);
+  return trustedIdentity;
 }
 
 /** A verified token's subject and provider, and the session last built for the identity it resolved to. */

@@ -7,6 +7,7 @@
  */
 import { optionError } from '../errors.js';
 import type { TipLogger } from '../session/events.js';
+import { warmSessionOf } from '../session/warm-session.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
 import { type BearerRequest, extractBearer } from './bearer.js';
 import { type CrossSiteOptions, createCrossSiteCheck } from './cross-site.js';
@@ -73,6 +74,12 @@ export type AuthOutcome =
 /** Authenticates requests for one adapter instance. */
 export interface Authenticator {
   authenticate(request: BearerRequest, signal: AbortSignal): Promise<AuthOutcome>;
+  /**
+   * The session of a request whose token the trusted identity answers from memory (a resent token, its
+   * credentials held and not due), reported to the observer as {@link authenticate} would; otherwise
+   * `undefined`, and the adapter calls {@link authenticate}. Never throws, never waits.
+   */
+  authenticateNow(request: BearerRequest): AuthOutcome | undefined;
   readonly settings: ErrorResponseSettings;
 }
 
@@ -141,6 +148,30 @@ export function createAuthenticator(
 
   return {
     settings,
+    authenticateNow(request) {
+      const startedAt = now();
+      let found: ReturnType<typeof extractBearer>;
+      try {
+        found = extractBearer(request, cookieName);
+      } catch {
+        return undefined;
+      }
+      if (found.kind !== 'token') return undefined;
+      if (found.source === 'cookie' && crossSite?.refuses(request) === true) return undefined;
+      const session = warmSessionOf(tip, found.token);
+      if (session === undefined) return undefined;
+      if (observe !== undefined) {
+        report({
+          outcome: 'authenticated',
+          status: 200,
+          source: found.source,
+          issuer: session.identity.issuer,
+          idcUserId: session.identity.idcUserId,
+          durationMs: now() - startedAt,
+        });
+      }
+      return { kind: 'session', session };
+    },
     async authenticate(request, signal) {
       const startedAt = now();
       const found = extractBearer(request, cookieName);

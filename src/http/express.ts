@@ -61,6 +61,13 @@ export function tipMiddleware(
   const respond = options.respond ?? sendDefault;
   if (typeof respond !== 'function') throw optionError('respond', 'must be a function');
   return (req, res, next) => {
+    // A resent token answered from memory: the route runs now, in this tick.
+    const now = auth.authenticateNow(req);
+    if (now?.kind === 'session') {
+      req.tip = now.session;
+      next();
+      return;
+    }
     const gone = disconnectSignal(req, res);
     auth.authenticate(req, gone.signal).then(
       (outcome) => {

@@ -50,7 +50,19 @@ async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Pro
     throw optionError('respond', 'must be a function');
   }
   fastify.decorateRequest('tip', null);
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Both hook styles in one: a resent token answered from memory calls `done` now, so the route runs in
+  // this tick; any other request returns the promise of `authenticateLater`, which Fastify awaits.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const now = auth.authenticateNow(request.raw);
+    if (now?.kind === 'session') {
+      request.tip = now.session;
+      done();
+      return undefined;
+    }
+    return authenticateLater(request, reply);
+  });
+
+  async function authenticateLater(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const raw = reply.raw;
     const gone = disconnectSignal(request.raw, raw);
     let outcome: Awaited<ReturnType<typeof auth.authenticate>>;
@@ -72,7 +84,7 @@ async function plugin(fastify: FastifyInstance, options: TipFastifyOptions): Pro
       return reply;
     }
     return reply.code(outcome.response.status).headers(outcome.response.headers).send(outcome.response.body);
-  });
+  }
 }
 
 /**

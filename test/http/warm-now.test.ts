@@ -1,0 +1,195 @@
+/**
+ * The adapters' same-tick path: a resent token the trusted identity answers from memory runs the route
+ * without waiting (Express calls `next` before the middleware returns; Fastify's hook calls `done` and
+ * returns nothing), reported as any authentication is. Every other request — a new token, forgotten or
+ * expired credentials, a cross-site cookie request, a closed identity — takes the full path, which says why.
+ */
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HttpAuthRecord } from '../../src/http/authenticate.js';
+import { tipMiddleware } from '../../src/http/express.js';
+import { tipPlugin } from '../../src/http/fastify.js';
+import type { PublicJwk } from '../../src/jwt/types.js';
+import type { UserSession } from '../../src/tip.js';
+import { ISSUER, createFakeAws, idcUserIdOf, manualClock } from '../core-flow/helpers/fake-aws.js';
+import { fakeTip } from '../core-flow/helpers/tip.js';
+
+const clock = manualClock();
+const aws = createFakeAws({ now: clock, refreshHasContext: true });
+beforeAll(() => aws.server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => aws.server.close());
+beforeEach(() => aws.reset());
+
+const MINUTE = 60_000;
+const AUDIENCE = 'analytics-api';
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' } as PublicJwk;
+let minted = 0;
+
+/** A new ES256 token of `sub` living `lifetimeMs` from the clock's now. */
+function token(sub: string, lifetimeMs = 60 * MINUTE): string {
+  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = clock();
+  const input = `${b64({ alg: 'ES256', kid: 'k1', typ: 'JWT' })}.${b64({
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub,
+    jti: `${sub}-now-${++minted}`,
+    iat: Math.floor(now / 1000),
+    exp: Math.floor((now + lifetimeMs) / 1000),
+  })}`;
+  const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+function ownTip() {
+  return fakeTip(clock, {
+    verifier: undefined,
+    issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [jwk] } }],
+  }).tip;
+}
+
+const request = (headers: Record<string, string>, method = 'GET') => ({
+  headers,
+  rawHeaders: Object.entries(headers).flat(),
+  method,
+  socket: null,
+});
+
+/** Calls the Express middleware once: whether `next` ran before it returned, and then how it ended. */
+async function viaExpress(
+  mw: ReturnType<typeof tipMiddleware>,
+  headers: Record<string, string>,
+  method?: string,
+) {
+  const req = request(headers, method) as unknown as { tip?: UserSession };
+  const next = vi.fn();
+  const sent: number[] = [];
+  const res = {
+    destroyed: false,
+    writableFinished: false,
+    once: () => res,
+    off: () => res,
+    status(code: number) {
+      sent.push(code);
+      return res;
+    },
+    set: () => res,
+    json: () => res,
+  };
+  (mw as (...a: unknown[]) => void)(req, res, next);
+  const sameTick = next.mock.calls.length;
+  await vi.waitFor(() => expect(next.mock.calls.length + sent.length).toBeGreaterThan(0));
+  return { sameTick, next, sent, session: req.tip };
+}
+
+/** The onRequest hook the Fastify plugin registers, run once on a fake request and reply. */
+async function fastifyHook(tip: ReturnType<typeof ownTip>) {
+  let hook: ((...a: unknown[]) => unknown) | undefined;
+  const app = {
+    decorateRequest: () => undefined,
+    addHook: (_name: string, fn: (...a: unknown[]) => unknown) => {
+      hook = fn;
+    },
+  };
+  await (tipPlugin as unknown as (a: unknown, o: unknown) => Promise<void>)(app, { tip });
+  return (headers: Record<string, string>) => {
+    const req = { raw: request(headers), tip: null as UserSession | null };
+    const reply = {
+      raw: { destroyed: false, writableFinished: false, once: () => undefined, off: () => undefined },
+      code: () => reply,
+      headers: () => reply,
+      send: () => reply,
+      hijack: () => reply,
+    };
+    const done = vi.fn();
+    const returned = hook!(req, reply, done);
+    return { returned, done, req };
+  };
+}
+
+describe('the same-tick path of the HTTP adapters', () => {
+  it('Express: a resent token runs the route before the middleware returns; a new token waits', async () => {
+    await using tip = ownTip();
+    const records: HttpAuthRecord[] = [];
+    const mw = tipMiddleware(tip, { observe: (r) => records.push(r) });
+    const jwt = token('nora');
+    const first = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(first.sameTick).toBe(0);
+    expect(first.next).toHaveBeenCalledWith();
+    const again = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(again.sameTick).toBe(1);
+    expect(again.next).toHaveBeenCalledWith();
+    expect(again.session).toBe(first.session);
+    expect(again.session?.identity.idcUserId).toBe(idcUserIdOf('nora'));
+    // Reported as the full path reports it, without the token.
+    expect(records.map((r) => [r.outcome, r.idcUserId])).toEqual([
+      ['authenticated', idcUserIdOf('nora')],
+      ['authenticated', idcUserIdOf('nora')],
+    ]);
+    expect(JSON.stringify(records)).not.toContain(jwt);
+    // A new token of the same user verifies first: not in this tick.
+    expect((await viaExpress(mw, { authorization: `Bearer ${token('nora')}` })).sameTick).toBe(0);
+    expect(aws.counts.exchange + aws.counts.assumeRole).toBe(2);
+  });
+
+  it('Fastify: the hook calls done and returns nothing for a resent token, and returns a promise otherwise', async () => {
+    await using tip = ownTip();
+    const run = await fastifyHook(tip);
+    const jwt = token('otto');
+    const cold = run({ authorization: `Bearer ${jwt}` });
+    expect(cold.returned).toBeInstanceOf(Promise);
+    await cold.returned;
+    expect(cold.done).not.toHaveBeenCalled();
+    expect(cold.req.tip?.identity.idcUserId).toBe(idcUserIdOf('otto'));
+    const warm = run({ authorization: `Bearer ${jwt}` });
+    expect(warm.returned).toBeUndefined();
+    expect(warm.done).toHaveBeenCalledTimes(1);
+    expect(warm.done).toHaveBeenCalledWith();
+    expect(warm.req.tip).toBe(cold.req.tip);
+    // No token at all: the full path answers it.
+    expect(run({}).returned).toBeInstanceOf(Promise);
+  });
+
+  it('forgotten or expired credentials, a cross-site cookie request and a closed identity take the full path', async () => {
+    const tip = ownTip();
+    const mw = tipMiddleware(tip, { cookieName: 'tip_token' });
+    const jwt = token('pia', 10 * MINUTE);
+    await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect((await viaExpress(mw, { authorization: `Bearer ${jwt}` })).sameTick).toBe(1);
+    // A cookie token sent cross-site with an unsafe method is refused (403), never served from memory.
+    const crossSite = await viaExpress(
+      mw,
+      { cookie: `tip_token=${jwt}`, 'sec-fetch-site': 'cross-site', host: 'api.example.com' },
+      'POST',
+    );
+    expect(crossSite.sameTick).toBe(0);
+    expect(crossSite.sent).toEqual([403]);
+    // The same cookie sent same-origin is served now.
+    const sameOrigin = await viaExpress(
+      mw,
+      { cookie: `tip_token=${jwt}`, 'sec-fetch-site': 'same-origin', host: 'api.example.com' },
+      'POST',
+    );
+    expect(sameOrigin.sameTick).toBe(1);
+    // Forgotten: the full path refuses the already exchanged token (401).
+    await tip.forget({ issuer: ISSUER, subject: 'pia' });
+    const forgotten = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(forgotten.sameTick).toBe(0);
+    expect(forgotten.sent).toEqual([401]);
+    // Expired: past the token's exp, the full path answers 401.
+    const later = token('quinn', 2 * MINUTE);
+    await viaExpress(mw, { authorization: `Bearer ${later}` });
+    clock.advance(3 * MINUTE);
+    const expired = await viaExpress(mw, { authorization: `Bearer ${later}` });
+    expect(expired.sameTick).toBe(0);
+    expect(expired.sent).toEqual([401]);
+    // Closed: ERR_CLOSED from the full path, not a session from memory.
+    const live = token('rita');
+    await viaExpress(mw, { authorization: `Bearer ${live}` });
+    await tip.close();
+    const closed = await viaExpress(mw, { authorization: `Bearer ${live}` });
+    expect(closed.sameTick).toBe(0);
+    expect(closed.session).toBeUndefined();
+  });
+});
