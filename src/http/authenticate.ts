@@ -146,6 +146,20 @@ export function createAuthenticator(
     return { kind: 'refused', response };
   }
 
+  function accept(session: UserSession, startedAt: number, source: 'header' | 'cookie'): AuthOutcome {
+    if (observe !== undefined) {
+      report({
+        outcome: 'authenticated',
+        status: 200,
+        source,
+        issuer: session.identity.issuer,
+        idcUserId: session.identity.idcUserId,
+        durationMs: now() - startedAt,
+      });
+    }
+    return { kind: 'session', session };
+  }
+
   return {
     settings,
     authenticateNow(request) {
@@ -159,18 +173,7 @@ export function createAuthenticator(
       if (found.kind !== 'token') return undefined;
       if (found.source === 'cookie' && crossSite?.refuses(request) === true) return undefined;
       const session = warmSessionOf(tip, found.token);
-      if (session === undefined) return undefined;
-      if (observe !== undefined) {
-        report({
-          outcome: 'authenticated',
-          status: 200,
-          source: found.source,
-          issuer: session.identity.issuer,
-          idcUserId: session.identity.idcUserId,
-          durationMs: now() - startedAt,
-        });
-      }
-      return { kind: 'session', session };
+      return session === undefined ? undefined : accept(session, startedAt, found.source);
     },
     async authenticate(request, signal) {
       const startedAt = now();
@@ -189,17 +192,7 @@ export function createAuthenticator(
         return refuse(crossSiteResponse(), startedAt, found.source);
       }
       try {
-        const session = await tip.forToken(found.token, { signal });
-        if (observe === undefined) return { kind: 'session', session };
-        report({
-          outcome: 'authenticated',
-          status: 200,
-          source: found.source,
-          issuer: session.identity.issuer,
-          idcUserId: session.identity.idcUserId,
-          durationMs: now() - startedAt,
-        });
-        return { kind: 'session', session };
+        return accept(await tip.forToken(found.token, { signal }), startedAt, found.source);
       } catch (error) {
         const outcome = refuse(errorResponse(error, settings), startedAt, found.source);
         return { ...outcome, error } as AuthOutcome;
