@@ -4,9 +4,7 @@
  * resolution. Each case checks that this path gives exactly what the full one gives: the same session, no
  * AWS call, and nothing once the token, the key, the credentials or the user's entry is gone.
  */
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PublicJwk } from '../../src/jwt/types.js';
 import type { TipEvent } from '../../src/session/events.js';
 import {
   ISSUER,
@@ -16,6 +14,7 @@ import {
   userOfSessionToken,
   waitFor,
 } from './helpers/fake-aws.js';
+import { es256Issuer } from './helpers/es256-issuer.js';
 import { fakeTip } from './helpers/tip.js';
 
 const clock = manualClock();
@@ -26,24 +25,13 @@ beforeEach(() => aws.reset());
 
 const MINUTE = 60_000;
 const AUDIENCE = 'analytics-api';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' } as PublicJwk;
+const issuer = es256Issuer(clock);
+const { jwk } = issuer;
 
 /** An ES256 token of `sub` living `lifetimeMs` from the clock's now. */
 function token(sub: string, jti: string, lifetimeMs = 60 * MINUTE, aud = AUDIENCE): string {
-  jti = `${sub}-${jti}`; // the fake IdC refuses a jti it has seen, across tests
-  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = clock();
-  const input = `${b64({ alg: 'ES256', kid: 'k1', typ: 'JWT' })}.${b64({
-    iss: ISSUER,
-    aud,
-    sub,
-    jti,
-    iat: Math.floor(now / 1000),
-    exp: Math.floor((now + lifetimeMs) / 1000),
-  })}`;
-  const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
+  // The fake IdC refuses a jti it has seen, across tests.
+  return issuer.token(sub, `${sub}-${jti}`, lifetimeMs, aud);
 }
 
 /** A trusted identity verifying with its own verifier (local JWKS), against the fake AWS. */

@@ -4,14 +4,13 @@
  * returns nothing), reported as any authentication is. Every other request — a new token, forgotten or
  * expired credentials, a cross-site cookie request, a closed identity — takes the full path, which says why.
  */
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpAuthRecord } from '../../src/http/authenticate.js';
 import { tipMiddleware } from '../../src/http/express.js';
 import { tipPlugin } from '../../src/http/fastify.js';
-import type { PublicJwk } from '../../src/jwt/types.js';
 import type { UserSession } from '../../src/tip.js';
 import { ISSUER, createFakeAws, idcUserIdOf, manualClock } from '../core-flow/helpers/fake-aws.js';
+import { es256Issuer } from '../core-flow/helpers/es256-issuer.js';
 import { fakeTip } from '../core-flow/helpers/tip.js';
 
 const clock = manualClock();
@@ -22,24 +21,13 @@ beforeEach(() => aws.reset());
 
 const MINUTE = 60_000;
 const AUDIENCE = 'analytics-api';
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' } as PublicJwk;
+const issuer = es256Issuer(clock);
+const { jwk } = issuer;
 let minted = 0;
 
 /** A new ES256 token of `sub` living `lifetimeMs` from the clock's now. */
 function token(sub: string, lifetimeMs = 60 * MINUTE): string {
-  const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = clock();
-  const input = `${b64({ alg: 'ES256', kid: 'k1', typ: 'JWT' })}.${b64({
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub,
-    jti: `${sub}-now-${++minted}`,
-    iat: Math.floor(now / 1000),
-    exp: Math.floor((now + lifetimeMs) / 1000),
-  })}`;
-  const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
+  return issuer.token(sub, `${sub}-now-${++minted}`, lifetimeMs, AUDIENCE);
 }
 
 function ownTip() {
