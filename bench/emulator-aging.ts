@@ -1,10 +1,10 @@
 /**
  * Whether the emulator slows down as it runs: one user exchange (CreateTokenWithIAM jwt-bearer, then
  * AssumeRole with the identity context; real SDK clients over loopback HTTP) repeated `BENCH_EXCHANGES`
- * times for `BENCH_USERS` users. Prints the rate of every window of `BENCH_WINDOW` exchanges, the ratio of
- * the last window's rate to the first's, and then the aged emulator against a freshly started one in
- * paired rounds (the steadier figure on a loaded machine). Flat means both ratios are near 1. A warm-up
- * of 300 exchanges runs first, uncounted.
+ * times for `BENCH_USERS` users. Prints the rate of every window of `BENCH_WINDOW` exchanges (with the
+ * process heap after it), the ratio of the last window's rate to the first's, and then the aged emulator
+ * against a freshly started one in paired rounds (the steadier figure on a loaded machine). Flat means
+ * both ratios are near 1. A warm-up of 300 exchanges runs first, uncounted.
  *
  * Run: node --import tsx bench/emulator-aging.ts
  * Env: BENCH_EXCHANGES (default 20000), BENCH_WINDOW (default 1000), BENCH_USERS (default 200),
@@ -55,7 +55,12 @@ try {
   for (let done = 0; done < EXCHANGES; done += WINDOW) {
     const rate = await window(aged, Math.min(WINDOW, EXCHANGES - done), done);
     rates.push(rate);
-    console.log(`after ${fmt(done).padStart(7)} exchanges: ${fmt(rate).padStart(5)} exchanges/s`);
+    // The process heap (emulator and clients) as the emulator keeps what it issued, to tell a slower
+    // collector over more live state from work that grows per call.
+    const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+    console.log(
+      `after ${fmt(done).padStart(7)} exchanges: ${fmt(rate).padStart(5)} exchanges/s, heap ${fmt(heapMiB).padStart(5)} MiB`,
+    );
   }
   console.log(
     `last window / first window: ${fmt(rates.at(-1)! / rates[0]!, 2)}× (after ${fmt(EXCHANGES)} exchanges)\n`,

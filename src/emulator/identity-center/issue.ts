@@ -7,6 +7,7 @@ import { type DirectoryUser, groupsOf } from './directory.js';
 import { oidcError } from './errors.js';
 import { signIdToken } from './id-token.js';
 import type { GrantRequest } from './request.js';
+import type { Grant } from './tokens.js';
 
 /** `issuedTokenType` values. */
 export const TOKEN_TYPE_ACCESS = 'urn:ietf:params:oauth:token-type:access_token';
@@ -49,14 +50,17 @@ export async function issueTokens(req: GrantRequest, opts: IssueOptions): Promis
   const { state, app, now } = req;
   const { runtime, tokens } = state;
   const expiresAt = now + app.tokenLifetimeSeconds * 1000;
-  const grant = {
+  // One literal shape for every grant the store keeps (a spread copy can get a hidden class of its own).
+  const scopes = Object.freeze([...opts.scopes]);
+  const grantUntil = (until: number): Grant => ({
     userId: opts.user.userId,
     applicationArn: app.arn,
-    scopes: [...opts.scopes],
+    scopes,
     authTime: opts.authTime,
-  };
+    expiresAt: until,
+  });
   const output: CreateTokenWithIamOutput = {
-    accessToken: tokens.issueAccessToken({ ...grant, expiresAt }, now),
+    accessToken: tokens.issueAccessToken(grantUntil(expiresAt), now),
     tokenType: 'Bearer',
     expiresIn: app.tokenLifetimeSeconds,
     issuedTokenType:
@@ -64,7 +68,7 @@ export async function issueTokens(req: GrantRequest, opts: IssueOptions): Promis
     scope: [...opts.scopes],
   };
   if (opts.refreshExpiresAt !== undefined) {
-    output.refreshToken = tokens.issueRefreshToken({ ...grant, expiresAt: opts.refreshExpiresAt }, now);
+    output.refreshToken = tokens.issueRefreshToken(grantUntil(opts.refreshExpiresAt), now);
   }
   if (!opts.withIdentity) return output;
   let identityContext: string | undefined;
