@@ -5,7 +5,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import { createHash, hash } from 'node:crypto';
+import { type Hash, createHash, hash } from 'node:crypto';
 
 /**
  * The cache key for `parts` within `namespace`: `base64url(sha256(namespace, len:part, …))`, injective
@@ -20,34 +20,22 @@ import { createHash, hash } from 'node:crypto';
  */
 export function cacheKey(namespace: string, parts: readonly (string | undefined)[]): string {
   // Well-formed parts are gathered into one string and hashed as UTF-8 in one call into native code, with
-  // no Hash object (a new token of a known user computes its keys again).
+  // no Hash object (a new token of a known user computes its keys again); a part with a lone surrogate
+  // needs one, to hash its code units.
+  let digest: Hash | undefined;
   let text = namespace;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
+  for (const part of parts) {
     if (part === undefined) text += '\u0000-';
     else if (ASCII.test(part)) text += `\u0000${part.length}:${part}`;
     else if (isWellFormed(part)) text += `\u0000${Buffer.byteLength(part)}:${part}`;
-    else return keyWithCodeUnits(text, parts, i);
-  }
-  return hash('sha256', text, 'base64url');
-}
-
-/** {@link cacheKey} from part `from` on, when that part holds a lone surrogate; `text` is what precedes it. */
-function keyWithCodeUnits(text: string, parts: readonly (string | undefined)[], from: number): string {
-  const digest = createHash('sha256').update(text);
-  let rest = '';
-  for (let i = from; i < parts.length; i++) {
-    const part = parts[i];
-    if (part === undefined) rest += '\u0000-';
-    else if (ASCII.test(part)) rest += `\u0000${part.length}:${part}`;
-    else if (isWellFormed(part)) rest += `\u0000${Buffer.byteLength(part)}:${part}`;
     else {
-      digest.update(rest);
-      rest = '';
+      digest ??= createHash('sha256');
+      digest.update(text);
+      text = '';
       digest.update(`\u0000~${part.length * 2}:`).update(part, 'utf16le');
     }
   }
-  return digest.update(rest).digest('base64url');
+  return digest === undefined ? hash('sha256', text, 'base64url') : digest.update(text).digest('base64url');
 }
 
 /** Printable ASCII only: its UTF-8 byte length is its length (anything else takes the general path). */

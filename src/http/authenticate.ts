@@ -77,7 +77,7 @@ export interface Authenticator {
   /**
    * The session of a request whose token the trusted identity answers from memory (a resent token, its
    * credentials held and not due), reported to the observer as {@link authenticate} would; otherwise
-   * `undefined`, and the adapter calls {@link authenticate}. Never throws, never waits.
+   * `undefined`, and the adapter calls {@link authenticate}. Never waits.
    */
   authenticateNow(request: BearerRequest): AuthOutcome | undefined;
   readonly settings: ErrorResponseSettings;
@@ -164,12 +164,7 @@ export function createAuthenticator(
     settings,
     authenticateNow(request) {
       const startedAt = now();
-      let found: ReturnType<typeof extractBearer>;
-      try {
-        found = extractBearer(request, cookieName);
-      } catch {
-        return undefined;
-      }
+      const found = extractBearer(request, cookieName);
       if (found.kind !== 'token') return undefined;
       if (found.source === 'cookie' && crossSite?.refuses(request) === true) return undefined;
       const session = warmSessionOf(tip, found.token);

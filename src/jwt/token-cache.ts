@@ -46,10 +46,9 @@ export class TokenCache {
 
   /** The entry of `token`, marked used. */
   get(token: string): CachedToken | undefined {
-    const hit = this.map.get(indexOf(token));
-    if (hit === undefined || hit.token !== token) return undefined;
+    const hit = this.peek(token);
     // A flag instead of re-inserting keeps hits free of Map writes.
-    hit.used = true;
+    if (hit !== undefined) hit.used = true;
     return hit;
   }
 
