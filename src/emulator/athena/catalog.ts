@@ -8,6 +8,7 @@
  */
 import type { AthenaGrantConfig, EmulatorConfig, TableConfig } from '../config/types.js';
 import { SqlError } from '../sql/errors.js';
+import { layoutDigest } from '../sql/layout-memo.js';
 import type { SqlEngine } from '../sql/types.js';
 
 /** Role of IAM principals on workgroups without Identity Center. */
@@ -73,6 +74,19 @@ async function createTable(engine: SqlEngine, config: TableConfig): Promise<void
   }
   await engine.createTable(database, { name: table, columns: config.columns, rows: config.rows });
   await engine.grantSelect(database, table, IAM_ROLE);
+}
+
+/**
+ * The digest of what {@link setUpCatalog} lays out from `config`: its tables, grants, groups and users'
+ * group memberships (see `layout-memo.ts`).
+ */
+export function catalogDigest(config: EmulatorConfig): string {
+  return layoutDigest('athena', {
+    tables: config.athena.tables,
+    grants: config.athena.grants,
+    groups: config.identityCenter.groups.map((g) => g.name),
+    users: config.identityCenter.users.map((u) => [u.userName, u.groups]),
+  });
 }
 
 /** Lays out tables, roles, memberships and grants of `config.athena` on a fresh engine. */

@@ -6,8 +6,9 @@
 import type { AthenaGrantConfig } from '../config/types.js';
 import type { EmulatorRuntime, ServiceFactory, ServiceModule } from '../core/types.js';
 import { createSqlEngine } from '../sql/engine.js';
+import { layoutProven, markLayoutProven } from '../sql/layout-memo.js';
 import type { QueryHistoryEntry, SqlEngine } from '../sql/types.js';
-import { applyGrant, revokeGrant, setUpCatalog } from './catalog.js';
+import { applyGrant, catalogDigest, revokeGrant, setUpCatalog } from './catalog.js';
 import { ExecutionStore } from './executions.js';
 import { athenaIamRequests } from './iam.js';
 import { ATHENA_INPUT_SHAPES } from './input-shapes.js';
@@ -45,9 +46,10 @@ export interface AthenaServiceModule extends ServiceModule {
 }
 
 /**
- * Creates the Athena service: boots a SQL engine (about 1 s from a snapshot) and lays out the configured
- * tables, roles and grants. Without configured tables or grants the engine boots on the first query, so
- * an emulator that does not use Athena starts without it.
+ * Creates the Athena service over a SQL engine (about 1 s to boot from a snapshot) holding the configured
+ * tables, roles and grants. The engine boots at start when this process has not yet laid out that
+ * catalog (so a catalog the database refuses fails the start), otherwise on the first query; without
+ * configured tables or grants, always on the first query.
  */
 export async function createAthenaService(runtime: EmulatorRuntime): Promise<AthenaServiceModule> {
   let booting: Promise<SqlEngine> | undefined;
@@ -69,8 +71,15 @@ export async function createAthenaService(runtime: EmulatorRuntime): Promise<Ath
     return booting;
   };
   const { tables, grants } = runtime.config.athena;
-  // Configuration errors in tables or grants surface when the emulator starts, not at the first query.
-  if (tables.length > 0 || grants.length > 0) await engine();
+  // Configuration errors in tables or grants surface when the emulator starts, not at the first query:
+  // the first emulator of a layout in this process boots at start; later ones on their first query.
+  if (tables.length > 0 || grants.length > 0) {
+    const digest = catalogDigest(runtime.config);
+    if (!layoutProven(digest)) {
+      await engine();
+      markLayoutProven(digest);
+    }
+  }
   const workGroups = resolveWorkGroups(runtime.config);
   const createdAt = new Date(runtime.now());
   const deps: QueryDeps = { runtime, engine, store: new ExecutionStore(), workGroups };

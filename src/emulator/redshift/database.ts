@@ -5,13 +5,16 @@
 import type { EmulatorRuntime } from '../core/types.js';
 import { databaseSchemas, redshiftLayout } from './database-setup.js';
 import type { DatabaseSchemas, RedshiftBackend } from './data-state.js';
+import { layoutDigest, layoutProven, markLayoutProven } from '../sql/layout-memo.js';
 import { EngineRunner } from './engine-runner.js';
 import { listTargets, targetKey } from './targets.js';
 
 /**
- * Creates the backend: lays out every configured database and resolves once the runner is ready, so a
- * configuration the database refuses fails the emulator's start rather than the first statement.
- * With no Redshift target configured, nothing is booted and `runner()` rejects.
+ * Creates the backend over one engine holding every configured database. The engine boots and is laid
+ * out before this resolves when this process has not yet applied that layout, so a configuration the
+ * database refuses fails the emulator's start rather than the first statement; a layout already proven
+ * boots on the first statement (see `layout-memo.ts`). With no Redshift target configured, nothing is
+ * booted and `runner()` rejects.
  */
 export async function createSqlBackend(runtime: EmulatorRuntime): Promise<RedshiftBackend> {
   const schemas = new Map<string, DatabaseSchemas>();
@@ -19,16 +22,33 @@ export async function createSqlBackend(runtime: EmulatorRuntime): Promise<Redshi
     for (const db of target.config.databases)
       schemas.set(`${targetKey(target)}/${db.name}`, databaseSchemas(target, db));
   }
-  const runner =
-    schemas.size === 0
-      ? undefined
-      : await EngineRunner.create(redshiftLayout(runtime.config), () => runtime.now());
+  let booting: Promise<EngineRunner> | undefined;
+  let closed = false;
+  const runner = (): Promise<EngineRunner> => {
+    if (schemas.size === 0) return Promise.reject(new Error('no Redshift database is configured'));
+    if (closed) return Promise.reject(new Error('the Redshift SQL backend is closed'));
+    booting ??= EngineRunner.create(layout, () => runtime.now()).catch((error: unknown) => {
+      booting = undefined;
+      throw error;
+    });
+    return booting;
+  };
+  const layout = redshiftLayout(runtime.config);
+  if (schemas.size > 0) {
+    const digest = layoutDigest('redshift', layout);
+    if (!layoutProven(digest)) {
+      await runner();
+      markLayoutProven(digest);
+    }
+  }
   return {
     schemasOf: (target, database) => schemas.get(`${targetKey(target)}/${database}`),
-    runner: () =>
-      runner ? Promise.resolve(runner) : Promise.reject(new Error('no Redshift database is configured')),
+    runner,
     close: async () => {
-      await runner?.close();
+      closed = true;
+      const started = booting;
+      booting = undefined;
+      if (started) await (await started.catch(() => undefined))?.close();
     },
   };
 }
