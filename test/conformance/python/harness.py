@@ -2,17 +2,19 @@
 the emulator, the botocore model checks (required members, member types, the wire format of timestamps),
 a hand-written SigV4 request sender, the aws CLI runner, and the check registry that reports to vitest."""
 
+import contextlib
 import datetime
+import io
 import json
 import os
 import socket
-import subprocess
 import traceback
 import urllib.error
 import urllib.request
 
 import boto3
 import botocore.session
+from awscli.clidriver import create_clidriver
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
@@ -32,6 +34,9 @@ def _loopback_getaddrinfo(host, *args, **kwargs):
 
 
 socket.getaddrinfo = _loopback_getaddrinfo
+
+# The data path the aws CLI's import set (its own models after any the environment named).
+_CLI_DATA_PATH = os.environ['AWS_DATA_PATH']
 
 MODELS = botocore.session.get_session()
 NO_RETRY = Config(retries={'total_max_attempts': 1, 'mode': 'standard'})
@@ -229,7 +234,12 @@ def send(method, url, headers, body, port):
 
 
 def aws_cli(ctx, args, keys=None, extra_env=None):
-    """Runs the machine's `aws` with the CLI's environment block (and `keys` instead of the caller's)."""
+    """Runs the aws CLI with the CLI's environment block (and `keys` instead of the caller's).
+
+    The CLI runs in this interpreter, through the entry point its `aws` script calls
+    (`awscli.clidriver.create_clidriver().main`), with a driver of its own per command, the process
+    environment replaced by the command's, the system resolver rather than the loopback one above, and
+    its stdout and stderr captured: what a separate `aws` process does, without starting Python each time."""
     env = {k: v for k, v in os.environ.items() if not k.startswith('AWS_')}
     env.update({k: v for k, v in ctx.env.items() if k.startswith('AWS_')})
     env['AWS_MAX_ATTEMPTS'] = '1'
@@ -241,8 +251,21 @@ def aws_cli(ctx, args, keys=None, extra_env=None):
         if 'aws_session_token' in keys:
             env['AWS_SESSION_TOKEN'] = keys['aws_session_token']
     env.update(extra_env or {})
-    result = subprocess.run(['aws', *args], env=env, capture_output=True, text=True, timeout=120)
-    return result.returncode, result.stdout, result.stderr
+    # What the CLI's own import sets in a process of its own: where its command models are.
+    env['AWS_DATA_PATH'] = _CLI_DATA_PATH
+    saved = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.clear()
+    os.environ.update(env)
+    socket.getaddrinfo = _real_getaddrinfo
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = create_clidriver().main(list(args))
+    finally:
+        socket.getaddrinfo = _loopback_getaddrinfo
+        os.environ.clear()
+        os.environ.update(saved)
+    return code, out.getvalue(), err.getvalue()
 
 
 def aws_json(ctx, args, keys=None):
