@@ -9,8 +9,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // vitest's default is one worker per core less one: a single worker on a 2-core machine, though most
-    // files wait on sockets, child processes and timers. Four workers keep both cores busy.
-    maxWorkers: 4,
+    // files wait on sockets, child processes and timers. Each worker imports the AWS SDK, oidc-provider and
+    // PGlite once, so more workers also mean more work: on 2 cores three kept both busy with the least CPU
+    // (the suite in 100 s, against 110 s with four and 114 s with two).
+    maxWorkers: 3,
     // Each worker runs its files in one process, so a file does not pay the import of the AWS SDK,
     // oidc-provider and PGlite again (about 0.3 s each). No file mocks modules or leaves globals changed.
     isolate: false,
