@@ -9,7 +9,7 @@ import { raceAbort } from '../aws/abort.js';
 import { optionError } from '../errors.js';
 import { within } from './bounded.js';
 import { RejectedValue, bindValue, unbindValue } from './bound-value.js';
-import { type SecondChance, evictOldest } from './second-chance.js';
+import { type SecondChance, SecondChanceMap } from './second-chance.js';
 import { DEFAULT_REFRESH_BEFORE_EXPIRY_MS, DEFAULT_REFRESH_FRACTION, refreshAt } from './refresh-window.js';
 import { type TurnSettings, takeTurn } from './shared-flight.js';
 import type {
@@ -108,8 +108,8 @@ export function createMemo<V>(options: MemoOptions<V> = {}): HandleMemo<V> {
   if (store !== undefined && codec === undefined)
     throw optionError('cache.codec', 'is required with a store');
   const lock = store?.lock;
-  /** Keys holding a value, oldest first (the LRU, with second chances). */
-  const entries = new Map<string, Entry<V>>();
+  /** Keys holding a value, evicted oldest first with second chances (the LRU). */
+  const entries = new SecondChanceMap<string, Entry<V>>();
   /** Keys loading their first value: not in the LRU, so a load that fails takes no slot. */
   const pending = new Map<string, Entry<V>>();
 
@@ -301,7 +301,7 @@ export function createMemo<V>(options: MemoOptions<V> = {}): HandleMemo<V> {
     pending.delete(entry.key);
     // Evicting before the insert: the entry just loaded is never the one evicted.
     if (entries.size >= maxEntries) {
-      const oldest = evictOldest(entries, retire);
+      const oldest = entries.evictOldest(retire);
       if (oldest !== undefined) emit?.({ type: 'evicted', key: oldest });
     }
     entry.live = true;

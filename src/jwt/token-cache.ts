@@ -1,4 +1,4 @@
-import { type SecondChance, evictOldest } from '../cache/second-chance.js';
+import { type SecondChance, SecondChanceMap } from '../cache/second-chance.js';
 import type { KeyEntry } from './jwk.js';
 import type { IssuerState } from './issuer-state.js';
 import type { VerifiedJwt } from './types.js';
@@ -35,7 +35,7 @@ const indexOf = (token: string) => (token.length > INDEX_CHARS ? token.slice(-IN
  * lives: until it is evicted, or swept once past the token's `exp`.
  */
 export class TokenCache {
-  private readonly map = new Map<string, CachedToken>();
+  private readonly map = new SecondChanceMap<string, CachedToken>();
   private insertsSinceSweep = 0;
 
   constructor(private readonly max: number) {}
@@ -64,7 +64,7 @@ export class TokenCache {
       this.sweep(nowMs);
     }
     const index = indexOf(entry.token);
-    if (this.map.size >= this.max && !this.map.has(index)) evictOldest(this.map);
+    if (this.map.size >= this.max && !this.map.has(index)) this.map.evictOldest();
     this.map.set(index, entry);
   }
 

@@ -13,7 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConfig } from '../aws/clients.js';
 import type { Clock } from '../cache/types.js';
-import { type SecondChance, evictOldest } from '../cache/second-chance.js';
+import { type SecondChance, SecondChanceMap } from '../cache/second-chance.js';
 import type { AthenaHandle } from './athena/types.js';
 import { createServiceContext } from './context.js';
 import type { ServiceContext, ServiceEvent, ServiceIdentity } from './context.js';
@@ -105,7 +105,7 @@ export interface SessionServiceRegistry {
 
 /** Creates the registry. */
 export function createSessionServices(options: SessionServicesOptions): SessionServiceRegistry {
-  const users = new Map<string, UserEntry>();
+  const users = new SecondChanceMap<string, UserEntry>();
   const maxUsers = options.maxUsers ?? 10_000;
   /** The default signal of every user's calls: close() aborts the calls that were given none. */
   const closing = new AbortController();
@@ -190,7 +190,7 @@ export function createSessionServices(options: SessionServicesOptions): SessionS
         });
         entry = { credentials, ctx, tokenExpiresAt, used: false };
         holder.entry = entry;
-        if (users.size >= maxUsers) evictOldest(users);
+        if (users.size >= maxUsers) users.evictOldest();
         users.set(identity.idcUserId, entry);
       } else {
         entry.used = true;
