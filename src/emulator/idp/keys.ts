@@ -1,6 +1,7 @@
 /**
  * Development signing keys of the embedded IdP: one RS256 (RSA 2048) and one ES256 (P-256) key pair per
- * generation, each with a key id derived from its RFC 7638 thumbprint.
+ * generation, each with a key id derived from its RFC 7638 thumbprint. An IdP starts with the keys of one
+ * that stopped earlier in the same process when there is one (see {@link acquireKeyGeneration}).
  */
 import { generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -54,4 +55,25 @@ export async function generateKeyGeneration(): Promise<IdpKeyGeneration> {
     toSigningKey('ES256', ec.privateKey),
   ]);
   return Object.freeze({ RS256, ES256 });
+}
+
+/** Key generations of stopped IdPs kept for the next IdP this process starts, at most. */
+const MAX_RETIRED = 8;
+
+const retired: IdpKeyGeneration[] = [];
+
+/**
+ * The first key generation of an IdP being started: one a stopped IdP of this process held, if any, else a
+ * fresh one. An RSA 2048 key takes about 0.15 s of CPU to generate, which a process that starts and stops
+ * many emulators (a test run) would otherwise pay at every start. Two running IdPs never share keys;
+ * rotations always generate fresh ones.
+ */
+export function acquireKeyGeneration(): Promise<IdpKeyGeneration> {
+  const reused = retired.pop();
+  return reused === undefined ? generateKeyGeneration() : Promise.resolve(reused);
+}
+
+/** Hands the keys of an IdP that stopped to the next one this process starts. */
+export function releaseKeyGeneration(keys: IdpKeyGeneration): void {
+  if (retired.length < MAX_RETIRED && !retired.includes(keys)) retired.push(keys);
 }

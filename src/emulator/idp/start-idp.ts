@@ -6,7 +6,8 @@
  * public keys, so key rotation works although oidc-provider's keystore is fixed at construction), the
  * sign-in pages, and the outage switch. Everything else goes to the current oidc-provider instance;
  * `rotateKeys` swaps in a new instance with new keys. All instances share one in-memory store, so
- * sessions, grants and half-finished sign-ins survive a rotation.
+ * sessions, grants and half-finished sign-ins survive a rotation. The first keys are those of an IdP this
+ * process stopped earlier, when there is one (`keys.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,7 +18,12 @@ import { optionError } from '../../errors.js';
 import { warnDevelopmentKeysOnce } from './dev-key-warning.js';
 import { DEV_TOKEN_PATH, handleDevToken } from './dev-token-endpoint.js';
 import { handleInteraction } from './interactions.js';
-import { generateKeyGeneration, type IdpKeyGeneration } from './keys.js';
+import {
+  acquireKeyGeneration,
+  generateKeyGeneration,
+  type IdpKeyGeneration,
+  releaseKeyGeneration,
+} from './keys.js';
 import { loadOidcProvider } from './load-provider.js';
 import { IdpMemoryStore } from './memory-store.js';
 import { resolveIdpOptions, SERVICE_CLIENT_ID, USER_CLIENT_ID, USER_REDIRECT_URI } from './options.js';
@@ -53,7 +59,7 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
   const resolved = resolveIdpOptions(options);
   const [{ Provider: ProviderClass }, firstKeys] = await Promise.all([
     loadOidcProvider(),
-    generateKeyGeneration(),
+    acquireKeyGeneration(),
   ]);
   if (!resolved.quiet) warnDevelopmentKeysOnce();
 
@@ -280,6 +286,8 @@ export async function startIdp(options: IdpOptions): Promise<EmbeddedIdp> {
         server.closeAllConnections();
       });
       store.clear();
+      // Nothing signs with these keys any more: the next IdP of this process may start with them.
+      if (current !== undefined) releaseKeyGeneration(current.keys);
     },
   } satisfies EmbeddedIdp);
 }
