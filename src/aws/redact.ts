@@ -50,11 +50,18 @@ const AWS_SECRET_SHAPES = [
 /** Runs of characters that can belong to a token, for finding pieces of known secrets. */
 const RUN = /[^\s'"`<>,;()[\]{}]+/g;
 
+/**
+ * The start of a JSON object as a JOSE header or payload begins: `{`, optional whitespace, and a member
+ * name of printable ASCII up to its closing quote (or to the end of the decoded prefix). Words that only
+ * happen to decode to `{` and `"` (a user name such as `ewwi…`) continue with bytes no member name holds.
+ */
+const JSON_OBJECT_START = /^\{\s*"[\x20\x21\x23-\x7e]*(?:"|$)/;
+
 /** True when the first segment of `candidate` decodes to the start of a JSON object with a member. */
 function isJoseSegment(candidate: string): boolean {
   const dot = candidate.indexOf('.');
   const first = dot < 0 ? candidate : candidate.slice(0, dot);
-  return /^\{\s*"/.test(Buffer.from(first.slice(0, 16), 'base64url').toString('latin1'));
+  return JSON_OBJECT_START.test(Buffer.from(first.slice(0, 64), 'base64url').toString('latin1'));
 }
 
 function usableSecrets(secrets: readonly unknown[]): string[] {

@@ -79,6 +79,13 @@ const TABLE_CASES: [string, string, string[], string[], string[]][] = [
     [],
     [APP_ARN, TABLE, 'AWSIDC:jane.doe.with.a.long.name@example.com'],
   ],
+  [
+    'user names that start like the encoding of `{"` survive; a JOSE header with whitespace does not',
+    `AWSIDC:ewwiaaaa@a.com and eyJohn.smith denied; header ${Buffer.from('{\n  "alg": "RS256"}').toString('base64url')}`,
+    [],
+    [Buffer.from('{\n  "alg": "RS256"}').toString('base64url')],
+    ['AWSIDC:ewwiaaaa@a.com', 'eyJohn.smith'],
+  ],
 ];
 
 describe('redactAwsMessage', () => {

@@ -83,23 +83,26 @@ describe('SecondChanceMap', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
         const m = new SecondChanceMap<number, E>();
-        // The model: entries in queue order; the map itself as the truth of what is present.
-        let queue: [number, E][] = [];
+        // The model: keys in queue order, each with a flag of its own (the map's entries keep theirs), and
+        // what is present.
+        let queue: { key: number; used: boolean }[] = [];
         const present = new Map<number, E>();
         for (const o of ops) {
           if (o.op === 'set') {
             const e = entry();
             m.set(o.key, e);
-            queue = queue.filter(([k]) => k !== o.key);
-            queue.push([o.key, e]);
+            queue = queue.filter((q) => q.key !== o.key);
+            queue.push({ key: o.key, used: false });
             present.set(o.key, e);
           } else if (o.op === 'delete') {
             m.delete(o.key);
-            queue = queue.filter(([k]) => k !== o.key);
+            queue = queue.filter((q) => q.key !== o.key);
             present.delete(o.key);
           } else if (o.op === 'hit') {
             const e = m.get(o.key);
             if (e) e.used = true;
+            const q = queue.find((r) => r.key === o.key);
+            if (q) q.used = true;
           } else if (o.op === 'clear') {
             m.clear();
             queue = [];
@@ -107,14 +110,14 @@ describe('SecondChanceMap', () => {
           } else {
             let expected: number | undefined;
             for (let chances = 8; queue.length > 0; chances--) {
-              const [k, e] = queue.shift()!;
-              if (!e.used || chances === 0) {
-                expected = k;
-                present.delete(k);
+              const q = queue.shift()!;
+              if (!q.used || chances === 0) {
+                expected = q.key;
+                present.delete(q.key);
                 break;
               }
-              e.used = false;
-              queue.push([k, e]);
+              q.used = false;
+              queue.push(q);
             }
             expect(m.evictOldest()).toBe(expected);
           }
