@@ -56,6 +56,20 @@ describe('TokenStore retention', () => {
     expect(store.jtiUsed('https://idp', 'k-0')).toBe(true);
   });
 
+  it('forgets exactly the oldest past maxTokens over many drops, taken codes and sweeps between them', () => {
+    const store = new TokenStore({ maxTokens: 50, expiredRetentionMs: 1 });
+    const issued: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      issued.push(store.issueRefreshToken(grant(NOW + 3_600_000), NOW));
+      // Codes come and go in their own kind: taking one leaves a place behind in its order.
+      const code = store.issueCode({ ...grant(NOW + 60_000), clientId: 'c', redirectUri: 'r' } as never, NOW);
+      if (i % 3 === 0) expect(store.takeCode(code)).toBeDefined();
+    }
+    const held = issued.map((t) => store.refreshToken(t) !== undefined);
+    expect(held.slice(-50).every(Boolean)).toBe(true);
+    expect(held.slice(0, -50).some(Boolean)).toBe(false);
+  });
+
   it('remembers at most maxJtis assertion ids, the oldest forgotten first', () => {
     const store = new TokenStore({ maxJtis: 2 });
     for (const j of ['a', 'b', 'c']) store.recordJti('https://idp', j, NOW + 3_600_000, NOW);
