@@ -31,11 +31,13 @@ describe('snapshot boot', () => {
     expect([written[0], written[1]]).toEqual([0x1f, 0x8b]);
     expect(readFileSync(`${path}.sha256`, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
     await first.pg.query('CREATE TABLE only_in_first (x int)');
+    expect((await first.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await first.pg.close();
 
     resetMemorySnapshot();
     const second = await bootPglite({ snapshotPath: path });
     expect(second.source).toBe('file-snapshot');
+    expect((await second.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     // The snapshot is the fresh data directory, not the state of an earlier instance.
     expect((await second.pg.query(`SELECT to_regclass('only_in_first') AS t`)).rows).toEqual([{ t: null }]);
     await second.pg.close();
@@ -43,6 +45,8 @@ describe('snapshot boot', () => {
     const third = await bootPglite({ snapshotPath: false });
     expect(third.source).toBe('memory-snapshot');
     expect((await third.pg.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    // Every path starts Postgres with the small buffer pool (the 128 MB default is zeroed at each start).
+    expect((await third.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await third.pg.close();
     // Timings for the record (not asserted).
     console.info(`pglite boot ms: initdb=${first.bootMs} file=${second.bootMs} memory=${third.bootMs}`);
