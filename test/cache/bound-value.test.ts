@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { codePointString } from '../support/code-points.js';
 import { describe, expect, it } from 'vitest';
 import { RejectedValue, bindValue, unbindValue } from '../../src/cache/bound-value.js';
 import { cacheKey } from '../../src/cache/key.js';
@@ -64,7 +65,7 @@ describe('values bound to their key', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (stored) => {
+      fc.property(codePointString(), (stored) => {
         const reason = rejection(stored);
         expect(reason === undefined || reason === 'foreign' || reason === 'malformed').toBe(true);
       }),

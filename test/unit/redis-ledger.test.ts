@@ -6,6 +6,7 @@
  */
 import { createSecretKey, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { codePointString } from '../support/code-points.js';
 import { describe, expect, it } from 'vitest';
 import type { IdcTokenSet } from '../../src/identity-center/types.js';
 import type { RedisCommands } from '../../src/redis/commands.js';
@@ -131,7 +132,7 @@ describe('the shared exchange ledger, reading what Redis holds', () => {
     const own = data.get(`${PREFIX}kept:mine`)!;
     const text = fc.oneof(
       fc.string(),
-      fc.string({ unit: 'binary' }),
+      codePointString(),
       fc.tuple(fc.string(), fc.oneof(fc.integer(), fc.double(), fc.string())).map(([k, t]) => `${k} ${t}`),
     );
     const kept = fc.oneof(

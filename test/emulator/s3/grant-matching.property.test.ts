@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { codePointString } from '../../support/code-points.js';
 import { describe, expect, it } from 'vitest';
 import type { AccessGrantConfig } from '../../../src/emulator/config/types.js';
 import { createS3ControlService } from '../../../src/emulator/s3/control-service.js';
@@ -109,7 +110,7 @@ describe('GetDataAccess never widens access', () => {
 
   it('parses any string without throwing, and only ever yields well-formed targets', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), targetArb), (text) => {
+      fc.property(fc.oneof(fc.string(), codePointString(), targetArb), (text) => {
         const result = parseS3Target(text);
         if (!result.ok) return;
         expect(text.startsWith('s3://')).toBe(true);
