@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { anyJsonValue } from '../support/code-points.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileOverrides } from '../../src/cli/profile-flags.js';
 import { loadProfile, readProfileFile } from '../../src/connector/profile-file.js';
@@ -70,7 +71,7 @@ describe('profiles (untrusted configuration)', () => {
 
   it('any JSON value is a resolved profile or ERR_PROFILE_INVALID, never another error (property)', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
+      fc.property(anyJsonValue(), (value) => {
         try {
           resolveProfile('p', value);
         } catch (error) {

@@ -25,3 +25,13 @@ export function codePointString(
 ): fc.Arbitrary<string> {
   return fc.string({ ...constraints, unit: codePoint });
 }
+
+/** `fc.jsonValue` with its strings drawn from {@link codePoint} (fast-check's default there is `unit: 'binary'`). */
+export function anyJsonValue(constraints: fc.JsonSharedConstraints = {}): fc.Arbitrary<fc.JsonValue> {
+  return fc.jsonValue({ ...constraints, stringUnit: codePoint });
+}
+
+/** `fc.json` (a JSON text) with its strings drawn from {@link codePoint}, as {@link anyJsonValue}. */
+export function anyJsonText(constraints: fc.JsonSharedConstraints = {}): fc.Arbitrary<string> {
+  return fc.json({ ...constraints, stringUnit: codePoint });
+}

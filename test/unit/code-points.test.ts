@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LAST_SCALAR_INDEX, codePoint, codePointString, scalarAt } from '../support/code-points.js';
+import {
+  LAST_SCALAR_INDEX,
+  anyJsonText,
+  anyJsonValue,
+  codePoint,
+  codePointString,
+  scalarAt,
+} from '../support/code-points.js';
+import { ROOT, filesUnder } from '../support/source-files.js';
 
 describe('code-point arbitraries for property tests', () => {
   it('maps the ends of the range and both sides of the surrogates to scalar values', () => {
@@ -31,5 +41,24 @@ describe('code-point arbitraries for property tests', () => {
         expect(encodeURIComponent(s).length).toBeGreaterThan(0); // throws URIError on a lone surrogate
       }),
     );
+  });
+
+  it('draw JSON whose strings are scalar values', () => {
+    fc.assert(
+      fc.property(anyJsonText(), anyJsonValue(), (text, value) => {
+        expect(() => JSON.parse(text)).not.toThrow();
+        // JSON.stringify writes -0 as 0, so the round trip is compared as text.
+        expect(JSON.stringify(JSON.parse(JSON.stringify(value)))).toBe(JSON.stringify(value));
+      }),
+    );
+  });
+
+  it('are what the property tests use instead of the arbitraries that build the 1.1-million-entry table', () => {
+    const slow =
+      /unit: 'binary'|\bfc\.(?:jsonValue|json|unicodeJsonValue|unicodeJson|fullUnicodeString|fullUnicode)\(/;
+    const offenders = filesUnder('test')
+      .filter((path) => path !== 'test/support/code-points.ts' && path !== 'test/unit/code-points.test.ts')
+      .filter((path) => slow.test(readFileSync(join(ROOT, path), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

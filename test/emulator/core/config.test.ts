@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { anyJsonValue } from '../../support/code-points.js';
 import { describe, expect, it } from 'vitest';
 import { loadEmulatorConfig, validateEmulatorConfig } from '../../../src/emulator/config/validate.js';
 import { isTipError } from '../../../src/errors.js';
@@ -601,7 +602,7 @@ describe('validateEmulatorConfig', () => {
 
   it('throws only ERR_EMULATOR_CONFIG on arbitrary JSON', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
+      fc.property(anyJsonValue({ maxDepth: 4 }), (value) => {
         try {
           validateEmulatorConfig(value);
         } catch (err) {
@@ -617,7 +618,7 @@ describe('validateEmulatorConfig', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: base.length - 1 }),
-        fc.jsonValue({ maxDepth: 2 }),
+        anyJsonValue({ maxDepth: 2 }),
         (at, value) => {
           // Replace one JSON value position with an arbitrary value; keep only inputs that still parse.
           const text = `${base.slice(0, at)}${JSON.stringify(value)}${base.slice(at)}`;

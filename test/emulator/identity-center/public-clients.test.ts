@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import fc from 'fast-check';
+import { anyJsonValue } from '../../support/code-points.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/start.js';
 import { connectorEmulatorConfig, IDC_ISSUER_URL } from '../../connector/support/emulator-config.js';
@@ -268,7 +269,7 @@ describe('hostile input (properties)', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 200 }),
-          fc.jsonValue().map((v) => JSON.stringify(v)),
+          anyJsonValue().map((v) => JSON.stringify(v)),
         ),
         async (body) => {
           const res = await fetch(url, {

@@ -4,6 +4,7 @@
  * client error (never a crash, never an answer for another resource).
  */
 import fc from 'fast-check';
+import { anyJsonValue } from '../../support/code-points.js';
 import { describe, expect, it } from 'vitest';
 import { AwsServiceError, type Caller, type OperationContext } from '../../../src/emulator/core/types.js';
 import { createIdentityStoreService } from '../../../src/emulator/sso-admin/identity-store.js';
@@ -306,7 +307,7 @@ describe('identitystore', () => {
 
 describe('any request members', () => {
   const member = fc.oneof(
-    fc.jsonValue(),
+    anyJsonValue(),
     fc.constantFrom(
       APP_ARN,
       TTI_ARN,

@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
+import { anyJsonText } from '../../support/code-points.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../../../src/emulator/core/types.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/start.js';
@@ -86,7 +87,7 @@ describe('parsePolicyDocument', () => {
       fc.property(
         fc.oneof(
           fc.string(),
-          fc.json(),
+          anyJsonText(),
           statement.map((s) => doc(s)),
           fc.array(statement).map((s) => doc(s)),
         ),
