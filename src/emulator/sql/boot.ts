@@ -24,7 +24,7 @@ export interface BootResult {
 export interface BootOptions {
   /**
    * Where to persist the data-dir snapshot between processes: a file path, or `false` to keep it in
-   * memory only. Default `os.tmpdir()/tip-sdk-pglite-<pglite version>.tar.gz`.
+   * memory only. Default `os.tmpdir()/tip-sdk-pglite-<pglite version>-<format>.tar.gz`.
    */
   readonly snapshotPath?: string | false;
 }
@@ -39,11 +39,28 @@ const MIN_SNAPSHOT_BYTES = 100_000;
  */
 const SHARED_BUFFERS = '16MB';
 
+/**
+ * Run once after initdb, before the data directory is dumped: the emulator uses only the `postgres`
+ * database (PGlite's default) and never `CREATE DATABASE`, so the two template databases, about 300 of
+ * the directory's 970 files and 15 of its 40 MB, are dropped. Every later boot unpacks the smaller tar:
+ * about 0.1 s less CPU each.
+ */
+const SLIM_DATA_DIR = [
+  'ALTER DATABASE template0 IS_TEMPLATE false',
+  'ALTER DATABASE template1 IS_TEMPLATE false',
+  'DROP DATABASE template0',
+  'DROP DATABASE template1',
+  'CHECKPOINT',
+];
+
+/** Snapshot format, part of the snapshot file's name: 2 is the data directory without the templates. */
+const SNAPSHOT_FORMAT = 2;
+
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /**
- * The fresh data directory as an uncompressed tar (about 40 MB, off the JS heap). Kept uncompressed
+ * The fresh data directory as an uncompressed tar (about 25 MB, off the JS heap). Kept uncompressed
  * because inflating the 4.5 MB gzip costs about 0.15 s of CPU at every boot.
  */
 let memorySnapshot: Promise<Blob> | undefined;
@@ -73,11 +90,15 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
     }
   }
   const pg = await PGlite.create({ startParams });
-  const dump = pg.dumpDataDir('none');
+  const dump = slim(pg).then(() => pg.dumpDataDir('none'));
   memorySnapshot ??= dump;
   const snapshot = await dump;
   if (path) await writeSnapshot(path, snapshot).catch(() => undefined);
   return { pg, source: 'initdb', bootMs: Date.now() - started };
+}
+
+async function slim(pg: PGlite): Promise<void> {
+  for (const statement of SLIM_DATA_DIR) await pg.exec(statement);
 }
 
 async function loadFromFile(
@@ -141,10 +162,13 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** `os.tmpdir()/tip-sdk-pglite-<version>.tar.gz`, or `false` when the PGlite version cannot be read. */
+/**
+ * `os.tmpdir()/tip-sdk-pglite-<version>-<format>.tar.gz`, or `false` when the PGlite version cannot be
+ * read.
+ */
 export function defaultSnapshotPath(): string | false {
   const version = pgliteVersion();
-  return version ? join(tmpdir(), `tip-sdk-pglite-${version}.tar.gz`) : false;
+  return version ? join(tmpdir(), `tip-sdk-pglite-${version}-${SNAPSHOT_FORMAT}.tar.gz`) : false;
 }
 
 let cachedVersion: string | null | undefined;

@@ -4,7 +4,7 @@ import type { BootSource } from './boot.js';
 export interface SqlEngineOptions {
   /**
    * Data-dir snapshot file shared between processes, or `false` for none (memory only).
-   * Default `os.tmpdir()/tip-sdk-pglite-<pglite version>.tar.gz`.
+   * Default `os.tmpdir()/tip-sdk-pglite-<pglite version>-<format>.tar.gz`.
    */
   readonly snapshotPath?: string | false;
   /** Clock for query history timestamps, epoch milliseconds. Default `Date.now`. */

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('snapshot boot', () => {
   it('names the default snapshot after the installed PGlite version', () => {
     expect(pgliteVersion()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(defaultSnapshotPath()).toBe(join(tmpdir(), `tip-sdk-pglite-${pgliteVersion()}.tar.gz`));
+    expect(defaultSnapshotPath()).toBe(join(tmpdir(), `tip-sdk-pglite-${pgliteVersion()}-2.tar.gz`));
   });
 
   it('falls back to initdb on a corrupt file, rewrites it, then boots from the file and from memory', async () => {
@@ -30,6 +30,9 @@ describe('snapshot boot', () => {
     expect(written.length).toBeGreaterThan(1_000_000);
     expect([written[0], written[1]]).toEqual([0x1f, 0x8b]);
     expect(readFileSync(`${path}.sha256`, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+    // The template databases are dropped before the dump: only PGlite's `postgres` is left.
+    const databases = 'SELECT datname FROM pg_database ORDER BY 1';
+    expect((await first.pg.query(databases)).rows).toEqual([{ datname: 'postgres' }]);
     await first.pg.query('CREATE TABLE only_in_first (x int)');
     expect((await first.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await first.pg.close();
@@ -40,11 +43,13 @@ describe('snapshot boot', () => {
     expect((await second.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     // The snapshot is the fresh data directory, not the state of an earlier instance.
     expect((await second.pg.query(`SELECT to_regclass('only_in_first') AS t`)).rows).toEqual([{ t: null }]);
+    expect((await second.pg.query(databases)).rows).toEqual([{ datname: 'postgres' }]);
     await second.pg.close();
 
     const third = await bootPglite({ snapshotPath: false });
     expect(third.source).toBe('memory-snapshot');
     expect((await third.pg.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect((await third.pg.query(databases)).rows).toEqual([{ datname: 'postgres' }]);
     // Every path starts Postgres with the small buffer pool (the 128 MB default is zeroed at each start).
     expect((await third.pg.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await third.pg.close();
