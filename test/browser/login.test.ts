@@ -62,10 +62,9 @@ beforeAll(async () => {
     join(dir, 'config.json'),
     JSON.stringify({ profiles: { emu: emuProfile, cancel: emuProfile, idc } }),
   );
-  const tsx = join(ROOT, 'node_modules/tsx/dist/loader.mjs');
   await writeFile(
     join(dir, 'aws-config'),
-    `[profile analyst]\nregion = ${emu.region}\ncredential_process = ${process.execPath} --import ${tsx} ${CLI} credentials --profile emu\n`,
+    `[profile analyst]\nregion = ${emu.region}\ncredential_process = ${process.execPath} ${CLI} credentials --profile emu\n`,
   );
   env = {
     TIP_SDK_CONFIG_FILE: join(dir, 'config.json'),
@@ -96,15 +95,11 @@ function startLogin(
   profile: string,
 ): Promise<{ url: string; exit: Promise<{ code: number | null; stderr: string }> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, 'login', '--profile', profile, '--no-browser'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [CLI, 'login', '--profile', profile, '--no-browser'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     const exit = new Promise<{ code: number | null; stderr: string }>((done) => {
       child.on('close', (code) => done({ code, stderr }));

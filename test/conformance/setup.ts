@@ -13,6 +13,7 @@ import type { EmulatorConfigInput } from '../../src/emulator/config/types.js';
 import { USER_CLIENT_ID, USER_REDIRECT_URI } from '../../src/emulator/idp/options.js';
 import { DEFAULT_USER_SCOPE, resourceIndicatorFor } from '../../src/emulator/idp/resources.js';
 import { scriptedLogin } from '../../src/emulator/idp/scripted-login.js';
+import { CLI_BUNDLE } from '../support/cli-bundle.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ACCOUNT = '123456789012';
@@ -102,7 +103,7 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(configPath: string): Promise<EmulatorProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/index.ts', 'emulator', '--config', configPath, '--port', '0', '--quiet'],
+    [CLI_BUNDLE, 'emulator', '--config', configPath, '--port', '0', '--quiet'],
     { cwd: ROOT },
   );
   let out = '';

@@ -1,6 +1,7 @@
 /** Running `tip-sdk` commands in process with captured output, and as real processes. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CLI_BUNDLE } from '../../support/cli-bundle.js';
 import type { CommandIo } from '../../../src/cli/emulator-command.js';
 
 export interface Captured {
@@ -27,14 +28,15 @@ export function capture(): Captured {
 }
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../../src/cli/index.ts', import.meta.url));
+/** The CLI as child processes run it: src/cli/index.ts bundled for this test run (test/support/cli-bundle.ts). */
+export const CLI = CLI_BUNDLE;
 
-/** Runs the CLI as a real Node process (through tsx); resolves with its exit code and output. */
+/** Runs the CLI as a real Node process; resolves with its exit code and output. */
 export function runProcess(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runTsx([CLI, ...args], env);
+  return runNodeChild([CLI, ...args], env);
 }
 
 /** Runs a TypeScript file of the project as a real Node process (through tsx). */
@@ -42,8 +44,15 @@ export function runTsx(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runNodeChild(['--import', 'tsx', ...args], env);
+}
+
+function runNodeChild(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
