@@ -1,7 +1,17 @@
 /**
  * Test keys and a raw JWS signer that can build any header, payload or signature — including broken ones.
  */
-import { type KeyObject, constants, createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  type JsonWebKey,
+  type KeyObject,
+  constants,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+} from 'node:crypto';
 import type { JwtAlgorithm, PublicJwk } from '../../src/index.js';
 
 export const ISSUER = 'https://idp.example.com';
@@ -19,14 +29,27 @@ export interface TestKey {
   readonly jwk: PublicJwk;
 }
 
+/**
+ * The RSA keys, generated once and kept in a fixture: generating them costs about 1 s of CPU in each test
+ * worker. EC and Ed25519 keys are cheap and generated each time.
+ */
+const RSA_KEYS = JSON.parse(
+  readFileSync(new URL('./fixtures/rsa-test-keys.json', import.meta.url), 'utf8'),
+) as Record<string, JsonWebKey>;
+
+function rsaPair(name: string): { privateKey: KeyObject; publicKey: KeyObject } {
+  const privateKey = createPrivateKey({ key: RSA_KEYS[name]!, format: 'jwk' });
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
 function makeKey(
   kid: string,
   type: 'rsa' | 'ec' | 'ed25519',
-  opts: { bits?: number; curve?: string; alg?: string },
+  opts: { rsa?: string; curve?: string; alg?: string },
 ): TestKey {
   const pair =
     type === 'rsa'
-      ? generateKeyPairSync('rsa', { modulusLength: opts.bits ?? 2048 })
+      ? rsaPair(opts.rsa!)
       : type === 'ec'
         ? generateKeyPairSync('ec', { namedCurve: opts.curve ?? 'P-256' })
         : generateKeyPairSync('ed25519');
@@ -43,13 +66,13 @@ function makeKey(
 
 /** Keys published by the test issuer, plus an attacker's key that is never published. */
 export const KEYS = {
-  rsa: makeKey('rsa-1', 'rsa', { alg: 'RS256' }),
-  rsa2: makeKey('rsa-2', 'rsa', {}),
+  rsa: makeKey('rsa-1', 'rsa', { rsa: 'rsa', alg: 'RS256' }),
+  rsa2: makeKey('rsa-2', 'rsa', { rsa: 'rsa2' }),
   ec: makeKey('ec-1', 'ec', { alg: 'ES256' }),
   ec384: makeKey('ec-384', 'ec', { curve: 'P-384' }),
   ed: makeKey('ed-1', 'ed25519', {}),
-  weak: makeKey('weak-1', 'rsa', { bits: 1024 }),
-  attacker: makeKey('attacker-1', 'rsa', { alg: 'RS256' }),
+  weak: makeKey('weak-1', 'rsa', { rsa: 'weak' }),
+  attacker: makeKey('attacker-1', 'rsa', { rsa: 'attacker', alg: 'RS256' }),
 } as const;
 
 export type KeyName = keyof typeof KEYS;
