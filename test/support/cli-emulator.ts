@@ -1,13 +1,13 @@
 /**
- * `tip-sdk emulator` as a real separate process (the CLI bundled for this run, test/support/cli-bundle.ts), for tests of the out-of-process
- * setup: resolves once the emulator printed its environment block, with the variables of that block.
+ * `tip-sdk emulator` as a real separate process (the CLI bundled for this run, test/support/cli-bundle.ts),
+ * for tests of the out-of-process setup: resolves once the emulator printed its environment block, with
+ * the variables of that block.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CLI_BUNDLE } from './cli-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = CLI_BUNDLE;
 
 /** A running `tip-sdk emulator` process. */
 export interface CliEmulator {
@@ -27,11 +27,15 @@ export function startCliEmulator(
   config = 'examples/emulator.config.json',
   waitMs = 30_000,
 ): Promise<CliEmulator> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'emulator', '--config', config, '--port', '0'], {
-    cwd: ROOT,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI_BUNDLE, 'emulator', '--config', config, '--port', '0'],
+    {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
   let stderr = '';

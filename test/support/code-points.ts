@@ -11,7 +11,10 @@ const FIRST_SURROGATE = 0xd800;
 /** The largest index {@link scalarAt} takes: the count of Unicode scalar values less one. */
 export const LAST_SCALAR_INDEX = 0x10ffff - SURROGATES;
 
-/** The `n`th Unicode scalar value (0 ≤ n ≤ {@link LAST_SCALAR_INDEX}), as a string: code points past the surrogates move up by 0x800. */
+/**
+ * The `n`th Unicode scalar value (0 ≤ n ≤ {@link LAST_SCALAR_INDEX}), as a string: indexes from the first
+ * surrogate on move up by 0x800, past the surrogates.
+ */
 export function scalarAt(n: number): string {
   return String.fromCodePoint(n >= FIRST_SURROGATE ? n + SURROGATES : n);
 }
@@ -26,7 +29,7 @@ export function codePointString(
   return fc.string({ ...constraints, unit: codePoint });
 }
 
-/** `fc.jsonValue` with its strings drawn from {@link codePoint} (fast-check's default there is `unit: 'binary'`). */
+/** `fc.jsonValue` with its strings drawn from {@link codePoint} (fast-check's default is `unit: 'binary'`). */
 export function anyJsonValue(constraints: fc.JsonSharedConstraints = {}): fc.Arbitrary<fc.JsonValue> {
   return fc.jsonValue({ ...constraints, stringUnit: codePoint });
 }

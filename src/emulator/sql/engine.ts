@@ -57,8 +57,8 @@ const MAX_RESULT_ROWS = 100_000;
 
 /**
  * Boots a PGlite database (from a snapshot when possible) and returns the {@link SqlEngine} over it.
- * Boot takes about 0.2–0.3 s of CPU from this process's snapshot, 0.5–1.5 s from the snapshot file, several
- * seconds on the first initdb of the machine.
+ * Boot takes about 0.2–0.3 s of CPU from this process's snapshot, 0.5–1.5 s from the snapshot file,
+ * several seconds on the first initdb of the machine.
  */
 export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<SqlEngine> {
   const now = options.now ?? Date.now;
