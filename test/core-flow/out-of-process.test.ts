@@ -6,13 +6,13 @@
  * endpoint gets a local error code that says what to do, and a one-user script that closes its trusted
  * identity exits by itself.
  */
-import { fileURLToPath } from 'node:url';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TipError } from '../../src/errors.js';
 import { allowInsecureRequests } from '../../src/jwt/insecure.js';
 import type { TrustedIdentityOptions } from '../../src/session/config.js';
 import { createTrustedIdentity } from '../../src/tip.js';
+import { fixtureBundle } from '../support/cli-bundle.js';
 import { type CliEmulator, startCliEmulator } from '../support/cli-emulator.js';
 import { runNode } from '../support/run-node.js';
 
@@ -101,8 +101,7 @@ describe('tip-sdk against tip-sdk emulator in another process', () => {
   });
 
   it('a one-user script configured by the printed environment closes its trusted identity and exits by itself', async () => {
-    const script = fileURLToPath(new URL('./fixtures/one-user-close.mts', import.meta.url));
-    const out = await runNode(['--import', 'tsx', script], {
+    const out = await runNode([fixtureBundle('test/core-flow/fixtures/one-user-close.mts')], {
       ...emu.env,
       TIP_TOKEN: await tokenFor('alice'),
       // The script passes no region: AWS_REGION, as printed, is the one.

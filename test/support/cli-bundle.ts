@@ -1,30 +1,53 @@
 /**
- * The `tip-sdk` CLI as the suites run it in child processes: src/cli/index.ts bundled by esbuild once per
- * test run (vitest's global setup, {@link buildCliBundle}) and started with plain `node`. Started through
- * tsx instead, each child spends about 0.3 s of CPU in the loader before the CLI runs (the suite starts
- * some twenty). Tests about the source entry point itself (a symbolic link to it) still use tsx.
+ * The TypeScript programs the suites start as child processes, bundled by esbuild once per test run
+ * (vitest's global setup, {@link buildCliBundle}) and started with plain `node`: the `tip-sdk` CLI and the
+ * fixtures in {@link BUNDLED_FIXTURES}. Started through tsx instead, each child spends 0.3–0.6 s of CPU in
+ * the loader before its own code runs (the suite starts some thirty). Tests about the source entry point
+ * itself (a symbolic link to it), about hiding installed packages from it, and fixtures that load files
+ * beside themselves at run time still use tsx.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './source-files.js';
 
 /**
- * The bundle's path. Two levels below the root, so `packageVersion()` finds the project's package.json
+ * The CLI bundle's path. Two levels below the root, so `packageVersion()` finds the project's package.json
  * at `../../package.json`, as from src/cli/index.ts.
  */
 export const CLI_BUNDLE = join(ROOT, '.cache', 'test-cli', 'tip-sdk.mjs');
 
+/** Root-relative fixtures bundled beside the CLI; each reads nothing relative to its own file. */
+export const BUNDLED_FIXTURES = [
+  'test/redis/support/replica-child.ts',
+  'test/core-flow/fixtures/one-user-close.mts',
+  'test/emulator/idp/fixtures/start-stop.ts',
+] as const;
+
+/** Where the bundle of `fixture` (one of {@link BUNDLED_FIXTURES}) is: `.cache/test-bundles/<path>.mjs`. */
+export function fixtureBundle(fixture: (typeof BUNDLED_FIXTURES)[number]): string {
+  return join(ROOT, '.cache', 'test-bundles', fixture.replace(/\.m?ts$/, '.mjs'));
+}
+
 /**
- * Bundles src/cli/index.ts into {@link CLI_BUNDLE}; packages stay imports, resolved from the root. The file
- * is written beside its place and renamed into it, so a run started meanwhile never reads half of it.
+ * Bundles src/cli/index.ts into {@link CLI_BUNDLE} and each of {@link BUNDLED_FIXTURES} into its
+ * {@link fixtureBundle}; packages stay imports, resolved from the root. Each file is written beside its
+ * place and renamed into it, so a run started meanwhile never reads half of one.
  */
 export async function buildCliBundle(): Promise<void> {
-  await mkdir(dirname(CLI_BUNDLE), { recursive: true });
+  const entries: [string, string][] = [
+    [join(ROOT, 'src', 'cli', 'index.ts'), CLI_BUNDLE],
+    ...BUNDLED_FIXTURES.map((f): [string, string] => [join(ROOT, f), fixtureBundle(f)]),
+  ];
+  await Promise.all(entries.map(([entry, outfile]) => bundle(entry, outfile)));
+}
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await mkdir(dirname(outfile), { recursive: true });
   const result = await build({
-    entryPoints: [join(ROOT, 'src', 'cli', 'index.ts')],
-    outfile: CLI_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -34,8 +57,8 @@ export async function buildCliBundle(): Promise<void> {
     write: false,
   });
   const [output] = result.outputFiles;
-  if (output === undefined) throw new Error('esbuild wrote no bundle of src/cli/index.ts');
-  const temp = `${CLI_BUNDLE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  if (output === undefined) throw new Error(`esbuild wrote no bundle of ${relative(ROOT, entry)}`);
+  const temp = `${outfile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temp, output.contents);
-  await rename(temp, CLI_BUNDLE);
+  await rename(temp, outfile);
 }

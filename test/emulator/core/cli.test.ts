@@ -6,6 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../../src/cli/emulator-command.js';
 import { runCli } from '../../../src/cli/index.js';
+import { CLI_BUNDLE } from '../../support/cli-bundle.js';
 import { baseConfig } from './helpers/config.js';
 
 let dir: string;
@@ -123,7 +124,7 @@ describe('tip-sdk CLI', () => {
   it('exits 0 on SIGTERM as a real process', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'emulator', '--config', configPath, '--port', '0', '--quiet'],
+      [CLI_BUNDLE, 'emulator', '--config', configPath, '--port', '0', '--quiet'],
       {
         cwd: new URL('../../..', import.meta.url).pathname,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureBundle } from '../../support/cli-bundle.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/start-stop.ts', import.meta.url));
+/** fixtures/start-stop.ts, bundled for this test run (test/support/cli-bundle.ts). */
+const fixture = fixtureBundle('test/emulator/idp/fixtures/start-stop.ts');
 
 function runNode(
   args: string[],
@@ -29,7 +30,7 @@ function runNode(
 
 describe('stop()', () => {
   it('leaves no open handle: the process exits on its own, with no provider warnings', async () => {
-    const result = await runNode(['--import', 'tsx', fixture]);
+    const result = await runNode([fixture]);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('stopped {"discovery":1,"jwks":1,"token":2}\n');

@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { RunningEmulator } from '../../../src/emulator/start.js';
 import { ACCESS_ROLE, APP, AUDIENCE } from '../../core-flow/helpers/core-emulator.js';
+import { fixtureBundle } from '../../support/cli-bundle.js';
 import type { ClientKind } from './clients.js';
 
 /** What a replica process is told (as JSON in TIP_REPLICA). */
@@ -49,7 +49,8 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-const CHILD = fileURLToPath(new URL('./replica-child.ts', import.meta.url));
+/** replica-child.ts, bundled for this test run (test/support/cli-bundle.ts). */
+const CHILD = fixtureBundle('test/redis/support/replica-child.ts');
 
 /** Settings shared by the replicas of one test (one encryption key, one prefix). */
 export function replicaConfig(
@@ -78,7 +79,7 @@ export function replicaConfig(
 }
 
 function startReplica(index: number, config: ReplicaConfig): Promise<Replica> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  const child: ChildProcess = spawn(process.execPath, [CHILD], {
     env: { ...process.env, TIP_REPLICA: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
