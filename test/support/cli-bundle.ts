@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './source-files.js';
 
@@ -33,22 +33,27 @@ export function fixtureBundle(fixture: (typeof BUNDLED_FIXTURES)[number]): strin
 /**
  * Bundles src/cli/index.ts into {@link CLI_BUNDLE} and each of {@link BUNDLED_FIXTURES} into its
  * {@link fixtureBundle}; packages stay imports, resolved from the root. Each file is written beside its
- * place and renamed into it, so a run started meanwhile never reads half of one.
+ * place and renamed into it, the CLI's chunks before its entry, so a run started meanwhile never reads
+ * half of one.
  */
 export async function buildCliBundle(): Promise<void> {
-  const entries: [string, string][] = [
-    [join(ROOT, 'src', 'cli', 'index.ts'), CLI_BUNDLE],
-    ...BUNDLED_FIXTURES.map((f): [string, string] => [join(ROOT, f), fixtureBundle(f)]),
-  ];
-  await Promise.all(entries.map(([entry, outfile]) => bundle(entry, outfile)));
+  await Promise.all([
+    // Split at the CLI's dynamic imports, as the published build is: each command loads only its own
+    // modules (`--help` 0.09 s instead of 0.25 s), so the children start as users' processes do.
+    bundle(join(ROOT, 'src', 'cli', 'index.ts'), CLI_BUNDLE, true),
+    ...BUNDLED_FIXTURES.map((f) => bundle(join(ROOT, f), fixtureBundle(f), false)),
+  ]);
 }
 
-async function bundle(entry: string, outfile: string): Promise<void> {
-  await mkdir(dirname(outfile), { recursive: true });
+async function bundle(entry: string, outfile: string, splitting: boolean): Promise<void> {
+  const outdir = dirname(outfile);
+  await mkdir(outdir, { recursive: true });
   const result = await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { [basename(outfile, '.mjs')]: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -56,9 +61,12 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     logLevel: 'warning',
     write: false,
   });
-  const [output] = result.outputFiles;
-  if (output === undefined) throw new Error(`esbuild wrote no bundle of ${relative(ROOT, entry)}`);
-  const temp = `${outfile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, output.contents);
-  await rename(temp, outfile);
+  const main = result.outputFiles.find((o) => o.path === outfile);
+  if (main === undefined) throw new Error(`esbuild wrote no bundle of ${relative(ROOT, entry)}`);
+  // The chunks (named by their content) first, the entry last.
+  for (const output of [...result.outputFiles.filter((o) => o !== main), main]) {
+    const temp = `${output.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, output.contents);
+    await rename(temp, output.path);
+  }
 }
