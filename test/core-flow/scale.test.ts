@@ -19,17 +19,32 @@ afterAll(() => aws.server.close());
 beforeEach(() => aws.reset());
 afterEach(() => aws.server.resetHandlers());
 
-/** Counts the AWS calls in flight at once: each waits `ms` before the fake answers it. */
-function countInFlight(ms: number) {
+/**
+ * Counts the AWS calls in flight at once for users whose subject starts with `prefix` (their jwt-bearer
+ * exchanges and AssumeRole calls): each waits `ms` before the fake answers it. Calls of other users — a
+ * refresh that an earlier test's closed instance had in flight can still reach the fake — are not counted.
+ */
+function countInFlight(prefix: string, ms: number) {
   const seen = { now: 0, max: 0 };
-  const slow = async () => {
+  const user = idcUserIdOf(prefix); // u-<hex of the prefix>: the start of these users' ids
+  const slow = async (mine: boolean) => {
+    if (!mine) return undefined;
     seen.now += 1;
     seen.max = Math.max(seen.max, seen.now);
     await new Promise((r) => setTimeout(r, ms));
     seen.now -= 1;
     return undefined; // the fake's own handler answers
   };
-  aws.server.use(http.post(OIDC_URL, slow), http.post(STS_URL, slow));
+  aws.server.use(
+    http.post(OIDC_URL, async ({ request }) => {
+      const body = (await request.clone().json()) as { assertion?: unknown };
+      return slow(String(body.assertion).startsWith(`fake.${prefix}`));
+    }),
+    http.post(STS_URL, async ({ request }) => {
+      const form = new URLSearchParams(await request.clone().text());
+      return slow((form.get('RoleSessionName') ?? '').startsWith(`tip-${user}`));
+    }),
+  );
   return seen;
 }
 
@@ -105,7 +120,7 @@ describe('many users', () => {
   });
 
   it('a burst of new users makes at most maxConcurrentExchanges AWS calls at once (default 32)', async () => {
-    const seen = countInFlight(5);
+    const seen = countInFlight('burst', 5);
     const { tip } = fakeTip(clock, { events: undefined });
     await Promise.all(Array.from({ length: 200 }, (_, u) => tip.forToken(fakeJwt(`burst${u}`, `j-${u}`))));
     // One jwt-bearer exchange per new user. (Not the refresh grants: a refresh the previous test's closed
@@ -113,7 +128,7 @@ describe('many users', () => {
     expect(aws.counts).toMatchObject({ jwtBearer: 200, assumeRole: 200 });
     expect(seen.max).toBe(32);
 
-    const few = countInFlight(5);
+    const few = countInFlight('few', 5);
     const { tip: narrow } = fakeTip(clock, { events: undefined, maxConcurrentExchanges: 3 });
     await Promise.all(Array.from({ length: 40 }, (_, u) => narrow.forToken(fakeJwt(`few${u}`, `k-${u}`))));
     expect(aws.counts).toMatchObject({ jwtBearer: 240, assumeRole: 240 });
