@@ -4,7 +4,7 @@
  * process. The issuer comes from `--issuer`, else `$TIP_ISSUER`, else `$TIP_IDP_ISSUER` (both printed by
  * `tip-sdk emulator`).
  */
-import { isLoopbackHttp } from '../connector/oidc-sign-in.js';
+import { isLoopbackHttp } from '../connector/loopback-url.js';
 import type { CommandIo } from './emulator-command.js';
 import { EXIT, parseFlags } from './profile-flags.js';
 

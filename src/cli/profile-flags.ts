@@ -9,6 +9,9 @@ import { PROFILE_SETTINGS } from '../connector/profile.js';
 import { isTipError } from '../errors.js';
 import type { CommandIo } from './emulator-command.js';
 
+/** Node's codes for a module that is not installed. */
+const MISSING_MODULE: ReadonlySet<string> = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
+
 /** Exit codes of the connector commands. */
 export const EXIT = Object.freeze({
   /** Success. */
@@ -124,11 +127,13 @@ export function reportError(command: string, error: unknown, io: CommandIo): num
         return EXIT.failed;
     }
   }
-  // A file-system error names a path; anything else only its kind (a foreign message might quote a request).
+  // A file-system error names a path, and a missing module its package (an incomplete installation);
+  // anything else only its kind (a foreign message might quote a request).
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const named = typeof errno === 'string' && (/^E[A-Z]+$/.test(errno) || MISSING_MODULE.has(errno));
   io.stderr(
-    typeof errno === 'string' && /^E[A-Z]+$/.test(errno)
-      ? `tip-sdk ${command}: ${(error as Error).message}\n`
+    named
+      ? `tip-sdk ${command}: ${(error as Error).message.split('\n')[0]}${MISSING_MODULE.has(errno) ? ' (reinstall tip-sdk with its dependencies)' : ''}\n`
       : `tip-sdk ${command}: unexpected ${error instanceof Error ? error.name : 'error'}\n`,
   );
   return EXIT.failed;

@@ -10,18 +10,25 @@
  */
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { createSsoOidcClient, releaseClient } from '../aws/clients.js';
 import type { AwsClientConfig } from '../aws/clients.js';
 import { TipError } from '../errors.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
-import { refreshIdcTokens, signInWithIdc } from './idc-sign-in.js';
-import { awsSettings, exchangeJwt, idcTokenSetOf } from './oidc-exchange.js';
-import { discoverIdp, type IdpTokens, jwtExpiry, refreshIdpTokens, signInWithIdp } from './oidc-sign-in.js';
+import { idcTokenSetOf } from './idc-token-set.js';
+import type { ExchangeResult } from './oidc-exchange.js';
+import type { IdpTokens } from './oidc-sign-in.js';
 import { type BrowserOpener, openSystemBrowser } from './open-browser.js';
 import { profileDigest, type ResolvedProfile } from './profile.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache/file-cache.js';
 import type { CachedIdpTokens, CacheRecord } from './token-cache/record.js';
 import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
+
+// What a renewal or a sign-in needs (openid-client, the AWS SDK and the whole exchange flow) is loaded
+// the first time one happens: a call the token cache answers — each `credential_process` run while the
+// credentials last — loads none of it.
+const clients = () => import('../aws/clients.js');
+const idcSignIn = () => import('./idc-sign-in.js');
+const oidcExchange = () => import('./oidc-exchange.js');
+const oidcSignIn = () => import('./oidc-sign-in.js');
 
 /** Options of {@link createConnector}. */
 export interface ConnectorOptions {
@@ -154,14 +161,19 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
   const settings = profileDigest(profile);
   const onEvent = options.onEvent;
   let ssoOidc: SSOOIDCClient | undefined;
-  const ssoOidcClient = () => {
-    ssoOidc ??= createSsoOidcClient(profile.region, awsSettings(profile, options.clientConfig));
+  const ssoOidcClient = async () => {
+    if (ssoOidc === undefined) {
+      const [{ createSsoOidcClient }, { awsSettings }] = await Promise.all([clients(), oidcExchange()]);
+      ssoOidc ??= createSsoOidcClient(profile.region, awsSettings(profile, options.clientConfig));
+    }
     return ssoOidc;
   };
 
   async function close(): Promise<void> {
-    releaseClient(ssoOidc, options.clientConfig);
+    if (ssoOidc === undefined) return;
+    const client = ssoOidc;
     ssoOidc = undefined;
+    (await clients()).releaseClient(client, options.clientConfig);
   }
 
   async function readRecord(): Promise<CacheRecord | undefined> {
@@ -200,9 +212,10 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     };
     if (profile.signIn === 'idc') {
       const endpoint = profile.endpoint ?? `https://oidc.${profile.region}.amazonaws.com`;
+      const { signInWithIdc } = await idcSignIn();
       const result = await signInWithIdc({
         ...common,
-        client: ssoOidcClient(),
+        client: await ssoOidcClient(),
         oidcEndpoint: endpoint,
         issuerUrl: profile.idcIssuerUrl as string,
         scopes: profile.idcScopes,
@@ -217,6 +230,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
         user: { issuer: profile.idcIssuerUrl },
       };
     }
+    const { signInWithIdp } = await oidcSignIn();
     const tokens = await signInWithIdp({
       ...common,
       issuer: profile.issuer as string,
@@ -242,6 +256,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
   async function currentJwt(record: CacheRecord): Promise<{ record: CacheRecord; jwt: string }> {
     const idp = record.idp;
     if (idp === undefined) throw signInRequired(profile.name, 'no_cache');
+    const { discoverIdp, jwtExpiry, refreshIdpTokens } = await oidcSignIn();
     const cached = jwtOf(profile, idp);
     if (cached !== undefined && !idp.used && (jwtExpiry(cached) ?? 0) - Date.now() > 60_000) {
       emitTo(onEvent, { type: 'refresh.succeeded', profile: profile.name, via: 'cached-jwt' });
@@ -275,8 +290,9 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     const { record: current, jwt } = await currentJwt(record);
     // The JWT counts as used from here: IdC accepts a JWT once.
     const used: CacheRecord = { ...current, idp: { ...(current.idp as CachedIdpTokens), used: true } };
-    let exchanged: Awaited<ReturnType<typeof exchangeJwt>>;
+    let exchanged: ExchangeResult;
     try {
+      const { exchangeJwt } = await oidcExchange();
       exchanged = await exchangeJwt(profile, jwt, options.clientConfig, signal);
     } catch (error) {
       await cache.write(profile.name, used);
@@ -387,7 +403,8 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
           record.idc.refreshToken !== undefined
         ) {
           try {
-            const idc = await refreshIdcTokens(ssoOidcClient(), record.client, record.idc);
+            const { refreshIdcTokens } = await idcSignIn();
+            const idc = await refreshIdcTokens(await ssoOidcClient(), record.client, record.idc);
             emitTo(onEvent, { type: 'refresh.succeeded', profile: profile.name, via: 'idc-refresh-token' });
             return { ...record, idc };
           } catch (error) {

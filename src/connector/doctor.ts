@@ -22,7 +22,7 @@ import {
   checkS3AccessGrants,
   type ServiceCheckContext,
 } from './doctor-services.js';
-import { isLoopbackHttp } from './oidc-sign-in.js';
+import { isLoopbackHttp } from './loopback-url.js';
 import { checkTrustPolicy } from './trust-check.js';
 
 export type { DoctorAdmin } from './doctor-admin.js';

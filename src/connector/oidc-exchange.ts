@@ -17,12 +17,11 @@ import type { CacheStore } from '../cache/types.js';
 import { sanitizeSessionName } from '../credentials/session-name.js';
 import { assumeRoleWithWebIdentity } from '../credentials/web-identity.js';
 import { TipError } from '../errors.js';
-import type { IdcTokenSet } from '../identity-center/types.js';
 import { allowInsecureRequests } from '../jwt/insecure.js';
 import { idcTokenCodec } from '../session/codecs.js';
 import { createTrustedIdentity } from '../tip.js';
 import type { TrustedIdentity } from '../tip.js';
-import { isLoopbackHttp } from './oidc-sign-in.js';
+import { isLoopbackHttp } from './loopback-url.js';
 import type { ResolvedProfile } from './profile.js';
 import type { CachedRoleCredentials, CachedStoreEntry } from './token-cache/record.js';
 
@@ -60,25 +59,6 @@ function captureStore(): { store: CacheStore; entries: Map<string, CachedStoreEn
       },
     },
   };
-}
-
-/** The newest unexpired IdC token set among `store` entries, if any. */
-export function idcTokenSetOf(
-  store: Readonly<Record<string, CachedStoreEntry>> | undefined,
-  now: number,
-): IdcTokenSet | undefined {
-  let best: IdcTokenSet | undefined;
-  for (const entry of Object.values(store ?? {})) {
-    if (entry.expiresAt <= now) continue;
-    try {
-      const decoded = idcTokenCodec.decode(entry.value);
-      if (decoded.value.expiresAt > now && (best === undefined || decoded.value.expiresAt > best.expiresAt))
-        best = decoded.value;
-    } catch {
-      // Not an IdC token set.
-    }
-  }
-  return best;
 }
 
 /** AWS SDK settings for the profile: its endpoint and the caller's extra settings. */

@@ -11,6 +11,7 @@ import { TipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
 import { type ConnectorEventSink, emitTo } from './events.js';
 import { authorizationError, listenForRedirect, openAndWait } from './loopback.js';
+import { isLoopbackHttp } from './loopback-url.js';
 import type { BrowserOpener } from './open-browser.js';
 
 /** Tokens of the external IdP. Secret: never log them. */
@@ -57,19 +58,6 @@ export interface OidcSignInOptions extends IdpClientSettings {
   readonly signal?: AbortSignal;
   /** Receives connector events. */
   readonly onEvent?: ConnectorEventSink;
-}
-
-/** True for an `http:` URL on 127.0.0.0/8, `[::1]` or `localhost`. */
-export function isLoopbackHttp(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return (
-      u.protocol === 'http:' &&
-      (/^127(\.\d{1,3}){3}$/.test(u.hostname) || u.hostname === '[::1]' || u.hostname === 'localhost')
-    );
-  } catch {
-    return false;
-  }
 }
 
 function signInFailed(message: string, details: Record<string, string | undefined>): TipError {

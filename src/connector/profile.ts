@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { TipError } from '../errors.js';
 import { clause } from '../message-text.js';
-import { isLoopbackHttp } from './oidc-sign-in.js';
+import { isLoopbackHttp } from './loopback-url.js';
 
 /** How the user signs in. */
 export type SignInFlow = 'oidc' | 'idc';

@@ -14,7 +14,7 @@ import {
   IDC_ISSUER_URL,
   WEB_IDENTITY_ROLE,
 } from './support/emulator-config.js';
-import { capture, runProcess } from './support/cli.js';
+import { capture, runProcess, runProcessHiding } from './support/cli.js';
 import { type ConnectorFixture, expireSoon, startConnectorFixture } from './support/fixture.js';
 import { httpBrowser } from './support/http-browser.js';
 
@@ -183,6 +183,27 @@ describe('tip-sdk', () => {
     const secrets = await secretsOf('emu');
     expect(secrets.length).toBeGreaterThan(5);
     for (const out of outputs) for (const secret of secrets) expect(out).not.toContain(secret);
+  });
+
+  it('credentials the token cache still holds are printed without loading the AWS SDK or openid-client', async () => {
+    // What a renewal needs; a credential_process run while the credentials last needs none of it.
+    const renewal = ['@aws-sdk/client-sts', '@aws-sdk/client-sso-oidc', 'openid-client'];
+    const c = capture();
+    expect(await runCli(['credentials', '--profile', 'emu'], c.io)).toBe(0);
+    const cached = (JSON.parse(c.stdout) as { AccessKeyId: string }).AccessKeyId;
+    const warm = await runProcessHiding(renewal, ['credentials', '--profile', 'emu'], env);
+    expect(warm.stderr).toBe('');
+    expect(warm.code).toBe(0);
+    expect((JSON.parse(warm.stdout) as { AccessKeyId: string }).AccessKeyId).toBe(cached);
+    // Credentials about to expire are renewed, which needs them: hidden, the run fails before any call.
+    const before = fx.emu.idp!.requests.token;
+    await expireSoon(env.TIP_SDK_CACHE_DIR as string, 'emu');
+    const renewing = await runProcessHiding(renewal, ['credentials', '--profile', 'emu'], env);
+    expect(renewing.code).toBe(1);
+    expect(renewing.stderr).toMatch(
+      /^tip-sdk credentials: Cannot find package '(openid-client|@aws-sdk\/client-sso-oidc|@aws-sdk\/client-sts)' .*\(reinstall tip-sdk with its dependencies\)\n$/,
+    );
+    expect(fx.emu.idp!.requests.token).toBe(before);
   });
 
   it('doctor reads the access role trust policy with AWS credentials allowed iam:GetRole', async () => {

@@ -39,6 +39,21 @@ export function runProcess(
   return runNodeChild([CLI, ...args], env);
 }
 
+/**
+ * Runs the CLI as a real Node process in which `packages` look uninstalled (test/support/hide-packages.mjs):
+ * what a command does without loading them.
+ */
+export function runProcessHiding(
+  packages: readonly string[],
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runNodeChild(['--import', './test/support/hide-packages.mjs', CLI, ...args], {
+    ...env,
+    TIP_HIDE_PACKAGES: packages.join(','),
+  });
+}
+
 /** Runs a TypeScript file of the project as a real Node process (through tsx). */
 export function runTsx(
   args: readonly string[],
