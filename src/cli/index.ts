@@ -3,8 +3,9 @@
  * The `tip-sdk` command: `login`, `credentials`, `token`, `doctor` (for desktop tools acting as one user),
  * `emulator` and `emulator token` (the local emulator), `--version`. Each command loads only what it needs.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from '../package-version.js';
 import type { CommandIo } from './emulator-command.js';
 
 /** The top-level usage text. */
@@ -22,22 +23,6 @@ Options:
   --version     print the tip-sdk version
   --help        print this text
 `;
-
-/** The package version, read from package.json next to the build (or the source). */
-export function packageVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (pkg.name === 'tip-sdk' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // Try the next location.
-    }
-  }
-  return 'unknown';
-}
 
 /** The process's real I/O: stdout, stderr, SIGINT and SIGTERM. */
 export const processIo: CommandIo = {
