@@ -21,6 +21,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'athena-polling': [],
   replicas: [],
   'redshift-polling': [],
+  'pglite-initdb': [],
 };
 
 const wanted = process.argv.slice(2);

@@ -26,6 +26,12 @@ async function warmPgliteSnapshot(): Promise<void> {
   }
 }
 
-export default async function setup(): Promise<void> {
-  await Promise.all([buildCliBundle(), warmPgliteSnapshot()]);
+/**
+ * Builds the bundles the suites start, then lets the test files run while the PGlite snapshot is written:
+ * a file that needs PGlite meanwhile waits for it (bootPglite's initdb lock) instead of running initdb too.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const warming = warmPgliteSnapshot();
+  await buildCliBundle();
+  return () => warming;
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
+import { withFileLock } from '../../connector/token-cache/lock.js';
 import { loadPglite } from './load-pglite.js';
 
 /** How a PGlite instance was booted. */
@@ -28,6 +29,12 @@ export interface BootOptions {
    */
   readonly snapshotPath?: string | false;
 }
+
+/**
+ * How long a process waits for another's initdb and snapshot write before running its own, and the age at
+ * which that process's lock counts as abandoned, milliseconds. initdb takes 5–10 s of CPU.
+ */
+const INITDB_WAIT_MS = 60_000;
 
 /** Smallest plausible snapshot, bytes; anything shorter is a truncated write. */
 const MIN_SNAPSHOT_BYTES = 100_000;
@@ -68,7 +75,9 @@ let memorySnapshot: Promise<Blob> | undefined;
 /**
  * Boots PGlite quickly: from this process's in-memory snapshot if there is one, else from the snapshot
  * file (validated; an unreadable file falls back to initdb), else by initdb, after which the fresh data
- * directory is dumped to memory and written atomically to the snapshot file for the next process.
+ * directory is dumped to memory and written atomically to the snapshot file for the next process. initdb
+ * runs under a lock file beside the snapshot (`<path>.lock`): processes that need it at once wait for the
+ * first one's file instead of each running initdb.
  */
 export async function bootPglite(options: BootOptions = {}): Promise<BootResult> {
   const started = Date.now();
@@ -89,6 +98,39 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
       return { pg: fromFile.pg, source: 'file-snapshot', bootMs: Date.now() - started };
     }
   }
+  if (path) {
+    // One process at a time runs initdb and writes the file; the others wait, then boot from it: on a fresh
+    // machine several emulators or test workers starting at once would each spend seconds of CPU on initdb.
+    let locked = false;
+    try {
+      return await withFileLock(
+        `${path}.lock`,
+        async () => {
+          locked = true;
+          const written = await loadFromFile(path, startParams);
+          if (written) {
+            memorySnapshot ??= Promise.resolve(written.snapshot);
+            return { pg: written.pg, source: 'file-snapshot', bootMs: Date.now() - started };
+          }
+          return await initdb(PGlite, startParams, path, started);
+        },
+        { timeoutMs: INITDB_WAIT_MS, staleMs: INITDB_WAIT_MS },
+      );
+    } catch (error) {
+      // A lock that cannot be taken (an unwritable directory, a holder that never finishes) is no lock.
+      if (locked) throw error;
+    }
+  }
+  return initdb(PGlite, startParams, path, started);
+}
+
+/** Runs initdb, keeps the fresh data directory in memory and writes it to `path` for the next process. */
+async function initdb(
+  PGlite: Awaited<ReturnType<typeof loadPglite>>['PGlite'],
+  startParams: string[],
+  path: string | false,
+  started: number,
+): Promise<BootResult> {
   const pg = await PGlite.create({ startParams });
   const dump = slim(pg).then(() => pg.dumpDataDir('none'));
   memorySnapshot ??= dump;

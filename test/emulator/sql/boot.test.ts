@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,13 +19,17 @@ describe('snapshot boot', () => {
     expect(defaultSnapshotPath()).toBe(join(tmpdir(), `tip-sdk-pglite-${pgliteVersion()}-2.tar.gz`));
   });
 
-  it('falls back to initdb on a corrupt file, rewrites it, then boots from the file and from memory', async () => {
+  it('falls back to initdb on a corrupt file (once for two boots at once), rewrites it, then boots from the file and from memory', async () => {
     const path = join(dir, 'snapshot.tar.gz');
     writeFileSync(path, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(200_000, 7)]));
     resetMemorySnapshot();
 
-    const first = await bootPglite({ snapshotPath: path });
-    expect(first.source).toBe('initdb');
+    // Two boots at once on a fresh machine: one runs initdb under the lock, the other waits for its file.
+    const both = await Promise.all([bootPglite({ snapshotPath: path }), bootPglite({ snapshotPath: path })]);
+    expect(both.map((b) => b.source).sort()).toEqual(['file-snapshot', 'initdb']);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    const first = both.find((b) => b.source === 'initdb')!;
+    await both.find((b) => b !== first)!.pg.close();
     const written = readFileSync(path);
     expect(written.length).toBeGreaterThan(1_000_000);
     expect([written[0], written[1]]).toEqual([0x1f, 0x8b]);
