@@ -26,7 +26,10 @@ export type LedgerClaim =
       readonly claimed: false;
       /** Where that exchange keeps its result (see {@link ExchangeLedger.result}). */
       readonly resultKey: string;
-      /** When the JWT was claimed (epoch ms), if known: an exchange still running is younger than its deadline. */
+      /**
+       * When the JWT was claimed (epoch ms), while its exchange may still be running (one still running is
+       * younger than its deadline); absent when unknown, or when the ledger knows that exchange finished.
+       */
       readonly since?: number;
     };
 
@@ -95,6 +98,8 @@ interface Kept {
   /** Live JWT entries naming this key. */
   refs: number;
   tokens: IdcTokenSet | undefined;
+  /** When a result was last kept under this key (epoch ms): claims up to then have finished here. */
+  keptAt: number;
 }
 
 /**
@@ -135,11 +140,17 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     async claim(id, resultKey, expiresAt) {
       const now = clock();
       const held = live(id, now);
-      if (held !== undefined) return { claimed: false, resultKey: held.resultKey, since: held.since };
+      if (held !== undefined) {
+        // This process's exchange of the JWT finished once a result was kept after its claim: it is not
+        // running any more, so a caller has nothing to wait for (its result may since have been dropped).
+        const finished = held.since <= (kept.get(held.resultKey)?.keptAt ?? Number.NEGATIVE_INFINITY);
+        return { claimed: false, resultKey: held.resultKey, ...(finished ? {} : { since: held.since }) };
+      }
       sweep(now);
       jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS });
       const holder = kept.get(resultKey);
-      if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
+      if (holder === undefined)
+        kept.set(resultKey, { refs: 1, tokens: undefined, keptAt: Number.NEGATIVE_INFINITY });
       else holder.refs += 1;
       return { claimed: true };
     },
@@ -149,7 +160,10 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
     },
     async keep(resultKey, tokens) {
       const holder = kept.get(resultKey);
-      if (holder !== undefined) holder.tokens = tokens;
+      if (holder !== undefined) {
+        holder.tokens = tokens;
+        holder.keptAt = clock();
+      }
     },
     async result(resultKey) {
       return kept.get(resultKey)?.tokens;

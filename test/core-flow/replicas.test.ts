@@ -59,6 +59,25 @@ describe('replicas sharing a store (lock and exchange ledger)', () => {
     expect(assumes()).toBe(2);
   });
 
+  it('a JWT whose exchange finished but whose result is gone is refused at once; a new token of the user is not held up', async () => {
+    const store = sharedMemoryStore(() => emu.clock.now());
+    // An exchange deadline past the test's own: waiting for a finished exchange would time the test out.
+    const timeouts = { baseDelayMs: 1, maxDelayMs: 10, timeoutMs: 120_000 };
+    const a = emulatorTip(emu, { cache: { store }, timeouts }).tip;
+    const jwt = await mintToken(emu, 'user3');
+    await a.forToken(jwt);
+    // Every copy of what the exchange gave is gone (the store lost it, or it was corrupted): only the claim
+    // says the JWT was sent to IdC.
+    a.clearCache();
+    store.exchangeLedger({} as never).clearResults();
+    store.forgetValues();
+    const fresh = await mintToken(emu, 'user3');
+    const [again, other] = await Promise.allSettled([a.forToken(jwt), a.forToken(fresh)]);
+    expect(again.status === 'rejected' && isTipError(again.reason, 'ERR_IDC_TOKEN_REUSED')).toBe(true);
+    expect(other.status === 'fulfilled' && other.value.identity.subject).toBe('user3');
+    expect(exchanges()).toBe(2);
+  });
+
   it('without the lock (unreachable), a replica waits for another’s running exchange of the same JWT', async () => {
     const shared = sharedMemoryStore(() => emu.clock.now());
     const store = {

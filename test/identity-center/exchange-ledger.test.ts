@@ -11,16 +11,26 @@ describe('createExchangeLedger', () => {
   it('claims a JWT once, names where its result lives, and keeps that result while the JWT lives', async () => {
     const clock = manualClock();
     const ledger = createExchangeLedger(100, clock);
+    const claimedAt = clock();
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({ claimed: true });
-    await ledger.keep('user-a', tokens(1));
+    clock.advance(5);
+    // Its exchange is running (no result kept since the claim): a caller may wait for it.
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({
       claimed: false,
       resultKey: 'user-a',
-      since: clock(),
+      since: claimedAt,
+    });
+    await ledger.keep('user-a', tokens(1));
+    // Finished here: nothing to wait for, even once the result is gone.
+    expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({
+      claimed: false,
+      resultKey: 'user-a',
     });
     expect(await ledger.result('user-a')).toEqual(tokens(1));
     // A second JWT of the same user shares the result; it outlives the first JWT.
+    clock.advance(5);
     await ledger.claim('jwt-2', 'user-a', clock() + 120_000);
+    expect(await ledger.claim('jwt-2', 'user-a', clock() + 120_000)).toMatchObject({ since: clock() });
     clock.advance(60_001);
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({ claimed: true }); // expired
     await ledger.release('jwt-1');
@@ -40,7 +50,8 @@ describe('createExchangeLedger', () => {
     await ledger.keep('user-a', tokens(2));
     ledger.clearResults();
     expect(await ledger.result('user-a')).toBeUndefined();
-    expect((await ledger.claim('jwt-1', 'user-a', undefined)).claimed).toBe(false);
+    // The claim stays, finished: a resent JWT is refused at once rather than waited on.
+    expect(await ledger.claim('jwt-1', 'user-a', undefined)).toEqual({ claimed: false, resultKey: 'user-a' });
   });
 
   it('is bounded: the oldest JWT entry goes first, and its result with it', async () => {
