@@ -92,11 +92,8 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
     }
   }
   if (path) {
-    const fromFile = await loadFromFile(path, startParams);
-    if (fromFile) {
-      memorySnapshot ??= Promise.resolve(fromFile.snapshot);
-      return { pg: fromFile.pg, source: 'file-snapshot', bootMs: Date.now() - started };
-    }
+    const fromFile = await bootFromFile(path, startParams, started);
+    if (fromFile) return fromFile;
   }
   if (path) {
     // One process at a time runs initdb and writes the file; the others wait, then boot from it: on a fresh
@@ -107,12 +104,11 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
         `${path}.lock`,
         async () => {
           locked = true;
-          const written = await loadFromFile(path, startParams);
-          if (written) {
-            memorySnapshot ??= Promise.resolve(written.snapshot);
-            return { pg: written.pg, source: 'file-snapshot', bootMs: Date.now() - started };
-          }
-          return await initdb(PGlite, startParams, path, started);
+          // Written by the process this one waited for.
+          return (
+            (await bootFromFile(path, startParams, started)) ??
+            (await initdb(PGlite, startParams, path, started))
+          );
         },
         { timeoutMs: INITDB_WAIT_MS, staleMs: INITDB_WAIT_MS },
       );
@@ -122,6 +118,18 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
     }
   }
   return initdb(PGlite, startParams, path, started);
+}
+
+/** Boots from the snapshot file and keeps its data directory in memory; `undefined` when it is unusable. */
+async function bootFromFile(
+  path: string,
+  startParams: string[],
+  started: number,
+): Promise<BootResult | undefined> {
+  const fromFile = await loadFromFile(path, startParams);
+  if (!fromFile) return undefined;
+  memorySnapshot ??= Promise.resolve(fromFile.snapshot);
+  return { pg: fromFile.pg, source: 'file-snapshot', bootMs: Date.now() - started };
 }
 
 /** Runs initdb, keeps the fresh data directory in memory and writes it to `path` for the next process. */
