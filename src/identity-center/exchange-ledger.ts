@@ -46,6 +46,15 @@ export interface ExchangeLedger {
   /** Undoes a claim after an exchange IdC did not complete, so the same JWT may be tried again. */
   release(id: string): Promise<void>;
   /**
+   * Marks the claim of JWT `id`, made for `resultKey`, as finished: IdC answered it (its result, if any,
+   * is kept already), so a caller that finds the claim does not wait for a result — it serves the kept
+   * result or refuses the JWT at once. The claim itself stays until the JWT's `exp`.
+   *
+   * Optional: without it, a caller of another replica that finds the claim and no usable result waits
+   * until the claim is one exchange deadline (`timeouts.timeoutMs`) old before refusing the JWT.
+   */
+  settle?(id: string, resultKey: string): Promise<void>;
+  /**
    * Keeps `tokens` as the latest result under `resultKey` while a live JWT entry names that key. `until`
    * is the `exp` (epoch ms) of the JWT at hand: a shared ledger, which counts no references, keeps the
    * result until the latest `until` it was given (1 h from now without one).
@@ -92,14 +101,14 @@ interface JwtEntry {
   readonly resultKey: string;
   readonly since: number;
   readonly until: number;
+  /** Its exchange finished (see {@link ExchangeLedger.settle}). */
+  settled: boolean;
 }
 
 interface Kept {
   /** Live JWT entries naming this key. */
   refs: number;
   tokens: IdcTokenSet | undefined;
-  /** When a result was last kept under this key (epoch ms): claims up to then have finished here. */
-  keptAt: number;
 }
 
 /**
@@ -141,16 +150,18 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
       const now = clock();
       const held = live(id, now);
       if (held !== undefined) {
-        // This process's exchange of the JWT finished once a result was kept after its claim: it is not
-        // running any more, so a caller has nothing to wait for (its result may since have been dropped).
-        const finished = held.since <= (kept.get(held.resultKey)?.keptAt ?? Number.NEGATIVE_INFINITY);
-        return { claimed: false, resultKey: held.resultKey, ...(finished ? {} : { since: held.since }) };
+        // A settled claim's exchange is not running any more: a caller has nothing to wait for (its result
+        // may since have been dropped).
+        return {
+          claimed: false,
+          resultKey: held.resultKey,
+          ...(held.settled ? {} : { since: held.since }),
+        };
       }
       sweep(now);
-      jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS });
+      jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS, settled: false });
       const holder = kept.get(resultKey);
-      if (holder === undefined)
-        kept.set(resultKey, { refs: 1, tokens: undefined, keptAt: Number.NEGATIVE_INFINITY });
+      if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
       else holder.refs += 1;
       return { claimed: true };
     },
@@ -158,12 +169,13 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
       const entry = jwts.get(id);
       if (entry !== undefined) drop(id, entry);
     },
+    async settle(id, resultKey) {
+      const entry = live(id, clock());
+      if (entry !== undefined && entry.resultKey === resultKey) entry.settled = true;
+    },
     async keep(resultKey, tokens) {
       const holder = kept.get(resultKey);
-      if (holder !== undefined) {
-        holder.tokens = tokens;
-        holder.keptAt = clock();
-      }
+      if (holder !== undefined) holder.tokens = tokens;
     },
     async result(resultKey) {
       return kept.get(resultKey)?.tokens;

@@ -204,12 +204,21 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
   } catch (error) {
     // A JWT IdC saw before (another replica exchanged it while the shared ledger was out of reach, or no
     // ledger is shared) stays claimed: sending it again would be refused again.
-    if (isReusedRefusal(error)) throw reusedError(error);
+    if (isReusedRefusal(error)) {
+      await ledger.settle?.(jwt.ledgerId, resultKey);
+      throw reusedError(error);
+    }
     await ledger.release(jwt.ledgerId);
     if (isTipError(error)) input.refusals?.record(resultKey, jwt.ledgerId, error);
     throw error;
   }
-  if (result.identityContext === undefined) throw noContextError();
+  // The JWT is spent either way; a caller finding its claim now waits for nothing (the result is kept
+  // before the claim is settled, so a settled claim with no result means there is none to wait for).
+  if (result.identityContext === undefined) {
+    await ledger.settle?.(jwt.ledgerId, resultKey);
+    throw noContextError();
+  }
   await ledger.keep(resultKey, result, jwt.expiresAt);
+  await ledger.settle?.(jwt.ledgerId, resultKey);
   return result;
 }

@@ -43,6 +43,10 @@ export function withSharedLedger(
       await local.release(id);
       await shared.release(id).catch(onError);
     },
+    async settle(id, resultKey) {
+      await local.settle?.(id, resultKey);
+      await shared.settle?.(id, resultKey).catch(onError);
+    },
     async keep(resultKey, tokens, until) {
       await local.keep(resultKey, tokens, until);
       await shared.keep(resultKey, tokens, until).catch(onError);

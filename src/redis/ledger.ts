@@ -1,7 +1,10 @@
 /**
  * The exchange ledger on Redis, shared by every replica using the store:
  * - `<prefix>jwt:<ledger id>` holds the result key of the exchange that claimed the JWT and when it did
- *   (`<result key> <epoch ms>`), until the JWT's `exp` (a Lua get-or-set makes the claim atomic);
+ *   (`<result key> <epoch ms>`), until the JWT's `exp` (a Lua get-or-set makes the claim atomic); once IdC
+ *   answered that exchange, the time is dropped (`<result key>`): a claim without a time is one no replica
+ *   is still exchanging, so a reader serves the kept result or refuses the JWT without waiting (a reader
+ *   of an earlier version of this store reads it the same way);
  * - `<prefix>kept:<result key>` holds the latest IdC token set of that user, encrypted like every value
  *   (the Redis key as AAD, and the result key inside the plaintext), until the latest `exp` of a JWT that
  *   was exchanged or refreshed for it.
@@ -14,7 +17,7 @@ import type { ExchangeLedger, ExchangeLedgerInit } from '../identity-center/exch
 import type { RedisCommands } from './commands.js';
 import { type Envelope, SealError } from './envelope.js';
 import type { RedisStoreEvent } from './events.js';
-import { CLAIM, KEEP } from './scripts.js';
+import { CLAIM, KEEP, SETTLE } from './scripts.js';
 
 /** Shortest TTL written for a ledger entry, milliseconds (a JWT at its very end still gets one). */
 const MIN_TTL_MS = 1_000;
@@ -52,6 +55,10 @@ export function redisExchangeLedger(parts: RedisLedgerParts, init: ExchangeLedge
     async release(id) {
       const key = `${prefix}jwt:${id}`;
       await commands.send(['DEL', key], key);
+    },
+    async settle(id, resultKey) {
+      const key = `${prefix}jwt:${id}`;
+      await commands.eval(SETTLE, key, [resultKey]);
     },
     async keep(resultKey, tokens, until) {
       const key = `${prefix}kept:${resultKey}`;

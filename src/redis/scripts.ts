@@ -38,6 +38,15 @@ export const CLAIM = script(
   "local v = redis.call('GET', KEYS[1]) if v then return v end redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return false",
 );
 
+/**
+ * Settles a JWT claim: when the claim holds ARGV[1] followed by a space and a time, rewrites it to ARGV[1]
+ * alone, keeping its TTL: 1, else 0. (`KEEPTTL` would do it in one command only from Redis 6.)
+ */
+export const SETTLE = script(
+  'settle',
+  "local v = redis.call('GET', KEYS[1]) if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' then local ttl = redis.call('PTTL', KEYS[1]) if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) return 1 end end return 0",
+);
+
 /** Sets ARGV[1] with a TTL of ARGV[2] ms or the key's remaining TTL, whichever is longer. */
 export const KEEP = script(
   'keep',

@@ -14,14 +14,17 @@ describe('createExchangeLedger', () => {
     const claimedAt = clock();
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({ claimed: true });
     clock.advance(5);
-    // Its exchange is running (no result kept since the claim): a caller may wait for it.
-    expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({
-      claimed: false,
-      resultKey: 'user-a',
-      since: claimedAt,
-    });
+    // Its exchange is running (not settled): a caller may wait for it, also once a result is kept.
+    const running = { claimed: false, resultKey: 'user-a', since: claimedAt };
+    expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual(running);
     await ledger.keep('user-a', tokens(1));
-    // Finished here: nothing to wait for, even once the result is gone.
+    expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual(running);
+    // A settle names the claim's own result key; another key's leaves it running.
+    await ledger.settle!('jwt-1', 'user-b');
+    await ledger.settle!('jwt-unknown', 'user-a');
+    expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual(running);
+    await ledger.settle!('jwt-1', 'user-a');
+    // Finished: nothing to wait for, even once the result is gone.
     expect(await ledger.claim('jwt-1', 'user-a', clock() + 60_000)).toEqual({
       claimed: false,
       resultKey: 'user-a',
@@ -48,6 +51,7 @@ describe('createExchangeLedger', () => {
     await ledger.release('jwt-1');
     expect(await ledger.claim('jwt-1', 'user-a', undefined)).toEqual({ claimed: true });
     await ledger.keep('user-a', tokens(2));
+    await ledger.settle!('jwt-1', 'user-a');
     ledger.clearResults();
     expect(await ledger.result('user-a')).toBeUndefined();
     // The claim stays, finished: a resent JWT is refused at once rather than waited on.

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/start.js';
 import { redisCacheStore } from '../../src/redis/store.js';
 import type { TipEvent } from '../../src/session/events.js';
+import { isTipError } from '../../src/errors.js';
 import { USERS, emulatorTip, mintToken, startCoreEmulator } from '../core-flow/helpers/emulator.js';
 import { CLIENT_KINDS, type TestClient, connectClient } from './support/clients.js';
 import { useRedisServer } from './support/redis-server.js';
@@ -30,13 +31,14 @@ describe.each(CLIENT_KINDS)('the Redis store in createTrustedIdentity (%s)', (ki
   });
   afterAll(async () => conn.close());
 
-  function tipWithRedis(prefix: string) {
+  const KEY = randomBytes(32);
+  function tipWithRedis(prefix: string, options: Parameters<typeof emulatorTip>[1] = {}) {
     const store = redisCacheStore({
       client: conn.client,
       keyPrefix: prefix,
-      encryption: { keys: [{ id: 'k1', key: randomBytes(32) }] },
+      encryption: { keys: [{ id: 'k1', key: KEY }] },
     });
-    return emulatorTip(emu, { cache: { store } });
+    return emulatorTip(emu, { ...options, cache: { ...options.cache, store } });
   }
 
   it('a local hit does not touch Redis: 500 warm forToken calls send 0 commands', async () => {
@@ -72,7 +74,8 @@ describe.each(CLIENT_KINDS)('the Redis store in createTrustedIdentity (%s)', (ki
     for (const key of keys) {
       expect(key).toMatch(new RegExp(`^${prefix}(v|jwt|kept):[A-Za-z0-9_-]{43}$`));
       const value = (await redis().admin.get(key))!;
-      if (key.startsWith(`${prefix}jwt:`)) expect(value).toMatch(/^[A-Za-z0-9_-]{43} \d+$/);
+      // A claim whose exchange finished holds its result key alone (settled).
+      if (key.startsWith(`${prefix}jwt:`)) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
       else expect(value).toMatch(/^tip1\.k1\./);
       for (const secret of secrets) {
         expect(key).not.toContain(secret);
@@ -81,5 +84,28 @@ describe.each(CLIENT_KINDS)('the Redis store in createTrustedIdentity (%s)', (ki
     }
     const text = JSON.stringify(events.filter((e: TipEvent) => e.type === 'cache.store'));
     for (const secret of secrets.slice(2)) expect(text).not.toContain(secret);
+  });
+
+  it('another replica’s JWT whose result is gone from Redis is refused at once, and a new token of the user is served', async () => {
+    const prefix = `gone-${kind}:`;
+    // An exchange deadline past the test's own: waiting for a finished exchange would time the test out.
+    const timeouts = { baseDelayMs: 1, maxDelayMs: 10, timeoutMs: 120_000 };
+    const a = tipWithRedis(prefix, { timeouts }).tip;
+    const b = tipWithRedis(prefix, { timeouts }).tip;
+    const before = emu.counters.get('CreateTokenWithIAM');
+    const jwt = await mintToken(emu, 'user4');
+    await a.forToken(jwt);
+    // Redis lost what the exchange gave (evicted under maxmemory): only the JWT's claim is left.
+    const gone = [
+      ...(await redis().admin.keys(`${prefix}kept:*`)),
+      ...(await redis().admin.keys(`${prefix}v:*`)),
+    ];
+    expect(gone.length).toBeGreaterThanOrEqual(2);
+    await redis().admin.del(...gone);
+    const fresh = await mintToken(emu, 'user4');
+    const [again, other] = await Promise.allSettled([b.forToken(jwt), b.forToken(fresh)]);
+    expect(again.status === 'rejected' && isTipError(again.reason, 'ERR_IDC_TOKEN_REUSED')).toBe(true);
+    expect(other.status === 'fulfilled' && other.value.identity.subject).toBe('user4');
+    expect(emu.counters.get('CreateTokenWithIAM') - before).toBe(2);
   });
 });

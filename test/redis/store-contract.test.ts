@@ -170,6 +170,34 @@ describe.each(CLIENT_KINDS)('redisCacheStore over %s', (kind) => {
     expect(await b.claim('jwt-1', 'user-a', exp)).toEqual({ claimed: true });
   });
 
+  it('settles a claim: the time is dropped and the TTL kept; another key’s claim, a foreign value or no claim is left as it is', async () => {
+    const clock = Date.now;
+    const a = make().exchangeLedger({ codec: idcTokenCodec, clock });
+    const b = make().exchangeLedger({ codec: idcTokenCodec, clock });
+    const exp = clock() + 60_000;
+    expect(await a.claim('jwt-s', 'user-s', exp)).toEqual({ claimed: true });
+    await a.settle!('jwt-s', 'user-s');
+    expect(await server().admin.get(`${prefix}jwt:jwt-s`)).toBe('user-s');
+    const left = await server().admin.pttl(`${prefix}jwt:jwt-s`);
+    expect(left).toBeGreaterThan(50_000);
+    expect(left).toBeLessThanOrEqual(60_000);
+    // Another replica finds the claim without a time: nothing is running, nothing to wait for.
+    expect(await b.claim('jwt-s', 'user-s', exp)).toEqual({ claimed: false, resultKey: 'user-s' });
+    // A settle names the result key of the claim: a claim for another user, or a value that merely
+    // starts like it, is not rewritten.
+    expect(await a.claim('jwt-t', 'user-t', exp)).toEqual({ claimed: true });
+    const held = (await server().admin.get(`${prefix}jwt:jwt-t`))!;
+    await a.settle!('jwt-t', 'user-');
+    await a.settle!('jwt-t', 'user-s');
+    expect(await server().admin.get(`${prefix}jwt:jwt-t`)).toBe(held);
+    await server().admin.set(`${prefix}jwt:jwt-u`, 'user-uu 1');
+    await a.settle!('jwt-u', 'user-u');
+    expect(await server().admin.get(`${prefix}jwt:jwt-u`)).toBe('user-uu 1');
+    // A claim that is gone (released, expired) is not brought back.
+    await a.settle!('jwt-none', 'user-s');
+    expect(await server().admin.exists(`${prefix}jwt:jwt-none`)).toBe(0);
+  });
+
   it('a kept result moved to another user’s key, or corrupt, is not used (a miss with an event)', async () => {
     const ledger = make().exchangeLedger({ codec: idcTokenCodec, clock: Date.now });
     await ledger.keep('user-x', tokens('xavier'), Date.now() + 60_000);
