@@ -3,7 +3,9 @@
  * issued (STS sessions, S3 Access Grants credentials), with their secrets, session tokens and callers.
  */
 import { randomBytes } from 'node:crypto';
+import { optionError } from '../../errors.js';
 import type { EmulatorConfig } from '../config/types.js';
+import { SweptMap } from './swept-map.js';
 import type { Caller, CredentialRegistry, IssuedCredentials } from './types.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -37,22 +39,30 @@ interface Entry {
 export interface EmulatorCredentialRegistry extends CredentialRegistry {
   /** Number of issued session keys held. */
   readonly issuedCount: number;
-  /** Forgets issued sessions that expired more than `graceMs` (default 1 h) before `now` (epoch ms). */
-  purge(now: number, graceMs?: number): void;
+  /** Forgets now the issued sessions that expired more than an hour before `now` (epoch ms). */
+  purge(now: number): void;
 }
 
-/** Issues between two sweeps of long-expired sessions, so a long-running emulator stays bounded. */
-const SWEEP_EVERY = 1024;
+/** Default of `maxSessions` (see {@link createCredentialRegistry}). */
+export const DEFAULT_MAX_SESSIONS = 200_000;
+/** How long an expired session is remembered, so it is refused as expired rather than unknown, in ms. */
+const EXPIRED_SESSION_GRACE_MS = 3_600_000;
 
 /**
  * Creates the registry from the configured callers.
  *
  * @param now - Emulator clock, epoch ms, for sweeping sessions that expired over an hour ago.
+ * @param maxSessions - Issued sessions remembered; past it the oldest is forgotten (its key is then refused
+ *   as unknown). Default {@link DEFAULT_MAX_SESSIONS}.
  */
 export function createCredentialRegistry(
   config: EmulatorConfig,
   now: () => number = Date.now,
+  maxSessions: number = DEFAULT_MAX_SESSIONS,
 ): EmulatorCredentialRegistry {
+  if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+    throw optionError('maxSessions', 'must be a positive integer');
+  }
   const longTerm = new Map<string, Entry>();
   for (const c of config.callers) {
     const kind = principalKind(c.principalArn);
@@ -67,33 +77,28 @@ export function createCredentialRegistry(
       }),
     });
   }
-  const issued = new Map<string, Entry>();
-  let sinceSweep = 0;
-  const purge = (at: number, graceMs = 3_600_000) => {
-    for (const [key, entry] of issued) {
-      if ((entry.caller.expiresAt ?? Number.POSITIVE_INFINITY) + graceMs < at) issued.delete(key);
-    }
-  };
+  // Swept once it doubled since the last sweep, oldest first past the limit: O(1) amortized per issue.
+  const issued = new SweptMap<Entry>(
+    maxSessions,
+    (entry, at) => (entry.caller.expiresAt ?? Number.POSITIVE_INFINITY) + EXPIRED_SESSION_GRACE_MS < at,
+  );
   return {
     get issuedCount() {
       return issued.size;
     },
     issue(caller, expiresAt): IssuedCredentials {
-      if (++sinceSweep >= SWEEP_EVERY) {
-        sinceSweep = 0;
-        purge(now());
-      }
       let accessKeyId = randomId('ASIA', 16);
       while (issued.has(accessKeyId) || longTerm.has(accessKeyId)) accessKeyId = randomId('ASIA', 16);
       const secretAccessKey = randomBytes(30).toString('base64');
       const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`;
-      issued.set(accessKeyId, {
+      const entry: Entry = {
         secretAccessKey,
         sessionToken,
         // Copied property by property: a spread copy of a caller built with conditional spreads gets a
         // hidden class of its own (about 0.7 KB per session), assign() shares one per shape.
         caller: Object.freeze(Object.assign({}, caller, { accessKeyId, expiresAt })),
-      });
+      };
+      issued.set(accessKeyId, entry, now());
       return { accessKeyId, secretAccessKey, sessionToken, expiresAt };
     },
     lookup(accessKeyId) {
@@ -105,6 +110,8 @@ export function createCredentialRegistry(
         ...(entry.sessionToken === undefined ? {} : { sessionToken: entry.sessionToken }),
       };
     },
-    purge,
+    purge(at) {
+      issued.sweep(at);
+    },
   };
 }

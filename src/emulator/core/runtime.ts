@@ -23,6 +23,8 @@ export interface RuntimeInit {
   readonly fetch?: typeof fetch;
   /** Secret sealing identity contexts and opaque tokens. Default: 32 random bytes. */
   readonly secretKey?: Buffer;
+  /** Issued role sessions remembered (see `AssembleOptions.maxSessions`). */
+  readonly maxSessions?: number;
 }
 
 /** Creates the runtime: credential registry, authorizer (every decision audited), clock, secret key. */
@@ -31,7 +33,7 @@ export function createRuntime(init: RuntimeInit): EmulatorRuntimeInternal {
   return {
     config: init.config,
     now: () => init.clock.now(),
-    credentials: createCredentialRegistry(init.config, () => init.clock.now()),
+    credentials: createCredentialRegistry(init.config, () => init.clock.now(), init.maxSessions),
     secretKey: init.secretKey ?? randomBytes(32),
     idpIssuer: init.idpIssuer,
     fetch: init.fetch ?? globalThis.fetch.bind(globalThis),

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { optionError } from '../../errors.js';
+import { SweptMap } from '../core/swept-map.js';
 
 /** What an issued access token, refresh token or authorization code stands for. */
 export interface Grant {
@@ -61,74 +62,6 @@ export const TOKEN_STORE_DEFAULTS: Readonly<Required<TokenStoreOptions>> = Objec
   expiredRetentionMs: 24 * 3600_000,
   maxJtis: 1_000_000,
 });
-
-/** Size below which a map is never swept. */
-const MIN_SWEEP = 1024;
-
-/**
- * A map whose expired entries are swept in batches: a sweep runs once the map has doubled since the last
- * one, so each insert costs O(1) amortized. Past `max` entries the oldest insert is dropped. The order of
- * inserts is a queue beside the map: finding the oldest by the Map's own first key would walk the holes
- * that earlier drops left at its front, in time proportional to the map's size.
- */
-class SweptMap<V> {
-  readonly #map = new Map<string, V>();
-  #order: string[] = [];
-  #head = 0;
-  #nextSweep = MIN_SWEEP;
-
-  constructor(
-    private readonly max: number,
-    private readonly isStale: (value: V, now: number) => boolean,
-  ) {}
-
-  /** Sets `key`; a key already present keeps its place in the order (keys are digests of new values). */
-  set(key: string, value: V, now: number): void {
-    if (!this.#map.has(key)) this.#order.push(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.max) this.#dropOldest();
-    if (this.#map.size >= this.#nextSweep) {
-      for (const [k, v] of this.#map) if (this.isStale(v, now)) this.#map.delete(k);
-      this.#nextSweep = Math.max(MIN_SWEEP, this.#map.size * 2);
-    }
-    // Deleted and swept keys leave their places behind: drop those once they outnumber the map.
-    if (this.#order.length - this.#head > 2 * this.#map.size + MIN_SWEEP) this.#compact();
-  }
-
-  #dropOldest(): void {
-    while (this.#head < this.#order.length) {
-      const key = this.#order[this.#head++]!;
-      if (this.#map.delete(key)) break;
-    }
-    if (this.#head >= MIN_SWEEP && this.#head * 2 >= this.#order.length) this.#compact();
-  }
-
-  #compact(): void {
-    const live: string[] = [];
-    for (let i = this.#head; i < this.#order.length; i++) {
-      const key = this.#order[i]!;
-      if (this.#map.has(key)) live.push(key);
-    }
-    this.#order = live;
-    this.#head = 0;
-  }
-
-  get(key: string): V | undefined {
-    return this.#map.get(key);
-  }
-
-  has(key: string): boolean {
-    return this.#map.has(key);
-  }
-
-  delete(key: string): void {
-    this.#map.delete(key);
-  }
-
-  get size(): number {
-    return this.#map.size;
-  }
-}
 
 /** Issued tokens and used assertion ids of one emulator run. */
 export class TokenStore {

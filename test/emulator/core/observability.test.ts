@@ -192,3 +192,49 @@ describe('clock', () => {
     expect(Math.abs(emu.clock.now() - Date.now())).toBeLessThan(1000);
   });
 });
+
+describe('retention', () => {
+  it('maxSessions: a session past the limit is forgotten, and its key refused as unknown (InvalidClientTokenId)', async () => {
+    const small = await startEmulator(baseConfig(), {
+      quiet: true,
+      maxSessions: 2,
+      services: { 'redshift-data': false, athena: false },
+    });
+    try {
+      const client = new STSClient(small.clientConfig());
+      const sessions = [];
+      for (const name of ['s1', 's2', 's3']) {
+        const out = await client.send(
+          new AssumeRoleCommand({ RoleArn: NO_CONTEXT_ROLE, RoleSessionName: name }),
+        );
+        sessions.push(
+          new STSClient(
+            small.clientConfig({
+              credentials: {
+                accessKeyId: out.Credentials!.AccessKeyId!,
+                secretAccessKey: out.Credentials!.SecretAccessKey!,
+                sessionToken: out.Credentials!.SessionToken!,
+              },
+            }),
+          ),
+        );
+      }
+      expect(await failure(sessions[0]!.send(new GetCallerIdentityCommand({})))).toMatchObject({
+        name: 'InvalidClientTokenId',
+        status: 403,
+      });
+      const [second, third] = await Promise.all(
+        sessions.slice(1).map((c) => c.send(new GetCallerIdentityCommand({}))),
+      );
+      expect([second!.Arn, third!.Arn].map((arn) => arn?.split('/').pop())).toEqual(['s2', 's3']);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('refuses a maxSessions that is not a positive integer, naming the option', async () => {
+    await expect(startEmulator(baseConfig(), { quiet: true, maxSessions: 0 })).rejects.toThrow(
+      /option `maxSessions`/,
+    );
+  });
+});

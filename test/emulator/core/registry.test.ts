@@ -47,6 +47,19 @@ describe('credential registry', () => {
     expect(registry.issuedCount).toBeLessThanOrEqual(100);
   });
 
+  it('remembers at most maxSessions sessions, forgetting the oldest first', () => {
+    const registry = createCredentialRegistry(config, () => 0, 3);
+    const keys = Array.from({ length: 5 }, () => registry.issue(session, 900_000).accessKeyId);
+    expect(keys.map((k) => registry.lookup(k) !== undefined)).toEqual([false, false, true, true, true]);
+    expect(registry.issuedCount).toBe(3);
+    // Configured keys are not sessions: never forgotten.
+    expect(registry.lookup(SERVICE_KEY.accessKeyId)).toBeDefined();
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses maxSessions %s', (bad) => {
+    expect(() => createCredentialRegistry(config, () => 0, bad)).toThrow(/option `maxSessions`/);
+  });
+
   it('classifies principals', () => {
     expect(principalKind(`arn:aws:iam::${ACCOUNT}:root`)).toBe('root');
     expect(principalKind(`arn:aws:iam::${ACCOUNT}:role/x`)).toBe('role');
