@@ -57,14 +57,7 @@ export async function runTokenCommand(argv: readonly string[], io: CommandIo): P
       if ((workgroupName === undefined) === (clusterIdentifier === undefined)) {
         throw new FlagError('--for redshift needs one of --workgroup or --cluster');
       }
-      const { redshift } = await import('../services/redshift/handle.js');
-      const handle = redshift({
-        credentials: connector.credentialProvider(),
-        region: connector.profile.region,
-        clientConfig:
-          connector.profile.endpoint === undefined ? {} : { endpoint: connector.profile.endpoint },
-      });
-      const token = await handle.driverToken(
+      const token = await connector.redshiftToken(
         workgroupName === undefined ? { clusterIdentifier: clusterIdentifier as string } : { workgroupName },
       );
       out = { token: token.token, tokenType: 'SUBJECT_TOKEN', expiresAt: token.expiresAt };

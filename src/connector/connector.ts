@@ -20,6 +20,12 @@ import { type BrowserOpener, openSystemBrowser } from './open-browser.js';
 import { profileDigest, type ResolvedProfile } from './profile.js';
 import { createTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache/file-cache.js';
 import type { CachedIdpTokens, CacheRecord } from './token-cache/record.js';
+import {
+  type ConnectorRedshiftTarget,
+  cachedRedshiftToken,
+  redshiftTargetKey,
+  withRedshiftToken,
+} from './redshift-token.js';
 import { type OptionShape, optionKeys, rejectUnknownOptions } from '../option-keys.js';
 
 // What a renewal or a sign-in needs (openid-client, the AWS SDK and the whole exchange flow) is loaded
@@ -29,6 +35,13 @@ const clients = () => import('../aws/clients.js');
 const idcSignIn = () => import('./idc-sign-in.js');
 const oidcExchange = () => import('./oidc-exchange.js');
 const oidcSignIn = () => import('./oidc-sign-in.js');
+const redshiftTokenFetch = () => import('./redshift-token-fetch.js');
+
+/**
+ * A cached Redshift driver token serves while it has this long left, ms: a driver presents it only when it
+ * connects.
+ */
+const REDSHIFT_TOKEN_MARGIN_MS = 60_000;
 
 /** Options of {@link createConnector}. */
 export interface ConnectorOptions {
@@ -96,6 +109,17 @@ export interface Connector {
   credentialProvider(): AwsCredentialIdentityProvider;
   /** The IAM Identity Center access token (`ACCESS_TOKEN` for the Redshift drivers). */
   idcAccessToken(options?: ConnectorCallOptions): Promise<ConnectorToken>;
+  /**
+   * A Redshift driver token for a Serverless workgroup or a provisioned cluster (`GetIdentityCenterAuthToken`
+   * with the identity-enhanced credentials; the drivers' `token_type=SUBJECT_TOKEN`). Kept in the token
+   * cache, bound to the role credentials it was issued with, and served from there while it has more than
+   * a minute left, so processes that each need one (a driver per connection) share it. Needs an `oidc`
+   * profile with `applicationArn` and `accessRoleArn`, and the optional peer package of the target's kind.
+   *
+   * @throws TypeError `ERR_INVALID_OPTION` for a target without exactly one of `workgroupName` and
+   *   `clusterIdentifier`; TipError every error of {@link Connector.credentials} and of the Redshift call.
+   */
+  redshiftToken(target: ConnectorRedshiftTarget, options?: ConnectorCallOptions): Promise<ConnectorToken>;
   /**
    * The cached IdP token of an `oidc` profile (the one exchanged with IAM Identity Center; a Redshift
    * driver's `EXT_JWT`), as cached: it may have expired. `undefined` when none. Secret.
@@ -419,6 +443,34 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
     );
   }
 
+  async function redshiftToken(
+    target: ConnectorRedshiftTarget,
+    call: ConnectorCallOptions = {},
+  ): Promise<ConnectorToken> {
+    const key = redshiftTargetKey(target);
+    const pick = (record: CacheRecord | undefined): ConnectorToken | undefined => {
+      const entry = cachedRedshiftToken(record, key, REDSHIFT_TOKEN_MARGIN_MS);
+      return entry === undefined ? undefined : { token: entry.token, expiresAt: entry.expiresAt };
+    };
+    const first = pick(await readRecord());
+    if (first !== undefined) return first;
+    // Renewed under the lock when due; the token is then asked for under the lock too (once per target).
+    const role = await credentials(call);
+    return cache.withLock(profile.name, async () => {
+      const record = await readRecord();
+      const again = pick(record);
+      if (again !== undefined) return again;
+      const { fetchRedshiftToken } = await redshiftTokenFetch();
+      const entry = await fetchRedshiftToken(profile, options.clientConfig, role, key, call.signal);
+      emitTo(onEvent, { type: 'refresh.succeeded', profile: profile.name, via: 'role-credentials' });
+      // Kept only beside the credentials it was issued with (another process may have renewed them).
+      if (record !== undefined && record.role?.accessKeyId === role.accessKeyId) {
+        await cache.write(profile.name, withRedshiftToken(record, entry));
+      }
+      return { token: entry.token, expiresAt: entry.expiresAt };
+    });
+  }
+
   async function status(): Promise<ConnectorStatus> {
     const { record, problem } = await cache.read(profile.name);
     const usable = record?.settings === settings ? record : undefined;
@@ -457,6 +509,7 @@ export function createConnector(profile: ResolvedProfile, options: ConnectorOpti
       return () => credentials();
     },
     idcAccessToken,
+    redshiftToken,
     async idpToken() {
       const record = await readRecord();
       return record?.idp === undefined ? undefined : jwtOf(profile, record.idp);

@@ -58,8 +58,16 @@ export type ConnectorEvent =
       readonly type: 'refresh.succeeded';
       /** The profile. */
       readonly profile: string;
-      /** What was used: the IdP refresh token, the IdC refresh token, or cached IdC tokens. */
-      readonly via: 'idp-refresh-token' | 'idc-refresh-token' | 'cached-jwt' | 'cached-idc-token';
+      /**
+       * What was used: the IdP refresh token, the IdC refresh token, cached IdC tokens, or the cached role
+       * credentials (`role-credentials`: a new Redshift driver token).
+       */
+      readonly via:
+        | 'idp-refresh-token'
+        | 'idc-refresh-token'
+        | 'cached-jwt'
+        | 'cached-idc-token'
+        | 'role-credentials';
     }
   | {
       /** A renewal failed. */

@@ -15,6 +15,7 @@ export type {
   ConnectorStatus,
   ConnectorToken,
 } from './connector.js';
+export type { ConnectorRedshiftTarget } from './redshift-token.js';
 export { credentialProcessOutput } from './credential-process.js';
 export { formatDoctor, runDoctor } from './doctor.js';
 export type { DoctorAdmin, DoctorCheck, DoctorOptions } from './doctor.js';
@@ -32,6 +33,7 @@ export type {
   CachedClient,
   CachedIdcTokens,
   CachedIdpTokens,
+  CachedRedshiftToken,
   CachedRoleCredentials,
   CachedStoreEntry,
   CachedUser,

@@ -78,6 +78,7 @@ async function secretsOf(profile: string): Promise<string[]> {
     record.client?.clientSecret,
     record.role?.secretAccessKey,
     record.role?.sessionToken,
+    ...(record.redshift ?? []).map((t) => t.token),
   ];
   for (const entry of Object.values(record.store ?? {})) {
     const t = (JSON.parse(entry.value) as { tokens: Record<string, unknown> }).tokens;
@@ -154,6 +155,13 @@ describe('tip-sdk', () => {
     expect(driver.tokenType).toBe('SUBJECT_TOKEN');
     expect(driver.token.length).toBeGreaterThan(10);
     outputs.push(c.stderr);
+    // The next run (a driver's next connection) is answered by the token cache: no Redshift call.
+    const driverCalls = fx.emu.counters.get('GetIdentityCenterAuthToken');
+    c = capture();
+    expect(await runCli(['token', '--profile', 'emu', '--for', 'redshift'], c.io)).toBe(0);
+    expect(c.stdout).toBe(`${driver.token}\n`);
+    expect(fx.emu.counters.get('GetIdentityCenterAuthToken')).toBe(driverCalls);
+    outputs.push(c.stderr);
 
     c = capture();
     expect(
@@ -188,13 +196,23 @@ describe('tip-sdk', () => {
   it('credentials the token cache still holds are printed without loading the AWS SDK or openid-client', async () => {
     // What a renewal needs; a credential_process run while the credentials last needs none of it.
     const renewal = ['@aws-sdk/client-sts', '@aws-sdk/client-sso-oidc', 'openid-client'];
-    const c = capture();
+    let c = capture();
     expect(await runCli(['credentials', '--profile', 'emu'], c.io)).toBe(0);
     const cached = (JSON.parse(c.stdout) as { AccessKeyId: string }).AccessKeyId;
     const warm = await runProcessHiding(renewal, ['credentials', '--profile', 'emu'], env);
     expect(warm.stderr).toBe('');
     expect(warm.code).toBe(0);
     expect((JSON.parse(warm.stdout) as { AccessKeyId: string }).AccessKeyId).toBe(cached);
+    // A Redshift driver token the cache holds: nor the Redshift clients.
+    c = capture();
+    expect(await runCli(['token', '--profile', 'emu', '--for', 'redshift'], c.io)).toBe(0);
+    const driver = await runProcessHiding(
+      [...renewal, '@aws-sdk/client-redshift-serverless', '@aws-sdk/client-redshift'],
+      ['token', '--profile', 'emu', '--for', 'redshift'],
+      env,
+    );
+    expect(driver.stderr).toBe('');
+    expect(driver.stdout).toBe(c.stdout);
     // Credentials about to expire are renewed, which needs them: hidden, the run fails before any call.
     const before = fx.emu.idp!.requests.token;
     await expireSoon(env.TIP_SDK_CACHE_DIR as string, 'emu');

@@ -1,5 +1,6 @@
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenCache } from '../../src/connector/token-cache/file-cache.js';
 import { isTipError } from '../../src/errors.js';
 import { ACCESS_ROLE } from './support/emulator-config.js';
 import { type ConnectorFixture, expireSoon, startConnectorFixture } from './support/fixture.js';
@@ -46,6 +47,81 @@ describe('oidc profile: browser sign-in, then credentials', () => {
     const { connector } = fx.connector(fx.oidcProfile({}, 'nobody'));
     const error = await connector.credentials().catch((e: unknown) => e);
     expect(isTipError(error, 'ERR_SIGN_IN_REQUIRED')).toBe(true);
+  });
+});
+
+describe('Redshift driver tokens', () => {
+  const calls = () => fx.emu.counters.get('GetIdentityCenterAuthToken');
+
+  it('one GetIdentityCenterAuthToken per target, shared by the processes of the user through the cache', async () => {
+    const profile = fx.oidcProfile({}, 'driver');
+    await fx.connector(profile, { open: httpBrowser('alice') }).connector.login();
+    const before = calls();
+    const { connector, events } = fx.connector(fx.oidcProfile({}, 'driver'));
+    const token = await connector.redshiftToken({ workgroupName: 'analytics' });
+    expect(token.expiresAt).toBeGreaterThan(Date.now() + 60_000);
+    expect(events).toContainEqual({ type: 'refresh.succeeded', profile: 'driver', via: 'role-credentials' });
+    // Other processes (new connectors on the same cache), two at once: served from the cache.
+    const again = await Promise.all(
+      [1, 2].map(() =>
+        fx.connector(fx.oidcProfile({}, 'driver')).connector.redshiftToken({ workgroupName: 'analytics' }),
+      ),
+    );
+    expect(again.map((t) => t.token)).toEqual([token.token, token.token]);
+    expect(calls() - before).toBe(1);
+    // Another target has its own token; the first stays cached beside it.
+    const cluster = await connector.redshiftToken({ clusterIdentifier: 'analytics-cluster' });
+    expect(cluster.token).not.toBe(token.token);
+    expect((await connector.redshiftToken({ workgroupName: 'analytics' })).token).toBe(token.token);
+    expect(calls() - before).toBe(2);
+  });
+
+  it('two processes missing the same token at once ask Redshift once (the profile lock)', async () => {
+    const profile = fx.oidcProfile({}, 'driver-race');
+    await fx.connector(profile, { open: httpBrowser('bob') }).connector.login();
+    const before = calls();
+    const tokens = await Promise.all(
+      [1, 2, 3].map(() =>
+        fx
+          .connector(fx.oidcProfile({}, 'driver-race'))
+          .connector.redshiftToken({ workgroupName: 'analytics' }),
+      ),
+    );
+    expect(new Set(tokens.map((t) => t.token)).size).toBe(1);
+    expect(calls() - before).toBe(1);
+  });
+
+  it('a token cached with other role credentials is not used: renewed credentials get a new one', async () => {
+    const profile = fx.oidcProfile({}, 'driver-renew');
+    await fx.connector(profile, { open: httpBrowser('alice') }).connector.login();
+    const first = await fx.connector(profile).connector.redshiftToken({ workgroupName: 'analytics' });
+    await expireSoon(fx.dir, 'driver-renew', 60_000, false);
+    const { connector } = fx.connector(fx.oidcProfile({}, 'driver-renew'));
+    // Credentials that are due do not retire a token issued with them: it is good until its own expiry.
+    expect((await connector.redshiftToken({ workgroupName: 'analytics' })).token).toBe(first.token);
+    const renewed = await connector.credentials();
+    const before = calls();
+    const second = await connector.redshiftToken({ workgroupName: 'analytics' });
+    expect(second.token).not.toBe(first.token);
+    expect(calls() - before).toBe(1);
+    const { record } = await createTokenCache({ dir: fx.dir, keychain: false }).read('driver-renew');
+    expect(record?.redshift?.map((t) => [t.target, t.accessKeyId])).toEqual([
+      ['workgroup:analytics', renewed.accessKeyId],
+    ]);
+  });
+
+  it.each([
+    ['no target', {}],
+    ['both', { workgroupName: 'analytics', clusterIdentifier: 'analytics-cluster' }],
+    ['upper case', { workgroupName: 'Analytics' }],
+    ['a path', { clusterIdentifier: '../x' }],
+    ['not a string', { workgroupName: 7 }],
+  ])('refuses a target with %s (ERR_INVALID_OPTION), before any call', async (_, target) => {
+    const before = fx.emu.counters.snapshot();
+    const { connector } = fx.connector(fx.oidcProfile({}, 'driver'));
+    const error = await connector.redshiftToken(target as never).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('ERR_INVALID_OPTION');
+    expect(fx.emu.counters.snapshot()).toEqual(before);
   });
 });
 

@@ -210,12 +210,100 @@ describe('envelope and record parsers (untrusted input)', () => {
     );
   });
 
+  it('keeps Redshift driver tokens, one per target, each bound to the credentials it came from', () => {
+    const redshift = [
+      { target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+      {
+        ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+        target: 'cluster:c-1',
+        accessKeyId: 'ASIA2',
+      },
+    ];
+    expect(decodeRecord(JSON.stringify({ ...record, redshift })).redshift).toEqual(redshift);
+  });
+
   it.each([
     ['unknown key', { ...record, extra: 1 }],
     ['used not boolean', { ...record, idp: { accessToken: 'a', used: 'no' } }],
     ['negative expiry', { ...record, role: { ...record.role, expiration: -1 } }],
     ['store key with a slash', { ...record, store: { 'a/b': { value: 'x', expiresAt: 1 } } }],
     ['empty token', { ...record, idp: { accessToken: '', used: false } }],
+    ['Redshift tokens that are no list', { ...record, redshift: { 'workgroup:wg': 't' } }],
+    [
+      '17 Redshift tokens',
+      {
+        ...record,
+        redshift: Array.from({ length: 17 }, (_, i) => ({
+          ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+          target: `workgroup:w${i}`,
+        })),
+      },
+    ],
+    [
+      'a Redshift target of another kind',
+      {
+        ...record,
+        redshift: [
+          {
+            ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+            target: 'table:wg',
+          },
+        ],
+      },
+    ],
+    [
+      'a Redshift target with a path',
+      {
+        ...record,
+        redshift: [
+          {
+            ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+            target: 'cluster:../x',
+          },
+        ],
+      },
+    ],
+    [
+      'a Redshift target twice',
+      {
+        ...record,
+        redshift: [
+          { target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+          { target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' },
+        ],
+      },
+    ],
+    [
+      'a Redshift token without its credentials',
+      { ...record, redshift: [{ target: 'workgroup:wg', token: 't', expiresAt: 1 }] },
+    ],
+    [
+      'a Redshift token with an extra member',
+      {
+        ...record,
+        redshift: [
+          { ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' }, user: 'alice' },
+        ],
+      },
+    ],
+    [
+      'an empty Redshift token',
+      {
+        ...record,
+        redshift: [
+          { ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' }, token: '' },
+        ],
+      },
+    ],
+    [
+      'a Redshift expiry that is text',
+      {
+        ...record,
+        redshift: [
+          { ...{ target: 'workgroup:wg', token: 't', expiresAt: 1, accessKeyId: 'ASIA1' }, expiresAt: '1' },
+        ],
+      },
+    ],
   ])('rejects a record with %s', (_name, value) => {
     expect(() => decodeRecord(JSON.stringify(value))).toThrow(RecordError);
   });

@@ -63,6 +63,24 @@ export interface CachedStoreEntry {
   readonly expiresAt: number;
 }
 
+/** A Redshift driver token (`GetIdentityCenterAuthToken`), bound to the role credentials it came from. */
+export interface CachedRedshiftToken {
+  /** `workgroup:<name>` or `cluster:<identifier>`. */
+  readonly target: string;
+  /** The token. Secret. */
+  readonly token: string;
+  /** Expiry, epoch ms. */
+  readonly expiresAt: number;
+  /** Access key id of the role credentials that asked for it: with other credentials it is not used. */
+  readonly accessKeyId: string;
+}
+
+/** Most Redshift driver tokens a record keeps (one per target). */
+export const MAX_REDSHIFT_TOKENS = 16;
+
+/** The form of {@link CachedRedshiftToken.target}. */
+export const REDSHIFT_TARGET = /^(workgroup|cluster):[a-z0-9-]{1,64}$/;
+
 /** Non-secret facts about who signed in. */
 export interface CachedUser {
   /** JWT issuer or IdC issuer URL. */
@@ -89,6 +107,8 @@ export interface CacheRecord {
   readonly role?: CachedRoleCredentials;
   /** Entries of the trusted-identity flow's cache store (IdC token set with its refresh token). */
   readonly store?: Readonly<Record<string, CachedStoreEntry>>;
+  /** Redshift driver tokens, one per target, at most 16. */
+  readonly redshift?: readonly CachedRedshiftToken[];
   /** Who. */
   readonly user?: CachedUser;
 }
@@ -137,7 +157,7 @@ export function decodeRecord(text: string): CacheRecord {
     throw new RecordError('JSON');
   }
   const o = obj(parsed, 'record');
-  only(o, ['v', 'settings', 'idp', 'idc', 'client', 'role', 'store', 'user'], 'record');
+  only(o, ['v', 'settings', 'idp', 'idc', 'client', 'role', 'store', 'redshift', 'user'], 'record');
   if (o.v !== 1) throw new RecordError('version');
   const record: Record<string, unknown> = { v: 1, settings: str(o.settings, 'settings') };
   if (o.idp !== undefined) {
@@ -198,6 +218,24 @@ export function decodeRecord(text: string): CacheRecord {
       };
     }
     record.store = out;
+  }
+  if (o.redshift !== undefined) {
+    if (!Array.isArray(o.redshift) || o.redshift.length > MAX_REDSHIFT_TOKENS)
+      throw new RecordError('redshift');
+    const seen = new Set<string>();
+    record.redshift = o.redshift.map((v: unknown) => {
+      const t = obj(v, 'redshift entry');
+      only(t, ['target', 'token', 'expiresAt', 'accessKeyId'], 'redshift entry');
+      const target = str(t.target, 'redshift entry target');
+      if (!REDSHIFT_TARGET.test(target) || seen.has(target)) throw new RecordError('redshift entry target');
+      seen.add(target);
+      return {
+        target,
+        token: str(t.token, 'redshift entry token'),
+        expiresAt: num(t.expiresAt, 'redshift entry expiresAt'),
+        accessKeyId: str(t.accessKeyId, 'redshift entry accessKeyId'),
+      };
+    });
   }
   if (o.user !== undefined) {
     const u = obj(o.user, 'user');
