@@ -41,14 +41,15 @@ import { TipError, closedError, isTipError } from '../errors.js';
 import { createExchangeLedger, jwtLedgerId } from '../identity-center/exchange-ledger.js';
 import type { ExchangeLedger } from '../identity-center/exchange-ledger.js';
 import { obtainIdcToken } from '../identity-center/obtain-token.js';
-import type { ExchangeObserver } from '../identity-center/obtain-token.js';
 import { createRefusalCache } from '../identity-center/refusals.js';
 import { withSharedLedger } from '../identity-center/shared-ledger.js';
 import type { IdcTokenSet } from '../identity-center/types.js';
+import { createAudienceIndex } from './audience-index.js';
 import { type SigningSettings, createSigningClients } from './bootstrap.js';
 import { idcTokenCodec, roleSessionCodec } from './codecs.js';
 import type { RoleSession } from './codecs.js';
 import { type Emit, emitStoreEvent, storeErrorEvent } from './events.js';
+import { exchangeObserver } from './exchange-observer.js';
 import { isSharedCacheStore } from './shared-store.js';
 
 /** The user facts and JWT a resolution works from. */
@@ -136,9 +137,6 @@ export interface Engine {
   close(): void;
 }
 
-/** Most users whose audience lists are remembered for {@link Engine.forget} (beyond the LRU). */
-const MAX_INDEXED_USERS = 100_000;
-
 /** `parts` followed by the audience, sorted (the order of a token's `aud` values does not matter). */
 function withAudience(parts: (string | undefined)[], audience: readonly string[]): (string | undefined)[] {
   if (audience.length === 1) parts.push(audience[0]);
@@ -208,13 +206,8 @@ export function createEngine(settings: EngineSettings): Engine {
   const closing = new AbortController();
   // Every load (or call) listens to it: as many listeners as calls in flight is expected.
   setMaxListeners(0, closing.signal);
-  /**
-   * The audience lists each user was loaded with (issuer + subject → JSON lists), so `forget` can name
-   * every key of a user. Written on loads only, never on the warm path. Nearly every user has one list:
-   * it is kept as a string, and a Set only from the second.
-   */
-  const audiencesOf = new Map<string, string | Set<string>>();
-  const userOf = (issuer: string, subject: string) => `${issuer}\u0000${subject}`;
+  /** The audience lists each user was loaded with, so `forget` can name every key of a user. */
+  const audiences = createAudienceIndex();
   const rolePartsOf = (issuer: string, subject: string, audience: readonly string[]) =>
     withAudience([issuer, subject, applicationArn, accessRoleArn, scopeText], audience);
   const tokenPartsOf = (issuer: string, subject: string, audience: readonly string[]) =>
@@ -223,44 +216,9 @@ export function createEngine(settings: EngineSettings): Engine {
     cacheKey('role', rolePartsOf(issuer, subject, audience));
   const tokenKeyOf = (issuer: string, subject: string, audience: readonly string[]) =>
     cacheKey('idc', tokenPartsOf(issuer, subject, audience));
-
-  function remember(subject: SubjectToken): void {
-    const user = userOf(subject.issuer, subject.subject);
-    const list = JSON.stringify(subject.audience);
-    const lists = audiencesOf.get(user);
-    if (lists === undefined) {
-      audiencesOf.set(user, list);
-      if (audiencesOf.size > MAX_INDEXED_USERS) audiencesOf.delete(audiencesOf.keys().next().value as string);
-    } else if (typeof lists === 'string') {
-      if (lists !== list) audiencesOf.set(user, new Set([lists, list]));
-    } else {
-      lists.add(list);
-    }
-  }
   const loads = createConcurrencyLimit(settings.maxConcurrentExchanges);
   /** Role keys (and store bindings) of the subjects seen: one subject resolved again skips the digest. */
   const roleKeys = new WeakMap<SubjectToken, RoleKey>();
-
-  function observer(subject: SubjectToken): ExchangeObserver | undefined {
-    if (emit === undefined) return undefined;
-    const { issuer } = subject;
-    const who = subject.subject;
-    return {
-      started: (grant) => emit({ type: 'exchange.started', issuer, subject: who, grant }),
-      succeeded: (grant, result, durationMs, attempts) =>
-        emit({
-          type: 'exchange.succeeded',
-          issuer,
-          subject: who,
-          grant,
-          idcUserId: result.identity.idcUserId,
-          durationMs,
-          attempts,
-        }),
-      failed: (grant, error, durationMs) =>
-        emit({ type: 'exchange.failed', issuer, subject: who, grant, code: error.code, durationMs }),
-    };
-  }
 
   async function loadTokens(
     ctx: LoadContext<IdcTokenSet>,
@@ -298,7 +256,7 @@ export function createEngine(settings: EngineSettings): Engine {
         refusals,
         // Another replica's exchange of this JWT finishes within one AWS call deadline.
         ...(ledger === local ? {} : { resultWaitMs: retry.timeoutMs }),
-        ...(emit === undefined ? {} : { observer: observer(subject) }),
+        ...(emit === undefined ? {} : { observer: exchangeObserver(emit, subject.issuer, subject.subject) }),
       });
       return { value, expiresAt: value.expiresAt };
     } finally {
@@ -313,7 +271,7 @@ export function createEngine(settings: EngineSettings): Engine {
   ): Promise<{ value: RoleSession; expiresAt: number }> {
     const startedAt = clock();
     emit?.({ type: 'cache.miss', issuer: subject.issuer, subject: subject.subject, reason: ctx.reason });
-    remember(subject);
+    audiences.remember(subject.issuer, subject.subject, subject.audience);
     const link = combineSignals(ctx.signal, closing.signal);
     const signal = link.signal;
     try {
@@ -428,7 +386,7 @@ export function createEngine(settings: EngineSettings): Engine {
     tokens.clear();
     ledger.clearResults();
     signingClient.clear();
-    audiencesOf.clear();
+    audiences.clear();
   }
 
   return {
@@ -490,15 +448,11 @@ export function createEngine(settings: EngineSettings): Engine {
       return roles.size;
     },
     clear,
-    async forget({ issuer, subject, audiences }) {
-      const user = userOf(issuer, subject);
+    async forget({ issuer, subject, audiences: named }) {
       const lists = new Map<string, readonly string[]>();
-      for (const audience of audiences) lists.set(JSON.stringify(audience), audience);
-      const known = audiencesOf.get(user);
-      for (const text of typeof known === 'string' ? [known] : (known ?? [])) {
-        lists.set(text, JSON.parse(text) as string[]);
+      for (const audience of [...named, ...audiences.take(issuer, subject)]) {
+        lists.set(JSON.stringify(audience), audience);
       }
-      audiencesOf.delete(user);
       const found = new Set<string>();
       const deletions: Promise<void>[] = [];
       for (const audience of lists.values()) {
