@@ -219,6 +219,8 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
     throw noContextError();
   }
   await ledger.keep(resultKey, result, jwt.expiresAt);
-  await ledger.settle?.(jwt.ledgerId, resultKey);
+  // Not waited for: the caller has its result, and a settle that fails or never arrives only makes another
+  // replica wait for the claim as before (a shared store's round trip stays off the miss path).
+  ledger.settle?.(jwt.ledgerId, resultKey).catch(() => undefined);
   return result;
 }
