@@ -137,6 +137,18 @@ async function run(input: ObtainTokenInput, grant: IdcGrant): Promise<IdcTokenSe
   }
 }
 
+/**
+ * Settles the claim of JWT `id` when the ledger can (see `ExchangeLedger.settle`); never rejects: a claim
+ * left unsettled only makes another replica wait for it, as with a ledger that cannot settle.
+ */
+async function settle(ledger: ExchangeLedger, id: string, resultKey: string): Promise<void> {
+  try {
+    await ledger.settle?.(id, resultKey);
+  } catch {
+    // See above.
+  }
+}
+
 /** First and longest pause between two looks at another replica's exchange result, milliseconds. */
 const RESULT_POLL_FIRST_MS = 20;
 const RESULT_POLL_MAX_MS = 250;
@@ -205,7 +217,7 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
     // A JWT IdC saw before (another replica exchanged it while the shared ledger was out of reach, or no
     // ledger is shared) stays claimed: sending it again would be refused again.
     if (isReusedRefusal(error)) {
-      await ledger.settle?.(jwt.ledgerId, resultKey);
+      await settle(ledger, jwt.ledgerId, resultKey);
       throw reusedError(error);
     }
     await ledger.release(jwt.ledgerId);
@@ -215,12 +227,12 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
   // The JWT is spent either way; a caller finding its claim now waits for nothing (the result is kept
   // before the claim is settled, so a settled claim with no result means there is none to wait for).
   if (result.identityContext === undefined) {
-    await ledger.settle?.(jwt.ledgerId, resultKey);
+    await settle(ledger, jwt.ledgerId, resultKey);
     throw noContextError();
   }
   await ledger.keep(resultKey, result, jwt.expiresAt);
   // Not waited for: the caller has its result, and a settle that fails or never arrives only makes another
   // replica wait for the claim as before (a shared store's round trip stays off the miss path).
-  ledger.settle?.(jwt.ledgerId, resultKey).catch(() => undefined);
+  void settle(ledger, jwt.ledgerId, resultKey);
   return result;
 }

@@ -78,6 +78,32 @@ describe('replicas sharing a store (lock and exchange ledger)', () => {
     expect(exchanges()).toBe(2);
   });
 
+  it('a shared ledger whose settle fails, or that has none, still serves: the claim is only left unsettled', async () => {
+    const shared = sharedMemoryStore(() => emu.clock.now());
+    const ledger = shared.exchangeLedger({} as never);
+    const failing = {
+      ...shared,
+      exchangeLedger: () => ({
+        ...ledger,
+        settle: async () => {
+          throw new Error('store down');
+        },
+      }),
+    };
+    const { settle: _none, ...withoutSettle } = ledger;
+    const lacking = { ...shared, exchangeLedger: () => withoutSettle };
+    for (const [store, user] of [
+      [failing, 'user1'],
+      [lacking, 'user2'],
+    ] as const) {
+      const tip = emulatorTip(emu, { cache: { store } }).tip;
+      const jwt = await mintToken(emu, user);
+      expect((await tip.forToken(jwt)).identity.subject).toBe(user);
+      expect((await tip.forToken(jwt)).identity.subject).toBe(user);
+    }
+    expect(exchanges()).toBe(2);
+  });
+
   it('without the lock (unreachable), a replica waits for another’s running exchange of the same JWT', async () => {
     const shared = sharedMemoryStore(() => emu.clock.now());
     const store = {
