@@ -75,7 +75,12 @@ export { createMemoryCacheStore } from './cache/memory-store.js';
 export type { MemoryCacheStoreOptions } from './cache/memory-store.js';
 export { createMemoryCacheLock } from './cache/memory-lock.js';
 export type { SharedCacheStore } from './session/shared-store.js';
-export type { ExchangeLedger, ExchangeLedgerInit, LedgerClaim } from './identity-center/exchange-ledger.js';
+export type {
+  ClaimOptions,
+  ExchangeLedger,
+  ExchangeLedgerInit,
+  LedgerClaim,
+} from './identity-center/exchange-ledger.js';
 export type {
   CacheCodec,
   CacheLock,

@@ -204,7 +204,18 @@ export function createMemo<V>(options: MemoOptions<V> = {}): HandleMemo<V> {
       }
       const held = turn !== undefined && 'held' in turn ? turn.held : undefined;
       try {
-        const result = shared ?? (await load({ key, signal: controller.signal, previous, reason, detach }));
+        const result =
+          shared ??
+          (await load({
+            key,
+            signal: controller.signal,
+            previous,
+            reason,
+            detach,
+            get holdsLock() {
+              return held?.holding === true;
+            },
+          }));
         if (!validExpiring(result))
           throw new TypeError('tip-sdk: a cache loader returned no finite expiresAt');
         if (seq > entry.applied) {

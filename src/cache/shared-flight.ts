@@ -32,6 +32,8 @@ export interface TurnSettings {
 
 /** A lock taken for a load: `end()` stops renewing it and releases it. */
 export interface HeldLock {
+  /** True until a renewal finds the lock lost, or `end()`. */
+  readonly holding: boolean;
   /** Stops the renewals and releases the lock (in the background; failures are reported). */
   end(): void;
 }
@@ -59,6 +61,9 @@ function hold(lease: CacheLockLease, settings: TurnSettings): HeldLock {
   );
   timer.unref?.();
   return {
+    get holding() {
+      return renewing;
+    },
     end() {
       renewing = false;
       clearInterval(timer);

@@ -92,6 +92,12 @@ export interface LoadContext<V> {
   /** Why the load runs. */
   readonly reason: LoadReason;
   /**
+   * True while the load holds its key's lock in the shared store (the memo took it for this load; false
+   * without a store lock, when the load runs without it, or once a renewal found it lost). Another
+   * process's load of the key that held the lock while it ran has then ended or stalled past its lease.
+   */
+  readonly holdsLock?: boolean;
+  /**
    * Declares that the load can no longer be abandoned without loss (e.g. a single-use token was sent):
    * from now on `signal` never fires because callers left, the load runs to its end (bounded by its own
    * deadline) and its result is cached, and later callers for the key join it.

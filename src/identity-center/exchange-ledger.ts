@@ -31,7 +31,22 @@ export type LedgerClaim =
        * younger than its deadline); absent when unknown, or when the ledger knows that exchange finished.
        */
       readonly since?: number;
+      /**
+       * With `since`: the claimant held the shared store's lock of `resultKey` while it exchanged (see
+       * {@link ClaimOptions.locked}), so a caller that holds that lock now knows the claimant's lease ran
+       * out — its exchange ended without settling (the replica died) or stalled past the lease.
+       */
+      readonly locked?: true;
     };
+
+/** Options of {@link ExchangeLedger.claim}. */
+export interface ClaimOptions {
+  /**
+   * The claimant holds the shared store's lock of the result key (the user's IdC tokens) and keeps it,
+   * renewed, until its exchange has ended. Default `false`.
+   */
+  readonly locked?: boolean;
+}
 
 /**
  * Which JWTs were exchanged and where each exchange's result is kept. Every process has one in memory; a
@@ -42,7 +57,12 @@ export interface ExchangeLedger {
    * Claims JWT `id` for an exchange whose result will be kept under `resultKey`, until `expiresAt` (the
    * JWT's `exp`, epoch ms; 1 h when it has none).
    */
-  claim(id: string, resultKey: string, expiresAt: number | undefined): Promise<LedgerClaim>;
+  claim(
+    id: string,
+    resultKey: string,
+    expiresAt: number | undefined,
+    options?: ClaimOptions,
+  ): Promise<LedgerClaim>;
   /** Undoes a claim after an exchange IdC did not complete, so the same JWT may be tried again. */
   release(id: string): Promise<void>;
   /**
@@ -103,6 +123,8 @@ interface JwtEntry {
   readonly until: number;
   /** Its exchange finished (see {@link ExchangeLedger.settle}). */
   settled: boolean;
+  /** Claimed under the user's store lock (see {@link ClaimOptions.locked}). */
+  readonly locked: boolean;
 }
 
 interface Kept {
@@ -146,20 +168,28 @@ export function createExchangeLedger(maxEntries = 100_000, clock: Clock = Date.n
   }
 
   return {
-    async claim(id, resultKey, expiresAt) {
+    async claim(id, resultKey, expiresAt, options) {
       const now = clock();
       const held = live(id, now);
       if (held !== undefined) {
         // A settled claim's exchange is not running any more: a caller has nothing to wait for (its result
         // may since have been dropped).
+        if (held.settled) return { claimed: false, resultKey: held.resultKey };
         return {
           claimed: false,
           resultKey: held.resultKey,
-          ...(held.settled ? {} : { since: held.since }),
+          since: held.since,
+          ...(held.locked ? { locked: true as const } : {}),
         };
       }
       sweep(now);
-      jwts.set(id, { resultKey, since: now, until: expiresAt ?? now + NO_EXP_TTL_MS, settled: false });
+      jwts.set(id, {
+        resultKey,
+        since: now,
+        until: expiresAt ?? now + NO_EXP_TTL_MS,
+        settled: false,
+        locked: options?.locked === true,
+      });
       const holder = kept.get(resultKey);
       if (holder === undefined) kept.set(resultKey, { refs: 1, tokens: undefined });
       else holder.refs += 1;

@@ -63,6 +63,12 @@ export interface ObtainTokenInput {
    * this JWT that another replica claimed and is still running. Default `0`.
    */
   readonly resultWaitMs?: number;
+  /**
+   * Whether this call holds, now, the shared store's lock of `resultKey` (the user's IdC tokens): a claim
+   * made under that lock by another replica whose result is unusable is then not waited for — its holder's
+   * lease ran out, so its exchange ended without settling (the replica died) or stalled past the lease.
+   */
+  readonly holdsLock?: () => boolean;
   readonly observer?: ExchangeObserver;
 }
 
@@ -197,7 +203,8 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
   const { clock } = input.context;
   const waitMs = input.resultWaitMs ?? 0;
   const until = performance.now() + waitMs;
-  let claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
+  const claimOptions = { locked: input.holdsLock?.() === true };
+  let claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt, claimOptions);
   for (let delay = RESULT_POLL_FIRST_MS; !claim.claimed; delay = Math.min(delay * 2, RESULT_POLL_MAX_MS)) {
     if (input.forced === true) throw jwtRequiredError(why);
     // The JWT was exchanged before (here or, with a shared ledger, by another replica): its result serves.
@@ -205,10 +212,14 @@ export async function obtainIdcToken(input: ObtainTokenInput): Promise<IdcTokenS
     if (usable(theirs, clock())) return theirs;
     // Another replica may still be exchanging it (a claim younger than one exchange deadline, its result
     // not kept yet): wait for it; if its exchange fails, its claim is released and this one takes it.
-    const running = claim.since !== undefined && clock() - claim.since < waitMs;
+    const running =
+      claim.since !== undefined &&
+      clock() - claim.since < waitMs &&
+      // Its claimant held this user's lock while exchanging, and this call holds it now: not running.
+      !(claim.locked === true && input.holdsLock?.() === true);
     if (claim.resultKey !== resultKey || !running || performance.now() >= until) throw reusedError();
     await sleep(delay, input.signal);
-    claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt);
+    claim = await ledger.claim(jwt.ledgerId, resultKey, jwt.expiresAt, claimOptions);
   }
   let result: IdcTokenSet;
   try {

@@ -24,13 +24,13 @@ export function withSharedLedger(
   onError: (error: unknown) => void,
 ): ExchangeLedger {
   return {
-    async claim(id, resultKey, expiresAt) {
-      const mine = await local.claim(id, resultKey, expiresAt);
+    async claim(id, resultKey, expiresAt, options) {
+      const mine = await local.claim(id, resultKey, expiresAt, options);
       // This process exchanged the JWT (or is exchanging it): no need to ask the store.
       if (!mine.claimed) return mine;
       let theirs: LedgerClaim;
       try {
-        theirs = await shared.claim(id, resultKey, expiresAt);
+        theirs = await shared.claim(id, resultKey, expiresAt, options);
       } catch (error) {
         onError(error);
         return mine;

@@ -1,7 +1,8 @@
 /**
  * The exchange ledger on Redis, shared by every replica using the store:
  * - `<prefix>jwt:<ledger id>` holds the result key of the exchange that claimed the JWT and when it did
- *   (`<result key> <epoch ms>`), until the JWT's `exp` (a Lua get-or-set makes the claim atomic); once IdC
+ *   (`<result key> <epoch ms>`, and ` L` when the claimant holds the user's lock while it exchanges), until
+ *   the JWT's `exp` (a Lua get-or-set makes the claim atomic); once IdC
  *   answered that exchange, the time is dropped (`<result key>`): a claim without a time is one no replica
  *   is still exchanging, so a reader serves the kept result or refuses the JWT without waiting (a reader
  *   of an earlier version of this store reads it the same way);
@@ -42,15 +43,22 @@ export function redisExchangeLedger(parts: RedisLedgerParts, init: ExchangeLedge
   };
 
   return {
-    async claim(id, resultKey, expiresAt) {
+    async claim(id, resultKey, expiresAt, options) {
       const key = `${prefix}jwt:${id}`;
-      const held = await commands.eval(CLAIM, key, [`${resultKey} ${clock()}`, ttl(expiresAt)]);
+      const value = `${resultKey} ${clock()}${options?.locked === true ? ' L' : ''}`;
+      const held = await commands.eval(CLAIM, key, [value, ttl(expiresAt)]);
       if (held === null || held === undefined) return { claimed: true };
-      // `<result key> <claimed at>`; anything else names no result of this user and no running exchange.
-      // A time is epoch milliseconds in digits only: an empty or edited one says nothing of when.
-      const [theirs, at] = String(held).split(' ');
+      // `<result key> <claimed at>[ L]`; anything else names no result of this user and no running
+      // exchange. A time is epoch milliseconds in digits only: an empty or edited one says nothing of when.
+      const [theirs, at, mark, ...rest] = String(held).split(' ');
       const since = at !== undefined && /^\d{1,15}$/.test(at) ? Number(at) : undefined;
-      return { claimed: false, resultKey: theirs ?? '', ...(since === undefined ? {} : { since }) };
+      const locked = since !== undefined && mark === 'L' && rest.length === 0;
+      return {
+        claimed: false,
+        resultKey: theirs ?? '',
+        ...(since === undefined ? {} : { since }),
+        ...(locked ? { locked: true as const } : {}),
+      };
     },
     async release(id) {
       const key = `${prefix}jwt:${id}`;

@@ -255,7 +255,9 @@ export function createEngine(settings: EngineSettings): Engine {
         detach: ctx.detach,
         refusals,
         // Another replica's exchange of this JWT finishes within one AWS call deadline.
-        ...(ledger === local ? {} : { resultWaitMs: retry.timeoutMs }),
+        ...(ledger === local
+          ? {}
+          : { resultWaitMs: retry.timeoutMs, holdsLock: () => ctx.holdsLock === true }),
         ...(emit === undefined ? {} : { observer: exchangeObserver(emit, subject.issuer, subject.subject) }),
       });
       return { value, expiresAt: value.expiresAt };

@@ -106,6 +106,35 @@ describe('single flight across processes (a store with a lock)', () => {
     }
   });
 
+  it('tells the loader whether it holds the lock: yes with it, no without it, no once a renewal lost it', async () => {
+    const seen: boolean[] = [];
+    const probe = async (ctx: { holdsLock?: boolean }) => {
+      seen.push(ctx.holdsLock === true);
+      return { value: 'v', expiresAt: Date.now() + HOUR };
+    };
+    await createMemo<string>({ store: createMemoryCacheStore(), codec }).get('k', probe);
+    const inner = createMemoryCacheStore();
+    const unlocked: CacheStore = { get: inner.get, set: inner.set, delete: inner.delete };
+    await createMemo<string>({ store: unlocked, codec }).get('k', probe);
+    await createMemo<string>({}).get('k', probe);
+    expect(seen).toEqual([true, false, false]);
+    // A lease whose renewals find the lock lost: the load goes on, no longer holding it.
+    const losing: CacheLock = {
+      acquire: async () => ({ renew: async () => false, release: async () => undefined }),
+    };
+    const during: boolean[] = [];
+    const fresh = createMemoryCacheStore();
+    const store: CacheStore = { get: fresh.get, set: fresh.set, delete: fresh.delete, lock: losing };
+    const memo = createMemo<string>({ store, codec, lockLeaseMs: 30 });
+    await memo.get('k', async (ctx) => {
+      during.push(ctx.holdsLock === true);
+      await sleep(60);
+      during.push(ctx.holdsLock === true);
+      return { value: 'v', expiresAt: Date.now() + HOUR };
+    });
+    expect(during).toEqual([true, false]);
+  });
+
   it('a forced refresh takes the lock and does not settle for the value in the store', async () => {
     const { memos, loader, loads } = replicas(2, createMemoryCacheStore());
     const load = loader(5);

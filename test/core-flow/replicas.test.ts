@@ -104,6 +104,28 @@ describe('replicas sharing a store (lock and exchange ledger)', () => {
     expect(exchanges()).toBe(2);
   });
 
+  it('a JWT whose claimant held the user’s lock and died before keeping its result is refused at once by the next lock holder', async () => {
+    const store = sharedMemoryStore(() => emu.clock.now());
+    const ledger = store.exchangeLedger({} as never);
+    // Replica A claims and exchanges, then "dies": what it kept and its settle never reach the store (its
+    // locks expire or are released; here they are released).
+    const dying = {
+      ...store,
+      exchangeLedger: () => ({ ...ledger, keep: async () => undefined, settle: async () => undefined }),
+    };
+    // An exchange deadline past the test's own: waiting for the dead claimant would time the test out.
+    const timeouts = { baseDelayMs: 1, maxDelayMs: 10, timeoutMs: 120_000 };
+    const a = emulatorTip(emu, { cache: { store: dying }, timeouts }).tip;
+    const b = emulatorTip(emu, { cache: { store }, timeouts }).tip;
+    const jwt = await mintToken(emu, 'user1');
+    await a.forToken(jwt);
+    store.forgetValues(); // nor did the values it loaded
+    const again = await b.forToken(jwt).catch((e: unknown) => e);
+    expect(isTipError(again, 'ERR_IDC_TOKEN_REUSED')).toBe(true);
+    expect((await b.forToken(await mintToken(emu, 'user1'))).identity.subject).toBe('user1');
+    expect(exchanges()).toBe(2);
+  });
+
   it('without the lock (unreachable), a replica waits for another’s running exchange of the same JWT', async () => {
     const shared = sharedMemoryStore(() => emu.clock.now());
     const store = {

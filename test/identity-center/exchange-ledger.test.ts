@@ -43,6 +43,29 @@ describe('createExchangeLedger', () => {
     expect(await ledger.result('user-a')).toBeUndefined();
   });
 
+  it('reports a claim made under the user’s lock as such until it is settled', async () => {
+    const clock = manualClock();
+    const ledger = createExchangeLedger(100, clock);
+    await ledger.claim('jwt-l', 'user-a', clock() + 60_000, { locked: true });
+    await ledger.claim('jwt-u', 'user-a', clock() + 60_000, { locked: false });
+    expect(await ledger.claim('jwt-l', 'user-a', clock() + 60_000)).toEqual({
+      claimed: false,
+      resultKey: 'user-a',
+      since: clock(),
+      locked: true,
+    });
+    expect(await ledger.claim('jwt-u', 'user-a', clock() + 60_000)).toEqual({
+      claimed: false,
+      resultKey: 'user-a',
+      since: clock(),
+    });
+    await ledger.settle!('jwt-l', 'user-a');
+    expect(await ledger.claim('jwt-l', 'user-a', clock() + 60_000)).toEqual({
+      claimed: false,
+      resultKey: 'user-a',
+    });
+  });
+
   it('keeps nothing for a key no live JWT names, forgets a released claim, and clears results only', async () => {
     const ledger = createExchangeLedger(100, manualClock());
     await ledger.keep('nobody', tokens(1));

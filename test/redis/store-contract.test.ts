@@ -193,6 +193,17 @@ describe.each(CLIENT_KINDS)('redisCacheStore over %s', (kind) => {
     await server().admin.set(`${prefix}jwt:jwt-u`, 'user-uu 1');
     await a.settle!('jwt-u', 'user-u');
     expect(await server().admin.get(`${prefix}jwt:jwt-u`)).toBe('user-uu 1');
+    // A claimant holding the user's lock says so; settled, the mark goes with the time.
+    expect(await a.claim('jwt-l', 'user-l', exp, { locked: true })).toEqual({ claimed: true });
+    expect(await server().admin.get(`${prefix}jwt:jwt-l`)).toMatch(/^user-l \d+ L$/);
+    expect(await b.claim('jwt-l', 'user-l', exp)).toEqual({
+      claimed: false,
+      resultKey: 'user-l',
+      since: expect.any(Number),
+      locked: true,
+    });
+    await a.settle!('jwt-l', 'user-l');
+    expect(await b.claim('jwt-l', 'user-l', exp)).toEqual({ claimed: false, resultKey: 'user-l' });
     // A claim that is gone (released, expired) is not brought back.
     await a.settle!('jwt-none', 'user-s');
     expect(await server().admin.exists(`${prefix}jwt:jwt-none`)).toBe(0);

@@ -89,6 +89,23 @@ describe('the shared exchange ledger, reading what Redis holds', () => {
     ['a trailing space', 'user-a ', { claimed: false, resultKey: 'user-a' }],
     ['a negative time', 'user-a -5', { claimed: false, resultKey: 'user-a' }],
     ['a time in hex', 'user-a 0x10', { claimed: false, resultKey: 'user-a' }],
+    [
+      'a claim under the lock',
+      'user-a 1799999999000 L',
+      { claimed: false, resultKey: 'user-a', since: 1799999999000, locked: true },
+    ],
+    [
+      'a lock mark in lower case',
+      'user-a 1799999999000 l',
+      { claimed: false, resultKey: 'user-a', since: 1799999999000 },
+    ],
+    [
+      'text after the lock mark',
+      'user-a 1799999999000 L x',
+      { claimed: false, resultKey: 'user-a', since: 1799999999000 },
+    ],
+    ['a lock mark without a time', 'user-a L', { claimed: false, resultKey: 'user-a' }],
+    ['a lock mark after a bad time', 'user-a soon L', { claimed: false, resultKey: 'user-a' }],
   ])('a JWT claim holding %s', async (_, held, expected) => {
     const { data, shared } = ledger();
     if (held !== undefined) data.set(`${PREFIX}jwt:jwt-1`, held);
