@@ -5,6 +5,7 @@
  * @module
  */
 import { optionError } from '../errors.js';
+import type { RedshiftTarget } from '../services/redshift/types.js';
 import {
   type CachedRedshiftToken,
   type CacheRecord,
@@ -12,20 +13,8 @@ import {
   REDSHIFT_TARGET,
 } from './token-cache/record.js';
 
-/** A Redshift Serverless workgroup or a provisioned cluster. */
-export type ConnectorRedshiftTarget =
-  | {
-      /** The Redshift Serverless workgroup. */
-      readonly workgroupName: string;
-      /** Not with `workgroupName`. */
-      readonly clusterIdentifier?: undefined;
-    }
-  | {
-      /** The provisioned cluster. */
-      readonly clusterIdentifier: string;
-      /** Not with `clusterIdentifier`. */
-      readonly workgroupName?: undefined;
-    };
+/** A Redshift Serverless workgroup or a provisioned cluster (the same as the Redshift handle's target). */
+export type ConnectorRedshiftTarget = RedshiftTarget;
 
 /**
  * The cache's name of `target` (`workgroup:<name>` or `cluster:<identifier>`).
