@@ -2,7 +2,8 @@
  * What the connector commands share: loading the profile from the file and the flags, and creating the
  * connector with the CLI's cache, browser opener and warnings.
  */
-import { type Connector, createConnector } from '../connector/connector.js';
+import { createConnector } from '../connector/connector.js';
+import type { Connector } from '../connector/connector-types.js';
 import type { ConnectorEvent } from '../connector/events.js';
 import type { BrowserOpener } from '../connector/open-browser.js';
 import { openSystemBrowser } from '../connector/open-browser.js';

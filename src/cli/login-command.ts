@@ -2,7 +2,7 @@
  * `tip-sdk login [--profile P] [--no-browser] [--json]`: browser sign-in, fills the token cache (and, for
  * an `oidc` profile with an application and role, the AWS credentials).
  */
-import type { ConnectorStatus } from '../connector/connector.js';
+import type { ConnectorStatus } from '../connector/connector-types.js';
 import type { BrowserOpener } from '../connector/open-browser.js';
 import { openConnector } from './connector-io.js';
 import type { CommandIo } from './emulator-command.js';

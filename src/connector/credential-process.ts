@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ConnectorCredentials } from './connector.js';
+import type { ConnectorCredentials } from './connector-types.js';
 
 /** The JSON document a `credential_process` prints. Secret. */
 export interface CredentialProcessOutput {

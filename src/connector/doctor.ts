@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createStsClient } from '../aws/clients.js';
 import { isTipError } from '../errors.js';
 import { decodeJws } from '../jwt/decode.js';
-import type { Connector } from './connector.js';
+import type { Connector } from './connector-types.js';
 import type { DoctorAdmin } from './doctor-admin.js';
 import { checkIdentityCenter } from './doctor-identity-center.js';
 import {

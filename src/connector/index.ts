@@ -14,7 +14,7 @@ export type {
   ConnectorOptions,
   ConnectorStatus,
   ConnectorToken,
-} from './connector.js';
+} from './connector-types.js';
 export type { ConnectorRedshiftTarget } from './redshift-token.js';
 export { credentialProcessOutput } from './credential-process.js';
 export { formatDoctor, runDoctor } from './doctor.js';

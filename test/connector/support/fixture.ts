@@ -2,7 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Connector, createConnector, type ConnectorOptions } from '../../../src/connector/connector.js';
+import { createConnector } from '../../../src/connector/connector.js';
+import type { Connector, ConnectorOptions } from '../../../src/connector/connector-types.js';
 import type { ConnectorEvent } from '../../../src/connector/events.js';
 import {
   type ConnectorProfile,
