@@ -24,17 +24,14 @@ export type ConnectorRedshiftTarget = RedshiftTarget;
  */
 export function redshiftTargetKey(target: ConnectorRedshiftTarget): string {
   const { workgroupName, clusterIdentifier } = (target ?? {}) as Partial<Record<string, unknown>>;
-  const key =
-    workgroupName !== undefined && clusterIdentifier === undefined
-      ? `workgroup:${String(workgroupName)}`
-      : clusterIdentifier !== undefined && workgroupName === undefined
-        ? `cluster:${String(clusterIdentifier)}`
-        : undefined;
-  if (
-    key === undefined ||
-    typeof (workgroupName ?? clusterIdentifier) !== 'string' ||
-    !REDSHIFT_TARGET.test(key)
-  ) {
+  const [kind, name] =
+    clusterIdentifier === undefined
+      ? ['workgroup', workgroupName]
+      : workgroupName === undefined
+        ? ['cluster', clusterIdentifier]
+        : [];
+  const key = typeof name === 'string' ? `${kind}:${name}` : undefined;
+  if (key === undefined || !REDSHIFT_TARGET.test(key)) {
     throw optionError(
       'workgroupName',
       'or `clusterIdentifier` (one of them, not both) is required: 1–64 lower-case letters, digits and hyphens',
