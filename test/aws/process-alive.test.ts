@@ -1,8 +1,9 @@
 /**
  * A pending tip-sdk call keeps its process alive until it settles: a script whose last act is
  * `await tip.forToken(…)` prints the outcome instead of exiting mid-retry. Real child processes against a
- * local HTTP endpoint that answers 503: ESM loading the sources through tsx, and CommonJS requiring the
- * sources built as a CommonJS bundle with tsup (as the package ships them).
+ * local HTTP endpoint that answers 503: ESM scripts bundled with the sources (test/support/cli-bundle.ts),
+ * and CommonJS scripts requiring the sources built as a CommonJS bundle with tsup (as the package ships
+ * them).
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureBundle } from '../support/cli-bundle.js';
 import { runNode } from '../support/run-node.js';
 
 /** Inside the project, so the bundle resolves its dependencies from node_modules. */
@@ -68,12 +70,19 @@ afterAll(async () => {
   await rm(CJS_DIR, { recursive: true, force: true });
 });
 
+/** The ESM scripts, bundled by the global setup. */
+const ESM_BUNDLES: Readonly<Record<string, string>> = {
+  'pending-call.mts': fixtureBundle('test/aws/fixtures/pending-call.mts'),
+  'close-pending.mts': fixtureBundle('test/aws/fixtures/close-pending.mts'),
+};
+
 function run(script: string, scenario: 'retry' | 'store' | 'hang', extra: Record<string, string> = {}) {
-  const file = fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
-  return runNode(script.endsWith('.mts') ? ['--import', 'tsx', file] : [file], {
+  const file = ESM_BUNDLES[script] ?? fileURLToPath(new URL(`./fixtures/${script}`, import.meta.url));
+  return runNode([file], {
     ENDPOINT: scenario === 'hang' ? silentEndpoint : endpoint,
     SCENARIO: scenario,
     TIP_SDK_CJS: `${CJS_DIR}index.cjs`,
+    PENDING_OPTIONS: fileURLToPath(new URL('./fixtures/pending-options.cjs', import.meta.url)),
     ...extra,
   });
 }

@@ -23,6 +23,8 @@ export const BUNDLED_FIXTURES = [
   'test/redis/support/replica-child.ts',
   'test/core-flow/fixtures/one-user-close.mts',
   'test/emulator/idp/fixtures/start-stop.ts',
+  'test/aws/fixtures/pending-call.mts',
+  'test/aws/fixtures/close-pending.mts',
 ] as const;
 
 /** Where the bundle of `fixture` (one of {@link BUNDLED_FIXTURES}) is: `.cache/test-bundles/<path>.mjs`. */
