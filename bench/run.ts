@@ -15,6 +15,7 @@ const BENCHES: Record<string, readonly string[]> = {
   'credentials-burst': [],
   's3-access-grants': [],
   http: [],
+  observability: [],
   emulator: [],
   'redshift-wire': [],
   'emulator-aging': [],

@@ -6,8 +6,12 @@
  */
 import type { TipEvent } from '../session/events.js';
 import type { AuditSubject } from './audit.js';
+import type { MetricAttributes } from './metrics.js';
 import type { Signals } from './signals.js';
 import { currentScope } from './tracing.js';
+
+/** The attributes of every cache hit, frozen once (the registry then keys them once, see metrics.ts). */
+const CACHE_HIT: MetricAttributes = Object.freeze({ result: 'hit' });
 
 /** The handler of core events for `signals`; it may throw (the caller guards it). */
 export function coreEventHandler(signals: Signals): (event: TipEvent) => void {
@@ -18,6 +22,17 @@ export function coreEventHandler(signals: Signals): (event: TipEvent) => void {
     if (event.type === 'cache.store') {
       const { cache, outcome, reason } = event;
       recorder.count('tip.cache.store', { cache, outcome, ...(reason ? { reason } : {}) });
+      return;
+    }
+    // Every warm call reports a hit: it reads no clock and builds no audit subject.
+    if (event.type === 'cache.hit' || event.type === 'cache.miss') {
+      const result = event.type === 'cache.hit' ? 'hit' : 'miss';
+      recorder.count(
+        'tip.cache.lookups',
+        event.type === 'cache.miss' ? { result, reason: event.reason } : CACHE_HIT,
+      );
+      const scope = currentScope();
+      if (scope !== undefined && scope.cache === undefined) scope.cache = result;
       return;
     }
     const now = Date.now();
@@ -81,17 +96,6 @@ export function coreEventHandler(signals: Signals): (event: TipEvent) => void {
           ...(code ? { code } : {}),
           durationMs: event.durationMs,
         });
-        return;
-      }
-      case 'cache.hit':
-      case 'cache.miss': {
-        const result = event.type === 'cache.hit' ? 'hit' : 'miss';
-        recorder.count(
-          'tip.cache.lookups',
-          event.type === 'cache.miss' ? { result, reason: event.reason } : { result },
-        );
-        const scope = currentScope();
-        if (scope !== undefined && scope.cache === undefined) scope.cache = result;
         return;
       }
       case 'cache.refresh':

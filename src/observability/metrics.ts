@@ -205,12 +205,35 @@ export interface MetricsRegistry extends MetricsRecorder {
   reset(): void;
 }
 
-const keyOf = (attributes: MetricAttributes): string =>
-  JSON.stringify(
-    Object.keys(attributes)
-      .sort()
-      .map((k) => [k, attributes[k]]),
-  );
+/** Series keys of frozen attribute objects already seen: a caller reusing one skips the encoding. */
+const frozenKeys = new WeakMap<MetricAttributes, string>();
+
+/**
+ * The series key of `attributes`: every name and value, length-prefixed (so no two attribute sets share a
+ * key) and in name order (so the order they were written in does not matter).
+ */
+function keyOf(attributes: MetricAttributes): string {
+  const known = frozenKeys.get(attributes);
+  if (known !== undefined) return known;
+  const names = Object.keys(attributes);
+  if (names.length > 1) names.sort();
+  let key = '';
+  for (const name of names) {
+    const value = attributes[name];
+    const text = `${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b'}${String(value)}`;
+    key += `${name.length}:${name}${text.length}:${text}`;
+  }
+  // Only a frozen object is sure to hold the same attributes the next time it is passed.
+  if (Object.isFrozen(attributes)) frozenKeys.set(attributes, key);
+  return key;
+}
+
+/** The bucket of `value`: the first bound it does not exceed, or the last bucket. */
+function bucketOf(value: number): number {
+  let i = 0;
+  while (i < HISTOGRAM_BOUNDS_MS.length && !(value <= HISTOGRAM_BOUNDS_MS[i]!)) i++;
+  return i;
+}
 
 interface Hist {
   attributes: MetricAttributes;
@@ -260,8 +283,7 @@ export function createMetricsRegistry(): MetricsRegistry {
       h.sum += value;
       h.min = Math.min(h.min, value);
       h.max = Math.max(h.max, value);
-      const i = HISTOGRAM_BOUNDS_MS.findIndex((b) => value <= b);
-      h.buckets[i === -1 ? HISTOGRAM_BOUNDS_MS.length : i]! += 1;
+      h.buckets[bucketOf(value)]! += 1;
     },
     snapshot() {
       const c: Record<string, CounterPoint[]> = {};

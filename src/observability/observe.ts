@@ -13,6 +13,7 @@ import type { ForTokenOptions, TrustedIdentity, UserSession } from '../tip.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { type SdkClientLike, addCallObserver } from './aws-client.js';
 import {
+  type MetricAttributes,
   type MetricsRecorder,
   type MetricsRegistry,
   createMetricsRegistry,
@@ -69,6 +70,33 @@ export interface Observability {
   /** Observes every call `client` makes as the session's user: a span, metrics and an audit record. Returns `client`. */
   instrumentClient<C extends SdkClientLike>(client: C, session: Pick<UserSession, 'identity'>): C;
 }
+
+/**
+ * Attributes of the measurements every call makes, frozen once: the registry keys a frozen object once
+ * (see metrics.ts), so the hot path builds no attribute object and no series key.
+ */
+const SUCCESS: MetricAttributes = Object.freeze({ outcome: 'success' });
+const FAILURE: MetricAttributes = Object.freeze({ outcome: 'failure' });
+/** `tip.for_token.requests` attributes of a served call, by cache decision. */
+const SERVED: Readonly<Record<'hit' | 'miss' | 'shared', MetricAttributes>> = Object.freeze({
+  hit: Object.freeze({ outcome: 'success', cache: 'hit' }),
+  miss: Object.freeze({ outcome: 'success', cache: 'miss' }),
+  shared: Object.freeze({ outcome: 'success', cache: 'shared' }),
+});
+
+/** `tip.http.*` attributes of the requests answered 200 without a code, by outcome. */
+const HTTP_SERVED: Readonly<
+  Partial<Record<HttpAuthRecord['outcome'], { requests: MetricAttributes; duration: MetricAttributes }>>
+> = Object.freeze({
+  authenticated: Object.freeze({
+    requests: Object.freeze({ outcome: 'authenticated', status: 200 }),
+    duration: Object.freeze({ outcome: 'authenticated' }),
+  }),
+  anonymous: Object.freeze({
+    requests: Object.freeze({ outcome: 'anonymous', status: 200 }),
+    duration: Object.freeze({ outcome: 'anonymous' }),
+  }),
+});
 
 function deliver(sink: TipEventSink | undefined, event: TipEvent): void {
   if (sink === undefined) return;
@@ -143,12 +171,17 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
       } finally {
         const outcome = code === undefined ? 'success' : 'failure';
         const cache = scope.cache ?? (code === undefined ? 'shared' : undefined);
-        recorder.count('tip.for_token.requests', {
-          outcome,
-          ...(code ? { code } : {}),
-          ...(cache ? { cache } : {}),
-        });
-        recorder.record('tip.for_token.duration', performance.now() - t0, { outcome });
+        recorder.count(
+          'tip.for_token.requests',
+          code === undefined && cache !== undefined
+            ? SERVED[cache]
+            : { outcome, ...(code ? { code } : {}), ...(cache ? { cache } : {}) },
+        );
+        recorder.record(
+          'tip.for_token.duration',
+          performance.now() - t0,
+          code === undefined ? SUCCESS : FAILURE,
+        );
         const span = scope.span;
         if (span !== undefined) {
           if (session !== undefined) {
@@ -231,12 +264,21 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
 
   const http = (record: HttpAuthRecord): void => {
     try {
-      recorder.count('tip.http.requests', {
-        outcome: record.outcome,
-        status: record.status,
-        ...(record.code ? { code: record.code } : {}),
-      });
-      recorder.record('tip.http.auth.duration', record.durationMs, { outcome: record.outcome });
+      const served =
+        record.code === undefined && record.status === 200 ? HTTP_SERVED[record.outcome] : undefined;
+      recorder.count(
+        'tip.http.requests',
+        served?.requests ?? {
+          outcome: record.outcome,
+          status: record.status,
+          ...(record.code ? { code: record.code } : {}),
+        },
+      );
+      recorder.record(
+        'tip.http.auth.duration',
+        record.durationMs,
+        served?.duration ?? { outcome: record.outcome },
+      );
     } catch {
       // Never break request handling.
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resourceOf, serviceName } from '../../src/observability/aws-client.js';
 import {
@@ -20,6 +21,63 @@ describe('metrics registry', () => {
     ]);
     m.reset();
     expect(m.snapshot()).toEqual({ counters: {}, histograms: {} });
+  });
+
+  it('keeps one series per attribute set: a frozen object reused, an equal one written again, never a mutated one', () => {
+    const m = createMetricsRegistry();
+    const frozen = Object.freeze({ outcome: 'success', cache: 'hit' });
+    m.count('tip.for_token.requests', frozen);
+    m.count('tip.for_token.requests', frozen);
+    m.count('tip.for_token.requests', { cache: 'hit', outcome: 'success' });
+    // A mutable object is keyed again each time: after a change it counts under its new attributes.
+    const mutable: Record<string, string> = { outcome: 'success', cache: 'hit' };
+    m.count('tip.for_token.requests', mutable);
+    mutable.cache = 'miss';
+    m.count('tip.for_token.requests', mutable);
+    // Same text, other types; a value that reads as two attributes.
+    m.count('tip.http.requests', { status: 200 });
+    m.count('tip.http.requests', { status: '200' });
+    m.count('tip.http.requests', { status: true });
+    m.count('tip.http.requests', { a: 's1:b' });
+    m.count('tip.http.requests', { a: '', b: '' });
+    const snap = m.snapshot().counters;
+    expect(snap['tip.for_token.requests']).toEqual([
+      { attributes: { outcome: 'success', cache: 'hit' }, value: 4 },
+      { attributes: { outcome: 'success', cache: 'miss' }, value: 1 },
+    ]);
+    expect(snap['tip.http.requests']?.map((p) => p.value)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('property: two attribute sets share a series exactly when they are equal', () => {
+    // Values whose texts coincide across types ('1' and 1, 'true' and true) or read as a key's framing.
+    const value = fc.oneof(
+      fc.constantFrom('1', 'true', 'false', '', 's1:', '1:a'),
+      fc.string({ maxLength: 4 }),
+      fc.integer({ min: -2, max: 12 }),
+      fc.boolean(),
+    );
+    const attributes = fc.dictionary(fc.constantFrom('a', 'b', 'ab', 's1:', '1', ''), value, { maxKeys: 3 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(attributes, fc.boolean()), { maxLength: 12 }), (sets) => {
+        const m = createMetricsRegistry();
+        for (const [a, freeze] of sets) m.count('tip.aws.calls', freeze ? Object.freeze({ ...a }) : a);
+        // Equal sets: the same names with the same values of the same types, in any order.
+        const canonical = (a: Record<string, unknown>) =>
+          JSON.stringify(
+            Object.keys(a)
+              .sort()
+              .map((k) => [k, typeof a[k], a[k]]),
+          );
+        const distinct = new Set(sets.map(([a]) => canonical(a)));
+        const points = m.snapshot().counters['tip.aws.calls'] ?? [];
+        expect(points.length).toBe(distinct.size);
+        expect(points.reduce((n, p) => n + p.value, 0)).toBe(sets.length);
+        for (const p of points) {
+          expect(p.value).toBe(sets.filter(([a]) => canonical(a) === canonical(p.attributes)).length);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('buckets histogram values by upper bound', () => {
