@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IssuerState } from '../../src/jwt/issuer-state.js';
 import type { KeyEntry } from '../../src/jwt/jwk.js';
@@ -63,6 +65,42 @@ describe('TokenCache', () => {
     expect(cache.size).toBe(1);
     cache.delete(b);
     expect(cache.size).toBe(0);
+  });
+
+  it('gives tokens that differ only in their signatures entries of their own', () => {
+    // RS256-sized signatures: 342 base64url characters whose last one carries 2 bits.
+    const tokens = Array.from({ length: 2_000 }, () => `h.p.${randomBytes(256).toString('base64url')}`);
+    const cache = new TokenCache(2_000);
+    for (const t of tokens) cache.set(entry(t, 1e15), 0);
+    // An index of 30 bits: 2,000 tokens share one with a chance of about 1 in 500; an index of the last
+    // character alone would keep 4 entries.
+    expect(cache.size).toBeGreaterThanOrEqual(1_998);
+    const hits = tokens.filter((t) => cache.get(Buffer.from(t).toString('latin1'))?.token === t).length;
+    expect(hits).toBe(cache.size);
+  });
+
+  it('never answers a token with the entry of another (property)', () => {
+    const token = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'b', '.', '-'), maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom('x', 'y'), minLength: 30, maxLength: 40 }),
+    );
+    const op = fc.record({ set: fc.boolean(), token });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (ops, max) => {
+        const cache = new TokenCache(max);
+        for (const { set, token: t } of ops) {
+          if (set) {
+            cache.set(entry(t, 1e15), 0);
+            // The token just set is there, whatever shares its index.
+            expect(cache.peek(t)?.token).toBe(t);
+          } else {
+            const hit = cache.get(t);
+            expect(hit === undefined || hit.token === t).toBe(true);
+          }
+          expect(cache.size).toBeLessThanOrEqual(max);
+        }
+      }),
+    );
   });
 
   it('holds nothing with capacity 0', () => {
