@@ -3,7 +3,9 @@
  * cached, no AWS call) plain, against the same call made as the docs wire it — wrapped by
  * `observability.instrument()`, with the core's events delivered to `observability.events` (the cache hit
  * counted), and the HTTP adapter's record passed to `observability.http` — in paired rounds. Metrics go to
- * the in-process registry only (no OpenTelemetry packages loaded: what the registry itself costs). Both
+ * the in-process registry only (no OpenTelemetry packages loaded: what the registry itself costs). The
+ * HTTP adapters' same-tick answer to a resent token (`warmSessionOf`, no promise) is measured plain and
+ * through `instrument()` with the HTTP record, as an instrumented adapter takes it. Both
  * run in one process, where `instrument()`'s AsyncLocalStorage has turned promise hooks on for every call,
  * the baseline's too, as in a service that instruments.
  * AWS is an in-process fake (bench/lib/fake-aws.ts).
@@ -13,6 +15,7 @@
  */
 import type { PublicJwk } from '../src/index.js';
 import { createObservability } from '../src/observability/observe.js';
+import { warmSessionOf } from '../src/session/warm-session.js';
 import { fakeAws, tipWithFake } from './lib/fake-aws.js';
 import { compare, formatComparison } from './lib/harness.js';
 import { benchKeys } from './lib/jwt-keys.js';
@@ -47,6 +50,24 @@ const result = await compare(
   { name: 'warm forToken', fn: () => plain.forToken(token) },
   [
     { name: 'instrument() + events', fn: () => observed.forToken(token) },
+    {
+      name: 'same-tick path (the adapters), plain',
+      fn: () => {
+        if (warmSessionOf(plain, token) === undefined) throw new Error('not warm');
+      },
+    },
+    {
+      name: 'same-tick path, instrument() + events + http record',
+      fn: () => {
+        const startedAt = performance.now();
+        if (warmSessionOf(observed, token) === undefined) throw new Error('not warm');
+        observability.http({
+          outcome: 'authenticated',
+          status: 200,
+          durationMs: performance.now() - startedAt,
+        });
+      },
+    },
     {
       name: 'instrument() + events + http record',
       fn: async () => {

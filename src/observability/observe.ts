@@ -9,6 +9,7 @@ import { isTipError } from '../errors.js';
 import type { HttpAuthRecord } from '../http/authenticate.js';
 import type { ServiceEvent, ServiceIdentity } from '../services/context.js';
 import type { TipEvent, TipEventSink, TipLogger } from '../session/events.js';
+import { registerWarmSession, warmSessionOf } from '../session/warm-session.js';
 import type { ForTokenOptions, TrustedIdentity, UserSession } from '../tip.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { type SdkClientLike, addCallObserver } from './aws-client.js';
@@ -65,7 +66,11 @@ export interface Observability {
   readonly serviceEvents: (event: ServiceEvent, identity: ServiceIdentity) => void;
   /** Pass as `observe` to `tipMiddleware` / `tipPlugin`: counts HTTP authentications by outcome and status. */
   readonly http: (record: HttpAuthRecord) => void;
-  /** Wraps `tip` so each `forToken` makes a `tip.forToken` span (parent of `tip.exchange`/`tip.assumeRole`) and metrics. */
+  /**
+   * Wraps `tip` so each `forToken` makes a `tip.forToken` span (parent of `tip.exchange`/`tip.assumeRole`)
+   * and metrics. The HTTP adapters keep their synchronous answer to a warm request through the wrapper: it
+   * is recorded as a `forToken` cache hit (same counters, duration and span).
+   */
   instrument<T extends Pick<TrustedIdentity, 'forToken'>>(tip: T): T;
   /** Observes every call `client` makes as the session's user: a span, metrics and an audit record. Returns `client`. */
   instrumentClient<C extends SdkClientLike>(client: C, session: Pick<UserSession, 'identity'>): C;
@@ -207,7 +212,34 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
         },
       });
     }
-    return Object.freeze(wrapped) as T;
+    const instrumented = Object.freeze(wrapped);
+    // The HTTP adapters answer a resent token whose credentials are held without a promise: the wrapper
+    // keeps that path (for a trusted identity that has one) and records what `forToken` records for a hit.
+    registerWarmSession(instrumented, (jwt) => {
+      const t0 = performance.now();
+      const session = warmSessionOf(tip, jwt);
+      if (session === undefined) return undefined;
+      try {
+        const durationMs = performance.now() - t0;
+        recorder.count('tip.for_token.requests', SERVED.hit);
+        recorder.record('tip.for_token.duration', durationMs, SUCCESS);
+        tracing?.finished(
+          'tip.forToken',
+          Date.now() - durationMs,
+          {
+            'tip.issuer': session.identity.issuer,
+            'tip.idc_user_id': session.identity.idcUserId,
+            'tip.cache': 'hit',
+          },
+          undefined,
+          0,
+        );
+      } catch {
+        // Observability must never break a request the cache can answer.
+      }
+      return session;
+    });
+    return instrumented as T;
   }
 
   function instrumentClient<C extends SdkClientLike>(client: C, session: Pick<UserSession, 'identity'>): C {

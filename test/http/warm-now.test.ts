@@ -4,14 +4,19 @@
  * returns nothing), reported as any authentication is. Every other request — a new token, forgotten or
  * expired credentials, a cross-site cookie request, a closed identity — takes the full path, which says why.
  */
+import * as otelApi from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpAuthRecord } from '../../src/http/authenticate.js';
 import { tipMiddleware } from '../../src/http/express.js';
 import { tipPlugin } from '../../src/http/fastify.js';
+import { createObservability } from '../../src/observability/observe.js';
+import type { OtelApi } from '../../src/observability/otel-types.js';
+import type { TipEventSink } from '../../src/session/events.js';
 import type { UserSession } from '../../src/tip.js';
 import { ISSUER, createFakeAws, idcUserIdOf, manualClock } from '../core-flow/helpers/fake-aws.js';
 import { es256Issuer } from '../core-flow/helpers/es256-issuer.js';
 import { fakeTip } from '../core-flow/helpers/tip.js';
+import { memoryTracerProvider } from '../observability/memory-otel.js';
 
 const clock = manualClock();
 const aws = createFakeAws({ now: clock, refreshHasContext: true });
@@ -30,9 +35,10 @@ function token(sub: string, lifetimeMs = 60 * MINUTE): string {
   return issuer.token(sub, `${sub}-now-${++minted}`, lifetimeMs, AUDIENCE);
 }
 
-function ownTip() {
+function ownTip(events?: TipEventSink) {
   return fakeTip(clock, {
     verifier: undefined,
+    ...(events === undefined ? {} : { events }),
     issuers: [{ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [jwk] } }],
   }).tip;
 }
@@ -179,5 +185,39 @@ describe('the same-tick path of the HTTP adapters', () => {
     const closed = await viaExpress(mw, { authorization: `Bearer ${live}` });
     expect(closed.sameTick).toBe(0);
     expect(closed.session).toBeUndefined();
+  });
+  it('an identity wrapped by instrument() keeps it, recorded as forToken records a cache hit', async () => {
+    const tracerProvider = memoryTracerProvider();
+    const obs = createObservability({ otel: otelApi as OtelApi, tracerProvider, meterProvider: null });
+    const tip = obs.instrument(ownTip(obs.events));
+    const mw = tipMiddleware(tip);
+    const jwt = token('sara');
+    const first = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(first.sameTick).toBe(0);
+    const again = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(again.sameTick).toBe(1);
+    expect(again.session).toBe(first.session);
+    // The same series, duration count and spans as two forToken calls, a miss then a hit.
+    const snap = obs.metrics.snapshot();
+    expect(snap.counters['tip.for_token.requests']).toEqual([
+      { attributes: { outcome: 'success', cache: 'miss' }, value: 1 },
+      { attributes: { outcome: 'success', cache: 'hit' }, value: 1 },
+    ]);
+    expect(snap.histograms['tip.for_token.duration']?.map((h) => h.count)).toEqual([2]);
+    const spans = tracerProvider.spans.filter((s) => s.name === 'tip.forToken');
+    expect(spans.map((s) => s.attributes['tip.cache'])).toEqual(['miss', 'hit']);
+    expect(spans[1]).toMatchObject({
+      kind: 0,
+      status: { code: 1 },
+      attributes: { 'tip.issuer': ISSUER, 'tip.idc_user_id': idcUserIdOf('sara'), 'tip.outcome': 'success' },
+    });
+    expect(spans[1]!.endTime).toBeGreaterThanOrEqual(spans[1]!.startTime);
+    // A new token still verifies first; a closed identity is answered by the full path.
+    expect((await viaExpress(mw, { authorization: `Bearer ${token('sara')}` })).sameTick).toBe(0);
+    await tip.close();
+    const closed = await viaExpress(mw, { authorization: `Bearer ${jwt}` });
+    expect(closed.sameTick).toBe(0);
+    expect(closed.session).toBeUndefined();
+    expect(JSON.stringify(tracerProvider.spans)).not.toContain(jwt);
   });
 });
