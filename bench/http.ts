@@ -2,7 +2,8 @@
  * HTTP throughput with warm credentials, 100 users: the same `/me` route with and without tip-sdk's
  * authentication, for Express (the `tipMiddleware` adapter) and Fastify (the `tipPlugin` adapter, and a
  * route calling `forToken` itself), in paired rounds against the route without auth on the same
- * framework. The load comes from autocannon in a separate process (bench/lib/load.ts); each connection
+ * framework. An empty middleware (Express) and an empty `onRequest` hook (Fastify) show what the
+ * framework itself charges for any authentication step, the floor of an adapter's ratio. The load comes from autocannon in a separate process (bench/lib/load.ts); each connection
  * cycles through the 100 users' tokens. Every user's credentials are cached before measuring, so no AWS
  * call is made during the runs (the bench checks it); first requests and AWS round trips are measured by
  * bench/credentials-calls.ts and bench/emulator.ts.
@@ -54,9 +55,11 @@ const fixed = (await tip.forToken(tokens[0]!)).identity;
 /** The route's answer, from a session or, without auth, the fixed identity. */
 const me = (s: UserSession | undefined) => answer(s === undefined ? fixed : s.identity);
 
-async function expressApp(auth: boolean): Promise<string> {
+async function expressApp(mode: 'none' | 'hook' | 'auth'): Promise<string> {
   const app = express();
-  if (auth) app.use(tipMiddleware(tip));
+  // The floor of any authentication middleware: one that calls next() at once.
+  if (mode === 'hook') app.use((_req, _res, next) => next());
+  if (mode === 'auth') app.use(tipMiddleware(tip));
   app.get('/me', (req, res) => {
     res.json(me((req as { tip?: UserSession }).tip));
   });
@@ -69,9 +72,13 @@ async function expressApp(auth: boolean): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/me`;
 }
 
-async function fastifyApp(mode: 'none' | 'plugin' | 'direct'): Promise<string> {
+async function fastifyApp(mode: 'none' | 'hook' | 'plugin' | 'direct'): Promise<string> {
   const app = Fastify({ logger: false });
-  if (mode === 'plugin') {
+  if (mode === 'hook') {
+    // The floor of any authentication hook: an onRequest hook that calls done() at once.
+    app.addHook('onRequest', (_request, _reply, done) => done());
+    app.get('/me', async () => me(undefined));
+  } else if (mode === 'plugin') {
     await app.register(tipPlugin, { tip });
     app.get('/me', async (request) => me(request.tip ?? undefined));
   } else if (mode === 'direct') {
@@ -105,14 +112,18 @@ try {
   const title = (framework: string) =>
     `\n${framework}: GET /me, ${USERS} users, ${CONNECTIONS} connections, ${DURATION_S} s slices (autocannon in its own process)`;
   const ex = await compareSlices(
-    loaded('Express, no auth', await expressApp(false)),
-    [loaded('Express + tipMiddleware', await expressApp(true))],
+    loaded('Express, no auth', await expressApp('none')),
+    [
+      loaded('Express + an empty middleware', await expressApp('hook')),
+      loaded('Express + tipMiddleware', await expressApp('auth')),
+    ],
     ROUNDS,
   );
   console.log(formatComparison(title('Express'), ex, 'req/s'));
   const fa = await compareSlices(
     loaded('Fastify, no auth', await fastifyApp('none')),
     [
+      loaded('Fastify + an empty onRequest hook', await fastifyApp('hook')),
       loaded('Fastify + tipPlugin', await fastifyApp('plugin')),
       loaded('Fastify route calling forToken', await fastifyApp('direct')),
     ],

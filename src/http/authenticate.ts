@@ -9,7 +9,7 @@ import { optionError } from '../errors.js';
 import type { TipLogger } from '../session/events.js';
 import { warmSessionOf } from '../session/warm-session.js';
 import type { TrustedIdentity, UserSession } from '../tip.js';
-import { type BearerRequest, extractBearer } from './bearer.js';
+import { type BearerRequest, extractBearer, extractBearerToLookUp } from './bearer.js';
 import { type CrossSiteOptions, createCrossSiteCheck } from './cross-site.js';
 import {
   type ErrorResponseSettings,
@@ -164,7 +164,8 @@ export function createAuthenticator(
     settings,
     authenticateNow(request) {
       const startedAt = now();
-      const found = extractBearer(request, cookieName);
+      // Only a token equal to a verified one is answered here; any other goes to authenticate().
+      const found = extractBearerToLookUp(request, cookieName);
       if (found.kind !== 'token') return undefined;
       if (found.source === 'cookie' && crossSite?.refuses(request) === true) return undefined;
       const session = warmSessionOf(tip, found.token);

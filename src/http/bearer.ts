@@ -78,24 +78,24 @@ function countAuthorization(raw: readonly string[] | undefined): number {
   return n;
 }
 
-function fromHeader(value: string): BearerExtraction {
+function fromHeader(value: string, strict: boolean): BearerExtraction {
   // The usual spelling skips the scheme checks (`Bearer` is a valid scheme, and ours).
-  if (value.startsWith('Bearer ')) return bearerToken(value, 7);
+  if (value.startsWith('Bearer ')) return bearerToken(value, 7, strict);
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (!SCHEME.test(scheme))
     return { kind: 'malformed', reason: 'The Authorization header has no valid scheme.' };
   // Another scheme (Basic, Negotiate…) is not ours: the client gets the Bearer challenge, as if absent.
   if (scheme.toLowerCase() !== 'bearer') return { kind: 'missing' };
-  return bearerToken(value, space === -1 ? value.length : space + 1);
+  return bearerToken(value, space === -1 ? value.length : space + 1, strict);
 }
 
-/** The token after the scheme and the space at `start` (more spaces may follow). */
-function bearerToken(value: string, start: number): BearerExtraction {
+/** The token after the scheme and the space at `start` (more spaces may follow); `strict` checks its syntax. */
+function bearerToken(value: string, start: number, strict: boolean): BearerExtraction {
   while (value.charCodeAt(start) === 32) start++;
   const token = value.slice(start);
   if (token.length === 0) return { kind: 'malformed', reason: 'The Bearer credential has no token.' };
-  if (!isB64token(token)) {
+  if (strict && !isB64token(token)) {
     return {
       kind: 'malformed',
       reason: 'The Authorization header must hold exactly one Bearer token (b64token syntax).',
@@ -104,7 +104,7 @@ function bearerToken(value: string, start: number): BearerExtraction {
   return { kind: 'token', token, source: 'header' };
 }
 
-function fromCookie(header: string | undefined, name: string): BearerExtraction {
+function fromCookie(header: string | undefined, name: string, strict: boolean): BearerExtraction {
   if (header === undefined || header.length === 0) return { kind: 'missing' };
   const values: string[] = [];
   for (const pair of header.split(';')) {
@@ -117,7 +117,7 @@ function fromCookie(header: string | undefined, name: string): BearerExtraction 
   let value = values[0] ?? '';
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   if (value.length === 0) return { kind: 'missing' };
-  if (!isB64token(value)) return { kind: 'malformed', reason: 'The token cookie is not a token.' };
+  if (strict && !isB64token(value)) return { kind: 'malformed', reason: 'The token cookie is not a token.' };
   return { kind: 'token', token: value, source: 'cookie' };
 }
 
@@ -130,13 +130,29 @@ function fromCookie(header: string | undefined, name: string): BearerExtraction 
  * @param cookieName - The cookie holding the token, if the service accepts one. Default: none.
  */
 export function extractBearer(request: BearerRequest, cookieName?: string): BearerExtraction {
+  return extract(request, cookieName, true);
+}
+
+/**
+ * The token {@link extractBearer} would find, without its `b64token` syntax check (a scan of the whole
+ * token): for looking the token up among verified ones only. Those are all compact JWTs, so a token that
+ * equals one is well-formed; anything else must go through {@link extractBearer}, which says what is
+ * wrong with it.
+ */
+export function extractBearerToLookUp(request: BearerRequest, cookieName?: string): BearerExtraction {
+  return extract(request, cookieName, false);
+}
+
+function extract(request: BearerRequest, cookieName: string | undefined, strict: boolean): BearerExtraction {
   if (countAuthorization(request.rawHeaders) > 1) {
     return { kind: 'malformed', reason: 'The request has more than one Authorization header.' };
   }
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 0) {
-    const found = fromHeader(header.trim());
+    const found = fromHeader(header.trim(), strict);
     if (found.kind !== 'missing' || cookieName === undefined) return found;
   }
-  return cookieName === undefined ? { kind: 'missing' } : fromCookie(request.headers.cookie, cookieName);
+  return cookieName === undefined
+    ? { kind: 'missing' }
+    : fromCookie(request.headers.cookie, cookieName, strict);
 }

@@ -5,8 +5,9 @@
  * expired credentials, a cross-site cookie request, a closed identity — takes the full path, which says why.
  */
 import * as otelApi from '@opentelemetry/api';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HttpAuthRecord } from '../../src/http/authenticate.js';
+import { type HttpAuthRecord, createAuthenticator } from '../../src/http/authenticate.js';
 import { tipMiddleware } from '../../src/http/express.js';
 import { tipPlugin } from '../../src/http/fastify.js';
 import { createObservability } from '../../src/observability/observe.js';
@@ -219,5 +220,60 @@ describe('the same-tick path of the HTTP adapters', () => {
     expect(closed.sameTick).toBe(0);
     expect(closed.session).toBeUndefined();
     expect(JSON.stringify(tracerProvider.spans)).not.toContain(jwt);
+  });
+  it('answers from memory only a header whose token is exactly a served one, as the full path would (property)', async () => {
+    await using tip = ownTip();
+    const auth = createAuthenticator(tip, { cookieName: 'tip_token' });
+    const jwt = token('tess');
+    const served = await auth.authenticate(
+      request({ authorization: `Bearer ${jwt}` }),
+      new AbortController().signal,
+    );
+    expect(served.kind).toBe('session');
+    const calls = aws.counts.exchange + aws.counts.assumeRole;
+    // Around the served token: what a client might add before or after it, in the header or the cookie.
+    const bit = fc.constantFrom('', ' ', '  ', '\t', '=', '==', ',', '.', 'a', '"', ';', 'Bearer ', '%20');
+    const header = fc
+      .tuple(fc.constantFrom('Bearer ', 'bearer ', 'BEARER  ', 'Basic ', ''), bit, bit)
+      .map(([scheme, before, after]) => ({ authorization: `${scheme}${before}${jwt}${after}` }));
+    const cookie = fc
+      .tuple(bit, bit)
+      .map(([before, after]) => ({ cookie: `tip_token=${before}${jwt}${after}` }));
+    let fromMemory = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(header, cookie), async (headers) => {
+        const now = auth.authenticateNow(request(headers));
+        if (now === undefined) return;
+        fromMemory++;
+        // What memory answers, the full path answers the same way.
+        const full = await auth.authenticate(request(headers), new AbortController().signal);
+        expect(now.kind).toBe('session');
+        expect(full.kind).toBe('session');
+        expect(now.kind === 'session' && full.kind === 'session' && now.session === full.session).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    expect(fromMemory).toBeGreaterThan(0);
+    // Exactly the served token, however the header spells the scheme and spaces it, or a quoted cookie.
+    for (const headers of [
+      { authorization: `Bearer ${jwt}` },
+      { authorization: `bearer  ${jwt}` },
+      { cookie: `tip_token="${jwt}"` },
+    ]) {
+      expect(auth.authenticateNow(request(headers))?.kind).toBe('session');
+    }
+    // A token with anything more is never answered from memory; the full path refuses it.
+    for (const [value, status] of [
+      [`Bearer ${jwt} x`, 400],
+      [`Bearer ${jwt}=`, 401],
+      [`Bearer ${jwt}a`, 401],
+      [`Bearer ${jwt}"`, 400],
+    ] as const) {
+      const headers = { authorization: value };
+      expect(auth.authenticateNow(request(headers))).toBeUndefined();
+      const full = await auth.authenticate(request(headers), new AbortController().signal);
+      expect(full.kind === 'refused' ? full.response.status : full.kind).toBe(status);
+    }
+    expect(aws.counts.exchange + aws.counts.assumeRole).toBe(calls);
   });
 });
