@@ -255,11 +255,12 @@ describe('the same-tick path of the HTTP adapters', () => {
     );
     expect(fromMemory).toBeGreaterThan(0);
     // Exactly the served token, however the header spells the scheme and spaces it, or a quoted cookie.
-    for (const headers of [
+    const spellings: Record<string, string>[] = [
       { authorization: `Bearer ${jwt}` },
       { authorization: `bearer  ${jwt}` },
       { cookie: `tip_token="${jwt}"` },
-    ]) {
+    ];
+    for (const headers of spellings) {
       expect(auth.authenticateNow(request(headers))?.kind).toBe('session');
     }
     // A token with anything more is never answered from memory; the full path refuses it.
