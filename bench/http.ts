@@ -3,8 +3,9 @@
  * authentication, for Express (the `tipMiddleware` adapter) and Fastify (the `tipPlugin` adapter, and a
  * route calling `forToken` itself), in paired rounds against the route without auth on the same
  * framework. An empty middleware (Express) and an empty `onRequest` hook (Fastify) show what the
- * framework itself charges for any authentication step, the floor of an adapter's ratio. The load comes from autocannon in a separate process (bench/lib/load.ts); each connection
- * cycles through the 100 users' tokens. Every user's credentials are cached before measuring, so no AWS
+ * framework itself charges for any authentication step, the floor of an adapter's ratio. The load comes
+ * from autocannon in a separate process (bench/lib/load.ts); each connection cycles through the 100
+ * users' tokens. Every user's credentials are cached before measuring, so no AWS
  * call is made during the runs (the bench checks it); first requests and AWS round trips are measured by
  * bench/credentials-calls.ts and bench/emulator.ts.
  *
