@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: ['node_modules/**', ...excludeMissingParts(process.env.CI === 'true')],
     // Bundles the CLI that child processes run (test/support/cli-bundle.ts).
     globalSetup: ['./test/support/global-setup.ts'],
+    // Emulators of a worker reuse each other's SQL databases (test/support/reuse-sql-databases.ts).
+    setupFiles: ['./test/support/reuse-sql-databases.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

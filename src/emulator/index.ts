@@ -8,6 +8,7 @@
 export { startEmulator } from './start.js';
 export type { RunningEmulator, StartEmulatorOptions } from './start.js';
 export { DEFAULT_SERVICES } from './assemble.js';
+export { reuseClosedSqlDatabases } from './sql/idle-databases.js';
 export { ssoOidcService } from './identity-center/service.js';
 export { TOKEN_STORE_DEFAULTS } from './identity-center/tokens.js';
 export type { TokenStoreOptions } from './identity-center/tokens.js';

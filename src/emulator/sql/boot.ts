@@ -10,8 +10,11 @@ import type { PGlite } from '@electric-sql/pglite';
 import { withFileLock } from '../../connector/token-cache/lock.js';
 import { loadPglite } from './load-pglite.js';
 
-/** How a PGlite instance was booted. */
-export type BootSource = 'memory-snapshot' | 'file-snapshot' | 'initdb';
+/**
+ * How a PGlite instance was booted; `reused` is a database an earlier SQL engine of this process gave
+ * back (see `idle-databases.ts`).
+ */
+export type BootSource = 'memory-snapshot' | 'file-snapshot' | 'initdb' | 'reused';
 
 /** A booted PGlite with how it was made and how long it took. */
 export interface BootResult {
@@ -83,7 +86,15 @@ export async function bootPglite(options: BootOptions = {}): Promise<BootResult>
   const started = Date.now();
   const { PGlite } = await loadPglite();
   const path = options.snapshotPath === undefined ? defaultSnapshotPath() : options.snapshotPath;
-  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`];
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    '-c',
+    `shared_buffers=${SHARED_BUFFERS}`,
+    // Its 10 s timer is armed at start and kept armed under PGlite: an engine left open kept the
+    // process alive. (The statistics timer, armed by DDL and DML, fires once; `close()` clears both.)
+    '-c',
+    'log_startup_progress_interval=0',
+  ];
   if (memorySnapshot) {
     const snapshot = await memorySnapshot.catch(() => undefined);
     if (snapshot) {

@@ -24,6 +24,12 @@ import { COLUMN_SCOPE_DDL } from './column-scope.js';
 import { formatColumnType, parseColumnType, pgStorageType } from './column-type.js';
 import { SqlError, toSqlError } from './errors.js';
 import { HISTORY_DDL, readHistory, recordHistory } from './history.js';
+import {
+  giveBack,
+  noteFreshDatabase,
+  reusingClosedSqlDatabases,
+  takeIdleDatabase,
+} from './idle-databases.js';
 import { qualified, quoteIdent } from './ident.js';
 import { encodeLiteral } from './literal.js';
 import { type RawResult, runExtended, runSimple } from './protocol.js';
@@ -58,14 +64,19 @@ const MAX_RESULT_ROWS = 100_000;
 /**
  * Boots a PGlite database (from a snapshot when possible) and returns the {@link SqlEngine} over it.
  * Boot takes about 0.2–0.3 s of CPU from this process's snapshot, 0.5–1.5 s from the snapshot file,
- * several seconds on the first initdb of the machine.
+ * several seconds on the first initdb of the machine. With `reuseDatabases`, a database an earlier engine
+ * of this process gave back at `close()` (reset and checked, see `idle-databases.ts`) is taken instead
+ * when one waits.
  */
 export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<SqlEngine> {
   const now = options.now ?? Date.now;
   const maxRows = options.maxResultRows ?? MAX_RESULT_ROWS;
-  const boot = await bootPglite(
-    options.snapshotPath === undefined ? {} : { snapshotPath: options.snapshotPath },
-  );
+  const reuse = options.reuseDatabases ?? reusingClosedSqlDatabases();
+  const started = Date.now();
+  const kept = reuse ? takeIdleDatabase() : undefined;
+  const boot = kept
+    ? { pg: kept, source: 'reused' as const, bootMs: Date.now() - started }
+    : await bootPglite(options.snapshotPath === undefined ? {} : { snapshotPath: options.snapshotPath });
   const pg = boot.pg;
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
@@ -80,7 +91,10 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     return run;
   };
 
-  await runSimple(pg, HARDENING + HISTORY_DDL + COLUMN_SCOPE_DDL);
+  await runSimple(pg, HARDENING);
+  // The state every database given back must return to: booted and hardened, nothing else.
+  if (reuse && !kept) await noteFreshDatabase(pg);
+  await runSimple(pg, HISTORY_DDL + COLUMN_SCOPE_DDL);
 
   const reader = new ResultReader(pg);
   const toResult = (raw: RawResult) => reader.read(raw);
@@ -273,7 +287,8 @@ export async function createSqlEngine(options: SqlEngineOptions = {}): Promise<S
     close: () =>
       serial(async () => {
         closed = true;
-        await pg.close();
+        if (reuse) await giveBack(pg);
+        else await pg.close();
       }),
   };
   return engine;

@@ -11,6 +11,13 @@ export interface SqlEngineOptions {
   readonly now?: () => number;
   /** Most rows a `runAs` statement may return; more fail with `54000`. Default 100 000. */
   readonly maxResultRows?: number;
+  /**
+   * Take a database an earlier engine of this process gave back, and give this one's back at `close()`:
+   * reset (every schema, relation in `public` and role the engine made is dropped) and kept only when
+   * its catalog matches a fresh boot's again, at most 2 for 60 s. Saves about 0.3 s of CPU per engine.
+   * Default: whether `reuseClosedSqlDatabases()` turned it on for the process (off unless it did).
+   */
+  readonly reuseDatabases?: boolean;
 }
 
 /** A column of a table to create: name and Athena/Presto/Redshift type text (`decimal(10,2)`, `array<varchar>`). */
