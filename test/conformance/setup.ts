@@ -103,7 +103,8 @@ export interface EmulatorProcess {
 export async function startEmulatorProcess(configPath: string): Promise<EmulatorProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [CLI_BUNDLE, 'emulator', '--config', configPath, '--port', '0', '--quiet'],
+    // Baseline WebAssembly code only, as in the test workers (vitest.config.ts): PGlite boots on less CPU.
+    ['--liftoff-only', CLI_BUNDLE, 'emulator', '--config', configPath, '--port', '0', '--quiet'],
     { cwd: ROOT },
   );
   let out = '';

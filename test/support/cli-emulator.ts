@@ -29,7 +29,8 @@ export function startCliEmulator(
 ): Promise<CliEmulator> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI_BUNDLE, 'emulator', '--config', config, '--port', '0'],
+    // Baseline WebAssembly code only, as in the test workers (vitest.config.ts): PGlite boots on less CPU.
+    ['--liftoff-only', CLI_BUNDLE, 'emulator', '--config', config, '--port', '0'],
     {
       cwd: ROOT,
       env: process.env,
