@@ -1,4 +1,5 @@
 /** vitest's global setup: runs once in the main process before any test file. */
+import { setFlagsFromString } from 'node:v8';
 import {
   bootPglite,
   defaultSnapshotPath,
@@ -15,6 +16,10 @@ import { buildCliBundle } from './cli-bundle.js';
 async function warmPgliteSnapshot(): Promise<void> {
   const path = defaultSnapshotPath();
   if (!path || (await readSnapshotFile(path))) return;
+  // As in the workers (vitest.config.ts `execArgv`): V8's baseline WebAssembly code only. initdb then
+  // takes about 2.4 s of CPU instead of 4.0 s (docs/emulator.md). This process compiles no other
+  // WebAssembly.
+  setFlagsFromString('--liftoff-only');
   try {
     const { pg } = await bootPglite({ snapshotPath: path });
     await pg.close();
