@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { anyJsonValue } from '../support/code-points.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyId, open, seal } from '../../src/connector/token-cache/envelope.js';
 import { createTokenCache, type TokenCache } from '../../src/connector/token-cache/file-cache.js';
 import {
@@ -162,15 +173,56 @@ describe('cache key sources', () => {
     expect(viaFile.id).toBe((await fileKeySource(dir, process.getuid?.()).load()).id);
   });
 
-  it('two sources racing to create the key file agree on one key', async () => {
-    const ids = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        fileKeySource(dir, process.getuid?.())
-          .load()
-          .then((k) => k.id),
-      ),
-    );
-    expect(new Set(ids).size).toBe(1);
+  it('waits for a key file another process is still writing in place, and refuses one that stays malformed', async () => {
+    const path = join(dir, 'cache.key');
+    const key = randomBytes(32).toString('base64url');
+    await writeFile(path, '', { mode: 0o600 });
+    setTimeout(() => void writeFile(path, key.slice(0, 20), { mode: 0o600 }), 30);
+    setTimeout(() => void writeFile(path, `${key}\n`, { mode: 0o600 }), 80);
+    const loaded = await fileKeySource(dir, process.getuid?.()).load();
+    expect(loaded.key.toString('base64url')).toBe(key);
+
+    // A start of a key that no one finishes: malformed after the wait.
+    const stalled = await mkdtemp(join(dir, 'stalled-'));
+    await writeFile(join(stalled, 'cache.key'), key.slice(0, 20), { mode: 0o600 });
+    await expect(fileKeySource(stalled, process.getuid?.()).load()).rejects.toMatchObject({
+      code: 'ERR_TOKEN_CACHE',
+      details: { reason: 'corrupt' },
+    });
+    // Garbage, or an old file holding a start of a key, is malformed at once.
+    const old = await mkdtemp(join(dir, 'old-'));
+    await writeFile(join(old, 'cache.key'), key.slice(0, 20), { mode: 0o600 });
+    await utimes(join(old, 'cache.key'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const garbage = await mkdtemp(join(dir, 'garbage-'));
+    await writeFile(join(garbage, 'cache.key'), 'not a key!', { mode: 0o600 });
+    const sleeps = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (const d of [old, garbage]) {
+        await expect(fileKeySource(d, process.getuid?.()).load()).rejects.toMatchObject({
+          details: { reason: 'corrupt' },
+        });
+      }
+      expect(sleeps).not.toHaveBeenCalled();
+    } finally {
+      sleeps.mockRestore();
+    }
+  });
+
+  it('sources racing to create the key file agree on one key and never read it half written', async () => {
+    // 30 races of 8 sources: one that read the file between another's create and write saw it malformed.
+    for (let round = 0; round < 30; round += 1) {
+      const raceDir = await mkdtemp(join(dir, 'race-'));
+      const ids = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          fileKeySource(raceDir, process.getuid?.())
+            .load()
+            .then((k) => k.id),
+        ),
+      );
+      expect(new Set(ids).size).toBe(1);
+      // Only the key file is left: no temporary file of a creator that lost.
+      expect(await readdir(raceDir)).toEqual(['cache.key']);
+    }
   });
 });
 

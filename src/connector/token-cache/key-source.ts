@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readFile } from 'node:fs/promises';
+import { link, lstat, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TipError } from '../../errors.js';
 import { type CacheKey, keyId } from './envelope.js';
@@ -128,7 +128,15 @@ async function readKeyFile(path: string, uid: number | undefined): Promise<Buffe
       path,
     );
   }
-  const key = decodeKey(await readFile(path, 'utf8'));
+  let text = await readFile(path, 'utf8');
+  // A young file holding the start of a key is one another process is still writing in place (where
+  // hard links are refused, or an earlier tip-sdk): read it again for up to 1 s.
+  for (let waited = 0; isKeyPrefix(text) && Date.now() - info.mtimeMs < 2_000 && waited < 1_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    waited += 20;
+    text = await readFile(path, 'utf8');
+  }
+  const key = decodeKey(text);
   if (!key)
     throw cacheError(
       'corrupt',
@@ -136,6 +144,51 @@ async function readKeyFile(path: string, uid: number | undefined): Promise<Buffe
       path,
     );
   return key;
+}
+
+/** Whether `text` is the beginning of a key line, shorter than a whole one (43 characters). */
+function isKeyPrefix(text: string): boolean {
+  return text.length < 43 && /^[A-Za-z0-9_-]*$/.test(text);
+}
+
+/**
+ * Creates the key file holding `key`, unless it exists: `false` then. The key is written and synced to a
+ * file of this process's own first, then hard-linked to `path`, which fails when `path` exists: another
+ * process never reads a key file that is empty or half written. Where hard links are refused (some
+ * network and FAT file systems), `path` is created exclusively and written in place.
+ */
+async function createKeyFile(path: string, key: Buffer): Promise<boolean> {
+  const text = `${key.toString('base64url')}\n`;
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeSynced(temp, text);
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  try {
+    await writeSynced(path, text);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** Creates `path` (mode 0600; fails when it exists), writes `text` and syncs it. */
+async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -150,23 +203,13 @@ export function fileKeySource(dir: string, uid: number | undefined): CacheKeySou
     const existing = await readKeyFile(path, uid);
     if (existing) return { id: keyId(existing), key: existing };
     const key = randomBytes(32);
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${key.toString('base64url')}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      return { id: keyId(key), key };
-    } catch (error) {
-      // Another process created it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const theirs = await readKeyFile(path, uid);
-      if (!theirs)
-        throw cacheError('unreadable', 'The token cache key file vanished while being created.', path);
-      return { id: keyId(theirs), key: theirs };
-    }
+    const created = await createKeyFile(path, key);
+    if (created) return { id: keyId(key), key };
+    // Another process created it first: use theirs.
+    const theirs = await readKeyFile(path, uid);
+    if (!theirs)
+      throw cacheError('unreadable', 'The token cache key file vanished while being created.', path);
+    return { id: keyId(theirs), key: theirs };
   };
   return {
     kind: 'file',
