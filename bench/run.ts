@@ -23,6 +23,7 @@ const BENCHES: Record<string, readonly string[]> = {
   replicas: [],
   'redshift-polling': [],
   'pglite-initdb': [],
+  'sql-engines': [],
 };
 
 const wanted = process.argv.slice(2);

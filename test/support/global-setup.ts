@@ -16,9 +16,8 @@ import { buildCliBundle } from './cli-bundle.js';
 async function warmPgliteSnapshot(): Promise<void> {
   const path = defaultSnapshotPath();
   if (!path || (await readSnapshotFile(path))) return;
-  // As in the workers (vitest.config.ts `execArgv`): V8's baseline WebAssembly code only. initdb then
-  // takes about 2.4 s of CPU instead of 4.0 s (docs/emulator.md). This process compiles no other
-  // WebAssembly.
+  // As in the workers (vitest.config.ts `execArgv`): V8's baseline WebAssembly code only, which took
+  // initdb from about 4.0 s of CPU to 2.4 s here. This process compiles no other WebAssembly.
   setFlagsFromString('--liftoff-only');
   try {
     const { pg } = await bootPglite({ snapshotPath: path });

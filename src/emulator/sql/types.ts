@@ -14,7 +14,7 @@ export interface SqlEngineOptions {
   /**
    * Take a database an earlier engine of this process gave back, and give this one's back at `close()`:
    * reset (every schema, relation in `public` and role the engine made is dropped) and kept only when
-   * its catalog matches a fresh boot's again, at most 2 for 60 s. Saves about 0.3 s of CPU per engine.
+   * its catalog matches a fresh boot's again, at most 2 for 60 s. Saves about 0.2 s of CPU per engine.
    * Default: whether `reuseClosedSqlDatabases()` turned it on for the process (off unless it did).
    */
   readonly reuseDatabases?: boolean;
