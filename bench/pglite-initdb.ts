@@ -9,11 +9,11 @@
  * Run: node --import tsx bench/pglite-initdb.ts
  * Env: BENCH_PROCESSES (default 3), BENCH_ROUNDS (default 3).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runJsonChild } from './lib/json-child.js';
 import { median } from './lib/stats.js';
 
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
@@ -27,20 +27,7 @@ interface Boot {
 }
 
 function bootIn(path: string): Promise<Boot> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', CHILD, path], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Boot)
-        : reject(new Error(`exit ${code}`)),
-    );
-  });
+  return runJsonChild<Boot>(CHILD, [path]);
 }
 
 /** `PROCESSES` processes at once; `shared` gives them one snapshot path. */

@@ -10,8 +10,8 @@
  * Run: node --import tsx bench/sql-engines.ts
  * Env: BENCH_CYCLES (default 11; the first of each process is left out), BENCH_ROUNDS (default 3).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runJsonChild } from './lib/json-child.js';
 import { median } from './lib/stats.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -25,20 +25,7 @@ interface Cycles {
 }
 
 function run(mode: 'own' | 'reuse', flags: readonly string[]): Promise<Cycles> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, '--no-warnings', '--import', 'tsx', CHILD, mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-    });
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Cycles)
-        : reject(new Error(`exit ${code}`)),
-    );
-  });
+  return runJsonChild<Cycles>(CHILD, [mode], flags);
 }
 
 const MODES = [
