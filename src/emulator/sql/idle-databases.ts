@@ -68,10 +68,22 @@ interface IdleDatabase {
   readonly timer: NodeJS.Timeout;
 }
 
-const idle: IdleDatabase[] = [];
+/**
+ * The process's idle databases, its switch and its fresh digest. Kept on `globalThis` under a registered
+ * symbol, so every copy of this module in the process shares them: a test runner that gives each test
+ * file its own module registry (Vitest's default `isolate: true`) reuses databases across files instead
+ * of leaving each file's idle ones behind (about 60 MiB each) until they expire.
+ */
+interface ProcessState {
+  readonly idle: IdleDatabase[];
+  reuseOn: boolean;
+  freshDigest: string | undefined;
+}
 
-/** Whether closed engines of this process give their databases back; see {@link reuseClosedSqlDatabases}. */
-let reuseOn = false;
+const STATE_KEY = Symbol.for('tip-sdk.emulator.idle-sql-databases.v1');
+const shared = globalThis as { [STATE_KEY]?: ProcessState };
+const state: ProcessState = (shared[STATE_KEY] ??= { idle: [], reuseOn: false, freshDigest: undefined });
+const idle = state.idle;
 
 /**
  * Lets the emulator's SQL engines (Athena, Redshift) of this process reuse each other's databases: a
@@ -80,23 +92,22 @@ let reuseOn = false;
  * boot's, at most 2 for 60 s. An engine's whole cycle (start, a table, a role, a grant, a row filter, a
  * query, close) then takes about 0.11 s of CPU instead of 0.30 s (`npm run bench -- sql-engines`).
  *
- * Meant for test runners that start many emulators in one process (a Vitest setup file with
- * `isolate: false`, a Jest global setup): an idle database can keep the process alive for up to 10 s
- * after its last statement, so a script should leave it off. Off by default; `false` turns it off and
- * closes the idle databases.
+ * Meant for test runners that start many emulators in one process (a Vitest or Jest setup file; every
+ * copy of tip-sdk's emulator in the process shares the databases, so a runner that gives each test file
+ * its own module registry reuses them across files too). An idle database holds about 60 MiB of
+ * memory and can keep the process alive for up to 10 s after its last statement, so a script should
+ * leave it off. Off by default; `false` turns it off and closes the idle databases.
  */
 export function reuseClosedSqlDatabases(enabled = true): void {
-  reuseOn = enabled;
+  state.reuseOn = enabled;
   if (!enabled) void closeIdleDatabases();
 }
 
 /** Whether {@link reuseClosedSqlDatabases} is on in this process. */
 export function reusingClosedSqlDatabases(): boolean {
-  return reuseOn;
+  return state.reuseOn;
 }
 
-/** The catalog digest of a fresh, hardened database in this process; `undefined` until one is taken. */
-let freshDigest: string | undefined;
 
 /** What {@link giveBack} did with a database, for tests and the record. */
 export type GiveBackOutcome = 'kept' | 'closed-differs' | 'closed-full' | 'closed-failed' | 'closed-unknown';
@@ -114,7 +125,7 @@ export function takeIdleDatabase(): PGlite | undefined {
  * nothing): the state every database given back must return to.
  */
 export async function noteFreshDatabase(pg: PGlite): Promise<void> {
-  if (freshDigest === undefined) freshDigest = await catalogDigest(pg);
+  state.freshDigest ??= await catalogDigest(pg);
 }
 
 /**
@@ -124,11 +135,11 @@ export async function noteFreshDatabase(pg: PGlite): Promise<void> {
 export async function giveBack(pg: PGlite): Promise<GiveBackOutcome> {
   let outcome: GiveBackOutcome;
   try {
-    if (freshDigest === undefined) outcome = 'closed-unknown';
+    if (state.freshDigest === undefined) outcome = 'closed-unknown';
     else if (idle.length >= MAX_IDLE) outcome = 'closed-full';
     else {
       await reset(pg);
-      outcome = (await catalogDigest(pg)) === freshDigest ? 'kept' : 'closed-differs';
+      outcome = (await catalogDigest(pg)) === state.freshDigest ? 'kept' : 'closed-differs';
     }
   } catch {
     outcome = 'closed-failed';

@@ -103,6 +103,23 @@ describe('databases given back by closed engines', () => {
     expect(idleDatabaseCount()).toBe(1);
   }, 60_000);
 
+  it('shares its idle databases with every copy of this module in the process', async () => {
+    expect(idleDatabaseCount()).toBe(1);
+    // A second copy of the module, as a test runner that gives each file its own registry loads it.
+    const specifier = './../../../src/emulator/sql/idle-databases.ts?second-copy';
+    const copy = (await import(
+      /* @vite-ignore */ specifier
+    )) as typeof import('../../../src/emulator/sql/idle-databases.js');
+    expect(copy.idleDatabaseCount).not.toBe(idleDatabaseCount);
+    expect(copy.reusingClosedSqlDatabases()).toBe(true);
+    expect(copy.idleDatabaseCount()).toBe(1);
+    const taken = copy.takeIdleDatabase();
+    expect(taken).toBeDefined();
+    expect(idleDatabaseCount()).toBe(0);
+    expect(await copy.giveBack(taken!)).toBe('kept');
+    expect(idleDatabaseCount()).toBe(1);
+  }, 60_000);
+
   it('keeps at most two databases', async () => {
     expect(idleDatabaseCount()).toBe(1);
     const engines = await Promise.all([createSqlEngine(), createSqlEngine(), createSqlEngine()]);
