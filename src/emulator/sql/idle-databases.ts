@@ -82,7 +82,8 @@ interface ProcessState {
 
 const STATE_KEY = Symbol.for('tip-sdk.emulator.idle-sql-databases.v1');
 const shared = globalThis as { [STATE_KEY]?: ProcessState };
-const state: ProcessState = (shared[STATE_KEY] ??= { idle: [], reuseOn: false, freshDigest: undefined });
+const state: ProcessState = shared[STATE_KEY] ?? { idle: [], reuseOn: false, freshDigest: undefined };
+shared[STATE_KEY] = state;
 const idle = state.idle;
 
 /**
@@ -107,7 +108,6 @@ export function reuseClosedSqlDatabases(enabled = true): void {
 export function reusingClosedSqlDatabases(): boolean {
   return state.reuseOn;
 }
-
 
 /** What {@link giveBack} did with a database, for tests and the record. */
 export type GiveBackOutcome = 'kept' | 'closed-differs' | 'closed-full' | 'closed-failed' | 'closed-unknown';
