@@ -1,8 +1,8 @@
 /**
  * Databases a closed SQL engine leaves for the next one in the same process. Booting PGlite costs about
- * 0.3 s of CPU even from this process's snapshot; giving a closed engine's database back takes about
- * 30 ms: the session is discarded, every schema and role the engine made is dropped, and the catalog is
- * checked against the one a fresh boot had. A database whose catalog differs in any counted or hashed
+ * 0.3 s of CPU even from this process's snapshot; giving a closed engine's database back takes 40–70 ms
+ * of wall time: the session is discarded, every schema and role the engine made is dropped, and the
+ * catalog is checked against the one a fresh boot had. A database whose catalog differs in any counted or hashed
  * part is closed, never reused, so no table, row, grant, policy or role reaches the next engine.
  *
  * Off unless {@link reuseClosedSqlDatabases} turns it on: an idle database may keep the process alive for
