@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { TipError } from '../../errors.js';
@@ -17,6 +17,7 @@ import { type EnvelopeBinding, open as openEnvelope, seal } from './envelope.js'
 import { type CacheKeySource, defaultKeySource, type Keychain } from './key-source.js';
 import { type FileLockOptions, withFileLock } from './lock.js';
 import { type CacheRecord, decodeRecord, RecordError } from './record.js';
+import { writeNewFileSynced } from './write-new-file.js';
 
 /** Largest cache file read, bytes. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -206,13 +207,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     const key = await keySource.load();
     const text = seal(JSON.stringify(record), key, binding(profile));
     const temp = join(dir, `.${profile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(temp, text);
     try {
       await rename(temp, path);
     } catch (error) {

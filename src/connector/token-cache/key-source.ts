@@ -6,11 +6,12 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, open, readFile, unlink } from 'node:fs/promises';
+import { link, lstat, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TipError } from '../../errors.js';
 import { type CacheKey, keyId } from './envelope.js';
 import { withFileLock } from './lock.js';
+import { writeNewFileSynced } from './write-new-file.js';
 
 /** A keychain entry store: what `@napi-rs/keyring`'s `Entry` offers. */
 export interface Keychain {
@@ -160,7 +161,7 @@ function isKeyPrefix(text: string): boolean {
 async function createKeyFile(path: string, key: Buffer): Promise<boolean> {
   const text = `${key.toString('base64url')}\n`;
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeSynced(temp, text);
+  await writeNewFileSynced(temp, text);
   try {
     await link(temp, path);
     return true;
@@ -172,22 +173,11 @@ async function createKeyFile(path: string, key: Buffer): Promise<boolean> {
     await unlink(temp).catch(() => undefined);
   }
   try {
-    await writeSynced(path, text);
+    await writeNewFileSynced(path, text);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-}
-
-/** Creates `path` (mode 0600; fails when it exists), writes `text` and syncs it. */
-async function writeSynced(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
